@@ -1,0 +1,27 @@
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    VOLUNTEER = "volunteer"
+    CAPTAIN = "captain"
+    REPAIRER = "repairer"
+    CLEANER = "cleaner"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class CareTagKind(StrEnum):
+    PARTY_MEMBER = "party_member"
+    HARDSHIP = "hardship"
+    LIVING_ALONE = "living_alone"
+    DISABILITY = "disability"
+
+
+class AssetKind(StrEnum):
+    LAMP = "lamp"
+    PIPE = "pipe"
+    CAMERA = "camera"
+    DOOR = "door"
+    GARDEN_BED = "garden_bed"
+    OTHER = "other"

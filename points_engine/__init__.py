@@ -1,0 +1,1 @@
+"""The red points economy: rules, ledger, balances, leaderboards, the corridor flag."""

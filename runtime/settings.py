@@ -1,0 +1,104 @@
+"""Settings read from the environment, with defaults that are safe on a developer's machine."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger("redsteward.settings")
+
+DEV_SECRET_FILE = ".redsteward-secret"
+MIN_SECRET_BYTES = 32
+
+
+class SettingsError(RuntimeError):
+    """The environment describes a configuration the server must not start with."""
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    public_base_url: str
+    production: bool
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    # argon2 costs; tests lower them through RS_ARGON2_FAST so the suite stays quick.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    jwt_issuer: str = "redsteward"
+    jwt_audience: str = "redsteward-app"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _dev_secret(workdir: Path) -> str:
+    path = workdir / DEV_SECRET_FILE
+    if path.exists():
+        secret = path.read_text().strip()
+    else:
+        secret = secrets.token_urlsafe(48)
+        path.write_text(secret + "\n")
+        path.chmod(0o600)
+    log.warning(
+        "RS_SECRET_KEY is not set: using the development secret kept in %s. "
+        "Never run a real community on it; production mode refuses to start without RS_SECRET_KEY.",
+        path,
+    )
+    return secret
+
+
+def load_settings(env: dict[str, str] | None = None, workdir: Path | None = None) -> Settings:
+    env = dict(os.environ) if env is None else env
+    workdir = workdir or Path.cwd()
+    production = _flag(env.get("RS_PRODUCTION"))
+    secret = env.get("RS_SECRET_KEY", "").strip()
+    if production:
+        if not secret:
+            raise SettingsError("RS_PRODUCTION is set but RS_SECRET_KEY is empty; refusing to start.")
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(
+                f"RS_SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes; refusing to start in production."
+            )
+    elif not secret:
+        secret = _dev_secret(workdir)
+    database_url = env.get("RS_DATABASE_URL") or f"sqlite://{workdir / 'redsteward.sqlite3'}"
+    fast_hash = _flag(env.get("RS_ARGON2_FAST"))
+    if production and fast_hash:
+        raise SettingsError("RS_ARGON2_FAST weakens password hashing and is refused in production.")
+    return Settings(
+        database_url=database_url,
+        secret_key=secret,
+        public_base_url=(env.get("RS_PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        production=production,
+        access_token_ttl_seconds=int(env.get("RS_ACCESS_TOKEN_TTL", 15 * 60)),
+        refresh_token_ttl_seconds=int(env.get("RS_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
+        argon2_time_cost=1 if fast_hash else 3,
+        argon2_memory_kib=8 * 1024 if fast_hash else 64 * 1024,
+    )
+
+
+_current: Settings | None = None
+
+
+def get_settings() -> Settings:
+    """The settings of this process, loaded once."""
+    global _current
+    if _current is None:
+        _current = load_settings()
+    return _current
+
+
+def use_settings(settings: Settings) -> None:
+    """Install settings explicitly (tests, the CLI after parsing flags)."""
+    global _current
+    _current = settings

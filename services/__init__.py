@@ -1,0 +1,1 @@
+"""Workflows of the community: plain async Python that knows nothing of GraphQL."""

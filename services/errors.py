@@ -1,0 +1,56 @@
+"""Domain errors: a stable code, a human message, and the input field at fault.
+
+Services raise them; the API turns `DomainError` into payload errors and the two access
+errors into top-level GraphQL errors with `extensions.code`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every code the app can receive. mobile-contract/errors.md documents each one."""
+
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_PHONE = "INVALID_PHONE"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    PHONE_TAKEN = "PHONE_TAKEN"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    INVALID_REFRESH_TOKEN = "INVALID_REFRESH_TOKEN"
+    INVITE_INVALID = "INVITE_INVALID"
+    INVITE_EXPIRED = "INVITE_EXPIRED"
+    INVITE_USED_UP = "INVITE_USED_UP"
+    ALREADY_MEMBER = "ALREADY_MEMBER"
+    NOT_FOUND = "NOT_FOUND"
+    NAME_TAKEN = "NAME_TAKEN"
+    INVALID_PARENT = "INVALID_PARENT"
+
+
+class DomainError(Exception):
+    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class NotAuthenticated(Exception):
+    """No valid access token where one is needed. Top-level error UNAUTHENTICATED."""
+
+    def __init__(self, message: str = "Sign in first.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class Forbidden(Exception):
+    """The caller may not see or do this. Top-level error FORBIDDEN.
+
+    Objects of another community are reported as not found by the API rather than forbidden,
+    so ids cannot be used to probe what exists elsewhere.
+    """
+
+    def __init__(self, message: str = "You do not have access to this.") -> None:
+        super().__init__(message)
+        self.message = message
