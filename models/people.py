@@ -1,9 +1,14 @@
 """Users and what they are in each community."""
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from models.enums import Role
+
+if TYPE_CHECKING:
+    from models.places import Community, Household
 
 
 class User(Model):
@@ -24,10 +29,10 @@ class Membership(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="memberships", on_delete=fields.CASCADE
     )
-    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(  # noqa: F821
+    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(
         "models.Community", related_name="memberships", on_delete=fields.RESTRICT
     )
-    household: fields.ForeignKeyNullableRelation["Household"] = fields.ForeignKeyField(  # noqa: F821
+    household: fields.ForeignKeyNullableRelation["Household"] = fields.ForeignKeyField(
         "models.Household", related_name="memberships", null=True, on_delete=fields.SET_NULL
     )
     joined_at = fields.DatetimeField(auto_now_add=True)
@@ -48,7 +53,7 @@ class MembershipRole(Model):
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
         "models.Membership", related_name="roles", on_delete=fields.CASCADE
     )
-    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(  # noqa: F821
+    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(
         "models.Community", related_name="member_roles", on_delete=fields.RESTRICT
     )
     role = fields.CharEnumField(Role, max_length=20)
@@ -66,15 +71,15 @@ class Invite(Model):
     """A code staff hand out to let someone join a community, maybe bound to a household."""
 
     id = fields.IntField(primary_key=True)
-    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(  # noqa: F821
+    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(
         "models.Community", related_name="invites", on_delete=fields.RESTRICT
     )
-    household: fields.ForeignKeyNullableRelation["Household"] = fields.ForeignKeyField(  # noqa: F821
+    household: fields.ForeignKeyNullableRelation["Household"] = fields.ForeignKeyField(
         "models.Household", related_name="invites", null=True, on_delete=fields.SET_NULL
     )
     # sha256 of the code: the code itself is shown once, when it is created.
     code_hash = fields.CharField(max_length=64, unique=True)
-    roles = fields.JSONField(default=list)
+    roles: Any = fields.JSONField(default=list)
     max_uses = fields.IntField(default=1)
     uses = fields.IntField(default=0)
     expires_at = fields.DatetimeField()

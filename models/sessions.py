@@ -1,12 +1,17 @@
 """Refresh tokens and sign-in throttling: the server-side half of being signed in."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.people import User
 
 
 class RefreshToken(Model):
     id = fields.IntField(primary_key=True)
-    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(  # noqa: F821
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="refresh_tokens", on_delete=fields.CASCADE
     )
     # All tokens descended from one sign-in share a family; reuse of a spent one kills the family.

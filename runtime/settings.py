@@ -10,7 +10,7 @@ from pathlib import Path
 
 log = logging.getLogger("redsteward.settings")
 
-DEV_SECRET_FILE = ".redsteward-secret"
+DEV_SECRET_FILE = ".redsteward-secret"  # noqa: S105 - a file name
 MIN_SECRET_BYTES = 32
 
 

@@ -14,8 +14,22 @@ MIN_LENGTH = 8
 MAX_LENGTH = 128
 # The handful that top every leaked-password list; a longer list belongs in a file if we need it.
 COMMON = frozenset(
-    {"password", "password1", "12345678", "123456789", "1234567890", "qwerty123", "11111111",
-     "88888888", "abc12345", "iloveyou", "admin123", "a1234567", "qwertyuiop", "1qaz2wsx"}
+    {
+        "password",
+        "password1",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "qwerty123",
+        "11111111",
+        "88888888",
+        "abc12345",
+        "iloveyou",
+        "admin123",
+        "a1234567",
+        "qwertyuiop",
+        "1qaz2wsx",
+    }
 )
 
 

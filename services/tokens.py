@@ -1,0 +1,79 @@
+"""Access tokens (short-lived JWTs) and refresh tokens (opaque, stored hashed, rotated)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import jwt
+
+from runtime import clock
+from runtime.settings import get_settings
+from services.errors import NotAuthenticated
+
+ALGORITHM = "HS256"
+ACCESS_TYPE = "access"
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    token_id: str
+
+
+def issue_access_token(user_id: int) -> tuple[str, int]:
+    """Returns the token and its lifetime in seconds."""
+    s = get_settings()
+    now = clock.now()
+    payload = {
+        "sub": str(user_id),
+        "iss": s.jwt_issuer,
+        "aud": s.jwt_audience,
+        "iat": int(now.timestamp()),
+        "nbf": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=s.access_token_ttl_seconds)).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "typ": ACCESS_TYPE,
+    }
+    return jwt.encode(payload, s.secret_key, algorithm=ALGORITHM), s.access_token_ttl_seconds
+
+
+def decode_access_token(token: str) -> AccessClaims:
+    s = get_settings()
+    try:
+        # The algorithm list is explicit: a token naming `none` or an RS* algorithm is refused.
+        payload = jwt.decode(
+            token,
+            s.secret_key,
+            algorithms=[ALGORITHM],
+            audience=s.jwt_audience,
+            issuer=s.jwt_issuer,
+            options={"require": REQUIRED_CLAIMS},
+            leeway=5,
+        )
+        # pyjwt checks exp against the wall clock; we also check it against ours so a moved
+        # test clock and a server clock agree on what "expired" means.
+        if int(payload["exp"]) <= int(clock.now().timestamp()) - 5:
+            raise jwt.ExpiredSignatureError("expired")
+        if payload.get("typ") != ACCESS_TYPE:
+            raise jwt.InvalidTokenError("not an access token")
+        user_id = int(payload["sub"])
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
+        raise NotAuthenticated("Your sign-in has expired or is not valid; sign in again.") from exc
+    return AccessClaims(user_id=user_id, token_id=str(payload.get("jti", "")))
+
+
+def new_refresh_token() -> str:
+    return "rt_" + secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_family() -> str:
+    return uuid.uuid4().hex
