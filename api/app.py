@@ -1,0 +1,100 @@
+"""The Starlette application: /graphql, /healthz, request logging, the database lifecycle."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.graphql import RedStewardGraphQL, build_schema
+from runtime import database
+from runtime.logging import reset_request_id, set_operation, set_request_id
+from runtime.settings import Settings, get_settings
+
+log = logging.getLogger("redsteward.http")
+
+
+class RequestLog:
+    """Gives each request an id (kept from X-Request-ID when sane) and logs one line per request:
+    method, path, status, operation name, duration. Bodies and headers are never logged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if 8 <= len(incoming) <= 64 and incoming.isascii() else uuid.uuid4().hex
+        token = set_request_id(request_id)
+        set_operation("-")
+        status = 0
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": scope.get("method", "WS"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            reset_request_id(token)
+
+
+async def healthz(request: Request) -> JSONResponse:
+    ok = await database.ping()
+    return JSONResponse(
+        {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unreachable"},
+        status_code=200 if ok else 503,
+    )
+
+
+def create_app(settings: Settings | None = None, manage_database: bool = True) -> ASGIApp:
+    """`manage_database=False` leaves opening the database to the caller (tests do it once)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await database.open_database(settings.database_url)
+        try:
+            yield
+        finally:
+            if manage_database:
+                await database.close_database()
+
+    graphql = RedStewardGraphQL(
+        build_schema(settings.production),
+        graphql_ide=None if settings.production else "graphiql",
+        allow_queries_via_get=False,
+    )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    return RequestLog(app)

@@ -1,0 +1,24 @@
+"""What every resolver gets: the caller, the request, and this request's DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from api.loaders import Loaders
+from services.access import Viewer
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    viewer: Viewer
+    loaders: Loaders = field(default_factory=Loaders)
+
+
+Info = StrawberryInfo[Context, None]

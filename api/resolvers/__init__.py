@@ -1,0 +1,1 @@
+"""Thin resolvers: read the caller from context, call a service, map the result."""

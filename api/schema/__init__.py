@@ -1,0 +1,1 @@
+"""Strawberry types, inputs, enums and payloads. Declarations only: no database access."""

@@ -1,0 +1,52 @@
+"""Shared shapes: typed user errors, pages of a connection."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+import strawberry
+
+from services.errors import ErrorCode
+
+T = TypeVar("T")
+
+strawberry.enum(ErrorCode, description="Stable codes of the errors a payload can carry.")
+
+
+@strawberry.type(description="Something in the input the server could not accept. Nothing was changed.")
+class UserError:
+    code: ErrorCode
+    message: str
+    field: str | None = strawberry.field(description="The input field at fault, when there is one.")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(
+    description="A page of a list. Ask for `first` items `after` a cursor; `first` is at most 100."
+)
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many items the whole list holds.")
+    async def total_count(self) -> int:
+        return await self._count()

@@ -1,0 +1,66 @@
+"""The one schema: Query and Mutation assembled from each area."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from api.context import Info
+from api.resolvers import accounts as account_resolvers
+from api.resolvers import people as people_resolvers
+from api.resolvers import place_mutations as place_resolvers
+from api.schema import accounts as account_types
+from api.schema import place_mutations as place_types
+from api.schema.people import Viewer
+from api.schema.places import Community
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in person; null when the request carries no valid token.")
+    async def me(self, info: Info) -> Viewer | None:
+        return await people_resolvers.me(info)
+
+    @strawberry.field(description="Fetch any object by its global id; null if it is not there for you.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        return await place_resolvers.node(info, id)
+
+    @strawberry.field(description="A community you belong to.")
+    async def community(self, info: Info, id: strawberry.ID) -> Community | None:
+        return await place_resolvers.community(info, id)
+
+
+@strawberry.type
+class Mutation:
+    account_register: account_types.SessionPayload = strawberry.mutation(
+        resolver=account_resolvers.account_register, description="Create an account and sign in."
+    )
+    session_create: account_types.SessionPayload = strawberry.mutation(
+        resolver=account_resolvers.session_create, description="Sign in with phone and password."
+    )
+    session_refresh: account_types.SessionPayload = strawberry.mutation(
+        resolver=account_resolvers.session_refresh,
+        description="Trade a refresh token for a new access and refresh token. "
+        "Each refresh token works once.",
+    )
+    session_revoke: account_types.SessionRevokePayload = strawberry.mutation(
+        resolver=account_resolvers.session_revoke,
+        description="Sign out: ends the session of this refresh token.",
+    )
+    invite_create: account_types.InviteCreatePayload = strawberry.mutation(
+        resolver=account_resolvers.invite_create, description="Staff: create an invite code for a community."
+    )
+    community_join: account_types.CommunityJoinPayload = strawberry.mutation(
+        resolver=account_resolvers.community_join, description="Join a community with an invite code."
+    )
+    place_create: place_types.PlacePayload = strawberry.mutation(
+        resolver=place_resolvers.place_create,
+        description="Staff: add a compound, building, entrance or household.",
+    )
+    place_rename: place_types.PlacePayload = strawberry.mutation(
+        resolver=place_resolvers.place_rename, description="Staff: rename a place."
+    )
+    household_care_tags_set: place_types.HouseholdCareTagsSetPayload = strawberry.mutation(
+        resolver=place_resolvers.household_care_tags_set,
+        description="Staff: replace a household's care tags.",
+    )

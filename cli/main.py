@@ -1,0 +1,247 @@
+"""`redsteward`: run the server and the community office's chores from a terminal.
+
+Every command reads the same settings as the server (RS_DATABASE_URL, RS_SECRET_KEY, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from runtime.settings import SettingsError, get_settings
+
+EPILOG = """environment:
+  RS_DATABASE_URL     database (default: sqlite://./redsteward.sqlite3; postgres://user@host:5432/db)
+  RS_SECRET_KEY       signing key (development: generated once into .redsteward-secret)
+  RS_PUBLIC_BASE_URL  base of printed QR links (default http://127.0.0.1:8000)
+  RS_PRODUCTION       1 to refuse development defaults and hide GraphiQL and introspection
+"""
+
+
+def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    return asyncio.run(work())
+
+
+async def _with_database(work: Callable[[], Awaitable[int]]) -> int:
+    from runtime.database import close_database, open_database
+
+    await open_database(get_settings().database_url)
+    try:
+        return await work()
+    finally:
+        await close_database()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    get_settings()  # fail here, loudly, on a bad configuration rather than in each worker
+    uvicorn.run(
+        "api.asgi:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        log_config=None,
+        server_header=False,
+    )
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from runtime.migrations import upgrade
+
+    started = time.perf_counter()
+    applied = asyncio.run(upgrade(get_settings().database_url))
+    for name in applied:
+        print(f"applied {name}")
+    print(
+        f"database is at the current schema ({len(applied)} applied, {time.perf_counter() - started:.1f} s)"
+    )
+    return 0
+
+
+def cmd_makemigration(args: argparse.Namespace) -> int:
+    from runtime.migration_author import make_migration
+
+    path = make_migration(args.name)
+    print(f"wrote {path}" if path else "models unchanged; no migration written")
+    return 0
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from services.demo_seed import seed_demo
+
+    async def work() -> int:
+        started = time.perf_counter()
+        result = await seed_demo(lambda step: print(f"  … {step}", flush=True))
+        took = time.perf_counter() - started
+        if result.created:
+            print(f"demo data created in {took:.1f} s:")
+        else:
+            print("demo data was already there; nothing created.")
+        print("  " + ", ".join(f"{name} {count}" for name, count in result.counts.items()))
+        print("demo logins (phone / password):")
+        for login in result.logins:
+            print(f"  {login.role:<12} {login.phone}  {login.password}")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_import_places(args: argparse.Namespace) -> int:
+    from models.places import Community
+    from services.place_import import PlaceImportError, import_places
+
+    async def work() -> int:
+        community = await Community.get_or_none(slug=args.community)
+        if community is None:
+            print(f"no community with slug {args.community!r}; create it with `redsteward community-create`")
+            return 2
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            print(f"  … {done}/{total} rows", flush=True)
+
+        try:
+            with Path(args.file).open(  # noqa: ASYNC230 - a CLI, nothing else runs on this loop
+                encoding="utf-8-sig", newline=""
+            ) as source:
+                summary = await import_places(community, source, progress)
+        except UnicodeDecodeError:
+            print("the file is not UTF-8; save it as 'CSV UTF-8' and try again. Nothing was imported.")
+            return 1
+        except PlaceImportError as exc:
+            print(exc.message)
+            for problem in exc.problems:
+                column = f" [{problem.column}]" if problem.column else ""
+                print(f"  line {problem.line}{column}: {problem.message}")
+            return 1
+        print(
+            f"imported {summary.rows} rows in {time.perf_counter() - started:.1f} s: "
+            f"{summary.compounds_created} compounds, {summary.buildings_created} buildings, "
+            f"{summary.entrances_created} entrances, {summary.households_created} households created; "
+            f"{summary.households_updated} updated, {summary.households_unchanged} unchanged"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_community_create(args: argparse.Namespace) -> int:
+    from models.places import Community
+
+    async def work() -> int:
+        community, created = await Community.get_or_create(
+            slug=args.slug, defaults={"name": args.name, "timezone": args.timezone}
+        )
+        print(
+            ("created" if created else "already there:") + f" community {community.name} ({community.slug})"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_invite_create(args: argparse.Namespace) -> int:
+    """Bootstraps an office: the first staff have nobody to invite them through the app."""
+    from models.enums import Role
+    from models.places import Community
+    from services.bootstrap import office_invite
+
+    async def work() -> int:
+        community = await Community.get_or_none(slug=args.community)
+        if community is None:
+            print(f"no community with slug {args.community!r}")
+            return 2
+        roles = [Role(r.strip()) for r in args.roles.split(",") if r.strip()]
+        code = await office_invite(community, roles, args.uses, args.days)
+        print(f"invite code for {community.name} ({', '.join(roles)}; {args.uses} use(s), {args.days} days):")
+        print(f"  {code}")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_export_schema(args: argparse.Namespace) -> int:
+    from api.graphql import build_schema
+
+    sdl = build_schema(production=False).as_str() + "\n"
+    Path(args.out).write_text(sdl, encoding="utf-8")
+    print(f"wrote {args.out} ({len(sdl.splitlines())} lines)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="redsteward",
+        description="Red Steward: the backend of community-run red property service.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="run the HTTP/GraphQL server with uvicorn")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="bring the database to the current schema (aerich migrations)")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "makemigration", help="developers: write a migration for model changes (needs local PostgreSQL)"
+    )
+    p.add_argument("name", help="short name, e.g. add_reports")
+    p.set_defaults(func=cmd_makemigration)
+
+    p = sub.add_parser("seed-demo", help="create the demo communities and print demo logins (idempotent)")
+    p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser(
+        "import-places",
+        help="load a community's register from CSV (compound,building,entrance,household,area_m2)",
+        description="Idempotent: existing places are matched by name; a file with any bad row imports "
+        "nothing and every problem is listed by line number.",
+    )
+    p.add_argument("file", help="CSV file, UTF-8, with a header row")
+    p.add_argument("--community", required=True, help="slug of the community")
+    p.set_defaults(func=cmd_import_places)
+
+    p = sub.add_parser("community-create", help="create a community (the tenant)")
+    p.add_argument("--slug", required=True, help="short unique name, e.g. hongxing")
+    p.add_argument("--name", required=True, help="display name, e.g. 红星社区")
+    p.add_argument("--timezone", default="Asia/Shanghai", help="IANA time zone (default Asia/Shanghai)")
+    p.set_defaults(func=cmd_community_create)
+
+    p = sub.add_parser("invite-create", help="print an invite code, e.g. for a community's first staff")
+    p.add_argument("--community", required=True, help="slug of the community")
+    p.add_argument("--roles", default="staff,admin", help="comma-separated roles (default staff,admin)")
+    p.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
+    p.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
+    p.set_defaults(func=cmd_invite_create)
+
+    p = sub.add_parser("export-schema", help="write the GraphQL SDL (for mobile-contract/)")
+    p.add_argument("--out", default="mobile-contract/schema.graphql", help="output file")
+    p.set_defaults(func=cmd_export_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

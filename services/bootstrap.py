@@ -1,0 +1,28 @@
+"""Setting up a community office from the command line, before anyone can use the app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from models.enums import Role
+from models.people import Invite
+from models.places import Community
+from runtime import clock
+from services.errors import DomainError, ErrorCode
+from services.memberships import MAX_INVITE_DAYS, MAX_INVITE_USES, _digest, _new_code
+
+
+async def office_invite(community: Community, roles: Sequence[Role], uses: int, days: int) -> str:
+    """An invite created by whoever runs the server (no user behind it)."""
+    if not 1 <= uses <= MAX_INVITE_USES or not 1 <= days <= MAX_INVITE_DAYS:
+        raise DomainError(ErrorCode.INVALID_INPUT, "Uses or days out of range.")
+    code = _new_code()
+    await Invite.create(
+        community_id=community.id,
+        code_hash=_digest(code),
+        roles=sorted(str(r) for r in set(roles)),
+        max_uses=uses,
+        expires_at=clock.now() + timedelta(days=days),
+    )
+    return code

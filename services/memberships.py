@@ -1,0 +1,135 @@
+"""Memberships and the invites that create them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from models.enums import Role
+from models.people import Invite, Membership, MembershipRole
+from models.places import Household
+from runtime import clock
+from services.access import Viewer
+from services.errors import DomainError, ErrorCode, Forbidden
+
+# Crockford's base32 without look-alikes (no I, L, O, U): easy to read out over the phone.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 12
+MAX_INVITE_DAYS = 90
+MAX_INVITE_USES = 500
+# Granting these shapes the community office itself, so only an admin may invite to them.
+ADMIN_ONLY_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def _digest(code: str) -> str:
+    canonical = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(("rs-invite:" + canonical).encode()).hexdigest()
+
+
+async def of_viewer(viewer: Viewer) -> list[Membership]:
+    return await Membership.filter(user_id=viewer.user_id).order_by("id")
+
+
+async def create_invite(
+    viewer: Viewer,
+    community_id: int,
+    roles: Sequence[Role],
+    household_id: int | None = None,
+    max_uses: int = 1,
+    valid_days: int = 14,
+) -> tuple[Invite, str]:
+    """Returns the invite and its code; only the digest of the code is stored."""
+    viewer.require_manager(community_id)
+    wanted = sorted(set(roles) or {Role.RESIDENT})
+    if ADMIN_ONLY_ROLES & set(wanted) and not viewer.has_role(community_id, Role.ADMIN):
+        raise Forbidden("Only an admin can invite staff or admins.")
+    if not 1 <= max_uses <= MAX_INVITE_USES:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"Uses must be between 1 and {MAX_INVITE_USES}.", "maxUses"
+        )
+    if not 1 <= valid_days <= MAX_INVITE_DAYS:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"An invite can be valid for 1 to {MAX_INVITE_DAYS} days.", "validDays"
+        )
+    if household_id is not None:
+        if not await Household.exists(id=household_id, community_id=community_id):
+            raise DomainError(
+                ErrorCode.NOT_FOUND, "No household of this community has this id.", "householdId"
+            )
+        if max_uses > 5:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                "An invite bound to a household can be used at most 5 times.",
+                "maxUses",
+            )
+    code = _new_code()
+    invite = await Invite.create(
+        community_id=community_id,
+        household_id=household_id,
+        code_hash=_digest(code),
+        roles=[str(r) for r in wanted],
+        max_uses=max_uses,
+        expires_at=clock.now() + timedelta(days=valid_days),
+        created_by_id=viewer.user_id,
+    )
+    return invite, code
+
+
+async def join(viewer: Viewer, code: str, community_id: int | None = None) -> Membership:
+    """Use an invite code. Joining again with a new code adds its roles to the membership."""
+    user_id = viewer.user_id
+    now = clock.now()
+    async with in_transaction():
+        invite = await Invite.filter(code_hash=_digest(code or "")).select_for_update().first()
+        if invite is None or invite.revoked_at is not None:
+            raise DomainError(ErrorCode.INVITE_INVALID, "This invite code is not valid.", "code")
+        if community_id is not None and invite.community_id != community_id:
+            raise DomainError(ErrorCode.INVITE_INVALID, "This invite code is for another community.", "code")
+        if invite.expires_at <= now:
+            raise DomainError(
+                ErrorCode.INVITE_EXPIRED, "This invite code has expired; ask for a new one.", "code"
+            )
+        membership = await Membership.get_or_none(user_id=user_id, community_id=invite.community_id)
+        roles = {Role(r) for r in invite.roles}
+        if membership is not None:
+            held = set(await roles_of(membership.id))
+            if roles <= held and (invite.household_id in (None, membership.household_id)):
+                raise DomainError(
+                    ErrorCode.ALREADY_MEMBER, "You already belong here with these roles.", "code"
+                )
+        # The use is counted by a conditional update, so two people racing for the last use of
+        # an invite cannot both get in, on PostgreSQL or SQLite.
+        taken = await Invite.filter(id=invite.id, uses__lt=invite.max_uses).update(uses=F("uses") + 1)
+        if not taken:
+            raise DomainError(ErrorCode.INVITE_USED_UP, "This invite code has been used up.", "code")
+        if membership is None:
+            membership = await Membership.create(
+                user_id=user_id, community_id=invite.community_id, household_id=invite.household_id
+            )
+            held = set[Role]()
+        elif invite.household_id is not None and membership.household_id != invite.household_id:
+            membership.household_id = invite.household_id
+            await membership.save(update_fields=["household_id"])
+        await MembershipRole.bulk_create(
+            [
+                MembershipRole(membership_id=membership.id, community_id=invite.community_id, role=role)
+                for role in sorted(roles)
+                if role not in held
+            ]
+        )
+    return membership
+
+
+async def roles_of(membership_id: int) -> list[Role]:
+    rows = await MembershipRole.filter(membership_id=membership_id).values_list("role", flat=True)
+    return sorted(Role(str(r)) for r in rows)
