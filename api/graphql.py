@@ -43,18 +43,19 @@ class NameTheOperation(SchemaExtension):
 
 
 def build_schema(production: bool) -> strawberry.Schema:
+    # Factories, so each request gets fresh extension state; the parse and validation caches
+    # live at module level in strawberry, so every document is parsed and validated once.
     extensions: list[Any] = [
-        # Parse and validate each distinct document once per process, not once per request.
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         NameTheOperation,
-        ShapeErrors(),
+        ShapeErrors,
     ]
     if production:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 

@@ -1,0 +1,56 @@
+"""Reaching the PostgreSQL server for tests: fresh databases, and skipping only when none answers."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import asyncpg
+import pytest
+
+ADMIN_URL = os.environ.get("RS_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def required() -> bool:
+    """CI sets RS_REQUIRE_POSTGRES=1: then a missing server fails the run instead of skipping."""
+    return os.environ.get("RS_REQUIRE_POSTGRES", "").strip() in {"1", "true", "yes"}
+
+
+def _asyncpg_url(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+async def server_answers() -> bool:
+    try:
+        conn = await asyncpg.connect(_asyncpg_url(ADMIN_URL), timeout=3)
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    await conn.close()
+    return True
+
+
+async def skip_unless_server() -> None:
+    if not await server_answers():
+        if required():
+            pytest.fail(f"RS_REQUIRE_POSTGRES is set but no PostgreSQL answers at {ADMIN_URL}")
+        pytest.skip(f"no PostgreSQL server answers at {ADMIN_URL}")
+
+
+async def create_database(prefix: str = "rs_test") -> str:
+    """A new empty database; returns its tortoise URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    conn = await asyncpg.connect(_asyncpg_url(ADMIN_URL))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+async def drop_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(_asyncpg_url(ADMIN_URL))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
