@@ -1,0 +1,50 @@
+# Red Steward: every target sets up what it needs; a fresh machine needs only python3.11 and pip.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: help install run test test-pg lint schema lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)  ## create .venv and install the pinned dependencies
+
+run: install  ## migrate the SQLite database, seed the demo, serve on http://127.0.0.1:8000
+	$(BIN)/redsteward migrate
+	$(BIN)/redsteward seed-demo
+	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql"
+	$(BIN)/redsteward serve --host $(HOST) --port $(PORT)
+
+lint: install  ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only tests run if a server answers)
+	$(BIN)/pytest
+
+test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
+	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest
+
+schema: install  ## regenerate mobile-contract/schema.graphql
+	$(BIN)/redsteward export-schema
+
+lock: install  ## re-pin requirements.lock from what .venv holds
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^redsteward' > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:  ## remove the venv and local databases
+	rm -rf $(VENV) redsteward.sqlite3*
