@@ -46,7 +46,8 @@ async def postgres_schema(url: str) -> Schema:
             "WHERE table_schema = 'public' ORDER BY table_name, column_name"
         )
         indexes = await conn.fetch(
-            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY tablename, indexdef"
+            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "ORDER BY tablename, indexdef"
         )
         constraints = await conn.fetch(
             "SELECT conrelid::regclass::text AS t, contype, pg_get_constraintdef(oid) AS def "
