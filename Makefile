@@ -43,7 +43,8 @@ schema: install  ## regenerate mobile-contract/schema.graphql
 	$(BIN)/redsteward export-schema
 
 lock: install  ## re-pin requirements.lock from what .venv holds
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^redsteward' > requirements.lock.new
+	echo "# Exact versions CI tested; \`make\` installs from this file. Regenerate with \`make lock\`." > requirements.lock.new
+	$(BIN)/python -m pip freeze --all --exclude-editable | grep -Ev '^(redsteward|pip)==' >> requirements.lock.new
 	mv requirements.lock.new requirements.lock
 
 clean:  ## remove the venv and local databases
