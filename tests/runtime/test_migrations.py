@@ -13,10 +13,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aerich.utils import decompress_dict, get_models_describe
-from tortoise import Tortoise, connections
-from tortoise.utils import get_schema_sql
 
 from runtime.migrations import migration_files
+from tests.support import postgres
 from tests.support.schema import postgres_schema, sqlite_schema
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -29,12 +28,14 @@ def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _schema_sql(dialect: str) -> str:
-    """The SQL tortoise would write for the current models, for the given dialect."""
-    conn = connections.get("default")
-    if conn.capabilities.dialect != dialect:
-        pytest.skip(f"the suite's database is {conn.capabilities.dialect}; this compares {dialect}")
-    return get_schema_sql(conn, safe=False)
+def render_models_sql(database_url: str) -> str:
+    """The CREATE statements tortoise writes for the current models in the URL's dialect,
+    rendered by a child process so this session's own connection is untouched."""
+    render = subprocess.run(
+        [sys.executable, "-c", _RENDER_SQL, database_url], capture_output=True, text=True, timeout=120
+    )
+    assert render.returncode == 0, render.stderr
+    return render.stdout
 
 
 def test_every_model_change_is_recorded_in_a_migration() -> None:
@@ -59,11 +60,7 @@ def test_migrate_brings_a_fresh_sqlite_file_to_the_models_schema(tmp_path: Path)
 
     generated = tmp_path / "generated.sqlite3"
     conn = sqlite3.connect(generated)
-    if Tortoise.apps and connections.get("default").capabilities.dialect == "sqlite":
-        conn.executescript(_schema_sql("sqlite"))
-    else:
-        conn.close()
-        pytest.skip("needs the suite's SQLite connection to render the models' SQL")
+    conn.executescript(render_models_sql(f"sqlite://{tmp_path / 'scratch.sqlite3'}"))
     conn.close()
 
     assert sqlite_schema(str(migrated)) == sqlite_schema(str(generated))
@@ -83,22 +80,11 @@ async def test_migrate_brings_a_fresh_postgres_database_to_the_models_schema(pg_
     assert result.returncode == 0, result.stderr
     migrated = await postgres_schema(pg_url)
 
-    # The models' own CREATE statements, as tortoise renders them for PostgreSQL, in a second
-    # fresh database: rendered by a child process so this session's connection is untouched.
-    from tests.support import postgres
-
     generated_url = await postgres.create_database("rs_generated")
     try:
-        render = subprocess.run(
-            [sys.executable, "-c", _RENDER_PG_SQL, generated_url],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert render.returncode == 0, render.stderr
         conn = await asyncpg.connect(generated_url.replace("postgres://", "postgresql://", 1))
         try:
-            await conn.execute(render.stdout)
+            await conn.execute(render_models_sql(generated_url))
         finally:
             await conn.close()
         generated = await postgres_schema(generated_url)
@@ -108,7 +94,7 @@ async def test_migrate_brings_a_fresh_postgres_database_to_the_models_schema(pg_
     assert migrated == generated
 
 
-_RENDER_PG_SQL = """
+_RENDER_SQL = """
 import asyncio, sys
 from tortoise import Tortoise, connections
 from tortoise.utils import get_schema_sql
