@@ -1,9 +1,14 @@
-"""The one schema: Query and Mutation assembled from each area."""
+"""The one schema: each area declares its own Query and Mutation fields; this file merges them.
+
+A new area adds its classes to QUERIES / MUTATIONS (after pycon's backend/api, which groups
+mutations with strawberry.tools.merge_types).
+"""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry import relay
+from strawberry.tools import merge_types
 
 from api.context import Info
 from api.resolvers import accounts as account_resolvers
@@ -16,8 +21,8 @@ from api.schema.places import Community
 
 
 @strawberry.type
-class Query:
-    @strawberry.field(description="The signed-in person; null when the request carries no valid token.")
+class CoreQuery:
+    @strawberry.field(description="The signed-in person; null when the request carries no token.")
     async def me(self, info: Info) -> Viewer | None:
         return await people_resolvers.me(info)
 
@@ -31,7 +36,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class AccountMutation:
     account_register: account_types.SessionPayload = strawberry.mutation(
         resolver=account_resolvers.account_register, description="Create an account and sign in."
     )
@@ -53,6 +58,10 @@ class Mutation:
     community_join: account_types.CommunityJoinPayload = strawberry.mutation(
         resolver=account_resolvers.community_join, description="Join a community with an invite code."
     )
+
+
+@strawberry.type
+class PlaceMutation:
     place_create: place_types.PlacePayload = strawberry.mutation(
         resolver=place_resolvers.place_create,
         description="Staff: add a compound, building, entrance or household.",
@@ -64,3 +73,10 @@ class Mutation:
         resolver=place_resolvers.household_care_tags_set,
         description="Staff: replace a household's care tags.",
     )
+
+
+QUERIES: tuple[type, ...] = (CoreQuery,)
+MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation)
+
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
