@@ -7,14 +7,31 @@ import binascii
 
 from services.errors import DomainError, ErrorCode
 
+# Primary keys are 32-bit integers (PostgreSQL `integer`); a larger number in an id or cursor
+# names nothing and would make the database driver fail instead of saying "not found".
+MAX_ROW_ID = 2**31 - 1
+
+
+def _row_id(raw: str) -> int | None:
+    """The row id a decoded id or cursor names: ASCII digits within the key range, else None.
+
+    `str.isdigit` alone accepts "²" (then `int()` fails) and other scripts' digits, so an id
+    would have several spellings; only the one we encode is accepted.
+    """
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if value <= MAX_ROW_ID else None
+
 
 def decode_global_id(value: str, expected: str | tuple[str, ...], field: str) -> int:
     """The database id inside a global id of one of the expected types."""
     kinds = (expected,) if isinstance(expected, str) else expected
     type_name, raw = split_global_id(value, field)
-    if type_name not in kinds or not raw.isdigit():
+    row_id = _row_id(raw)
+    if type_name not in kinds or row_id is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"No {' or '.join(kinds).lower()} has this id.", field)
-    return int(raw)
+    return row_id
 
 
 def split_global_id(value: str, field: str) -> tuple[str, str]:
@@ -33,11 +50,13 @@ def encode_cursor(row_id: int) -> str:
 def decode_cursor(cursor: str | None, field: str = "after") -> int | None:
     if cursor is None:
         return None
+    row_id: int | None = None
     try:
-        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-        prefix, value = raw.split(":", 1)
-        if prefix != "c" or not value.isdigit():
-            raise ValueError(cursor)
+        prefix, value = base64.urlsafe_b64decode(cursor.encode()).decode().split(":", 1)
+        if prefix == "c":
+            row_id = _row_id(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise DomainError(ErrorCode.INVALID_INPUT, "This cursor is not valid.", field) from None
-    return int(value)
+        pass
+    if row_id is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "This cursor is not valid.", field)
+    return row_id

@@ -40,7 +40,9 @@ async def pages_by_parent(
     first+1 rows per parent (the extra one tells whether there is a next page).
     """
     result: dict[int, Page[M]] = {pid: Page([], False) for pid in parent_ids}
-    if not parent_ids or first == 0:
+    # `first: 0` still asks the database for one row: the page is empty, but whether a next
+    # page exists is not.
+    if not parent_ids:
         return result
     table = model._meta.db_table
     ids = sorted(set(parent_ids))

@@ -41,8 +41,9 @@ async def care_tags_by_household(household_ids: Sequence[int]) -> list[list[Care
 
 
 def can_see_household(viewer: Viewer, household: Household) -> bool:
-    """Staff see the register; a member sees their own home and nobody else's."""
-    return viewer.is_staff(household.community_id) or (
+    """The office (staff, admin) sees the register; a member sees their own home only.
+    Care tags are narrower still: `Viewer.require_staff`."""
+    return viewer.manages(household.community_id) or (
         viewer.is_member(household.community_id)
         and viewer.households.get(household.community_id) == household.id
     )
@@ -100,6 +101,9 @@ async def create_place(
     """Create the child of a parent place: compound in a community, building in a compound, …"""
     community_id = parent.id if isinstance(parent, Community) else parent.community_id
     viewer.require_manager(community_id)
+    if area_m2 is not None and not isinstance(parent, Entrance):
+        # Dropping it silently would let the app believe it stored an area somewhere.
+        raise DomainError(ErrorCode.INVALID_INPUT, "Only households have an area.", "areaM2")
     try:
         async with in_transaction():
             if isinstance(parent, Community):
@@ -145,6 +149,10 @@ async def set_care_tags(
     viewer.require_staff(household.community_id)
     wanted = sorted(set(kinds))
     async with in_transaction():
+        # One writer per household at a time: without the lock two concurrent sets on PostgreSQL
+        # both insert the same tag (a unique violation, so a masked error) or leave the union of
+        # both sets, which nobody asked for. SQLite serializes writers anyway.
+        await Household.filter(id=household.id).select_for_update().get()
         await HouseholdCareTag.filter(household_id=household.id).exclude(kind__in=wanted).delete()
         existing = set(
             await HouseholdCareTag.filter(household_id=household.id).values_list("kind", flat=True)

@@ -29,10 +29,18 @@ PLACES: dict[str, type[Any]] = {
 }
 
 
-async def _load(viewer: Any, kinds: dict[str, type[Any]], global_id: str, field: str) -> Any:
+async def _load(
+    viewer: Any,
+    kinds: dict[str, type[Any]],
+    global_id: str,
+    field: str,
+    wrong_kind: ErrorCode = ErrorCode.INVALID_PARENT,
+) -> Any:
+    # Signed out is said before anything about the id, so a bad id never masks it.
+    viewer.require_user()
     type_name, _ = split_global_id(global_id, field)
     if type_name not in kinds:
-        raise DomainError(ErrorCode.INVALID_PARENT, "This id does not name a place that fits here.", field)
+        raise DomainError(wrong_kind, "This id does not name a place that fits here.", field)
     row_id = decode_global_id(global_id, type_name, field)
     if type_name == "Community":
         return await places.get_community(viewer, row_id, field)
@@ -52,7 +60,8 @@ async def place_create(info: Info, input: s.PlaceCreateInput) -> s.PlacePayload:
 async def place_rename(info: Info, input: s.PlaceRenameInput) -> s.PlacePayload:
     async def work() -> s.PlacePayload:
         viewer = info.context.viewer
-        row = await _load(viewer, PLACES, input.id, "id")
+        # Only a parent can be the wrong kind; anything else under `id` is simply no place.
+        row = await _load(viewer, PLACES, input.id, "id", ErrorCode.NOT_FOUND)
         return s.PlacePayload(place=mapping.place(await places.rename_place(viewer, row, input.name)))
 
     return await guarded(s.PlacePayload, work())
@@ -63,6 +72,7 @@ async def household_care_tags_set(
 ) -> s.HouseholdCareTagsSetPayload:
     async def work() -> s.HouseholdCareTagsSetPayload:
         viewer = info.context.viewer
+        viewer.require_user()
         household_id = decode_global_id(input.household_id, "Household", "householdId")
         row = await places.get_place(viewer, m.Household, household_id, "householdId")
         tags = await places.set_care_tags(viewer, row, [CareTagKind(t) for t in input.tags])

@@ -50,7 +50,7 @@ async def entrances_of(
 async def households_of(
     root: types.Entrance, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Household] | None:
-    info.context.viewer.require_staff(root.community_id)
+    info.context.viewer.require_manager(root.community_id)
     loaders = info.context.loaders
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await loaders.households_by_entrance.load((root.id, size, after_id))

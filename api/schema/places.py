@@ -78,7 +78,7 @@ class Entrance(Place):
     async def household_count(self, info: Info) -> int:
         return await resolve.household_count_of(self, info)
 
-    @strawberry.field(description="The households of this entrance. Staff only.")
+    @strawberry.field(description="The households of this entrance. The community office only.")
     async def households(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Household] | None:
