@@ -47,8 +47,10 @@ def _dev_secret(workdir: Path) -> str:
         secret = path.read_text().strip()
     else:
         secret = secrets.token_urlsafe(48)
-        path.write_text(secret + "\n")
-        path.chmod(0o600)
+        # Created with its final mode, so it is never readable by others, not even briefly.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret + "\n")
     log.warning(
         "RS_SECRET_KEY is not set: using the development secret kept in %s. "
         "Never run a real community on it; production mode refuses to start without RS_SECRET_KEY.",

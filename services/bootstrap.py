@@ -21,7 +21,8 @@ async def office_invite(community: Community, roles: Sequence[Role], uses: int, 
     await Invite.create(
         community_id=community.id,
         code_hash=_digest(code),
-        roles=sorted(str(r) for r in set(roles)),
+        # Like an invite made in the app: no roles named means a resident, never a role-less member.
+        roles=sorted(str(r) for r in set(roles) or {Role.RESIDENT}),
         max_uses=uses,
         expires_at=clock.now() + timedelta(days=days),
     )

@@ -31,8 +31,13 @@ def _new_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
+# Read aloud or copied from paper, O is heard as 0 and I or L as 1; as in Crockford's decoding,
+# they mean the digit, since the alphabet holds none of them.
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+
+
 def _digest(code: str) -> str:
-    canonical = "".join(ch for ch in code.upper() if ch.isalnum())
+    canonical = "".join(ch for ch in code.upper() if ch.isalnum()).translate(_LOOK_ALIKES)
     return hashlib.sha256(("rs-invite:" + canonical).encode()).hexdigest()
 
 

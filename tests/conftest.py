@@ -72,9 +72,10 @@ async def empty_tables(database: None) -> None:
         await conn.execute_script(f"PRAGMA foreign_keys=OFF;{script}PRAGMA foreign_keys=ON;")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def moved_clock() -> Iterator[clock.MovableClock]:
-    """The process clock, set to a fixed moment; tests advance it instead of sleeping."""
+    """The process clock, set to a fixed moment before anything else in every test (tokens
+    issued later then agree with it); tests advance it instead of sleeping."""
     movable = clock.MovableClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
     previous = clock.use_clock(movable)
     yield movable

@@ -4,7 +4,8 @@ Community A (红星) has one person for every role, the resident living in house
 B (滨河) has its own staff member. Household 301 carries a party-member tag, 302 a hardship tag.
 Rules: members of A see A's tree; only A's office (staff, admin) sees its households, and only A's
 staff see their care tags (a member also sees their own home, never its tags); only A's staff and
-admin change places; only A's staff set care tags. Nobody else learns that A's places exist: they are "not found", never "forbidden".
+admin change places; only A's staff set care tags. Nobody else learns that A's places exist:
+they are "not found", never "forbidden".
 """
 
 from __future__ import annotations
