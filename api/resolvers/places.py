@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.ids import decode_cursor
+from api.loaders import PageKey
 from api.resolvers import mapping
-from services.paging import clamp_first
+from services.paging import Page, clamp_first
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from api.schema import places as types
     from api.schema.common import Connection
 
 
+async def _children(
+    parent_id: int,
+    pages: DataLoader[PageKey, Page[Any]],
+    counts: DataLoader[int, int],
+    convert: Callable[[Any], T],
+    first: int | None,
+    after: str | None,
+) -> Connection[T]:
+    """One page of a parent's children through the request's loaders (one query per level)."""
+    size, after_id = clamp_first(first), decode_cursor(after)
+    page = await pages.load((parent_id, size, after_id))
+    return mapping.connection(page, convert, lambda: counts.load(parent_id), after_id)
+
+
 async def compounds_of(
     root: types.Community, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Compound]:
     loaders = info.context.loaders
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await loaders.compounds_by_community.load((root.id, size, after_id))
-    return mapping.connection(
-        page, mapping.compound, lambda: loaders.compound_count_by_community.load(root.id), after_id
+    return await _children(
+        root.id,
+        loaders.compounds_by_community,
+        loaders.compound_count_by_community,
+        mapping.compound,
+        first,
+        after,
     )
 
 
@@ -29,10 +52,13 @@ async def buildings_of(
     root: types.Compound, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Building]:
     loaders = info.context.loaders
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await loaders.buildings_by_compound.load((root.id, size, after_id))
-    return mapping.connection(
-        page, mapping.building, lambda: loaders.building_count_by_compound.load(root.id), after_id
+    return await _children(
+        root.id,
+        loaders.buildings_by_compound,
+        loaders.building_count_by_compound,
+        mapping.building,
+        first,
+        after,
     )
 
 
@@ -40,10 +66,13 @@ async def entrances_of(
     root: types.Building, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Entrance]:
     loaders = info.context.loaders
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await loaders.entrances_by_building.load((root.id, size, after_id))
-    return mapping.connection(
-        page, mapping.entrance, lambda: loaders.entrance_count_by_building.load(root.id), after_id
+    return await _children(
+        root.id,
+        loaders.entrances_by_building,
+        loaders.entrance_count_by_building,
+        mapping.entrance,
+        first,
+        after,
     )
 
 
@@ -52,10 +81,13 @@ async def households_of(
 ) -> Connection[types.Household] | None:
     info.context.viewer.require_manager(root.community_id)
     loaders = info.context.loaders
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await loaders.households_by_entrance.load((root.id, size, after_id))
-    return mapping.connection(
-        page, mapping.household, lambda: loaders.household_count_by_entrance.load(root.id), after_id
+    return await _children(
+        root.id,
+        loaders.households_by_entrance,
+        loaders.household_count_by_entrance,
+        mapping.household,
+        first,
+        after,
     )
 
 
