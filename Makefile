@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install run test test-pg lint schema lock clean
+.PHONY: help install run test test-pg lint contract lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,8 +39,8 @@ test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only test
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
 	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest
 
-schema: install  ## regenerate mobile-contract/schema.graphql
-	$(BIN)/redsteward export-schema
+contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
+	$(BIN)/redsteward export-contract
 
 lock: install  ## re-pin requirements.lock from what .venv holds
 	echo "# Exact versions CI tested; \`make\` installs from this file. Regenerate with \`make lock\`." > requirements.lock.new

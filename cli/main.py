@@ -168,12 +168,12 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
-def cmd_export_schema(args: argparse.Namespace) -> int:
-    from api.graphql import build_schema
+def cmd_export_contract(args: argparse.Namespace) -> int:
+    from api.contract import generated_files
 
-    sdl = build_schema(production=False).as_str() + "\n"
-    Path(args.out).write_text(sdl, encoding="utf-8")
-    print(f"wrote {args.out} ({len(sdl.splitlines())} lines)")
+    for path, text in generated_files().items():
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path} ({len(text.splitlines())} lines)")
     return 0
 
 
@@ -227,9 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
     p.set_defaults(func=cmd_invite_create)
 
-    p = sub.add_parser("export-schema", help="write the GraphQL SDL (for mobile-contract/)")
-    p.add_argument("--out", default="mobile-contract/schema.graphql", help="output file")
-    p.set_defaults(func=cmd_export_schema)
+    p = sub.add_parser(
+        "export-contract",
+        help="write mobile-contract/: schema.graphql, persisted-queries.json (from operations/), errors.md",
+    )
+    p.set_defaults(func=cmd_export_contract)
     return parser
 
 

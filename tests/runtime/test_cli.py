@@ -15,7 +15,7 @@ COMMANDS = [
     "import-places",
     "community-create",
     "invite-create",
-    "export-schema",
+    "export-contract",
 ]
 
 
