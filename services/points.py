@@ -182,10 +182,46 @@ async def manual(
     return posted.transfer
 
 
-async def reverse(viewer: Viewer, community_id: int, transfer_id: int, reason: str) -> PointTransfer:
-    viewer.require_manager(community_id)
-    posted: Posted = await _run(earning.staff_reverse(community_id, viewer.user_id, transfer_id, reason))
+async def reverse(viewer: Viewer, transfer_id: int, reason: str) -> PointTransfer:
+    viewer.require_user()
+    original = await PointTransfer.get_or_none(id=transfer_id)
+    if original is None or not viewer.is_member(original.community_id):
+        raise _not_found("transferId")
+    viewer.require_manager(original.community_id)
+    posted: Posted = await _run(
+        earning.staff_reverse(original.community_id, viewer.user_id, transfer_id, reason)
+    )
     return posted.transfer
+
+
+async def member_side(transfer: PointTransfer) -> int | None:
+    """The member account a transfer touched, so its amount can be shown signed."""
+    from models.ledger import AccountKind, PointAccount
+
+    found = await PointAccount.filter(
+        id__in=[transfer.debit_id, transfer.credit_id], kind=AccountKind.MEMBER
+    ).first()
+    return None if found is None else found.id
+
+
+async def catalog_count(viewer: Viewer, community_id: int, include_inactive: bool) -> int:
+    query = Reward.filter(community_id=community_id)
+    if not (include_inactive and viewer.manages(community_id)):
+        query = query.filter(is_active=True)
+    return await query.count()
+
+
+async def my_redemptions_count(viewer: Viewer, community_id: int) -> int:
+    return await Redemption.filter(community_id=community_id, user_id=viewer.user_id).count()
+
+
+async def pending_pickups_count(viewer: Viewer, community_id: int) -> int:
+    return await Redemption.filter(community_id=community_id, status=RedemptionStatus.PENDING).count()
+
+
+async def rewards_by_ids(ids: list[int]) -> list[Reward | None]:
+    rows = {row.id: row for row in await Reward.filter(id__in=list(set(ids)))}
+    return [rows.get(i) for i in ids]
 
 
 async def update_rules(viewer: Viewer, community_id: int, changes: dict[str, Any]) -> rules.Rules:
