@@ -16,9 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
+from api.pickup_qr import pickup_qr
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
+from services import points_wiring
 
 log = logging.getLogger("redsteward.http")
 
@@ -75,6 +77,8 @@ async def healthz(request: Request) -> JSONResponse:
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> ASGIApp:
     """`manage_database=False` leaves opening the database to the caller (tests do it once)."""
     settings = settings or get_settings()
+    # Points are paid inside the transactions of the events that earn them.
+    points_wiring.register()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -95,6 +99,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         routes=[
             Route("/graphql", GraphQLGate(graphql, settings.production), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/pickup/{code}.png", pickup_qr, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -51,6 +51,49 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The parent id names something that cannot hold this kind of place.",
         "A bug in the app: report it.",
     ),
+    ErrorCode.INVALID_AMOUNT: (
+        "A number of points or a cost is zero, negative or above the limit.",
+        "Highlight the field named by `field`.",
+    ),
+    ErrorCode.UNKNOWN_ACCOUNT: (
+        "The person has no points account in this community (not a member).",
+        "Refresh the member list; the person may have left.",
+    ),
+    ErrorCode.INSUFFICIENT_POINTS: (
+        "The balance is lower than the cost or the deduction.",
+        "Show the balance and the cost; nothing was spent.",
+    ),
+    ErrorCode.OUT_OF_STOCK: ("The reward has no stock left.", "Refresh the catalog; offer other rewards."),
+    ErrorCode.OVER_MONTHLY_LIMIT: (
+        "The person reached this reward's limit for the month.",
+        "Say when the limit resets (the first of next month).",
+    ),
+    ErrorCode.REWARD_UNAVAILABLE: (
+        "The reward is not offered now (inactive or outside its window).",
+        "Refresh the catalog.",
+    ),
+    ErrorCode.ALREADY_FULFILLED: (
+        "This pickup code was handed over already.",
+        "Staff: tell the person it was collected; nothing changed.",
+    ),
+    ErrorCode.REDEMPTION_CLOSED: (
+        "The redemption is no longer pending (cancelled, expired or handed over).",
+        "Refresh the redemption; its status says which.",
+    ),
+    ErrorCode.ALREADY_REVERSED: ("The transfer was reversed before; it can be reversed once.", "Refresh."),
+    ErrorCode.NOT_REVERSIBLE: (
+        "This kind of transfer is not reversed by hand (refunds and reversals follow their own rules).",
+        "Hide the reverse action for it.",
+    ),
+    ErrorCode.IDEMPOTENCY_KEY_REUSED: (
+        "The idempotency key was used before with a different input.",
+        "A bug in the app: use a new key for every new action, the same key only for retries.",
+    ),
+    ErrorCode.INVALID_RULES: ("The points rules sent are not consistent (`field` says where).", "Show it."),
+    ErrorCode.CONFLICT: (
+        "Someone changed the same thing at the same moment.",
+        "Reload and try again.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals

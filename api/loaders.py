@@ -13,6 +13,7 @@ from tortoise.models import Model
 from models.places import Building, Community, Compound, Entrance, Household
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
+from services.points import rewards_by_ids
 
 M = TypeVar("M", bound=Model)
 PageKey = tuple[int, int, int | None]  # parent id, first, after id
@@ -58,3 +59,4 @@ class Loaders:
         self.entrance_count_by_building = DataLoader(_counts(Entrance, "building_id"))
         self.household_count_by_entrance = DataLoader(_counts(Household, "entrance_id"))
         self.care_tags_by_household = DataLoader(care_tags_by_household)
+        self.reward_by_id = DataLoader(rewards_by_ids)

@@ -177,6 +177,40 @@ def cmd_export_contract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_check(args: argparse.Namespace) -> int:
+    from points_engine.audit import check_ledger
+
+    async def work() -> int:
+        count, problems = await check_ledger()
+        for problem in problems:
+            print(problem.message)
+        if problems:
+            print(f"ledger-check: {len(problems)} problem(s) in {count} accounts")
+            return 1
+        print(
+            f"ledger-check: {count} accounts, every balance equals its transfers, every community sums to 0"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_expire_redemptions(args: argparse.Namespace) -> int:
+    from services.points import expire_due
+
+    async def work() -> int:
+        total = 0
+        while True:
+            expired = await expire_due()
+            total += expired
+            if expired == 0:
+                break
+        print(f"expired {total} redemption(s) past their pickup window; points refunded, stock restored")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="redsteward",
@@ -226,6 +260,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
     p.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
     p.set_defaults(func=cmd_invite_create)
+
+    p = sub.add_parser(
+        "ledger-check",
+        help="verify the points ledger: balances equal transfers, communities sum to 0",
+        description="Exits 1 and lists every mismatch when the ledger does not add up.",
+    )
+    p.set_defaults(func=cmd_ledger_check)
+
+    p = sub.add_parser(
+        "expire-redemptions",
+        help="refund redemptions not picked up in time (idempotent; run it daily)",
+    )
+    p.set_defaults(func=cmd_expire_redemptions)
 
     p = sub.add_parser(
         "export-contract",

@@ -1,1 +1,2 @@
-"""The red points economy: rules, ledger, balances, leaderboards, the corridor flag."""
+"""The red points economy: ledger, earning rules, redemption. Knows nothing of GraphQL, services
+or who is asking; callers check access and pass plain ids."""

@@ -101,6 +101,9 @@ async def _child(dialect: str, name: str, out: Path) -> None:
         else:
             await command.init()
             await command.upgrade(run_in_transaction=True)
+            # aerich reads the last recorded state when it initialises, which was before the
+            # upgrade wrote it; read it again or the diff has nothing to compare against.
+            await command.init()
             generated = await Migrate.migrate(name, empty=False, no_input=True)
             if not generated:
                 result["upgrade"] = None

@@ -1,0 +1,40 @@
+"""Nested fields of the points types: a member's history, a redemption's reward."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from api.context import Info
+from api.ids import decode_cursor
+from services import points
+from services.paging import clamp_first
+
+if TYPE_CHECKING:
+    from api.schema import points as t
+    from api.schema.common import Connection
+
+
+async def history_of(
+    root: t.MyPoints, info: Info, first: int | None, after: str | None
+) -> Connection[t.PointTransfer]:
+    from api.resolvers import points_mapping as mapping
+
+    viewer = info.context.viewer
+    size, before_id = clamp_first(first), decode_cursor(after)
+    page = await points.history(viewer, root.community_id, size, before_id)
+    account_id = await points.my_account_id(viewer, root.community_id)
+    return mapping.connection(
+        page.items,
+        page.has_next,
+        lambda row: mapping.transfer(row, account_id),
+        lambda: points.history_count(viewer, root.community_id),
+        before_id,
+    )
+
+
+async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
+    from api.resolvers import points_mapping as mapping
+
+    row = await info.context.loaders.reward_by_id.load(root.reward_id)
+    assert row is not None
+    return mapping.reward(row)

@@ -1,0 +1,31 @@
+"""Errors of the economy. Services turn them into DomainErrors with the same code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PointsErrorCode(StrEnum):
+    INVALID_INPUT = "INVALID_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_AMOUNT = "INVALID_AMOUNT"
+    UNKNOWN_ACCOUNT = "UNKNOWN_ACCOUNT"
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    OVER_MONTHLY_LIMIT = "OVER_MONTHLY_LIMIT"
+    REWARD_UNAVAILABLE = "REWARD_UNAVAILABLE"
+    ALREADY_FULFILLED = "ALREADY_FULFILLED"
+    REDEMPTION_CLOSED = "REDEMPTION_CLOSED"
+    ALREADY_REVERSED = "ALREADY_REVERSED"
+    NOT_REVERSIBLE = "NOT_REVERSIBLE"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    INVALID_RULES = "INVALID_RULES"
+    CONFLICT = "CONFLICT"
+
+
+class PointsError(Exception):
+    def __init__(self, code: PointsErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field

@@ -1,0 +1,32 @@
+"""Days and months as the community counts them, in its own time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from models.places import Community
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_day(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(zone(timezone)).strftime("%Y-%m-%d")
+
+
+def local_month(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(zone(timezone)).strftime("%Y-%m")
+
+
+async def timezone_of(community_id: int) -> str:
+    """Read each time it is needed: a community may change its zone, and ids are reused in tests."""
+    found = await Community.filter(id=community_id).values_list("timezone", flat=True)
+    if not found:
+        from points_engine.errors import PointsError, PointsErrorCode
+
+        raise PointsError(PointsErrorCode.NOT_FOUND, "No such community.", "communityId")
+    return str(found[0])

@@ -1,0 +1,270 @@
+"""The catalog and redemptions: points for gifts and service vouchers.
+
+Lock order inside every transaction here, the same as the ledger's: the redemption row, the
+reward row, the member's account, then system accounts. Stock moves by conditional UPDATE
+(`stock >= 1`), status by conditional UPDATE (`status = pending`), so a double click, two staff
+scanning at once or a cancel racing the expiry job each take effect once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from models.ledger import AccountKind, TransferKind
+from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
+from points_engine import accounts, ledger, pickup, rules
+from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.localtime import local_month, timezone_of
+from runtime import clock
+
+NAME_MAX = 100
+DESCRIPTION_MAX = 500
+IMAGE_URL_MAX = 500
+MAX_COST = 1_000_000
+MAX_STOCK = 1_000_000
+LIVE = (RedemptionStatus.PENDING, RedemptionStatus.FULFILLED)
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    redemption: Redemption
+    created: bool  # False: a replay of the same idempotency key
+
+
+def _invalid(message: str, field: str) -> PointsError:
+    return PointsError(PointsErrorCode.INVALID_INPUT, message, field)
+
+
+def _clean_reward_fields(values: dict[str, Any]) -> dict[str, Any]:
+    cleaned: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "name":
+            value = " ".join((value or "").split())
+            if not 1 <= len(value) <= NAME_MAX:
+                raise _invalid(f"Enter a name of 1 to {NAME_MAX} characters.", "name")
+        elif name == "description":
+            value = (value or "").strip()
+            if len(value) > DESCRIPTION_MAX:
+                raise _invalid(f"At most {DESCRIPTION_MAX} characters.", "description")
+        elif name == "image_url":
+            value = (value or "").strip()
+            if value and (len(value) > IMAGE_URL_MAX or not value.startswith(("https://", "http://"))):
+                raise _invalid("The image must be an http(s) address.", "imageUrl")
+        elif name == "cost":
+            if not isinstance(value, int) or not 1 <= value <= MAX_COST:
+                raise PointsError(
+                    PointsErrorCode.INVALID_AMOUNT, f"Cost must be 1 to {MAX_COST} points.", "cost"
+                )
+        elif name in ("stock", "monthly_limit"):
+            field = "stock" if name == "stock" else "monthlyLimit"
+            if value is not None and (not isinstance(value, int) or not 0 <= value <= MAX_STOCK):
+                raise _invalid(f"Must be 0 to {MAX_STOCK}, or empty for no limit.", field)
+        elif name == "kind":
+            value = RewardKind(value)
+        elif name in ("active_from", "active_until", "is_active"):
+            pass
+        else:
+            raise _invalid(f"Unknown field {name}.", name)
+        cleaned[name] = value
+    start, end = cleaned.get("active_from"), cleaned.get("active_until")
+    if start is not None and end is not None and end <= start:
+        raise _invalid("The window must end after it starts.", "activeUntil")
+    return cleaned
+
+
+async def create_reward(community_id: int, **values: Any) -> Reward:
+    cleaned = _clean_reward_fields(values)
+    for required in ("name", "cost", "kind"):
+        if required not in cleaned:
+            raise _invalid(f"{required} is required.", required)
+    now = clock.now()
+    return await Reward.create(community_id=community_id, created_at=now, updated_at=now, **cleaned)
+
+
+async def update_reward(community_id: int, reward_id: int, **values: Any) -> Reward:
+    cleaned = _clean_reward_fields(values)
+    async with in_transaction():
+        reward = await Reward.filter(id=reward_id, community_id=community_id).select_for_update().first()
+        if reward is None:
+            raise PointsError(PointsErrorCode.NOT_FOUND, "No such reward.", "id")
+        for name, value in cleaned.items():
+            setattr(reward, name, value)
+        if reward.active_from and reward.active_until and reward.active_until <= reward.active_from:
+            raise _invalid("The window must end after it starts.", "activeUntil")
+        reward.updated_at = clock.now()
+        await reward.save()
+    return reward
+
+
+def is_available(reward: Reward, at: datetime) -> bool:
+    return (
+        reward.is_active
+        and (reward.active_from is None or reward.active_from <= at)
+        and (reward.active_until is None or at < reward.active_until)
+    )
+
+
+async def redeem(community_id: int, user_id: int, reward_id: int, idempotency_key: str) -> Redeemed:
+    if not 1 <= len(idempotency_key or "") <= 64:
+        raise _invalid("The idempotency key must be 1 to 64 characters.", "idempotencyKey")
+    async with in_transaction():
+        first = await Redemption.get_or_none(
+            user_id=user_id, community_id=community_id, idempotency_key=idempotency_key
+        )
+        if first is not None:
+            return _replayed(first, reward_id)
+        reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
+        if reward is None:
+            raise PointsError(PointsErrorCode.NOT_FOUND, "No such reward.", "rewardId")
+        now = clock.now()
+        if not is_available(reward, now):
+            raise PointsError(
+                PointsErrorCode.REWARD_UNAVAILABLE, "This reward is not offered now.", "rewardId"
+            )
+        member = await accounts.member_account(community_id, user_id)
+        assert member is not None
+        zone = await timezone_of(community_id)
+        pickup_days = (await rules.current(community_id)).redemption_pickup_days
+        try:
+            async with in_transaction():
+                redemption = await Redemption.create(
+                    community_id=community_id,
+                    reward_id=reward.id,
+                    user_id=user_id,
+                    account_id=member.id,
+                    cost=reward.cost,
+                    idempotency_key=idempotency_key,
+                    pickup_nonce=pickup.new_nonce(),
+                    local_month=local_month(now, zone),
+                    created_at=now,
+                    expires_at=now + timedelta(days=pickup_days),
+                )
+        except IntegrityError:
+            # The same key, sent twice at once: the first to commit stands.
+            first = await Redemption.get_or_none(
+                user_id=user_id, community_id=community_id, idempotency_key=idempotency_key
+            )
+            if first is None:
+                raise
+            return _replayed(first, reward_id)
+        if reward.stock is not None:
+            taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
+            if not taken:
+                raise PointsError(PointsErrorCode.OUT_OF_STOCK, "This reward is out of stock.", "rewardId")
+        if reward.monthly_limit is not None:
+            # Holding the member's row, count this month's redemptions of the reward.
+            await accounts.lock(member)
+            held = (
+                await Redemption.filter(
+                    user_id=user_id, reward_id=reward.id, local_month=redemption.local_month, status__in=LIVE
+                )
+                .exclude(id=redemption.id)
+                .count()
+            )
+            if held >= reward.monthly_limit:
+                raise PointsError(
+                    PointsErrorCode.OVER_MONTHLY_LIMIT,
+                    f"You can redeem this {reward.monthly_limit} time(s) a month.",
+                    "rewardId",
+                )
+        sink = await accounts.system_account(community_id, AccountKind.REDEMPTION)
+        await ledger.post(
+            debit=member,
+            credit=sink,
+            amount=reward.cost,
+            kind=TransferKind.REDEMPTION,
+            source_key=f"redemption:{redemption.id}",
+            memo=reward.name,
+            actor_user_id=user_id,
+            timezone=zone,
+        )
+    return Redeemed(redemption, True)
+
+
+def _replayed(first: Redemption, reward_id: int) -> Redeemed:
+    if first.reward_id != reward_id:
+        raise PointsError(
+            PointsErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for another reward.", "idempotencyKey"
+        )
+    return Redeemed(first, False)
+
+
+async def close(redemption: Redemption, status: RedemptionStatus, actor_user_id: int | None) -> Redemption:
+    """Cancel or expire a pending redemption: refund the points and put the stock back, once."""
+    now = clock.now()
+    async with in_transaction():
+        won = await Redemption.filter(id=redemption.id, status=RedemptionStatus.PENDING).update(
+            status=status, closed_at=now, closed_by_id=actor_user_id
+        )
+        if not won:
+            current = await Redemption.get(id=redemption.id)
+            raise _not_pending(current)
+        reward = await Reward.get(id=redemption.reward_id)
+        if reward.stock is not None:
+            await Reward.filter(id=reward.id).update(stock=F("stock") + 1)
+        member = await accounts.member_account(redemption.community_id, redemption.user_id, create=False)
+        sink = await accounts.system_account(redemption.community_id, AccountKind.REDEMPTION)
+        assert member is not None
+        await ledger.post(
+            debit=sink,
+            credit=member,
+            amount=redemption.cost,
+            kind=TransferKind.REDEMPTION_REFUND,
+            source_key=f"redemption:{redemption.id}:refund",
+            memo=f"{reward.name} {status}",
+            actor_user_id=actor_user_id,
+        )
+        return await Redemption.get(id=redemption.id)
+
+
+def _not_pending(redemption: Redemption) -> PointsError:
+    if redemption.status == RedemptionStatus.FULFILLED:
+        return PointsError(PointsErrorCode.ALREADY_FULFILLED, "This was already handed over.", "id")
+    return PointsError(PointsErrorCode.REDEMPTION_CLOSED, f"This redemption is {redemption.status}.", "id")
+
+
+async def by_pickup_code(code: str) -> Redemption | None:
+    nonce = pickup.nonce_of(code)
+    return None if nonce is None else await Redemption.get_or_none(pickup_nonce=nonce)
+
+
+async def fulfil(redemption: Redemption, actor_user_id: int) -> Redemption:
+    now = clock.now()
+    async with in_transaction():
+        if redemption.status == RedemptionStatus.PENDING and redemption.expires_at <= now:
+            # Past its pickup window but the expiry job has not run yet: it is expired.
+            raise PointsError(
+                PointsErrorCode.REDEMPTION_CLOSED, "This pickup code has expired.", "pickupCode"
+            )
+        won = await Redemption.filter(
+            id=redemption.id, status=RedemptionStatus.PENDING, expires_at__gt=now
+        ).update(status=RedemptionStatus.FULFILLED, fulfilled_at=now, fulfilled_by_id=actor_user_id)
+        current = await Redemption.get(id=redemption.id)
+        if not won:
+            raise _not_pending(current)
+        return current
+
+
+async def expire_due(limit: int = 500) -> int:
+    """The expiry job: close every pending redemption past its pickup window. Idempotent: a
+    redemption closed meanwhile (fulfilled, cancelled, expired by another run) is skipped."""
+    now = clock.now()
+    due = (
+        await Redemption.filter(status=RedemptionStatus.PENDING, expires_at__lte=now)
+        .order_by("id")
+        .limit(limit)
+    )
+    expired = 0
+    for redemption in due:
+        try:
+            await close(redemption, RedemptionStatus.EXPIRED, None)
+        except PointsError:
+            continue
+        expired += 1
+    return expired

@@ -1,0 +1,246 @@
+"""The red points economy as the app may use it: who may do what, then the engine does it.
+
+The engine knows nothing of viewers; every function here checks the caller first and turns the
+engine's errors into DomainErrors with the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from models.ledger import PointTransfer
+from models.rewards import Redemption, RedemptionStatus, Reward
+from points_engine import earning, pickup, redemption, rules, statements
+from points_engine.errors import PointsError
+from points_engine.ledger import Posted
+from services.access import Viewer
+from services.errors import DomainError, ErrorCode
+
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def _as_domain_errors() -> AsyncIterator[None]:
+    try:
+        yield
+    except PointsError as exc:
+        raise DomainError(ErrorCode(str(exc.code)), exc.message, exc.field) from exc
+
+
+async def _run(work: Awaitable[T]) -> T:
+    async with _as_domain_errors():
+        return await work
+
+
+def _not_found(field: str) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+async def balance(viewer: Viewer, community_id: int) -> int:
+    viewer.require_member(community_id)
+    return await statements.balance(community_id, viewer.user_id)
+
+
+async def history(viewer: Viewer, community_id: int, first: int, before_id: int | None) -> statements.Page:
+    viewer.require_member(community_id)
+    return await statements.history(community_id, viewer.user_id, first, before_id)
+
+
+async def history_count(viewer: Viewer, community_id: int) -> int:
+    viewer.require_member(community_id)
+    return await statements.history_count(community_id, viewer.user_id)
+
+
+async def my_account_id(viewer: Viewer, community_id: int) -> int | None:
+    viewer.require_member(community_id)
+    return await statements.account_id(community_id, viewer.user_id)
+
+
+async def economy(viewer: Viewer, community_id: int) -> statements.Economy:
+    """Public within the community: every account was public in the story this app comes from."""
+    viewer.require_member(community_id)
+    return await statements.economy(community_id)
+
+
+async def current_rules(viewer: Viewer, community_id: int) -> rules.Rules:
+    viewer.require_member(community_id)
+    return await rules.current(community_id)
+
+
+async def catalog(
+    viewer: Viewer, community_id: int, first: int, after_id: int | None, include_inactive: bool
+) -> list[Reward]:
+    viewer.require_member(community_id)
+    query = Reward.filter(community_id=community_id)
+    if not (include_inactive and viewer.manages(community_id)):
+        query = query.filter(is_active=True)
+    if after_id is not None:
+        query = query.filter(id__gt=after_id)
+    rows = await query.order_by("id").limit(first + 1)
+    return list(rows)
+
+
+async def my_redemptions(
+    viewer: Viewer, community_id: int, first: int, before_id: int | None
+) -> list[Redemption]:
+    viewer.require_member(community_id)
+    return await statements.redemptions_of(community_id, viewer.user_id, first, before_id)
+
+
+async def pending_pickups(
+    viewer: Viewer, community_id: int, first: int, after_id: int | None
+) -> list[Redemption]:
+    viewer.require_manager(community_id)
+    return await statements.pending_pickups(community_id, first, after_id)
+
+
+def can_see_redemption(viewer: Viewer, row: Redemption) -> bool:
+    return viewer.manages(row.community_id) or (
+        viewer.is_member(row.community_id) and viewer.user is not None and row.user_id == viewer.user.id
+    )
+
+
+def pickup_code(viewer: Viewer, row: Redemption) -> str | None:
+    """Only the member who redeemed holds the code, and only while it can be handed over."""
+    if viewer.user is None or row.user_id != viewer.user.id or row.status != RedemptionStatus.PENDING:
+        return None
+    return pickup.code_for(row.pickup_nonce)
+
+
+async def get_redemption(viewer: Viewer, redemption_id: int, field: str = "id") -> Redemption:
+    viewer.require_user()
+    row = await Redemption.get_or_none(id=redemption_id)
+    if row is None or not can_see_redemption(viewer, row):
+        raise _not_found(field)
+    return row
+
+
+async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Reward:
+    viewer.require_user()
+    row = await Reward.get_or_none(id=reward_id)
+    if row is None or not viewer.is_member(row.community_id):
+        raise _not_found(field)
+    return row
+
+
+# Changing --------------------------------------------------------------------------------------
+
+
+async def redeem(viewer: Viewer, community_id: int, reward_id: int, idempotency_key: str) -> Redemption:
+    viewer.require_member(community_id)
+    done = await _run(redemption.redeem(community_id, viewer.user_id, reward_id, idempotency_key))
+    return done.redemption
+
+
+async def cancel(viewer: Viewer, redemption_id: int) -> Redemption:
+    row = await get_redemption(viewer, redemption_id)
+    if row.user_id != viewer.user_id:
+        viewer.require_manager(row.community_id)
+    return await _run(redemption.close(row, RedemptionStatus.CANCELLED, viewer.user_id))
+
+
+async def fulfil(viewer: Viewer, code: str) -> Redemption:
+    viewer.require_user()
+    row = await redemption.by_pickup_code(code)
+    if row is None or not viewer.is_member(row.community_id):
+        # A code of another community is as unknown as a mistyped one.
+        raise _not_found("pickupCode")
+    viewer.require_manager(row.community_id)
+    return await _run(redemption.fulfil(row, viewer.user_id))
+
+
+async def create_reward(viewer: Viewer, community_id: int, **values: Any) -> Reward:
+    viewer.require_manager(community_id)
+    return await _run(redemption.create_reward(community_id, **values))
+
+
+async def update_reward(viewer: Viewer, reward: Reward, **values: Any) -> Reward:
+    viewer.require_manager(reward.community_id)
+    return await _run(redemption.update_reward(reward.community_id, reward.id, **values))
+
+
+async def manual(
+    viewer: Viewer,
+    community_id: int,
+    user_id: int,
+    amount: int,
+    reason: str,
+    idempotency_key: str,
+    *,
+    award: bool,
+) -> PointTransfer:
+    viewer.require_manager(community_id)
+    posted = await _run(
+        earning.manual(community_id, viewer.user_id, user_id, amount, reason, idempotency_key, award=award)
+    )
+    return posted.transfer
+
+
+async def reverse(viewer: Viewer, transfer_id: int, reason: str) -> PointTransfer:
+    viewer.require_user()
+    original = await PointTransfer.get_or_none(id=transfer_id)
+    if original is None or not viewer.is_member(original.community_id):
+        raise _not_found("transferId")
+    viewer.require_manager(original.community_id)
+    posted: Posted = await _run(
+        earning.staff_reverse(original.community_id, viewer.user_id, transfer_id, reason)
+    )
+    return posted.transfer
+
+
+async def member_side(transfer: PointTransfer) -> int | None:
+    """The member account a transfer touched, so its amount can be shown signed."""
+    from models.ledger import AccountKind, PointAccount
+
+    found = await PointAccount.filter(
+        id__in=[transfer.debit_id, transfer.credit_id], kind=AccountKind.MEMBER
+    ).first()
+    return None if found is None else found.id
+
+
+async def catalog_count(viewer: Viewer, community_id: int, include_inactive: bool) -> int:
+    query = Reward.filter(community_id=community_id)
+    if not (include_inactive and viewer.manages(community_id)):
+        query = query.filter(is_active=True)
+    return await query.count()
+
+
+async def my_redemptions_count(viewer: Viewer, community_id: int) -> int:
+    return await Redemption.filter(community_id=community_id, user_id=viewer.user_id).count()
+
+
+async def pending_pickups_count(viewer: Viewer, community_id: int) -> int:
+    return await Redemption.filter(community_id=community_id, status=RedemptionStatus.PENDING).count()
+
+
+async def rewards_by_ids(ids: list[int]) -> list[Reward | None]:
+    rows = {row.id: row for row in await Reward.filter(id__in=list(set(ids)))}
+    return [rows.get(i) for i in ids]
+
+
+async def update_rules(viewer: Viewer, community_id: int, changes: dict[str, Any]) -> rules.Rules:
+    viewer.require_manager(community_id)
+    return await _run(rules.update(community_id, viewer.user_id, **changes))
+
+
+def multiplier(
+    kind: str, percent: int, starts_at: datetime, ends_at: datetime, activity_kind: str | None
+) -> rules.Multiplier:
+    from models.ledger import TransferKind
+
+    try:
+        parsed = TransferKind(kind)
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_RULES, f"No earning is called {kind!r}.", "multipliers") from None
+    return rules.Multiplier(parsed, percent, starts_at, ends_at, activity_kind)
+
+
+async def expire_due() -> int:
+    """The redemption expiry job (CLI and background task)."""
+    return await redemption.expire_due()
