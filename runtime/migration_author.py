@@ -101,6 +101,9 @@ async def _child(dialect: str, name: str, out: Path) -> None:
         else:
             await command.init()
             await command.upgrade(run_in_transaction=True)
+            # aerich reads the last recorded models state in init(); read it again now the
+            # scratch database holds the history, or the diff starts from nothing.
+            await command.init()
             generated = await Migrate.migrate(name, empty=False, no_input=True)
             if not generated:
                 result["upgrade"] = None
