@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -10,11 +11,12 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.graphql import RedStewardGraphQL, build_schema
+from api.photos import report_photo
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
@@ -71,17 +73,54 @@ async def healthz(request: Request) -> JSONResponse:
     )
 
 
+class BodyLimit:
+    """Refuse request bodies above a size before reading them (413). Set above six photos at
+    their limit, so an oversized photo still reaches the service and gets its typed error."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = dict(scope.get("headers") or []).get(b"content-length", b"0")
+            if length.isdigit() and int(length) > self.max_bytes:
+                response = PlainTextResponse("Request body too large.", status_code=413)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def run_clock_job(interval_seconds: float) -> None:
+    """The server's copy of `redsteward tick`: escalations and 7-day confirmations. The job is
+    idempotent, so several server processes running it at once do each thing once."""
+    from services.report_clocks import run_clock_tick
+
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            await run_clock_tick()
+        except Exception:
+            log.exception("report clock job failed; retrying at the next interval")
+
+
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> ASGIApp:
-    """`manage_database=False` leaves opening the database to the caller (tests do it once)."""
+    """`manage_database=False` leaves opening the database to the caller (tests do it once) and
+    runs no background job."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        job: asyncio.Task[None] | None = None
         if manage_database:
             await database.open_database(settings.database_url)
+            if settings.clock_tick_seconds > 0:
+                job = asyncio.create_task(run_clock_job(settings.clock_tick_seconds))
         try:
             yield
         finally:
+            if job is not None:
+                job.cancel()
             if manage_database:
                 await database.close_database()
 
@@ -89,12 +128,14 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         build_schema(settings.production),
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
+        multipart_uploads_enabled=True,
     )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
-    return RequestLog(app)
+    return RequestLog(BodyLimit(app, max_bytes=6 * settings.photo_max_bytes + 16 * 1024 * 1024))

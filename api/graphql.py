@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
@@ -60,6 +61,15 @@ def build_schema(production: bool) -> strawberry.Schema:
 
 
 class RedStewardGraphQL(GraphQL[Context, None]):
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """Uploads (the GraphQL multipart request) are a form post, which a web page on another
+        site can send without asking (CSRF; strawberry's CVE-2024-47082). We authenticate by a
+        bearer header, never a cookie, and a cross-site form cannot set a header, so a multipart
+        request without one is refused before its body is read."""
+        if not request.headers.get("authorization"):
+            raise HTTPException(400, "Uploads need the Authorization header.")
+        return await super().parse_multipart(request)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         token, problem = _bearer(request)
         user_id = None

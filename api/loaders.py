@@ -58,3 +58,6 @@ class Loaders:
         self.entrance_count_by_building = DataLoader(_counts(Entrance, "building_id"))
         self.household_count_by_entrance = DataLoader(_counts(Household, "entrance_id"))
         self.care_tags_by_household = DataLoader(care_tags_by_household)
+        from api.report_loaders import ReportLoaders  # it builds on the helpers above
+
+        self.reports = ReportLoaders()

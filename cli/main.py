@@ -168,6 +168,21 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_tick(args: argparse.Namespace) -> int:
+    """The report clock job, as the server's background task runs it; safe to run from cron."""
+    from services.report_clocks import run_clock_tick
+
+    async def work() -> int:
+        result = await run_clock_tick()
+        print(
+            f"clock tick: {result.claim_escalations} claim escalation(s), "
+            f"{result.resolve_escalations} resolution escalation(s), {result.auto_confirmed} auto-confirmed"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def cmd_export_schema(args: argparse.Namespace) -> int:
     from api.graphql import build_schema
 
@@ -226,6 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
     p.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
     p.set_defaults(func=cmd_invite_create)
+
+    p = sub.add_parser(
+        "tick",
+        help="run the report clock job once: escalate missed clocks, confirm fixes left 7 days (idempotent)",
+    )
+    p.set_defaults(func=cmd_tick)
 
     p = sub.add_parser("export-schema", help="write the GraphQL SDL (for mobile-contract/)")
     p.add_argument("--out", default="mobile-contract/schema.graphql", help="output file")
