@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.graphql import RedStewardGraphQL, build_schema
@@ -20,6 +20,7 @@ from api.photos import report_photo
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
+from services import inbox_bus
 
 log = logging.getLogger("redsteward.http")
 
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         finally:
             if job is not None:
                 job.cancel()
+            await inbox_bus.stop()
             if manage_database:
                 await database.close_database()
 
@@ -133,6 +135,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
         ],

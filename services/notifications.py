@@ -15,6 +15,7 @@ from models.enums import Role
 from models.people import MembershipRole
 from models.reports import Notification
 from runtime import clock
+from services import inbox_bus
 from services.access import Viewer
 from services.events import DomainEvent, subscribe
 from services.paging import Page
@@ -63,6 +64,7 @@ async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None
             for user_id in wanted
         ]
     )
+    await inbox_bus.announce(wanted)
 
 
 async def on_report_event(event: DomainEvent) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from api.context import Info
@@ -17,7 +17,7 @@ from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
 from runtime.settings import get_settings
-from services import notifications, places, report_clocks, reports
+from services import inbox_bus, notifications, places, report_clocks, reports
 from services.errors import DomainError, DuplicateReport, RateLimited
 from services.paging import Page, clamp_first
 
@@ -92,6 +92,13 @@ async def my_unread_count(info: Info) -> int:
     viewer = info.context.viewer
     viewer.require_user()
     return await notifications.inbox_count(viewer, unread_only=True)
+
+
+async def notifications_added(info: Info) -> AsyncIterator[types.Notification]:
+    viewer = info.context.viewer
+    user = viewer.require_user()
+    async for row in inbox_bus.watch(user.id):
+        yield notification(row)
 
 
 # ── mutations ────────────────────────────────────────────────────────────────────────────

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 import strawberry
 
 from api.context import Info
@@ -84,3 +86,14 @@ class ReportMutation:
     notification_mark_read: s.NotificationMarkReadPayload = strawberry.mutation(
         resolver=resolve.notification_mark_read, description="Mark notifications read."
     )
+
+
+@strawberry.type
+class ReportSubscription:
+    @strawberry.subscription(
+        description="Your new notifications as they happen (graphql-transport-ws; send "
+        '`{"authorization": "Bearer …"}` as the connection_init payload or as a header).'
+    )
+    async def notification_added(self, info: Info) -> AsyncGenerator[Notification, None]:
+        async for item in resolve.notifications_added(info):
+            yield item

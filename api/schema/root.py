@@ -18,7 +18,7 @@ from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
 from api.schema.people import Viewer
 from api.schema.places import Community
-from api.schema.report_root import ReportMutation, ReportQuery
+from api.schema.report_root import ReportMutation, ReportQuery, ReportSubscription
 
 
 @strawberry.type
@@ -78,6 +78,8 @@ class PlaceMutation:
 
 QUERIES: tuple[type, ...] = (CoreQuery, ReportQuery)
 MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, ReportMutation)
+SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
+Subscription = merge_types("Subscription", SUBSCRIPTIONS)
