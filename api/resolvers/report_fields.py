@@ -1,6 +1,6 @@
 """Fields of Report and Notification, and rows → schema objects.
 
-A Report object exists only after `services.reports.get_report` (or a listing with the same
+A Report object exists only after `services.report_queries.get_report` (or a listing with the same
 check) let the viewer see it; its nested fields inherit that check and add their own where a
 field is narrower (proxy details: staff only; the reporter's name: staff and the reporter).
 """
@@ -15,7 +15,7 @@ from api.ids import decode_cursor
 from api.resolvers import mapping
 from api.schema.common import Connection
 from models import reports as m
-from services import reports
+from services import report_queries
 from services.paging import clamp_first
 from services.report_photos import photo_link
 
@@ -97,11 +97,13 @@ def asset_id_of(root: types.Report) -> str | None:
 async def reporter_name_of(root: types.Report, info: Info) -> str:
     user = await info.context.loaders.reports.user_by_id.load(root.row.reporter_id)
     name = user.display_name if user else ""
-    return name if reports.sees_reporter(info.context.viewer, root.row) else reports.initials(name)
+    return (
+        name if report_queries.sees_reporter(info.context.viewer, root.row) else report_queries.initials(name)
+    )
 
 
 def reported_by_me(root: types.Report, info: Info) -> bool:
-    return reports.is_reporter(info.context.viewer, root.row)
+    return report_queries.is_reporter(info.context.viewer, root.row)
 
 
 async def proxy_for_of(root: types.Report, info: Info) -> people_types.User | None:
@@ -167,13 +169,13 @@ async def timeline_of(
     actor_ids = sorted({e.actor_id for e in page.items if e.actor_id is not None})
     users = await loaders.user_by_id.load_many(actor_ids)
     names = {uid: (user.display_name if user else "") for uid, user in zip(actor_ids, users, strict=True)}
-    hide_reporter = not reports.sees_reporter(info.context.viewer, root.row)
+    hide_reporter = not report_queries.sees_reporter(info.context.viewer, root.row)
     reporters = {root.row.reporter_id, root.row.proxy_for_id}
 
     def convert(row: m.ReportEvent) -> types.ReportEvent:
         name = names.get(row.actor_id) if row.actor_id is not None else None
         if name is not None and hide_reporter and row.actor_id in reporters:
-            name = reports.initials(name)
+            name = report_queries.initials(name)
         return types.ReportEvent(
             id=row.id,
             kind=row.kind,

@@ -17,7 +17,7 @@ from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
 from runtime.settings import get_settings
-from services import inbox_bus, notifications, places, report_clocks, reports
+from services import inbox_bus, notifications, places, report_clocks, report_queries, reports
 from services.errors import DomainError, DuplicateReport, RateLimited
 from services.paging import Page, clamp_first
 
@@ -54,7 +54,9 @@ async def report(info: Info, id: str) -> types.Report | None:
     viewer = info.context.viewer
     viewer.require_user()
     try:
-        return report_type(await reports.get_report(viewer, decode_global_id(id, "Report", "id"), "id"))
+        return report_type(
+            await report_queries.get_report(viewer, decode_global_id(id, "Report", "id"), "id")
+        )
     except DomainError:
         return None
 
@@ -63,19 +65,19 @@ async def my_reports(info: Info, first: int | None, after: str | None) -> Connec
     viewer = info.context.viewer
     viewer.require_user()
     size, after_id = clamp_first(first), decode_cursor(after)
-    page = await reports.my_reports(viewer, size, after_id)
-    return _connection(page, report_type, lambda: reports.my_report_count(viewer), after_id)
+    page = await report_queries.my_reports(viewer, size, after_id)
+    return _connection(page, report_type, lambda: report_queries.my_report_count(viewer), after_id)
 
 
 async def report_queue(
-    info: Info, community_id: str, queue: reports.ReportQueue, first: int | None, after: str | None
+    info: Info, community_id: str, queue: report_queries.ReportQueue, first: int | None, after: str | None
 ) -> Connection[types.Report]:
     viewer = info.context.viewer
     viewer.require_user()
     cid = decode_global_id(community_id, "Community", "communityId")
     size, after_id = clamp_first(first), decode_cursor(after)
-    page = await reports.queue_page(viewer, cid, queue, size, after_id)
-    return _connection(page, report_type, lambda: reports.queue_count(viewer, cid, queue), after_id)
+    page = await report_queries.queue_page(viewer, cid, queue, size, after_id)
+    return _connection(page, report_type, lambda: report_queries.queue_count(viewer, cid, queue), after_id)
 
 
 async def my_inbox(
