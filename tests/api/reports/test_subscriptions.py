@@ -131,7 +131,7 @@ async def claim(base: str, town: Town, report_id: str) -> None:
         assert claimed["reportClaim"]["errors"] == []
 
 
-async def run_scenario(filing_base: str, listening_base: str, database_url: str) -> None:
+async def run_scenario(filing_base: str, listening_base: str, database_url: str) -> Town:
     town = await build_town(filing_base, database_url)
     ws_base = listening_base.replace("http://", "ws://")
     repairer_ws = await subscribe(ws_base, town.repairer)
@@ -148,12 +148,23 @@ async def run_scenario(filing_base: str, listening_base: str, database_url: str)
     finally:
         await repairer_ws.close()
         await resident_ws.close()
+    return town
+
+
+def assert_clean_log(path: Path, town: Town) -> None:
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.startswith("{")]
+    assert [line for line in lines if line["level"] in ("error", "critical")] == []
+    text = path.read_text()
+    for secret in (town.staff, town.repairer, town.resident, "lamp-fixed-2026", "13800138000"):
+        assert secret not in text
 
 
 async def test_a_repairer_hears_of_a_new_order_over_a_websocket(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
-    with running_server(url, tmp_path / "server.log", {"RS_PHOTO_DIR": str(tmp_path / "photos")}) as base:
-        await run_scenario(base, base, url)
+    log = tmp_path / "server.log"
+    with running_server(url, log, {"RS_PHOTO_DIR": str(tmp_path / "photos")}) as base:
+        town = await run_scenario(base, base, url)
+    assert_clean_log(log, town)
 
 
 async def test_a_websocket_without_a_token_is_refused(tmp_path: Path) -> None:
@@ -172,4 +183,6 @@ async def test_delivery_crosses_server_processes_on_postgresql(tmp_path: Path, p
     with ExitStack() as servers:
         one = servers.enter_context(running_server(pg_url, tmp_path / "one.log"))
         two = servers.enter_context(running_server(pg_url, tmp_path / "two.log"))
-        await run_scenario(filing_base=one, listening_base=two, database_url=pg_url)
+        town = await run_scenario(filing_base=one, listening_base=two, database_url=pg_url)
+    assert_clean_log(tmp_path / "one.log", town)
+    assert_clean_log(tmp_path / "two.log", town)
