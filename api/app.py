@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -11,16 +12,17 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
+from api.photos import report_photo
 from api.pickup_qr import pickup_qr
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
-from services import points_wiring
+from services import inbox_bus, subscribers
 
 log = logging.getLogger("redsteward.http")
 
@@ -74,19 +76,39 @@ async def healthz(request: Request) -> JSONResponse:
     )
 
 
+async def run_clock_job(interval_seconds: float) -> None:
+    """The server's copy of `redsteward tick`: escalations and 7-day confirmations. The job is
+    idempotent, so several server processes running it at once do each thing once."""
+    from services.report_clocks import run_clock_tick
+
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            await run_clock_tick()
+        except Exception:
+            log.exception("report clock job failed; retrying at the next interval")
+
+
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> ASGIApp:
-    """`manage_database=False` leaves opening the database to the caller (tests do it once)."""
+    """`manage_database=False` leaves opening the database to the caller (tests do it once) and
+    runs no background job."""
     settings = settings or get_settings()
-    # Points are paid inside the transactions of the events that earn them.
-    points_wiring.register()
+    # Points and inbox rows are written inside the transactions of the events that cause them.
+    subscribers.install()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        job: asyncio.Task[None] | None = None
         if manage_database:
             await database.open_database(settings.database_url)
+            if settings.clock_tick_seconds > 0:
+                job = asyncio.create_task(run_clock_job(settings.clock_tick_seconds))
         try:
             yield
         finally:
+            if job is not None:
+                job.cancel()
+            await inbox_bus.stop()
             if manage_database:
                 await database.close_database()
 
@@ -94,12 +116,25 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         build_schema(settings.production),
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
+        multipart_uploads_enabled=True,
     )
     app = Starlette(
         routes=[
-            Route("/graphql", GraphQLGate(graphql, settings.production), methods=["GET", "POST"]),
+            # HTTP passes the gate (size, batching, persisted queries); WebSockets carry
+            # subscriptions, whose documents strawberry validates with the same limits.
+            Route(
+                "/graphql",
+                GraphQLGate(
+                    graphql,
+                    settings.production,
+                    max_multipart_bytes=6 * settings.photo_max_bytes + 16 * 2**20,
+                ),
+                methods=["GET", "POST"],
+            ),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/pickup/{code}.png", pickup_qr, methods=["GET"]),
+            Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -19,6 +19,8 @@ class Context:
     response: Response | WebSocket | None
     viewer: Viewer
     loaders: Loaders = field(default_factory=Loaders)
+    # The graphql-transport-ws connection_init payload (strawberry fills it in).
+    connection_params: dict[str, object] | None = None
 
 
 Info = StrawberryInfo[Context, None]

@@ -94,6 +94,38 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Someone changed the same thing at the same moment.",
         "Reload and try again.",
     ),
+    ErrorCode.INVALID_TRANSITION: (
+        "The report is not in a state that allows this step (e.g. claiming a cancelled report).",
+        "Refresh the report; its state and timeline say what happened.",
+    ),
+    ErrorCode.ALREADY_CLAIMED: (
+        "Another repairer claimed the report first.",
+        "Refresh the queue; the order is taken.",
+    ),
+    ErrorCode.NOT_REPORTER: (
+        "Only the person who reported (or the resident it was reported for) may do this.",
+        "Hide the action for others.",
+    ),
+    ErrorCode.NOT_CLAIMER: ("Only the repairer who claimed the report may do this.", "Hide the action."),
+    ErrorCode.REOPEN_WINDOW_CLOSED: (
+        "A fix can be reopened within 7 days of its resolution; this one is older.",
+        "Offer to file a new report instead.",
+    ),
+    ErrorCode.DUPLICATE_REPORT: (
+        "The same problem is already reported at this place; `existingReport` in the payload names it.",
+        "Show the existing report and offer 'me too' (reportMeToo).",
+    ),
+    ErrorCode.OWN_REPORT: ("'Me too' on your own report.", "Hide 'me too' on the person's own reports."),
+    ErrorCode.RATE_LIMITED: (
+        "Too many reports from this account in the last hour; `retryAfterSeconds` says when.",
+        "Show when they can report again; suggest calling the community office if urgent.",
+    ),
+    ErrorCode.PHOTO_INVALID: (
+        "A file is not a JPEG, PNG or WebP picture (checked by content, not by name).",
+        "Ask for another photo.",
+    ),
+    ErrorCode.PHOTO_TOO_LARGE: ("A photo is over the size limit (8 MB).", "Compress it before upload."),
+    ErrorCode.TOO_MANY_PHOTOS: ("More than 6 photos on one report.", "Let the person pick at most 6."),
 }
 
 # extensions.code of top-level errors and of gate refusals

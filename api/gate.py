@@ -43,9 +43,12 @@ class Refusal(Exception):
 
 
 class GraphQLGate:
-    def __init__(self, app: ASGIApp, production: bool) -> None:
+    def __init__(self, app: ASGIApp, production: bool, max_multipart_bytes: int = MAX_MULTIPART_BODY) -> None:
         self.app = app
         self.production = production
+        # Above six photos at their own limit, so an oversized photo still reaches the service
+        # and gets its typed error rather than a bare 413.
+        self.max_multipart_bytes = max_multipart_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") != "POST":
@@ -59,7 +62,7 @@ class GraphQLGate:
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         try:
             if content_type == "multipart/form-data":
-                body = await _read_body(receive, headers, MAX_MULTIPART_BODY)
+                body = await _read_body(receive, headers, self.max_multipart_bytes)
             elif content_type == "application/json":
                 body = await _read_body(receive, headers, MAX_JSON_BODY)
                 body = self._resolve(body)

@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -20,10 +22,11 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
-from api.schema.root import Mutation, Query
+from api.schema.root import Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import load_viewer
 from services.errors import NotAuthenticated
@@ -56,10 +59,19 @@ def build_schema(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 class RedStewardGraphQL(GraphQL[Context, None]):
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        """Uploads (the GraphQL multipart request) are a form post, which a web page on another
+        site can send without asking (CSRF; strawberry's CVE-2024-47082). We authenticate by a
+        bearer header, never a cookie, and a cross-site form cannot set a header, so a multipart
+        request without one is refused before its body is read."""
+        if not request.headers.get("authorization"):
+            raise HTTPException(400, "Uploads need the Authorization header.")
+        return await super().parse_multipart(request)
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         token, problem = _bearer(request)
         user_id = None
@@ -70,6 +82,22 @@ class RedStewardGraphQL(GraphQL[Context, None]):
                 problem = exc.message
         viewer = await load_viewer(user_id, problem)
         return Context(request=request, response=response, viewer=viewer)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """A WebSocket client may send its token in the connection_init payload (browsers
+        cannot set headers on a WebSocket); a connection without a valid one is refused."""
+        if context.viewer.user is None:
+            params = context.connection_params or {}
+            header = str(params.get("authorization") or params.get("Authorization") or "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                try:
+                    context.viewer = await load_viewer(decode_access_token(token.strip()).user_id)
+                except NotAuthenticated:
+                    pass
+        if context.viewer.user is None:
+            raise ConnectionRejectionError()
+        return UNSET
 
 
 def _bearer(request: Request | WebSocket) -> tuple[str | None, str | None]:

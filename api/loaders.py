@@ -60,3 +60,6 @@ class Loaders:
         self.household_count_by_entrance = DataLoader(_counts(Household, "entrance_id"))
         self.care_tags_by_household = DataLoader(care_tags_by_household)
         self.reward_by_id = DataLoader(rewards_by_ids)
+        from api.report_loaders import ReportLoaders  # it builds on the helpers above
+
+        self.reports = ReportLoaders()

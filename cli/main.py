@@ -29,8 +29,10 @@ def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
 
 async def _with_database(work: Callable[[], Awaitable[int]]) -> int:
     from runtime.database import close_database, open_database
+    from services import subscribers
 
     await open_database(get_settings().database_url)
+    subscribers.install()
     try:
         return await work()
     finally:
@@ -168,6 +170,21 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_tick(args: argparse.Namespace) -> int:
+    """The report clock job, as the server's background task runs it; safe to run from cron."""
+    from services.report_clocks import run_clock_tick
+
+    async def work() -> int:
+        result = await run_clock_tick()
+        print(
+            f"clock tick: {result.claim_escalations} claim escalation(s), "
+            f"{result.resolve_escalations} resolution escalation(s), {result.auto_confirmed} auto-confirmed"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def cmd_export_contract(args: argparse.Namespace) -> int:
     from api.contract import generated_files
 
@@ -279,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="write mobile-contract/: schema.graphql, persisted-queries.json (from operations/), errors.md",
     )
     p.set_defaults(func=cmd_export_contract)
+
+    p = sub.add_parser(
+        "tick",
+        help="run the report clock job once: escalate missed clocks, confirm fixes left 7 days (idempotent)",
+    )
+    p.set_defaults(func=cmd_tick)
     return parser
 
 

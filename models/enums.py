@@ -25,3 +25,16 @@ class AssetKind(StrEnum):
     DOOR = "door"
     GARDEN_BED = "garden_bed"
     OTHER = "other"
+
+
+class ReportCategory(StrEnum):
+    LIGHTING = "lighting"
+    PLUMBING = "plumbing"
+    ELECTRICAL = "electrical"
+    ILLEGAL_CONSTRUCTION = "illegal_construction"
+    SNOW_ICE = "snow_ice"
+    SANITATION = "sanitation"
+    PARKING = "parking"
+    PUBLIC_FACILITY = "public_facility"
+    SAFETY_HAZARD = "safety_hazard"
+    OTHER = "other"

@@ -35,6 +35,13 @@ class Settings:
     argon2_memory_kib: int = 64 * 1024
     jwt_issuer: str = "redsteward"
     jwt_audience: str = "redsteward-app"
+    # Report photos live under this folder (services.photo_storage.LocalDiskStorage).
+    photo_dir: str = "photos"
+    photo_max_bytes: int = 8 * 1024 * 1024
+    # Reports one account may file per rolling hour (staff, who take calls for others, are exempt).
+    reports_per_hour: int = 10
+    # Seconds between runs of the report clock job inside the server; 0 turns the task off.
+    clock_tick_seconds: float = 60.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -86,6 +93,10 @@ def load_settings(env: dict[str, str] | None = None, workdir: Path | None = None
         refresh_token_ttl_seconds=int(env.get("RS_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
         argon2_time_cost=1 if fast_hash else 3,
         argon2_memory_kib=8 * 1024 if fast_hash else 64 * 1024,
+        photo_dir=env.get("RS_PHOTO_DIR") or str(workdir / "photos"),
+        photo_max_bytes=int(env.get("RS_PHOTO_MAX_BYTES", 8 * 1024 * 1024)),
+        reports_per_hour=int(env.get("RS_REPORTS_PER_HOUR", 10)),
+        clock_tick_seconds=float(env.get("RS_CLOCK_TICK_SECONDS", 60)),
     )
 
 

@@ -40,6 +40,18 @@ class ErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     INVALID_RULES = "INVALID_RULES"
     CONFLICT = "CONFLICT"
+    # Reports
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    ALREADY_CLAIMED = "ALREADY_CLAIMED"
+    NOT_REPORTER = "NOT_REPORTER"
+    NOT_CLAIMER = "NOT_CLAIMER"
+    REOPEN_WINDOW_CLOSED = "REOPEN_WINDOW_CLOSED"
+    DUPLICATE_REPORT = "DUPLICATE_REPORT"
+    OWN_REPORT = "OWN_REPORT"
+    RATE_LIMITED = "RATE_LIMITED"
+    PHOTO_INVALID = "PHOTO_INVALID"
+    PHOTO_TOO_LARGE = "PHOTO_TOO_LARGE"
+    TOO_MANY_PHOTOS = "TOO_MANY_PHOTOS"
 
 
 class DomainError(Exception):
@@ -48,6 +60,26 @@ class DomainError(Exception):
         self.code = code
         self.message = message
         self.field = field
+
+
+class RateLimited(DomainError):
+    """Too many of something in a window; the app may try again after `retry_after_seconds`."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(ErrorCode.RATE_LIMITED, message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class DuplicateReport(DomainError):
+    """The place already has an active report of this category: offer "me too" on it instead."""
+
+    def __init__(self, existing_report_id: int) -> None:
+        super().__init__(
+            ErrorCode.DUPLICATE_REPORT,
+            'This problem is already reported here. Add "me too" to that report instead.',
+            "category",
+        )
+        self.existing_report_id = existing_report_id
 
 
 class NotAuthenticated(Exception):

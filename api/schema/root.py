@@ -19,6 +19,7 @@ from api.schema import place_mutations as place_types
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
+from api.schema.report_root import ReportMutation, ReportQuery, ReportSubscription
 
 
 @strawberry.type
@@ -76,8 +77,10 @@ class PlaceMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery)
-MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation)
+QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery)
+MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation, ReportMutation)
+SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)
+Subscription = merge_types("Subscription", SUBSCRIPTIONS)

@@ -13,13 +13,16 @@ from models.enums import Role
 from models.ledger import PointTransfer, TransferKind
 from points_engine import rules, statements
 from runtime.clock import MovableClock
-from services import points_wiring
+from services import points_wiring, subscribers
 from services.events import DomainEvent, publish
 from tests.support.people import make_neighbourhood, make_person
 
 
 @pytest.fixture(autouse=True)
 def wired() -> Iterator[None]:
+    # Only the engine listens: these events are synthetic, with no report rows behind them
+    # for the inbox subscriber to point at.
+    subscribers.uninstall()
     points_wiring.register()
     yield
     points_wiring.unregister()

@@ -1,0 +1,103 @@
+"""Waking the live inbox subscriptions of every server process when someone's inbox grows.
+
+The bus carries only "user N has something new", never the notification itself: a woken
+subscription reads the user's rows newer than the last it sent, so it only ever sends what
+committed.
+
+- PostgreSQL: `announce` runs `pg_notify('rs_inbox', '<user id>')` inside the writing
+  transaction; PostgreSQL delivers it when (and only if) that transaction commits, to every
+  process LISTENing — each process keeps one listening connection, opened with its first
+  subscription.
+- SQLite: one process, so the bus is in-process. It wakes subscriptions at once; their read then
+  waits on tortoise's SQLite lock, which the writing transaction holds until it commits or rolls
+  back, so they still see committed rows only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from tortoise import connections
+
+from models.reports import Notification
+from runtime.database import dialect
+from runtime.settings import get_settings
+
+log = logging.getLogger("redsteward.inbox")
+
+CHANNEL = "rs_inbox"
+
+_waiters: dict[int, set[asyncio.Event]] = defaultdict(set)
+_listener: Any = None  # the asyncpg connection LISTENing in this process
+_listener_lock = asyncio.Lock()
+
+
+def _wake(user_id: int) -> None:
+    for event in list(_waiters.get(user_id, ())):
+        event.set()
+
+
+async def announce(user_ids: Iterable[int]) -> None:
+    """Call inside the transaction that wrote the users' notifications."""
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return
+    if dialect() == "postgres":
+        conn = connections.get("default")
+        await conn.execute_query(
+            "SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u", [CHANNEL, [str(u) for u in wanted]]
+        )
+    else:
+        for user_id in wanted:
+            _wake(user_id)
+
+
+def _on_notify(connection: Any, pid: int, channel: str, payload: str) -> None:
+    if payload.isdigit():
+        _wake(int(payload))
+
+
+async def _ensure_listener() -> None:
+    global _listener
+    if dialect() != "postgres":
+        return
+    async with _listener_lock:
+        if _listener is not None and not _listener.is_closed():
+            return
+        import asyncpg
+
+        url = get_settings().database_url.replace("postgres://", "postgresql://", 1)
+        _listener = await asyncpg.connect(url)
+        await _listener.add_listener(CHANNEL, _on_notify)
+
+
+async def stop() -> None:
+    """Close this process's listening connection (server shutdown)."""
+    global _listener
+    if _listener is not None:
+        await _listener.close()
+        _listener = None
+
+
+async def watch(user_id: int) -> AsyncIterator[Notification]:
+    """Yields the user's notifications written after the watch began, as they commit."""
+    event = asyncio.Event()
+    _waiters[user_id].add(event)
+    try:
+        await _ensure_listener()
+        last = await Notification.filter(user_id=user_id).order_by("-id").first()
+        cursor = last.id if last else 0
+        while True:
+            await event.wait()
+            event.clear()
+            for row in await Notification.filter(user_id=user_id, id__gt=cursor).order_by("id"):
+                cursor = row.id
+                yield row
+    finally:
+        _waiters[user_id].discard(event)
+        if not _waiters[user_id]:
+            del _waiters[user_id]

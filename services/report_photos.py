@@ -1,0 +1,130 @@
+"""Checking and cleaning uploaded photos before anything is stored.
+
+A photo is accepted only if Pillow recognises it as JPEG, PNG or WebP by its content (the name
+and the declared type are ignored) and can decode it. It is then re-encoded from its pixels, so
+EXIF (GPS position, camera serial, time) and any other metadata are dropped; the EXIF
+orientation is applied first so the picture still stands the right way up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import io
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from runtime import clock
+from runtime.settings import get_settings
+from services.errors import DomainError, ErrorCode
+
+MAX_PHOTOS = 6
+MAX_PIXELS = 50_000_000  # decoding bombs: a 2 KB PNG can claim to be 100k × 100k pixels
+MAX_SIDE = 4096  # bigger photos are scaled down; a phone screen never needs more
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+
+    def new_key(self, community_id: int) -> str:
+        return f"reports/{community_id}/{secrets.token_hex(16)}.{self.extension}"
+
+
+def _invalid(index: int, field: str) -> DomainError:
+    return DomainError(
+        ErrorCode.PHOTO_INVALID, f"Photo {index + 1} is not a JPEG, PNG or WebP picture.", field
+    )
+
+
+def clean_photo(data: bytes, index: int = 0, field: str = "photos") -> CleanPhoto:
+    limit = get_settings().photo_max_bytes
+    if len(data) > limit:
+        raise DomainError(
+            ErrorCode.PHOTO_TOO_LARGE,
+            f"Photo {index + 1} is larger than {limit // (1024 * 1024)} MB.",
+            field,
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format or ""
+            if kind not in FORMATS:
+                raise _invalid(index, field)
+            if probe.width * probe.height > MAX_PIXELS:
+                raise _invalid(index, field)
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise _invalid(index, field) from None
+    upright.thumbnail((MAX_SIDE, MAX_SIDE))
+    # A fresh image holds pixels only: no info dict, no EXIF, no text chunks, no ICC profile.
+    mode = upright.mode
+    if kind == "JPEG" and mode not in ("RGB", "L"):
+        mode = "RGB"
+    elif mode not in ("RGB", "RGBA", "L", "LA"):
+        mode = "RGBA" if "A" in mode or "transparency" in upright.info else "RGB"
+    pixels = upright.convert(mode)
+    clean = Image.new(mode, pixels.size)
+    clean.paste(pixels)
+    out = io.BytesIO()
+    if kind == "JPEG":
+        clean.save(out, format="JPEG", quality=85, optimize=True)
+    elif kind == "PNG":
+        clean.save(out, format="PNG", optimize=True)
+    else:
+        clean.save(out, format="WEBP", quality=85)
+    content_type, extension = FORMATS[kind]
+    return CleanPhoto(out.getvalue(), content_type, extension, clean.width, clean.height)
+
+
+async def clean_photos(photos: Sequence[bytes], field: str = "photos") -> list[CleanPhoto]:
+    """Every photo checked and cleaned, off the event loop; the first bad one fails them all."""
+    if len(photos) > MAX_PHOTOS:
+        raise DomainError(ErrorCode.TOO_MANY_PHOTOS, f"Attach at most {MAX_PHOTOS} photos.", field)
+    return [await asyncio.to_thread(clean_photo, data, i, field) for i, data in enumerate(photos)]
+
+
+# ── links: photos are served by /photos/<id> to whoever holds a fresh signed link ────────
+
+LINK_TTL_SECONDS = 3600
+
+
+def _signature(photo_id: int, expires: int) -> str:
+    secret = get_settings().secret_key.encode()
+    return hmac.new(secret, f"report-photo:{photo_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def photo_link(photo_id: int) -> str:
+    """A link that works for one to two hours. Handed out only by fields that checked the viewer
+    may see the report; expiry is rounded to the hour so the app's image cache can reuse it."""
+    now = int(clock.now().timestamp())
+    expires = (now // LINK_TTL_SECONDS + 2) * LINK_TTL_SECONDS
+    base = get_settings().public_base_url
+    return f"{base}/photos/{photo_id}?exp={expires}&sig={_signature(photo_id, expires)}"
+
+
+async def open_photo(photo_id: int, expires: str, signature: str) -> tuple[bytes, str] | None:
+    """The bytes and content type behind a valid, unexpired link; None for anything else."""
+    from models.reports import ReportPhoto
+    from services.photo_storage import get_storage
+
+    if not expires.isdigit() or int(expires) < clock.now().timestamp():
+        return None
+    if not hmac.compare_digest(_signature(photo_id, int(expires)), signature):
+        return None
+    photo = await ReportPhoto.get_or_none(id=photo_id)
+    if photo is None:
+        return None
+    data = await get_storage().get(photo.storage_key)
+    return (data, photo.content_type) if data is not None else None

@@ -1,0 +1,16 @@
+"""Who listens to domain events: installed once by whatever runs the services (the server, the
+CLI), so that a change and its consequences (points paid, inbox rows written) commit together."""
+
+from __future__ import annotations
+
+from services import notifications, points_wiring
+
+
+def install() -> None:
+    points_wiring.register()
+    notifications.install()
+
+
+def uninstall() -> None:
+    points_wiring.unregister()
+    notifications.uninstall()
