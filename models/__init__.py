@@ -1,3 +1,3 @@
 """Tortoise ORM models: what is stored, and nothing else."""
 
-MODEL_MODULES = ["models.places", "models.people", "models.sessions"]
+MODEL_MODULES = ["models.places", "models.people", "models.sessions", "models.tags"]

@@ -101,6 +101,9 @@ async def _child(dialect: str, name: str, out: Path) -> None:
         else:
             await command.init()
             await command.upgrade(run_in_transaction=True)
+            # aerich reads the last recorded models state at init; on a scratch database that
+            # state exists only after the upgrade, so read it again before diffing.
+            await command.init()
             generated = await Migrate.migrate(name, empty=False, no_input=True)
             if not generated:
                 result["upgrade"] = None

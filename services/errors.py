@@ -26,6 +26,9 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     NAME_TAKEN = "NAME_TAKEN"
     INVALID_PARENT = "INVALID_PARENT"
+    TAG_CODE_INVALID = "TAG_CODE_INVALID"  # forged, altered, truncated: not a code we printed
+    TAG_REVOKED = "TAG_REVOKED"  # a real code whose tag was revoked or re-issued
+    TAG_EXISTS = "TAG_EXISTS"  # the target already has an active tag
 
 
 class DomainError(Exception):
