@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import tag_routes
 from api.graphql import RedStewardGraphQL, build_schema
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            *tag_routes.ROUTES,
         ],
         lifespan=lifespan,
     )

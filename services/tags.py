@@ -24,6 +24,7 @@ from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.tag_printing import PrintedTag
 
 PURPOSE = "tag"
 Target = Compound | Building | Entrance | Asset
@@ -65,9 +66,14 @@ class TagLocation:
 
     @property
     def label(self) -> str:
-        """e.g. "休闲小区 4号楼 2单元", "休闲小区 4号楼 2单元 楼道灯"."""
-        parts = (self.compound_name, self.building_name, self.entrance_name, self.asset_name)
-        return " ".join(p for p in parts if p)
+        """e.g. "休闲小区 4号楼 2单元", "休闲小区 4号楼 2单元 楼道灯".
+
+        Asset names often already say where they are ("4号楼2单元楼道灯"); a place the asset's
+        name contains is not repeated."""
+        places = [self.compound_name, self.building_name, self.entrance_name]
+        if self.asset_name:
+            places = [p for p in places if p and p not in self.asset_name]
+        return " ".join(p for p in (*places, self.asset_name) if p)
 
 
 @dataclass(frozen=True)
@@ -367,3 +373,14 @@ async def active_tags_of_building(building: Building) -> list[Tag]:
     )
     order = {TagTargetKind.BUILDING: 0, TagTargetKind.ENTRANCE: 1, TagTargetKind.ASSET: 2}
     return sorted(tags, key=lambda t: (order[TagTargetKind(t.target_kind)], t.id))
+
+
+async def printable_building(building: Building) -> tuple[str, list[PrintedTag]]:
+    """The sheet title and the codes of every active tag of a building, in print order.
+    Callers check who asks (the HTTP route: the community's managers; the CLI: the operator)."""
+    tags = await active_tags_of_building(building)
+    compound = await Compound.get(id=building.compound_id)
+    community = await Community.get(id=building.community_id)
+    locations = await locations_of(tags)
+    title = f"{community.name} · {compound.name} {building.name}"
+    return title, [PrintedTag(url=url_of(t), label=loc.label) for t, loc in zip(tags, locations, strict=True)]

@@ -1,0 +1,260 @@
+"""Pictures of tags: one code as PNG or SVG with its label, and A4 sheets of a building's codes.
+
+Everything is drawn by Pillow with the font shipped in services/fonts, so labels in Chinese come
+out the same on a fresh machine as on a developer's. Sheets are 1-bit at 300 dpi: what an office
+laser printer prints, and a PDF of CCITT G4 pages is a few kilobytes a page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import qrcode
+import qrcode.constants
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.otf"
+QUIET_MODULES = 4  # the quiet zone the QR standard asks for
+
+# Sheet geometry, at 300 dpi (11.811 px per mm).
+DPI = 300
+PX_PER_MM = DPI / 25.4
+A4_PX = (round(210 * PX_PER_MM), round(297 * PX_PER_MM))  # 2480 × 3508
+SHEET_MARGIN_MM = 10
+HEADER_MM = 30
+COLUMNS, ROWS = 2, 3
+# The symbol (without quiet zone) is ~60 mm wide: a phone reads ~1.8 mm modules from a metre.
+SYMBOL_MM = 60
+SHEET_INSTRUCTION = "用手机扫码：看这里已报的问题，或一键报修（照明、漏水堵塞、电路、安全隐患……）"
+SHEET_CUT_HINT = "沿虚线剪下，贴在标签所写的位置（单元门口、灯旁、设备上），高度约1.5米。"
+
+
+@dataclass(frozen=True)
+class PrintedTag:
+    url: str
+    label: str
+
+
+@lru_cache(maxsize=32)
+def font(size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_PATH), size)
+
+
+def qr_matrix(url: str) -> list[list[bool]]:
+    """Dark modules of the symbol, without quiet zone. Level M survives ~15% damage."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    code.add_data(url)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def _symbol(url: str, module_px: int) -> Image.Image:
+    """The symbol with its quiet zone, `module_px` pixels per module, 1-bit."""
+    matrix = qr_matrix(url)
+    side = len(matrix) + 2 * QUIET_MODULES
+    small = Image.new("1", (side, side), 1)
+    pixels = small.load()
+    assert pixels is not None
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                pixels[x + QUIET_MODULES, y + QUIET_MODULES] = 0
+    return small.resize((side * module_px, side * module_px), Image.Resampling.NEAREST)
+
+
+def _text_width(text: str, face: ImageFont.FreeTypeFont) -> float:
+    return face.getlength(text)
+
+
+def _wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy lines: break between words where possible, inside a word (CJK has none) otherwise."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if _text_width(candidate, face) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        for char in word:
+            if _text_width(line + char, face) > width and line:
+                lines.append(line)
+                line = ""
+            line += char
+    if line:
+        lines.append(line)
+    return lines
+
+
+def fit_label(
+    text: str, width: int, largest: int, smallest: int, max_lines: int = 2
+) -> tuple[int, list[str]]:
+    """The largest font size (and its lines) at which the label fits `max_lines` lines."""
+    size = largest
+    while True:
+        lines = _wrap(text, font(size), width)
+        if len(lines) <= max_lines or size <= smallest:
+            return size, lines[:max_lines] if len(lines) <= max_lines else _ellipsize(
+                lines, size, width, max_lines
+            )
+        size -= 2
+
+
+def _ellipsize(lines: list[str], size: int, width: int, max_lines: int) -> list[str]:
+    kept = lines[:max_lines]
+    last = kept[-1]
+    while last and _text_width(last + "…", font(size)) > width:
+        last = last[:-1]
+    kept[-1] = last + "…"
+    return kept
+
+
+def _draw_lines(
+    draw: ImageDraw.ImageDraw, lines: Sequence[str], size: int, center_x: float, top: float, fill: int
+) -> float:
+    """Centred lines from `top`; returns the y below the last one."""
+    face = font(size)
+    step = round(size * 1.3)
+    for index, line in enumerate(lines):
+        draw.text((center_x, top + index * step), line, font=face, fill=fill, anchor="ma")
+    return top + len(lines) * step
+
+
+# ---- one tag -------------------------------------------------------------------------------
+
+
+def tag_png(tag: PrintedTag, module_px: int = 12) -> bytes:
+    """The code and its label underneath, for a screen or a single sticker."""
+    symbol = _symbol(tag.url, module_px)
+    side = symbol.width
+    text_width = side - 2 * QUIET_MODULES * module_px // 2
+    size, lines = fit_label(tag.label, text_width, largest=module_px * 3, smallest=module_px * 2)
+    label_height = round(len(lines) * size * 1.3) + QUIET_MODULES * module_px
+    image = Image.new("L", (side, side + label_height), 255)
+    image.paste(symbol.convert("L"), (0, 0))
+    draw = ImageDraw.Draw(image)
+    _draw_lines(draw, lines, size, side / 2, side - module_px, fill=0)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def tag_svg(tag: PrintedTag) -> str:
+    """Vector code with the label as real text (the viewer's CJK font draws it), in module units."""
+    matrix = qr_matrix(tag.url)
+    n = len(matrix)
+    side = n + 2 * QUIET_MODULES
+    # One horizontal run per path segment keeps the file small and the edges exact.
+    runs: list[str] = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < n:
+            if row[x]:
+                start = x
+                while x < n and row[x]:
+                    x += 1
+                runs.append(f"M{start + QUIET_MODULES},{y + QUIET_MODULES}h{x - start}v1h{start - x}z")
+            else:
+                x += 1
+    label_size = 2.4
+    height = side + label_size * 1.6
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {height:g}" '
+        f'width="{side * 8}" height="{height * 8:g}">\n'
+        f"<title>{escape(tag.label)}</title>\n"
+        f'<rect width="{side}" height="{height:g}" fill="#fff"/>\n'
+        f'<path fill="#000" shape-rendering="crispEdges" d="{"".join(runs)}"/>\n'
+        f'<text x="{side / 2:g}" y="{side + label_size * 0.6:g}" font-size="{label_size}" '
+        'text-anchor="middle" font-family="Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, '
+        f'PingFang SC, Microsoft YaHei, sans-serif" textLength={quoteattr(str(side - 2))} '
+        f'lengthAdjust="spacingAndGlyphs">{escape(tag.label)}</text>\n'
+        "</svg>\n"
+    )
+
+
+# ---- sheets --------------------------------------------------------------------------------
+
+
+def _mm(value: float) -> int:
+    return round(value * PX_PER_MM)
+
+
+def _dotted(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, int]) -> None:
+    (x0, y0), (x1, y1) = start, end
+    length = max(abs(x1 - x0), abs(y1 - y0))
+    for offset in range(0, length, 24):
+        t0, t1 = offset / length, min(offset + 12, length) / length
+        draw.line(
+            (x0 + (x1 - x0) * t0, y0 + (y1 - y0) * t0, x0 + (x1 - x0) * t1, y0 + (y1 - y0) * t1),
+            fill=0,
+            width=3,
+        )
+
+
+def sheet_pages(title: str, tags: Sequence[PrintedTag]) -> list[Image.Image]:
+    """A4 pages at 300 dpi, six codes a page, 1-bit. `title` names the community and building."""
+    width, height = A4_PX
+    margin = _mm(SHEET_MARGIN_MM)
+    header = _mm(HEADER_MM)
+    cell_w = (width - 2 * margin) // COLUMNS
+    cell_h = (height - 2 * margin - header) // ROWS
+    per_page = COLUMNS * ROWS
+    page_count = max(1, -(-len(tags) // per_page))
+    pages = []
+    for page_index in range(page_count):
+        page = Image.new("1", A4_PX, 1)
+        draw = ImageDraw.Draw(page)
+        size, lines = fit_label(title, width - 2 * margin, largest=72, smallest=48, max_lines=1)
+        draw.text((margin, margin), lines[0], font=font(size), fill=0)
+        draw.text((margin, margin + _mm(9)), SHEET_INSTRUCTION, font=font(40), fill=0)
+        draw.text((margin, margin + _mm(15)), SHEET_CUT_HINT, font=font(34), fill=0)
+        draw.text(
+            (width - margin, margin + _mm(22)),
+            f"第 {page_index + 1} / {page_count} 页",
+            font=font(34),
+            fill=0,
+            anchor="ra",
+        )
+        top = margin + header
+        for column in range(1, COLUMNS):
+            x = margin + column * cell_w
+            _dotted(draw, (x, top), (x, top + ROWS * cell_h))
+        for row in range(0, ROWS + 1):
+            y = top + row * cell_h
+            _dotted(draw, (margin, y), (width - margin, y))
+        for slot, tag in enumerate(tags[page_index * per_page : (page_index + 1) * per_page]):
+            column, row = slot % COLUMNS, slot // COLUMNS
+            cell_x, cell_y = margin + column * cell_w, top + row * cell_h
+            modules = len(qr_matrix(tag.url))
+            module_px = max(1, _mm(SYMBOL_MM) // modules)
+            symbol = _symbol(tag.url, module_px)
+            page.paste(symbol, (cell_x + (cell_w - symbol.width) // 2, cell_y + _mm(3)))
+            label_top = cell_y + _mm(3) + symbol.width - QUIET_MODULES * module_px + _mm(2)
+            size, lines = fit_label(tag.label, cell_w - _mm(8), largest=60, smallest=40)
+            _draw_lines(draw, lines, size, cell_x + cell_w / 2, label_top, fill=0)
+        pages.append(page)
+    return pages
+
+
+def sheet_pdf(pages: Sequence[Image.Image]) -> bytes:
+    out = io.BytesIO()
+    first, *rest = pages
+    first.save(out, "PDF", resolution=DPI, save_all=True, append_images=rest)
+    return out.getvalue()
+
+
+def sheet_pngs(pages: Sequence[Image.Image]) -> list[bytes]:
+    result = []
+    for page in pages:
+        out = io.BytesIO()
+        page.save(out, "PNG", dpi=(DPI, DPI), optimize=True)
+        result.append(out.getvalue())
+    return result
