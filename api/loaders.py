@@ -10,9 +10,10 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from models.places import Building, Community, Compound, Entrance, Household
+from models.places import Asset, Building, Community, Compound, Entrance, Household
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
+from services.tags import locations_of
 
 M = TypeVar("M", bound=Model)
 PageKey = tuple[int, int, int | None]  # parent id, first, after id
@@ -49,6 +50,7 @@ class Loaders:
         self.building_by_id = DataLoader(partial(rows_by_ids, Building))
         self.entrance_by_id = DataLoader(partial(rows_by_ids, Entrance))
         self.household_by_id = DataLoader(partial(rows_by_ids, Household))
+        self.asset_by_id = DataLoader(partial(rows_by_ids, Asset))
         self.compounds_by_community = DataLoader(_pages(Compound, "community_id"))
         self.buildings_by_compound = DataLoader(_pages(Building, "compound_id"))
         self.entrances_by_building = DataLoader(_pages(Entrance, "building_id"))
@@ -58,3 +60,4 @@ class Loaders:
         self.entrance_count_by_building = DataLoader(_counts(Entrance, "building_id"))
         self.household_count_by_entrance = DataLoader(_counts(Household, "entrance_id"))
         self.care_tags_by_household = DataLoader(care_tags_by_household)
+        self.tag_location_by_tag = DataLoader(locations_of)

@@ -168,6 +168,41 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_qr_sheet(args: argparse.Namespace) -> int:
+    from models.places import Building
+    from services import tag_printing, tags
+
+    async def work() -> int:
+        building = await Building.get_or_none(id=args.building)
+        if building is None:
+            print(f"no building with id {args.building}")
+            return 2
+        started = time.perf_counter()
+        title, printed = await tags.printable_building(building)
+        if not printed:
+            print(f"{title} has no active tags; create them first (tagsCreateForBuilding).")
+            return 1
+        pages = tag_printing.sheet_pages(title, printed)
+        out = Path(args.out)
+        if out.suffix.lower() == ".png":
+            written = []
+            for number, data in enumerate(tag_printing.sheet_pngs(pages), start=1):
+                path = out if len(pages) == 1 else out.with_name(f"{out.stem}-{number}{out.suffix}")
+                path.write_bytes(data)
+                written.append(str(path))
+            where = ", ".join(written)
+        else:
+            out.write_bytes(tag_printing.sheet_pdf(pages))
+            where = str(out)
+        print(
+            f"{title}: {len(printed)} codes on {len(pages)} A4 page(s) at {tag_printing.DPI} dpi "
+            f"in {time.perf_counter() - started:.1f} s → {where}"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def cmd_export_schema(args: argparse.Namespace) -> int:
     from api.graphql import build_schema
 
@@ -226,6 +261,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
     p.add_argument("--days", type=int, default=7, help="days it stays valid (default 7)")
     p.set_defaults(func=cmd_invite_create)
+
+    p = sub.add_parser(
+        "qr-sheet",
+        help="print every active tag of a building on A4 pages (PDF, or PNG pages)",
+        description="Six codes a page at 300 dpi, each with its place under it, cut lines between. "
+        "An output ending in .png writes one PNG per page (NAME-1.png, NAME-2.png, …).",
+    )
+    p.add_argument("--building", type=int, required=True, help="database id of the building")
+    p.add_argument("--out", required=True, help="output file: .pdf (default) or .png")
+    p.set_defaults(func=cmd_qr_sheet)
 
     p = sub.add_parser("export-schema", help="write the GraphQL SDL (for mobile-contract/)")
     p.add_argument("--out", default="mobile-contract/schema.graphql", help="output file")

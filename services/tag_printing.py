@@ -224,7 +224,7 @@ def sheet_pages(title: str, tags: Sequence[PrintedTag]) -> list[Image.Image]:
             anchor="ra",
         )
         top = margin + header
-        for column in range(1, COLUMNS):
+        for column in range(COLUMNS + 1):
             x = margin + column * cell_w
             _dotted(draw, (x, top), (x, top + ROWS * cell_h))
         for row in range(0, ROWS + 1):

@@ -90,3 +90,18 @@ async def entrance_of(root: types.Household, info: Info) -> types.Entrance:
     row = await info.context.loaders.entrance_by_id.load(root.entrance_id)
     assert row is not None
     return mapping.entrance(row)
+
+
+async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
+    loaders = info.context.loaders
+    if root.entrance_id is not None:
+        entrance = await loaders.entrance_by_id.load(root.entrance_id)
+        assert entrance is not None
+        return mapping.entrance(entrance)
+    if root.building_id is not None:
+        building = await loaders.building_by_id.load(root.building_id)
+        assert building is not None
+        return mapping.building(building)
+    compound = await loaders.compound_by_id.load(root.compound_id)
+    assert compound is not None
+    return mapping.compound(compound)

@@ -10,8 +10,9 @@ from strawberry import relay
 from api.context import Info
 from api.resolvers import places as resolve
 from api.schema.common import Connection
-from models.enums import CareTagKind
+from models.enums import AssetKind, CareTagKind
 
+strawberry.enum(AssetKind, description="What kind of thing an asset is.")
 strawberry.enum(
     CareTagKind, description="Sensitive marks on a household. Visible to the community's staff only."
 )
@@ -97,3 +98,18 @@ class Household(Place):
     @strawberry.field(description="Care tags. Only the community's staff may ask; others get FORBIDDEN.")
     async def care_tags(self, info: Info) -> list[CareTagKind] | None:
         return await resolve.care_tags_of(self, info)
+
+
+@strawberry.type(description="A thing on a place that can break: a lamp, a pipe, a camera, a door…")
+class Asset(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    kind: AssetKind
+    community_id: strawberry.Private[int]
+    compound_id: strawberry.Private[int]
+    building_id: strawberry.Private[int | None]
+    entrance_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The most specific place it is on: its entrance, building or compound.")
+    async def place(self, info: Info) -> Place:
+        return await resolve.place_of_asset(self, info)

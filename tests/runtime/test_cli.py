@@ -15,6 +15,7 @@ COMMANDS = [
     "import-places",
     "community-create",
     "invite-create",
+    "qr-sheet",
     "export-schema",
 ]
 
