@@ -37,13 +37,14 @@ header{background:#b71c1c;color:#fff;padding:1.4rem 1.2rem 1.2rem}
 header p{margin:0;opacity:.9;font-size:.95rem}
 h1{margin:.3rem 0 0;font-size:1.6rem;line-height:1.3}
 section{background:#fff;margin:.8rem .8rem 0;padding:1rem 1.1rem;border-radius:.6rem}
+section>p{margin:0}
 h2{margin:0 0 .6rem;font-size:1.1rem;color:#b71c1c}
 ul.categories{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem}
-ul.categories li{border:1px solid #e0c9c4;border-radius:1rem;padding:.15rem .75rem;font-size:.95rem}
+ul.categories li{background:#f6f1ee;border-radius:.3rem;padding:.1rem .6rem;font-size:.95rem}
 ol{margin:0;padding-left:1.3rem}
 a.button{display:block;text-align:center;background:#b71c1c;color:#fff;text-decoration:none;
 padding:.8rem;border-radius:.5rem;margin-top:.9rem;font-size:1.05rem}
-.note{color:#666;font-size:.9rem;margin:.7rem 0 0}
+section>p.note{color:#666;font-size:.9rem;margin:.7rem 0 0}
 """
 
 

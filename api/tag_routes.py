@@ -91,7 +91,9 @@ async def building_sheet(request: Request) -> Response:
         return JSONResponse({"code": str(error.code), "message": error.message}, status_code=404)
     title, printed = await tags.printable_building(building)
     # ~10 ms a code: a 300-code sheet would hold the event loop for seconds, so draw it in a thread.
-    pdf = await run_in_threadpool(lambda: tag_printing.sheet_pdf(tag_printing.sheet_pages(title, printed)))
+    pdf = await run_in_threadpool(
+        lambda: tag_printing.sheet_pdf(tag_printing.iter_sheet_pages(title, printed))
+    )
     return Response(
         pdf,
         media_type="application/pdf",

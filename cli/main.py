@@ -182,20 +182,22 @@ def cmd_qr_sheet(args: argparse.Namespace) -> int:
         if not printed:
             print(f"{title} has no active tags; create them first (tagsCreateForBuilding).")
             return 1
-        pages = tag_printing.sheet_pages(title, printed)
+        pages = tag_printing.iter_sheet_pages(title, printed)
+        count = tag_printing.page_count(printed)
         out = Path(args.out)
         if out.suffix.lower() == ".png":
             written = []
-            for number, data in enumerate(tag_printing.sheet_pngs(pages), start=1):
-                path = out if len(pages) == 1 else out.with_name(f"{out.stem}-{number}{out.suffix}")
-                path.write_bytes(data)
+            for number, page in enumerate(pages, start=1):
+                path = out if count == 1 else out.with_name(f"{out.stem}-{number}{out.suffix}")
+                path.write_bytes(tag_printing.sheet_png(page))
                 written.append(str(path))
             where = ", ".join(written)
         else:
-            out.write_bytes(tag_printing.sheet_pdf(pages))
+            with out.open("wb") as file:  # noqa: ASYNC230 - a CLI, nothing else runs on this loop
+                tag_printing.write_sheet_pdf(pages, file)
             where = str(out)
         print(
-            f"{title}: {len(printed)} codes on {len(pages)} A4 page(s) at {tag_printing.DPI} dpi "
+            f"{title}: {len(printed)} codes on {count} A4 page(s) at {tag_printing.DPI} dpi "
             f"in {time.perf_counter() - started:.1f} s → {where}"
         )
         return 0

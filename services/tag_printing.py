@@ -8,15 +8,16 @@ laser printer prints, and a PDF of CCITT G4 pages is a few kilobytes a page.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
 import qrcode
 import qrcode.constants
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, TiffImagePlugin
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.otf"
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for
@@ -199,17 +200,17 @@ def _dotted(draw: ImageDraw.ImageDraw, start: tuple[int, int], end: tuple[int, i
         )
 
 
-def sheet_pages(title: str, tags: Sequence[PrintedTag]) -> list[Image.Image]:
-    """A4 pages at 300 dpi, six codes a page, 1-bit. `title` names the community and building."""
+def iter_sheet_pages(title: str, tags: Sequence[PrintedTag]) -> Iterator[Image.Image]:
+    """A4 pages at 300 dpi, six codes a page, 1-bit, drawn one at a time (a page is ~9 MB in
+    memory, so a 300-code sheet is never held whole). `title` names the community and building."""
     width, height = A4_PX
     margin = _mm(SHEET_MARGIN_MM)
     header = _mm(HEADER_MM)
     cell_w = (width - 2 * margin) // COLUMNS
     cell_h = (height - 2 * margin - header) // ROWS
     per_page = COLUMNS * ROWS
-    page_count = max(1, -(-len(tags) // per_page))
-    pages = []
-    for page_index in range(page_count):
+    total = page_count(tags)
+    for page_index in range(total):
         page = Image.new("1", A4_PX, 1)
         draw = ImageDraw.Draw(page)
         size, lines = fit_label(title, width - 2 * margin, largest=72, smallest=48, max_lines=1)
@@ -218,7 +219,7 @@ def sheet_pages(title: str, tags: Sequence[PrintedTag]) -> list[Image.Image]:
         draw.text((margin, margin + _mm(15)), SHEET_CUT_HINT, font=font(34), fill=0)
         draw.text(
             (width - margin, margin + _mm(22)),
-            f"第 {page_index + 1} / {page_count} 页",
+            f"第 {page_index + 1} / {total} 页",
             font=font(34),
             fill=0,
             anchor="ra",
@@ -240,21 +241,91 @@ def sheet_pages(title: str, tags: Sequence[PrintedTag]) -> list[Image.Image]:
             label_top = cell_y + _mm(3) + symbol.width - QUIET_MODULES * module_px + _mm(2)
             size, lines = fit_label(tag.label, cell_w - _mm(8), largest=60, smallest=40)
             _draw_lines(draw, lines, size, cell_x + cell_w / 2, label_top, fill=0)
-        pages.append(page)
-    return pages
+        yield page
 
 
-def sheet_pdf(pages: Sequence[Image.Image]) -> bytes:
+def sheet_pages(title: str, tags: Sequence[PrintedTag]) -> list[Image.Image]:
+    return list(iter_sheet_pages(title, tags))
+
+
+def page_count(tags: Sequence[PrintedTag]) -> int:
+    return max(1, -(-len(tags) // (COLUMNS * ROWS)))
+
+
+def _g4(page: Image.Image) -> bytes:
+    """The page as one CCITT group 4 strip, the compression fax machines and PDF share."""
+    tiff = io.BytesIO()
+    page.save(tiff, "TIFF", compression="group4", strip_size=-(-page.width // 8) * page.height)
+    with TiffImagePlugin.TiffImageFile(io.BytesIO(tiff.getvalue())) as parsed:
+        offset, length = parsed.tag_v2[273], parsed.tag_v2[279]
+    start = offset[0] if isinstance(offset, tuple) else offset
+    size = length[0] if isinstance(length, tuple) else length
+    return tiff.getvalue()[start : start + size]
+
+
+def write_sheet_pdf(pages: Iterable[Image.Image], out: BinaryIO) -> int:
+    """Write a PDF of 1-bit A4 pages to `out`, one page in memory at a time; returns the page count.
+
+    Objects: 1 catalog, 2 page tree (written last, once the pages are known), then per page an
+    image, its content stream and the page itself."""
+    offsets: dict[int, int] = {}
+    written = 0
+
+    def emit(data: bytes) -> None:
+        nonlocal written
+        out.write(data)
+        written += len(data)
+
+    def obj(number: int, head: str, stream: bytes | None = None) -> None:
+        offsets[number] = written
+        if stream is None:
+            emit(f"{number} 0 obj\n{head}\nendobj\n".encode())
+        else:
+            emit(f"{number} 0 obj\n{head[:-2]} /Length {len(stream)} >>\nstream\n".encode())
+            emit(stream + b"\nendstream\nendobj\n")
+
+    emit(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
+    kids = []
+    number = 3
+    for page in pages:
+        width, height = page.size
+        width_pt, height_pt = width * 72 / DPI, height * 72 / DPI
+        obj(
+            number,
+            f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /BitsPerComponent 1 "
+            f"/ColorSpace /DeviceGray /Filter [ /CCITTFaxDecode ] /DecodeParms [ << /K -1 /BlackIs1 true "
+            f"/Columns {width} /Rows {height} >> ] >>",
+            _g4(page),
+        )
+        obj(number + 1, "<< >>", f"q {width_pt:.2f} 0 0 {height_pt:.2f} 0 0 cm /Im Do Q".encode())
+        obj(
+            number + 2,
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [ 0 0 {width_pt:.2f} {height_pt:.2f} ] "
+            f"/Resources << /XObject << /Im {number} 0 R >> >> /Contents {number + 1} 0 R >>",
+        )
+        kids.append(f"{number + 2} 0 R")
+        number += 3
+    obj(2, f"<< /Type /Pages /Kids [ {' '.join(kids)} ] /Count {len(kids)} >>")
+    xref = written
+    emit(f"xref\n0 {number}\n0000000000 65535 f \n".encode())
+    for n in range(1, number):
+        emit(f"{offsets[n]:010d} 00000 n \n".encode())
+    emit(f"trailer\n<< /Size {number} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return len(kids)
+
+
+def sheet_pdf(pages: Iterable[Image.Image]) -> bytes:
     out = io.BytesIO()
-    first, *rest = pages
-    first.save(out, "PDF", resolution=DPI, save_all=True, append_images=rest)
+    write_sheet_pdf(pages, out)
     return out.getvalue()
 
 
-def sheet_pngs(pages: Sequence[Image.Image]) -> list[bytes]:
-    result = []
-    for page in pages:
-        out = io.BytesIO()
-        page.save(out, "PNG", dpi=(DPI, DPI), optimize=True)
-        result.append(out.getvalue())
-    return result
+def sheet_png(page: Image.Image) -> bytes:
+    out = io.BytesIO()
+    page.save(out, "PNG", dpi=(DPI, DPI), optimize=True)
+    return out.getvalue()
+
+
+def sheet_pngs(pages: Iterable[Image.Image]) -> list[bytes]:
+    return [sheet_png(page) for page in pages]

@@ -9,11 +9,16 @@ import struct
 import zxingcpp
 from PIL import Image
 
-_CCITT_IMAGE = re.compile(
-    rb"/Width (\d+)\s*/Height (\d+)\s*/Filter \[ /CCITTFaxDecode \].*?/BlackIs1 (true|false)"
-    rb".*?/Length (\d+)\s*>>stream\r?\n",
-    re.DOTALL,
+# An image object's dictionary, followed by its stream.
+_IMAGE_OBJECT = re.compile(
+    rb"<<((?:(?!stream).)*?/CCITTFaxDecode(?:(?!stream).)*?)>>\s*stream\r?\n", re.DOTALL
 )
+
+
+def _number(dictionary: bytes, key: bytes) -> int:
+    found = re.search(rb"/" + key + rb"\s+(\d+)", dictionary)
+    assert found, key
+    return int(found[1])
 
 
 def decode_all(image: Image.Image) -> list[str]:
@@ -31,7 +36,8 @@ def _tiff(width: int, height: int, black_is_1: bool, g4: bytes) -> bytes:
         (257, long_, height),
         (258, short, 1),
         (259, short, 4),  # CCITT group 4
-        (262, short, 0 if black_is_1 else 1),  # WhiteIsZero when 1 means black
+        # Photometric as Pillow reads its own G4 strips: MinIsBlack for PDF's BlackIs1 streams.
+        (262, short, 1 if black_is_1 else 0),
         (273, long_, 0),  # strip offset, patched below
         (277, short, 1),
         (278, long_, height),
@@ -50,9 +56,11 @@ def _tiff(width: int, height: int, black_is_1: bool, g4: bytes) -> bytes:
 def pdf_pages(pdf: bytes) -> list[Image.Image]:
     """The page images of a PDF made of one CCITT-compressed picture per page (our sheets)."""
     pages = []
-    for match in _CCITT_IMAGE.finditer(pdf):
-        width, height, black, length = int(match[1]), int(match[2]), match[3] == b"true", int(match[4])
-        stream = pdf[match.end() : match.end() + length]
+    for match in _IMAGE_OBJECT.finditer(pdf):
+        dictionary = match[1]
+        width, height = _number(dictionary, b"Width"), _number(dictionary, b"Height")
+        black = re.search(rb"/BlackIs1\s+true", dictionary) is not None
+        stream = pdf[match.end() : match.end() + _number(dictionary, b"Length")]
         image = Image.open(io.BytesIO(_tiff(width, height, black, stream)))
         image.load()
         pages.append(image)

@@ -61,6 +61,7 @@ async def test_staff_get_a_sheet_whose_every_code_reads_back(
     assert response.content.startswith(b"%PDF")
     pages = pdf_pages(response.content)
     assert [p.size for p in pages] == [tag_printing.A4_PX] * 2  # A4 at 300 dpi
+    assert all(p.getpixel((5, 5)) == 255 for p in pages)  # white paper, black ink
     read = [url for page in pages for url in decode_all(page)]
     assert read == urls
 

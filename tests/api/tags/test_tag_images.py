@@ -62,7 +62,8 @@ async def test_labels_are_escaped_in_svg(http: httpx.AsyncClient, world: TagWorl
     )
     tag = await tags.create_tag(await load_viewer(world.staff.user.id), odd)
     response = await http.get(f"/qr/{tags.code_of(tag)}.svg")
-    text = ET.fromstring(response.content)  # noqa: S314 - our own server's output.find(f"{SVG}text")
+    svg = ET.fromstring(response.content)  # noqa: S314 - our own server's output
+    text = svg.find(f"{SVG}text")
     assert text is not None and text.text == '休闲小区 4号楼 3单元 <b>&"x"'
 
 
