@@ -90,6 +90,11 @@ async def building_sheet(request: Request) -> Response:
     except DomainError as error:
         return JSONResponse({"code": str(error.code), "message": error.message}, status_code=404)
     title, printed = await tags.printable_building(building)
+    if not printed:
+        return JSONResponse(
+            {"code": "NO_TAGS", "message": "This building has no active tags yet; create them first."},
+            status_code=409,
+        )
     # ~10 ms a code: a 300-code sheet would hold the event loop for seconds, so draw it in a thread.
     pdf = await run_in_threadpool(
         lambda: tag_printing.sheet_pdf(tag_printing.iter_sheet_pages(title, printed))

@@ -151,3 +151,34 @@ async def test_a_tag_image_is_not_a_sheet_and_sheet_pngs_round_trip(world: TagWo
     pngs = tag_printing.sheet_pngs(tag_printing.sheet_pages(title, printed[:1]))
     assert len(pngs) == 1
     assert decode_all(Image.open(io.BytesIO(pngs[0]))) == [printed[0].url]
+
+
+async def test_a_building_without_tags_has_no_sheet(
+    http: httpx.AsyncClient, settings: Settings, world: TagWorld, tmp_path: Path
+) -> None:
+    response = await http.get(
+        "/qr-sheet.pdf",
+        params={"building": gid("Building", world.place.building.id)},
+        headers={"authorization": f"Bearer {world.staff.token}"},
+    )
+    assert (response.status_code, response.json()["code"]) == (409, "NO_TAGS")
+    env = {**os.environ, "RS_DATABASE_URL": settings.database_url}
+    for building, status in ((world.place.building.id, 1), (987654, 2)):
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cli.main",
+                "qr-sheet",
+                "--building",
+                str(building),
+                "--out",
+                str(tmp_path / "x.pdf"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == status, result.stdout
+    assert not (tmp_path / "x.pdf").exists()
