@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 import qrcode
 import qrcode.constants
@@ -164,21 +164,45 @@ def tag_svg(tag: PrintedTag) -> str:
                 runs.append(f"M{start + QUIET_MODULES},{y + QUIET_MODULES}h{x - start}v1h{start - x}z")
             else:
                 x += 1
-    label_size = 2.4
-    height = side + label_size * 1.6
+    # The viewer's font draws the text, so its width is estimated (CJK 1 em, Latin ~0.6 em) to
+    # pick a size that fits under the symbol; a long label goes on two lines.
+    lines = [tag.label]
+    size = min(2.4, (side - 2) / max(_em_width(tag.label), 1))
+    if size < 1.6:
+        lines = _split_in_two(tag.label)
+        size = min(2.4, (side - 2) / max(max(_em_width(line) for line in lines), 1))
+    height = side + size * (0.4 + 1.3 * len(lines))
+    spans = "".join(
+        f'<tspan x="{side / 2:g}" dy="{(0 if i == 0 else size * 1.3):.2f}">{escape(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {height:g}" '
-        f'width="{side * 8}" height="{height * 8:g}">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {height:.2f}" '
+        f'width="{side * 8}" height="{height * 8:.0f}">\n'
         f"<title>{escape(tag.label)}</title>\n"
-        f'<rect width="{side}" height="{height:g}" fill="#fff"/>\n'
+        f'<rect width="{side}" height="{height:.2f}" fill="#fff"/>\n'
         f'<path fill="#000" shape-rendering="crispEdges" d="{"".join(runs)}"/>\n'
-        f'<text x="{side / 2:g}" y="{side + label_size * 0.6:g}" font-size="{label_size}" '
+        f'<text x="{side / 2:g}" y="{side + size * 0.4:.2f}" font-size="{size:.2f}" '
         'text-anchor="middle" font-family="Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, '
-        f'PingFang SC, Microsoft YaHei, sans-serif" textLength={quoteattr(str(side - 2))} '
-        f'lengthAdjust="spacingAndGlyphs">{escape(tag.label)}</text>\n'
+        f'PingFang SC, Microsoft YaHei, sans-serif">{spans}</text>\n'
         "</svg>\n"
     )
+
+
+def _em_width(text: str) -> float:
+    return sum(0.6 if ord(char) < 0x2E80 else 1.0 for char in text)
+
+
+def _split_in_two(text: str) -> list[str]:
+    """Two lines of about equal width, at a space when there is one near the middle."""
+    half = _em_width(text) / 2
+    best, best_gap = len(text) // 2, float("inf")
+    for index in range(1, len(text)):
+        gap = abs(_em_width(text[:index]) - half) - (0.8 if text[index - 1] == " " else 0)
+        if gap < best_gap:
+            best, best_gap = index, gap
+    return [text[:best].strip(), text[best:].strip()]
 
 
 # ---- sheets --------------------------------------------------------------------------------

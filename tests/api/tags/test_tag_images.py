@@ -52,7 +52,7 @@ async def test_svg_is_xml_with_the_label_and_the_same_code(http: httpx.AsyncClie
     svg = ET.fromstring(response.content)  # noqa: S314 - our own server's output
     assert svg.tag == f"{SVG}svg"
     text = svg.find(f"{SVG}text")
-    assert text is not None and text.text == "休闲小区 4号楼 2单元"
+    assert text is not None and "".join(text.itertext()) == "休闲小区 4号楼 2单元"
     assert decode_all(_rasterize(svg)) == [tags.url_of(tag)]
 
 
@@ -64,7 +64,17 @@ async def test_labels_are_escaped_in_svg(http: httpx.AsyncClient, world: TagWorl
     response = await http.get(f"/qr/{tags.code_of(tag)}.svg")
     svg = ET.fromstring(response.content)  # noqa: S314 - our own server's output
     text = svg.find(f"{SVG}text")
-    assert text is not None and text.text == '休闲小区 4号楼 3单元 <b>&"x"'
+    assert text is not None and "".join(text.itertext()) == '休闲小区 4号楼 3单元 <b>&"x"'
+
+
+def test_a_long_label_goes_on_two_lines_of_the_svg() -> None:
+    label = "休闲小区 4号楼 2单元 东侧楼梯间三楼至四楼之间的声控楼道灯"
+    svg = ET.fromstring(  # noqa: S314 - our own output
+        tag_printing.tag_svg(tag_printing.PrintedTag(url="http://127.0.0.1:8000/t/AAAA", label=label))
+    )
+    lines = [span.text or "" for span in svg.iter(f"{SVG}tspan")]
+    assert len(lines) == 2
+    assert "".join(lines).replace(" ", "") == label.replace(" ", "")
 
 
 async def test_revoked_codes_are_gone_with_a_reason(http: httpx.AsyncClient, world: TagWorld) -> None:
