@@ -13,7 +13,7 @@ from tortoise.models import Model
 from models.places import Asset, Building, Community, Compound, Entrance, Household
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
-from services.tags import locations_of
+from services.tags import active_tags_by_key, locations_of
 
 M = TypeVar("M", bound=Model)
 PageKey = tuple[int, int, int | None]  # parent id, first, after id
@@ -61,3 +61,4 @@ class Loaders:
         self.household_count_by_entrance = DataLoader(_counts(Household, "entrance_id"))
         self.care_tags_by_household = DataLoader(care_tags_by_household)
         self.tag_location_by_tag = DataLoader(locations_of)
+        self.active_tag_by_target = DataLoader(active_tags_by_key)

@@ -222,7 +222,7 @@ def _target_fields(target: Target) -> dict[str, Any]:
     }
 
 
-def _active_key(kind: TagTargetKind, target_id: int) -> str:
+def active_key(kind: TagTargetKind, target_id: int) -> str:
     return f"{kind.value}:{target_id}"
 
 
@@ -251,7 +251,7 @@ async def _insert(viewer: Viewer, targets: Sequence[Target]) -> list[Tag]:
             await Tag.create(
                 **_target_fields(target),
                 version=versions[target.id],
-                active_key=_active_key(kind, target.id),
+                active_key=active_key(kind, target.id),
                 created_at=now,
                 created_by_id=viewer.user_id,
             )
@@ -276,7 +276,7 @@ async def create_tag(viewer: Viewer, target: Target) -> Tag:
 async def _create_missing(viewer: Viewer, kind: TagTargetKind, targets: Sequence[Target]) -> BulkResult:
     """Tags for every target that has no active one. Idempotent; a concurrent run that got there
     first makes our insert fail on the unique active key, and the second attempt finds its tags."""
-    keys = {_active_key(kind, t.id): t for t in targets}
+    keys = {active_key(kind, t.id): t for t in targets}
     for attempt in range(2):
         try:
             async with in_transaction():
@@ -357,6 +357,12 @@ async def reissue(viewer: Viewer, tag: Tag) -> Tag:
             ErrorCode.TAG_EXISTS, "This place already has another active tag; re-issue that one.", "id"
         ) from None
     return new
+
+
+async def active_tags_by_key(keys: Sequence[str]) -> list[Tag | None]:
+    """Raw batch read for DataLoaders; callers check the viewer manages each target's community."""
+    rows = {t.active_key: t for t in await Tag.filter(active_key__in=list(set(keys)))}
+    return [rows.get(key) for key in keys]
 
 
 # ---- printing ------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 from api.context import Info
 from api.ids import decode_cursor
 from api.resolvers import mapping
+from models.enums import TagTargetKind
 from services.paging import clamp_first
+from services.tags import active_key
 
 if TYPE_CHECKING:
     from api.schema import places as types
+    from api.schema import tags as tag_types
     from api.schema.common import Connection
 
 
@@ -105,3 +108,13 @@ async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
     compound = await loaders.compound_by_id.load(root.compound_id)
     assert compound is not None
     return mapping.compound(compound)
+
+
+async def active_tag_of(
+    kind: TagTargetKind, target_id: int, community_id: int, info: Info
+) -> tag_types.Tag | None:
+    from api.resolvers.tags import tag
+
+    info.context.viewer.require_manager(community_id)
+    row = await info.context.loaders.active_tag_by_target.load(active_key(kind, target_id))
+    return tag(row) if row is not None else None
