@@ -126,6 +126,18 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ),
     ErrorCode.PHOTO_TOO_LARGE: ("A photo is over the size limit (8 MB).", "Compress it before upload."),
     ErrorCode.TOO_MANY_PHOTOS: ("More than 6 photos on one report.", "Let the person pick at most 6."),
+    ErrorCode.TAG_CODE_INVALID: (
+        "The scanned code is not one we printed (forged, altered or cut short).",
+        "Say the code is not a Red Steward code; ask the person to rescan.",
+    ),
+    ErrorCode.TAG_REVOKED: (
+        "The code was withdrawn or replaced by a new sticker.",
+        "Say the sticker is out of date and that the community office has been told of it.",
+    ),
+    ErrorCode.TAG_EXISTS: (
+        "The place or asset already has an active tag.",
+        "Staff: reissue the existing tag if the sticker is lost.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals

@@ -28,7 +28,7 @@ from api.context import Context
 from api.errors import ShapeErrors
 from api.schema.root import Mutation, Query, Subscription
 from runtime.logging import set_operation
-from services.access import load_viewer
+from services.access import Viewer, load_viewer
 from services.errors import NotAuthenticated
 from services.tokens import decode_access_token
 
@@ -73,15 +73,7 @@ class RedStewardGraphQL(GraphQL[Context, None]):
         return await super().parse_multipart(request)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        token, problem = _bearer(request)
-        user_id = None
-        if token:
-            try:
-                user_id = decode_access_token(token).user_id
-            except NotAuthenticated as exc:
-                problem = exc.message
-        viewer = await load_viewer(user_id, problem)
-        return Context(request=request, response=response, viewer=viewer)
+        return Context(request=request, response=response, viewer=await viewer_of(request))
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket client may send its token in the connection_init payload (browsers
@@ -98,6 +90,18 @@ class RedStewardGraphQL(GraphQL[Context, None]):
         if context.viewer.user is None:
             raise ConnectionRejectionError()
         return UNSET
+
+
+async def viewer_of(request: Request | WebSocket) -> Viewer:
+    """The caller named by the request's bearer token; anonymous (with the reason) otherwise."""
+    token, problem = _bearer(request)
+    user_id = None
+    if token:
+        try:
+            user_id = decode_access_token(token).user_id
+        except NotAuthenticated as exc:
+            problem = exc.message
+    return await load_viewer(user_id, problem)
 
 
 def _bearer(request: Request | WebSocket) -> tuple[str | None, str | None]:

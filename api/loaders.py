@@ -10,10 +10,11 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from models.places import Building, Community, Compound, Entrance, Household
+from models.places import Asset, Building, Community, Compound, Entrance, Household
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
 from services.points import rewards_by_ids
+from services.tags import active_tags_by_key, locations_of
 
 M = TypeVar("M", bound=Model)
 PageKey = tuple[int, int, int | None]  # parent id, first, after id
@@ -50,6 +51,7 @@ class Loaders:
         self.building_by_id = DataLoader(partial(rows_by_ids, Building))
         self.entrance_by_id = DataLoader(partial(rows_by_ids, Entrance))
         self.household_by_id = DataLoader(partial(rows_by_ids, Household))
+        self.asset_by_id = DataLoader(partial(rows_by_ids, Asset))
         self.compounds_by_community = DataLoader(_pages(Compound, "community_id"))
         self.buildings_by_compound = DataLoader(_pages(Building, "compound_id"))
         self.entrances_by_building = DataLoader(_pages(Entrance, "building_id"))
@@ -63,3 +65,5 @@ class Loaders:
         from api.report_loaders import ReportLoaders  # it builds on the helpers above
 
         self.reports = ReportLoaders()
+        self.tag_location_by_tag = DataLoader(locations_of)
+        self.active_tag_by_target = DataLoader(active_tags_by_key)

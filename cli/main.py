@@ -170,6 +170,43 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_qr_sheet(args: argparse.Namespace) -> int:
+    from models.places import Building
+    from services import tag_printing, tags
+
+    async def work() -> int:
+        building = await Building.get_or_none(id=args.building)
+        if building is None:
+            print(f"no building with id {args.building}")
+            return 2
+        started = time.perf_counter()
+        title, printed = await tags.printable_building(building)
+        if not printed:
+            print(f"{title} has no active tags; create them first (tagsCreateForBuilding).")
+            return 1
+        pages = tag_printing.iter_sheet_pages(title, printed)
+        count = tag_printing.page_count(printed)
+        out = Path(args.out)
+        if out.suffix.lower() == ".png":
+            written = []
+            for number, page in enumerate(pages, start=1):
+                path = out if count == 1 else out.with_name(f"{out.stem}-{number}{out.suffix}")
+                path.write_bytes(tag_printing.sheet_png(page))
+                written.append(str(path))
+            where = ", ".join(written)
+        else:
+            with out.open("wb") as file:  # noqa: ASYNC230 - a CLI, nothing else runs on this loop
+                tag_printing.write_sheet_pdf(pages, file)
+            where = str(out)
+        print(
+            f"{title}: {len(printed)} codes on {count} A4 page(s) at {tag_printing.DPI} dpi "
+            f"in {time.perf_counter() - started:.1f} s → {where}"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def cmd_tick(args: argparse.Namespace) -> int:
     """The report clock job, as the server's background task runs it; safe to run from cron."""
     from services.report_clocks import run_clock_tick
@@ -302,6 +339,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the report clock job once: escalate missed clocks, confirm fixes left 7 days (idempotent)",
     )
     p.set_defaults(func=cmd_tick)
+
+    p = sub.add_parser(
+        "qr-sheet",
+        help="print every active tag of a building on A4 pages (PDF, or PNG pages)",
+        description="Six codes a page at 300 dpi, each with its place under it, cut lines between. "
+        "An output ending in .png writes one PNG per page (NAME-1.png, NAME-2.png, …).",
+    )
+    p.add_argument("--building", type=int, required=True, help="database id of the building")
+    p.add_argument("--out", required=True, help="output file: .pdf (default) or .png")
+    p.set_defaults(func=cmd_qr_sheet)
     return parser
 
 

@@ -7,4 +7,5 @@ MODEL_MODULES = [
     "models.ledger",
     "models.rewards",
     "models.reports",
+    "models.tags",
 ]

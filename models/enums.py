@@ -28,13 +28,24 @@ class AssetKind(StrEnum):
 
 
 class ReportCategory(StrEnum):
+    """What can be reported at a place. Exactly the ten kinds the community office sorts by."""
+
     LIGHTING = "lighting"
-    PLUMBING = "plumbing"
+    PLUMBING = "plumbing"  # leaks and blockages
     ELECTRICAL = "electrical"
     ILLEGAL_CONSTRUCTION = "illegal_construction"
     SNOW_ICE = "snow_ice"
     SANITATION = "sanitation"
-    PARKING = "parking"
+    PARKING = "parking"  # cars and e-bikes in the corridor or on the fire lane
     PUBLIC_FACILITY = "public_facility"
     SAFETY_HAZARD = "safety_hazard"
     OTHER = "other"
+
+
+class TagTargetKind(StrEnum):
+    """What a printed tag is stuck on."""
+
+    COMPOUND = "compound"
+    BUILDING = "building"
+    ENTRANCE = "entrance"
+    ASSET = "asset"

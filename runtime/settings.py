@@ -42,6 +42,8 @@ class Settings:
     reports_per_hour: int = 10
     # Seconds between runs of the report clock job inside the server; 0 turns the task off.
     clock_tick_seconds: float = 60.0
+    # Where the tag landing page sends people who do not have the app yet; empty: no link.
+    app_download_url: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -91,6 +93,7 @@ def load_settings(env: dict[str, str] | None = None, workdir: Path | None = None
         production=production,
         access_token_ttl_seconds=int(env.get("RS_ACCESS_TOKEN_TTL", 15 * 60)),
         refresh_token_ttl_seconds=int(env.get("RS_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
+        app_download_url=(env.get("RS_APP_DOWNLOAD_URL") or "").strip(),
         argon2_time_cost=1 if fast_hash else 3,
         argon2_memory_kib=8 * 1024 if fast_hash else 64 * 1024,
         photo_dir=env.get("RS_PHOTO_DIR") or str(workdir / "photos"),

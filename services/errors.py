@@ -52,6 +52,10 @@ class ErrorCode(StrEnum):
     PHOTO_INVALID = "PHOTO_INVALID"
     PHOTO_TOO_LARGE = "PHOTO_TOO_LARGE"
     TOO_MANY_PHOTOS = "TOO_MANY_PHOTOS"
+    # Tags
+    TAG_CODE_INVALID = "TAG_CODE_INVALID"  # forged, altered, truncated: not a code we printed
+    TAG_REVOKED = "TAG_REVOKED"  # a real code whose tag was revoked or re-issued
+    TAG_EXISTS = "TAG_EXISTS"  # the target already has an active tag
 
 
 class DomainError(Exception):

@@ -44,6 +44,18 @@ def household(row: m.Household) -> types.Household:
     )
 
 
+def asset(row: m.Asset) -> types.Asset:
+    return types.Asset(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        community_id=row.community_id,
+        compound_id=row.compound_id,
+        building_id=row.building_id,
+        entrance_id=row.entrance_id,
+    )
+
+
 def place(row: Any) -> types.Place:
     mapper: dict[type, Callable[[Any], types.Place]] = {
         m.Compound: compound,

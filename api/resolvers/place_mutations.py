@@ -10,9 +10,10 @@ from api.resolvers import mapping
 from api.resolvers.payloads import guarded
 from api.schema import place_mutations as s
 from api.schema import places as types
+from api.schema import tags as tag_types
 from models import places as m
 from models.enums import CareTagKind
-from services import places
+from services import places, tags
 from services.errors import DomainError, ErrorCode
 
 PARENTS: dict[str, type[Any]] = {
@@ -81,11 +82,15 @@ async def household_care_tags_set(
     return await guarded(s.HouseholdCareTagsSetPayload, work())
 
 
-async def node(info: Info, id: str) -> types.Place | types.Community | None:
+async def node(info: Info, id: str) -> types.Place | types.Community | tag_types.Tag | None:
     """Any object by global id, after the same access checks as its own field."""
     viewer = info.context.viewer
     viewer.require_user()
     try:
+        if split_global_id(id, "id")[0] == "Tag":
+            from api.resolvers.tags import tag
+
+            return tag(await tags.get_tag(viewer, decode_global_id(id, "Tag", "id")))
         row = await _load(viewer, {**PARENTS, **PLACES}, id, "id")
     except DomainError:
         return None

@@ -11,12 +11,15 @@ from api.context import Info
 from api.ids import decode_cursor
 from api.loaders import PageKey
 from api.resolvers import mapping
+from models.enums import TagTargetKind
 from services.paging import Page, clamp_first
+from services.tags import active_key
 
 T = TypeVar("T")
 
 if TYPE_CHECKING:
     from api.schema import places as types
+    from api.schema import tags as tag_types
     from api.schema.common import Connection
 
 
@@ -122,3 +125,28 @@ async def entrance_of(root: types.Household, info: Info) -> types.Entrance:
     row = await info.context.loaders.entrance_by_id.load(root.entrance_id)
     assert row is not None
     return mapping.entrance(row)
+
+
+async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
+    loaders = info.context.loaders
+    if root.entrance_id is not None:
+        entrance = await loaders.entrance_by_id.load(root.entrance_id)
+        assert entrance is not None
+        return mapping.entrance(entrance)
+    if root.building_id is not None:
+        building = await loaders.building_by_id.load(root.building_id)
+        assert building is not None
+        return mapping.building(building)
+    compound = await loaders.compound_by_id.load(root.compound_id)
+    assert compound is not None
+    return mapping.compound(compound)
+
+
+async def active_tag_of(
+    kind: TagTargetKind, target_id: int, community_id: int, info: Info
+) -> tag_types.Tag | None:
+    from api.resolvers.tags import tag
+
+    info.context.viewer.require_manager(community_id)
+    row = await info.context.loaders.active_tag_by_target.load(active_key(kind, target_id))
+    return tag(row) if row is not None else None

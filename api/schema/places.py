@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -10,8 +11,14 @@ from strawberry import relay
 from api.context import Info
 from api.resolvers import places as resolve
 from api.schema.common import Connection
-from models.enums import CareTagKind
+from models.enums import AssetKind, CareTagKind, TagTargetKind
 
+if TYPE_CHECKING:
+    from api.schema.tags import Tag
+
+LazyTag = Annotated["Tag", strawberry.lazy("api.schema.tags")]
+
+strawberry.enum(AssetKind, description="What kind of thing an asset is.")
 strawberry.enum(
     CareTagKind, description="Sensitive marks on a household. Visible to the community's staff only."
 )
@@ -44,6 +51,10 @@ class Compound(Place):
     async def community(self, info: Info) -> Community:
         return await resolve.community_of(self, info)
 
+    @strawberry.field(description="The printed QR tag here, if it has one. The community office only.")
+    async def active_tag(self, info: Info) -> LazyTag | None:
+        return await resolve.active_tag_of(TagTargetKind.COMPOUND, self.id, self.community_id, info)
+
     @strawberry.field
     async def buildings(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -59,6 +70,10 @@ class Building(Place):
     async def compound(self, info: Info) -> Compound:
         return await resolve.compound_of(self, info)
 
+    @strawberry.field(description="The printed QR tag here, if it has one. The community office only.")
+    async def active_tag(self, info: Info) -> LazyTag | None:
+        return await resolve.active_tag_of(TagTargetKind.BUILDING, self.id, self.community_id, info)
+
     @strawberry.field
     async def entrances(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -73,6 +88,10 @@ class Entrance(Place):
     @strawberry.field
     async def building(self, info: Info) -> Building:
         return await resolve.building_of(self, info)
+
+    @strawberry.field(description="The printed QR tag here, if it has one. The community office only.")
+    async def active_tag(self, info: Info) -> LazyTag | None:
+        return await resolve.active_tag_of(TagTargetKind.ENTRANCE, self.id, self.community_id, info)
 
     @strawberry.field(description="How many households the entrance serves. Visible to every member.")
     async def household_count(self, info: Info) -> int:
@@ -97,3 +116,22 @@ class Household(Place):
     @strawberry.field(description="Care tags. Only the community's staff may ask; others get FORBIDDEN.")
     async def care_tags(self, info: Info) -> list[CareTagKind] | None:
         return await resolve.care_tags_of(self, info)
+
+
+@strawberry.type(description="A thing on a place that can break: a lamp, a pipe, a camera, a door…")
+class Asset(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    kind: AssetKind
+    community_id: strawberry.Private[int]
+    compound_id: strawberry.Private[int]
+    building_id: strawberry.Private[int | None]
+    entrance_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The most specific place it is on: its entrance, building or compound.")
+    async def place(self, info: Info) -> Place:
+        return await resolve.place_of_asset(self, info)
+
+    @strawberry.field(description="The printed QR tag here, if it has one. The community office only.")
+    async def active_tag(self, info: Info) -> LazyTag | None:
+        return await resolve.active_tag_of(TagTargetKind.ASSET, self.id, self.community_id, info)

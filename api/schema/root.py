@@ -14,8 +14,10 @@ from api.context import Info
 from api.resolvers import accounts as account_resolvers
 from api.resolvers import people as people_resolvers
 from api.resolvers import place_mutations as place_resolvers
+from api.resolvers import tag_mutations as tag_resolvers
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
+from api.schema import tag_mutations as tag_types
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
@@ -77,8 +79,43 @@ class PlaceMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery)
-MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation, ReportMutation)
+@strawberry.type
+class TagQuery:
+    @strawberry.field(
+        description="What a scanned code says. Anyone may scan; signed-out callers and non-members "
+        "see where it is, but may not report."
+    )
+    async def scan_tag(self, info: Info, code: str) -> tag_types.TagScanPayload:
+        return await tag_resolvers.scan_tag(info, code)
+
+
+@strawberry.type
+class TagMutation:
+    tag_create: tag_types.TagPayload = strawberry.mutation(
+        resolver=tag_resolvers.tag_create,
+        description="Staff: a tag for one compound, building, entrance or asset.",
+    )
+    tags_create_for_building: tag_types.TagsCreatePayload = strawberry.mutation(
+        resolver=tag_resolvers.tags_create_for_building,
+        description="Staff: a tag for every entrance of a building that has none. Idempotent.",
+    )
+    tags_create_for_compound_assets: tag_types.TagsCreatePayload = strawberry.mutation(
+        resolver=tag_resolvers.tags_create_for_compound_assets,
+        description="Staff: a tag for every asset of a compound that has none. Idempotent.",
+    )
+    tag_revoke: tag_types.TagPayload = strawberry.mutation(
+        resolver=tag_resolvers.tag_revoke,
+        description="Staff: withdraw a tag; its code then says it is revoked.",
+    )
+    tag_reissue: tag_types.TagReissuePayload = strawberry.mutation(
+        resolver=tag_resolvers.tag_reissue,
+        description="Staff: revoke a tag and give its place a new one with a new code "
+        "(for a lost or damaged sticker).",
+    )
+
+
+QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery)
+MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation, ReportMutation, TagMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
 Query = merge_types("Query", QUERIES)

@@ -1,0 +1,91 @@
+"""Scanning a code, and the staff's tag mutations."""
+
+from __future__ import annotations
+
+from api.context import Info
+from api.ids import decode_global_id
+from api.resolvers.payloads import guarded
+from api.resolvers.tags import tag as tag_of
+from api.resolvers.tags import target_of_id
+from api.schema import tag_mutations as s
+from api.schema import tags as t
+from models import places as m
+from services import places, tags
+
+
+async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
+    async def work() -> s.TagScanPayload:
+        result = await tags.scan(info.context.viewer, code)
+        location = result.location
+        return s.TagScanPayload(
+            scan=t.TagScan(
+                label=location.label,
+                community_name=location.community_name,
+                compound_name=location.compound_name,
+                building_name=location.building_name,
+                entrance_name=location.entrance_name,
+                asset_name=location.asset_name,
+                may_report=result.may_report,
+                categories=list(result.categories),
+                community_id=result.tag.community_id,
+                tag_row=result.tag,
+            )
+        )
+
+    return await guarded(s.TagScanPayload, work())
+
+
+# ---- staff mutations -----------------------------------------------------------------------
+
+
+async def tag_create(info: Info, input: s.TagCreateInput) -> s.TagPayload:
+    async def work() -> s.TagPayload:
+        target = await target_of_id(info, input.target_id, "targetId")
+        return s.TagPayload(tag=tag_of(await tags.create_tag(info.context.viewer, target)))
+
+    return await guarded(s.TagPayload, work())
+
+
+def _bulk_payload(result: tags.BulkResult) -> s.TagsCreatePayload:
+    return s.TagsCreatePayload(tags=[tag_of(row) for row in result.tags], created_count=len(result.created))
+
+
+async def tags_create_for_building(info: Info, input: s.TagsCreateForBuildingInput) -> s.TagsCreatePayload:
+    async def work() -> s.TagsCreatePayload:
+        viewer = info.context.viewer
+        building_id = decode_global_id(input.building_id, "Building", "buildingId")
+        building = await places.get_place(viewer, m.Building, building_id, "buildingId")
+        return _bulk_payload(await tags.create_for_building(viewer, building))
+
+    return await guarded(s.TagsCreatePayload, work())
+
+
+async def tags_create_for_compound_assets(
+    info: Info, input: s.TagsCreateForCompoundAssetsInput
+) -> s.TagsCreatePayload:
+    async def work() -> s.TagsCreatePayload:
+        viewer = info.context.viewer
+        compound_id = decode_global_id(input.compound_id, "Compound", "compoundId")
+        compound = await places.get_place(viewer, m.Compound, compound_id, "compoundId")
+        return _bulk_payload(await tags.create_for_compound_assets(viewer, compound))
+
+    return await guarded(s.TagsCreatePayload, work())
+
+
+async def tag_revoke(info: Info, input: s.TagRevokeInput) -> s.TagPayload:
+    async def work() -> s.TagPayload:
+        viewer = info.context.viewer
+        row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
+        return s.TagPayload(tag=tag_of(await tags.revoke(viewer, row)))
+
+    return await guarded(s.TagPayload, work())
+
+
+async def tag_reissue(info: Info, input: s.TagReissueInput) -> s.TagReissuePayload:
+    async def work() -> s.TagReissuePayload:
+        viewer = info.context.viewer
+        row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
+        new = await tags.reissue(viewer, row)
+        return s.TagReissuePayload(tag=tag_of(new), revoked_tag=tag_of(row))
+
+    return await guarded(s.TagReissuePayload, work())

@@ -1,0 +1,80 @@
+"""Tags (printed QR codes on places and assets), scanning them, and the staff mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from api.context import Info
+from api.resolvers import tags as resolve
+from api.schema.places import Asset, Community, Place
+from models import tags as m
+from models.enums import ReportCategory, TagTargetKind
+
+strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
+strawberry.enum(TagTargetKind, description="What a tag is stuck on.")
+
+
+@strawberry.type(description="A printed QR code on a place or an asset. Staff only.")
+class Tag(relay.Node):
+    id: relay.NodeID[int]
+    target_kind: TagTargetKind
+    version: int = strawberry.field(description="1 for a target's first tag, +1 for each re-issue.")
+    created_at: datetime
+    revoked_at: datetime | None
+    url: str = strawberry.field(description="What the QR code holds: `<public base>/t/<code>`.")
+    png_url: str = strawberry.field(description="The code with its label, as PNG.")
+    svg_url: str = strawberry.field(description="The code with its label, as SVG.")
+    row: strawberry.Private[m.Tag]
+
+    @strawberry.field
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @strawberry.field(description='Printed under the code, e.g. "休闲小区 4号楼 2单元".')
+    async def label(self, info: Info) -> str:
+        return await resolve.label_of(self, info)
+
+    @strawberry.field(description="The place the tag is on; for an asset, the place the asset is on.")
+    async def place(self, info: Info) -> Place:
+        return await resolve.place_of(self, info)
+
+    @strawberry.field(description="The asset, when the tag is on one.")
+    async def asset(self, info: Info) -> Asset | None:
+        return await resolve.asset_of(self, info)
+
+
+@strawberry.type(description="What scanning a tag tells: where you stand and what you can do there.")
+class TagScan:
+    label: str = strawberry.field(description='Where this is, e.g. "休闲小区 4号楼 2单元".')
+    community_name: str
+    compound_name: str | None
+    building_name: str | None
+    entrance_name: str | None
+    asset_name: str | None
+    may_report: bool = strawberry.field(
+        description="Whether you may file a report here: members of the tag's community only."
+    )
+    categories: list[ReportCategory] = strawberry.field(description="What can be reported here.")
+    community_id: strawberry.Private[int]
+    tag_row: strawberry.Private[m.Tag]
+
+    # Open reports at this place: added with the reports work (issue 3, Reports).
+
+    @strawberry.field(description="The community, for its members; null for anyone else.")
+    async def community(self, info: Info) -> Community | None:
+        return await resolve.scan_community(self, info)
+
+    @strawberry.field(description="The place, for members of its community; null for anyone else.")
+    async def place(self, info: Info) -> Place | None:
+        return await resolve.scan_place(self, info)
+
+    @strawberry.field(description="The asset, for members of its community, when the tag is on one.")
+    async def asset(self, info: Info) -> Asset | None:
+        return await resolve.scan_asset(self, info)
+
+    @strawberry.field(description="The tag itself, for the community office; null for anyone else.")
+    async def tag(self, info: Info) -> Tag | None:
+        return await resolve.scan_tag_row(self, info)

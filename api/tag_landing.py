@@ -1,0 +1,107 @@
+"""The page a phone's camera opens when someone scans a tag without the app: where this is,
+what can be reported here, and how to get the app. Server-rendered, self-contained (no CDN, no
+script), every interpolated value escaped.
+
+The page is a list of sections. The "already reported here" section of the reports work goes
+between `_where` and `_categories` in `landing_page`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from models.enums import ReportCategory
+from services.tags import Scan
+
+CATEGORY_NAMES: dict[ReportCategory, str] = {
+    ReportCategory.LIGHTING: "照明",
+    ReportCategory.PLUMBING: "漏水、堵塞",
+    ReportCategory.ELECTRICAL: "电路",
+    ReportCategory.ILLEGAL_CONSTRUCTION: "违章搭建",
+    ReportCategory.SNOW_ICE: "积雪结冰",
+    ReportCategory.SANITATION: "环境卫生",
+    ReportCategory.PARKING: "乱停车、电动车",
+    ReportCategory.PUBLIC_FACILITY: "公共设施",
+    ReportCategory.SAFETY_HAZARD: "安全隐患",
+    ReportCategory.OTHER: "其他问题",
+}
+
+APP_NAME = "红管家"
+
+_STYLE = """
+*{box-sizing:border-box}
+body{margin:0;font-family:"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+background:#f6f1ee;color:#222;font-size:17px;line-height:1.55}
+main{max-width:34rem;margin:0 auto;padding:0 0 2rem}
+header{background:#b71c1c;color:#fff;padding:1.4rem 1.2rem 1.2rem}
+header p{margin:0;opacity:.9;font-size:.95rem}
+h1{margin:.3rem 0 0;font-size:1.6rem;line-height:1.3}
+section{background:#fff;margin:.8rem .8rem 0;padding:1rem 1.1rem;border-radius:.6rem}
+section>p{margin:0}
+h2{margin:0 0 .6rem;font-size:1.1rem;color:#b71c1c}
+ul.categories{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem}
+ul.categories li{background:#f6f1ee;border-radius:.3rem;padding:.1rem .6rem;font-size:.95rem}
+ol{margin:0;padding-left:1.3rem}
+a.button{display:block;text-align:center;background:#b71c1c;color:#fff;text-decoration:none;
+padding:.8rem;border-radius:.5rem;margin-top:.9rem;font-size:1.05rem}
+section>p.note{color:#666;font-size:.9rem;margin:.7rem 0 0}
+"""
+
+
+def _page(title: str, sections: list[str]) -> str:
+    return (
+        '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{escape(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(sections)
+        + "\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _where(scan: Scan) -> str:
+    location = scan.location
+    return (
+        "<header>"
+        f'<p class="community">{escape(location.community_name)}</p>'
+        f"<h1>{escape(location.label)}</h1>"
+        "<p>您扫的是贴在这里的报修码</p>"
+        "</header>"
+    )
+
+
+def _categories(scan: Scan) -> str:
+    items = "".join(f"<li>{escape(CATEGORY_NAMES[c])}</li>" for c in scan.categories)
+    return f'<section class="can-report"><h2>在这里可以报修</h2><ul class="categories">{items}</ul></section>'
+
+
+def _get_the_app(download_url: str) -> str:
+    link = (
+        f'<a class="button" href="{escape(download_url, quote=True)}">下载「{APP_NAME}」App</a>'
+        if download_url
+        else ""
+    )
+    return (
+        f'<section class="app"><h2>用「{APP_NAME}」App 报修</h2><ol>'
+        f"<li>安装社区的「{APP_NAME}」App，用手机号加入社区（社区办公室可以帮您装）。</li>"
+        "<li>在 App 里点「扫码报修」，再扫一次这个码。</li>"
+        "<li>选问题、拍张照片、提交；维修进度会通知您，修好后请您确认和评价。</li>"
+        f"</ol>{link}"
+        '<p class="note">不方便用手机？请打电话或到社区办公室，工作人员会替您登记。</p></section>'
+    )
+
+
+def landing_page(scan: Scan, download_url: str) -> str:
+    sections = [_where(scan), _categories(scan), _get_the_app(download_url)]
+    return _page(f"{scan.location.label} · {APP_NAME}", sections)
+
+
+def problem_page(title: str, message: str) -> str:
+    """For codes that are withdrawn or not ours."""
+    return _page(
+        f"{title} · {APP_NAME}",
+        [
+            f"<header><p>{APP_NAME}</p><h1>{escape(title)}</h1></header>",
+            f"<section><p>{escape(message)}</p></section>",
+        ],
+    )
