@@ -2,8 +2,9 @@
 what can be reported here, and how to get the app. Server-rendered, self-contained (no CDN, no
 script), every interpolated value escaped.
 
-The page is a list of sections. The "already reported here" section of the reports work goes
-between `_where` and `_categories` in `landing_page`.
+The page is a list of sections: where this is, what is already being handled here (category,
+state and age only: report texts and names stay in the app, for members), what can be
+reported, how to get the app.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from html import escape
 
 from models.enums import ReportCategory
+from models.reports import ReportState
+from runtime import clock
 from services.tags import Scan
 
 CATEGORY_NAMES: dict[ReportCategory, str] = {
@@ -24,6 +27,12 @@ CATEGORY_NAMES: dict[ReportCategory, str] = {
     ReportCategory.PUBLIC_FACILITY: "公共设施",
     ReportCategory.SAFETY_HAZARD: "安全隐患",
     ReportCategory.OTHER: "其他问题",
+}
+
+STATE_NAMES: dict[ReportState, str] = {
+    ReportState.OPEN: "已登记，等待维修队接单",
+    ReportState.CLAIMED: "维修队已接单",
+    ReportState.REOPENED: "重新处理中",
 }
 
 APP_NAME = "红管家"
@@ -45,6 +54,10 @@ ol{margin:0;padding-left:1.3rem}
 a.button{display:block;text-align:center;background:#b71c1c;color:#fff;text-decoration:none;
 padding:.8rem;border-radius:.5rem;margin-top:.9rem;font-size:1.05rem}
 section>p.note{color:#666;font-size:.9rem;margin:.7rem 0 0}
+ul.reported{list-style:none;padding:0;margin:0}
+ul.reported li{display:flex;justify-content:space-between;gap:.6rem;padding:.45rem 0;
+border-bottom:1px solid #eee}
+ul.reported li span{color:#666;font-size:.9rem;text-align:right}
 """
 
 
@@ -70,6 +83,34 @@ def _where(scan: Scan) -> str:
     )
 
 
+def _age(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return "刚刚"
+    if minutes < 60:
+        return f"{minutes} 分钟前"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} 小时前"
+    return f"{minutes // (24 * 60)} 天前"
+
+
+def _already_reported(scan: Scan) -> str:
+    if not scan.open_reports:
+        return '<section class="reported"><h2>这里已报修的问题</h2><p>目前没有。</p></section>'
+    now = clock.now()
+    items = "".join(
+        f"<li><strong>{escape(CATEGORY_NAMES[ReportCategory(report.category)])}</strong>"
+        f"<span>{escape(STATE_NAMES.get(ReportState(report.state), ''))} · "
+        f"{_age((now - report.created_at).total_seconds())}</span></li>"
+        for report in scan.open_reports
+    )
+    return (
+        '<section class="reported"><h2>这里已报修的问题</h2>'
+        f'<ul class="reported">{items}</ul>'
+        '<p class="note">同样的问题不用重复报修：在 App 里点「我也遇到了」。</p></section>'
+    )
+
+
 def _categories(scan: Scan) -> str:
     items = "".join(f"<li>{escape(CATEGORY_NAMES[c])}</li>" for c in scan.categories)
     return f'<section class="can-report"><h2>在这里可以报修</h2><ul class="categories">{items}</ul></section>'
@@ -92,7 +133,7 @@ def _get_the_app(download_url: str) -> str:
 
 
 def landing_page(scan: Scan, download_url: str) -> str:
-    sections = [_where(scan), _categories(scan), _get_the_app(download_url)]
+    sections = [_where(scan), _already_reported(scan), _categories(scan), _get_the_app(download_url)]
     return _page(f"{scan.location.label} · {APP_NAME}", sections)
 
 

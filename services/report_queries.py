@@ -11,7 +11,7 @@ from enum import StrEnum
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from models.enums import Role
+from models.enums import Role, TagTargetKind
 from models.reports import ACTIVE_STATES, Report, ReportState
 from runtime import clock
 from services.access import Viewer
@@ -101,6 +101,20 @@ async def queue_page(
 
 async def queue_count(viewer: Viewer, community_id: int, queue: ReportQueue) -> int:
     return await _queue(viewer, community_id, queue).count()
+
+
+async def active_reports_at_target(kind: TagTargetKind, target_id: int) -> list[Report]:
+    """What is being handled exactly where a tag hangs: on its asset, or at its place itself
+    (not at the places below it), the same notion of "here" as the duplicate check."""
+    below = {
+        TagTargetKind.COMPOUND: {"building_id__isnull": True},
+        TagTargetKind.BUILDING: {"entrance_id__isnull": True},
+        TagTargetKind.ENTRANCE: {},
+        TagTargetKind.ASSET: {},
+    }[kind]
+    return await Report.filter(
+        **{f"{kind.value}_id": target_id}, **below, state__in=list(ACTIVE_STATES)
+    ).order_by("id")
 
 
 async def active_reports_at(

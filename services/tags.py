@@ -18,12 +18,14 @@ from tortoise.transactions import in_transaction
 
 from models.enums import AssetKind, ReportCategory, TagTargetKind
 from models.places import Asset, Building, Community, Compound, Entrance
+from models.reports import Report
 from models.tags import Tag
 from runtime import clock
 from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.report_queries import active_reports_at_target
 from services.tag_printing import PrintedTag
 
 PURPOSE = "tag"
@@ -78,16 +80,13 @@ class TagLocation:
 
 @dataclass(frozen=True)
 class Scan:
-    """What scanning a code tells the caller.
-
-    Open reports at this place are added by the reports work (issue 3, Reports); they belong
-    here, next to the place, as their own field.
-    """
+    """What scanning a code tells the caller, including what is already being handled here."""
 
     tag: Tag
     location: TagLocation
     may_report: bool
     categories: tuple[ReportCategory, ...]
+    open_reports: tuple[Report, ...] = ()
 
 
 @dataclass
@@ -202,11 +201,13 @@ async def scan(viewer: Viewer, code: str) -> Scan:
     """Anyone may scan; only members of the tag's community may report there."""
     tag = await tag_by_code(code)
     (location,) = await locations_of([tag])
+    kind = TagTargetKind(tag.target_kind)
     return Scan(
         tag=tag,
         location=location,
         may_report=viewer.user is not None and viewer.is_member(tag.community_id),
         categories=categories_for(location),
+        open_reports=tuple(await active_reports_at_target(kind, getattr(tag, f"{kind.value}_id"))),
     )
 
 

@@ -29,6 +29,7 @@ async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
                 categories=list(result.categories),
                 community_id=result.tag.community_id,
                 tag_row=result.tag,
+                open_report_rows=list(result.open_reports),
             )
         )
 

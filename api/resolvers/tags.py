@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
-from api.resolvers import mapping
+from api.resolvers import mapping, report_fields
 from models import places as m
 from models.tags import Tag
 from services import places, tags
@@ -14,6 +14,7 @@ from services.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     from api.schema import places as place_types
+    from api.schema import reports as report_types
     from api.schema import tags as types
 
 TARGETS: dict[str, type[Any]] = {
@@ -123,6 +124,13 @@ async def scan_asset(root: types.TagScan, info: Info) -> place_types.Asset | Non
     if not _member(info, root):
         return None
     return await asset_of(tag(root.tag_row), info)
+
+
+async def scan_open_reports(root: types.TagScan, info: Info) -> list[report_types.Report] | None:
+    # Members of a community read its reports (reporters masked by the Report type's own fields).
+    if not _member(info, root):
+        return None
+    return [report_fields.report(row) for row in root.open_report_rows]
 
 
 async def scan_tag_row(root: types.TagScan, info: Info) -> types.Tag | None:

@@ -10,6 +10,8 @@ from strawberry import relay
 from api.context import Info
 from api.resolvers import tags as resolve
 from api.schema.places import Asset, Community, Place
+from api.schema.reports import Report
+from models import reports as m_reports
 from models import tags as m
 from models.enums import ReportCategory, TagTargetKind
 
@@ -61,7 +63,19 @@ class TagScan:
     community_id: strawberry.Private[int]
     tag_row: strawberry.Private[m.Tag]
 
-    # Open reports at this place: added with the reports work (issue 3, Reports).
+    open_report_rows: strawberry.Private[list[m_reports.Report]]
+
+    @strawberry.field(
+        description="Reports still being handled right here (open, claimed or reopened), oldest "
+        "first, for members of the community: offer 'me too' instead of a duplicate. Null for "
+        "anyone else."
+    )
+    async def open_reports(self, info: Info) -> list[Report] | None:
+        return await resolve.scan_open_reports(self, info)
+
+    @strawberry.field(description="How many reports are being handled right here. Public.")
+    def open_report_count(self) -> int:
+        return len(self.open_report_rows)
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:
