@@ -7,8 +7,10 @@ What each event's `data` must carry (the publisher's side of the contract):
 |---|---|---|
 | `attendance.approved` | the volunteer: base + per minute | `user_id`, `minutes`, `activity_kind` |
 | `report.claimed`, `report.resolved` | the reporter, once per report | `reporter_user_id` |
-| `report.resolved` | the repairer: base, bonus within clock | `repairer_user_id` (or actor), `within_clock` |
-| `report.confirmed` | the repairer: bonus for a 4–5 rating | `repairer_user_id`, `rating` |
+| `report.confirmed` | the repairer: base + bonuses | `repairer_user_id`, `within_clock`, `rating` |
+
+The repairer is credited only when the fix is confirmed (by the reporter, or by itself after 7
+days; `rating` is None then), never on resolving alone: an unconfirmed "fix" earns nothing.
 | `report.rejected` | takes back what the report paid | — |
 | `inspection.recorded` | the cleaner | `cleaner_user_id` (else the actor) |
 | `ranking.closed` | monthly ranking bonus | `period` (YYYY-MM), `ranks`: [{`user_id`, `rank`}] |
@@ -66,23 +68,19 @@ async def on_report_validated(event: DomainEvent) -> None:
     await _pay(earning.report_validated(event.community_id, event.subject_id, user_id, event.occurred_at))
 
 
-async def on_report_resolved(event: DomainEvent) -> None:
-    await on_report_validated(event)
-    user_id = _user(event.data, "repairer_user_id", fallback=event.actor_user_id)
+async def on_report_confirmed(event: DomainEvent) -> None:
+    user_id = _user(event.data, "repairer_user_id")
     if user_id is None:
         return _missing(event, "repairer_user_id")
     within = bool(event.data.get("within_clock", False))
     await _pay(
         earning.repair_resolved(event.community_id, event.subject_id, user_id, within, event.occurred_at)
     )
-
-
-async def on_report_confirmed(event: DomainEvent) -> None:
-    user_id = _user(event.data, "repairer_user_id")
     rating = event.data.get("rating")
-    if user_id is None or not isinstance(rating, int):
-        return
-    await _pay(earning.repair_rated(event.community_id, event.subject_id, user_id, rating, event.occurred_at))
+    if isinstance(rating, int) and not isinstance(rating, bool):
+        await _pay(
+            earning.repair_rated(event.community_id, event.subject_id, user_id, rating, event.occurred_at)
+        )
 
 
 async def on_report_rejected(event: DomainEvent) -> None:
@@ -115,7 +113,7 @@ async def _pay(work: Any) -> None:
 HANDLERS: dict[str, list[Handler]] = {
     "attendance.approved": [on_attendance_approved],
     "report.claimed": [on_report_validated],
-    "report.resolved": [on_report_resolved],
+    "report.resolved": [on_report_validated],
     "report.confirmed": [on_report_confirmed],
     "report.rejected": [on_report_rejected],
     "inspection.recorded": [on_inspection_recorded],

@@ -70,11 +70,34 @@ async def test_a_repair_pays_its_clock_bonus_and_a_good_rating(moved_clock: Mova
     repairer = (await make_person(place.community, (Role.REPAIRER,))).user.id
     reporter = (await make_person(place.community)).user.id
     await _event("report.resolved", cid, 9, repairer, reporter_user_id=reporter, within_clock=True)
-    await _event("report.confirmed", cid, 9, reporter, repairer_user_id=repairer, rating=5)
     await _event("report.resolved", cid, 10, repairer, reporter_user_id=reporter, within_clock=False)
-    await _event("report.confirmed", cid, 10, reporter, repairer_user_id=repairer, rating=3)
+    # resolving alone credits the repairer nothing; the confirmation does
+    assert await statements.balance(cid, repairer) == 0
+    await _event("report.confirmed", cid, 9, reporter, repairer_user_id=repairer, rating=5, within_clock=True)
+    await _event(
+        "report.confirmed", cid, 10, reporter, repairer_user_id=repairer, rating=3, within_clock=False
+    )
     assert await statements.balance(cid, repairer) == (20 + 10) + 10 + 20
     assert await statements.balance(cid, reporter) == 5 + 5
+
+
+async def test_a_fix_that_confirms_itself_pays_the_repairer_without_a_rating_bonus(
+    moved_clock: MovableClock,
+) -> None:
+    place = await make_neighbourhood()
+    cid = place.community.id
+    repairer = (await make_person(place.community, (Role.REPAIRER,))).user.id
+    await _event(
+        "report.confirmed",
+        cid,
+        11,
+        None,
+        repairer_user_id=repairer,
+        rating=None,
+        within_clock=True,
+        auto=True,
+    )
+    assert await statements.balance(cid, repairer) == 20 + 10
 
 
 async def test_the_daily_cap_counts_the_community_day(moved_clock: MovableClock) -> None:
