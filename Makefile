@@ -34,10 +34,10 @@ lint: install  ## ruff and mypy
 	$(BIN)/mypy
 
 test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only tests run if a server answers)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
-	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest
+	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract
