@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from models.ledger import PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward
-from points_engine import earning, pickup, redemption, rules, statements
+from points_engine import earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.errors import PointsError
 from points_engine.ledger import Posted
 from services.access import Viewer
@@ -244,3 +244,24 @@ def multiplier(
 async def expire_due() -> int:
     """The redemption expiry job (CLI and background task)."""
     return await redemption.expire_due()
+
+
+async def expire_points() -> expiry.ExpiryRun:
+    """The points expiry job (`redsteward expire-points` and the server's background task):
+    moves what is left of every lot past its date to its community's expiry account.
+    Idempotent; safe to run from several processes at once."""
+    return await expiry.expire_all()
+
+
+async def upcoming_expiries(viewer: Viewer, community_id: int, first: int) -> list[tuple[datetime, int]]:
+    viewer.require_member(community_id)
+    account_id = await statements.account_id(community_id, viewer.user_id)
+    return [] if account_id is None else await lots.upcoming(account_id, first)
+
+
+def expiry_policy(mode: str, years_after: int, days: int) -> rules.ExpiryPolicy:
+    try:
+        parsed = rules.ExpiryMode(mode)
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_RULES, f"No expiry mode is called {mode!r}.", "expiry") from None
+    return rules.ExpiryPolicy(parsed, years_after, days)

@@ -219,6 +219,10 @@ async def point_rules_update(info: Info, input: s.PointRulesUpdateInput) -> s.Po
                 points.multiplier(str(m.kind), m.percent, m.starts_at, m.ends_at, m.activity_kind)
                 for m in input.multipliers
             ]
+        if input.expiry is not None:
+            changes["expiry"] = points.expiry_policy(
+                str(input.expiry.mode), input.expiry.years_after, input.expiry.days
+            )
         updated = await points.update_rules(info.context.viewer, _community(input.community_id), changes)
         return s.PointRulesPayload(rules=mapping.point_rules(updated))
 

@@ -38,3 +38,10 @@ async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
     row = await info.context.loaders.reward_by_id.load(root.reward_id)
     assert row is not None
     return mapping.reward(row)
+
+
+async def upcoming_expiries_of(root: t.MyPoints, info: Info, first: int | None) -> list[t.PointExpiry]:
+    from api.schema import points as schema
+
+    due = await points.upcoming_expiries(info.context.viewer, root.community_id, clamp_first(first))
+    return [schema.PointExpiry(points=amount, expires_at=at) for at, amount in due]
