@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from models.ledger import PointTransfer
+from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward
 from points_engine import earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.errors import PointsError
@@ -121,6 +121,22 @@ async def get_redemption(viewer: Viewer, redemption_id: int, field: str = "id") 
     return row
 
 
+async def get_transfer(
+    viewer: Viewer, transfer_id: int, field: str = "id"
+) -> tuple[PointTransfer, int | None]:
+    """A transfer and the member account it touched: the member sees their own, the community's
+    office sees every one; anyone else gets NOT_FOUND."""
+    viewer.require_user()
+    row = await PointTransfer.get_or_none(id=transfer_id)
+    if row is None or not viewer.is_member(row.community_id):
+        raise _not_found(field)
+    member = await PointAccount.filter(id__in=[row.debit_id, row.credit_id], kind=AccountKind.MEMBER).first()
+    own = member is not None and member.user_id == viewer.user_id
+    if not (own or viewer.manages(row.community_id)):
+        raise _not_found(field)
+    return row, None if member is None else member.id
+
+
 async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Reward:
     viewer.require_user()
     row = await Reward.get_or_none(id=reward_id)
@@ -196,8 +212,6 @@ async def reverse(viewer: Viewer, transfer_id: int, reason: str) -> PointTransfe
 
 async def member_side(transfer: PointTransfer) -> int | None:
     """The member account a transfer touched, so its amount can be shown signed."""
-    from models.ledger import AccountKind, PointAccount
-
     found = await PointAccount.filter(
         id__in=[transfer.debit_id, transfer.credit_id], kind=AccountKind.MEMBER
     ).first()

@@ -81,17 +81,15 @@ async def household_care_tags_set(
     return await guarded(s.HouseholdCareTagsSetPayload, work())
 
 
-async def node(info: Info, id: str) -> types.Place | types.Community | None:
-    """Any object by global id, after the same access checks as its own field."""
+async def place_node(info: Info, type_name: str, row_id: int) -> types.Place | types.Community:
+    """A place or community for `node(id)`, after the same checks as its own field."""
     viewer = info.context.viewer
-    viewer.require_user()
-    try:
-        row = await _load(viewer, {**PARENTS, **PLACES}, id, "id")
-    except DomainError:
-        return None
-    if isinstance(row, m.Community):
-        return mapping.community(row)
-    return mapping.place(row)
+    if type_name == "Community":
+        return mapping.community(await places.get_community(viewer, row_id))
+    return mapping.place(await places.get_place(viewer, {**PARENTS, **PLACES}[type_name], row_id))
+
+
+NODE_TYPES = ("Community", "Compound", "Building", "Entrance", "Household")
 
 
 async def community(info: Info, id: str) -> types.Community | None:

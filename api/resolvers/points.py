@@ -227,3 +227,18 @@ async def point_rules_update(info: Info, input: s.PointRulesUpdateInput) -> s.Po
         return s.PointRulesPayload(rules=mapping.point_rules(updated))
 
     return await guarded(s.PointRulesPayload, work())
+
+
+NODE_TYPES = ("PointTransfer", "Reward", "Redemption")
+
+
+async def points_node(info: Info, type_name: str, row_id: int) -> s.PointTransfer | s.Reward | s.Redemption:
+    """A points object for `node(id)`: the member's own transfers and redemptions, all of them for
+    the community's office, rewards for every member."""
+    viewer = info.context.viewer
+    if type_name == "PointTransfer":
+        row, member_account_id = await points.get_transfer(viewer, row_id)
+        return mapping.transfer(row, member_account_id)
+    if type_name == "Reward":
+        return mapping.reward(await points.get_reward(viewer, row_id))
+    return mapping.redemption(await points.get_redemption(viewer, row_id), viewer)
