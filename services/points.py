@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward
-from points_engine import earning, expiry, lots, pickup, redemption, rules, statements
+from points_engine import accounts, earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.errors import PointsError
 from points_engine.ledger import Posted
 from services.access import Viewer
@@ -47,19 +47,25 @@ async def balance(viewer: Viewer, community_id: int) -> int:
     return await statements.balance(community_id, viewer.user_id)
 
 
-async def history(viewer: Viewer, community_id: int, first: int, before_id: int | None) -> statements.Page:
+async def my_account(viewer: Viewer, community_id: int) -> tuple[int | None, int]:
+    """The caller's account id (None before their first points) and balance, read once so the
+    history, its count and the expiries below need no second look-up."""
     viewer.require_member(community_id)
-    return await statements.history(community_id, viewer.user_id, first, before_id)
+    account = await accounts.member_account(community_id, viewer.user_id, create=False)
+    return (None, 0) if account is None else (account.id, int(account.balance))
 
 
-async def history_count(viewer: Viewer, community_id: int) -> int:
+async def history(
+    viewer: Viewer, community_id: int, account_id: int | None, first: int, before_id: int | None
+) -> statements.Page:
+    """`account_id` comes from `my_account` for the same viewer."""
     viewer.require_member(community_id)
-    return await statements.history_count(community_id, viewer.user_id)
+    return await statements.account_history(account_id, first, before_id)
 
 
-async def my_account_id(viewer: Viewer, community_id: int) -> int | None:
+async def history_count(viewer: Viewer, community_id: int, account_id: int | None) -> int:
     viewer.require_member(community_id)
-    return await statements.account_id(community_id, viewer.user_id)
+    return await statements.account_history_count(account_id)
 
 
 async def economy(viewer: Viewer, community_id: int) -> statements.Economy:
@@ -267,9 +273,10 @@ async def expire_points() -> expiry.ExpiryRun:
     return await expiry.expire_all()
 
 
-async def upcoming_expiries(viewer: Viewer, community_id: int, first: int) -> list[tuple[datetime, int]]:
+async def upcoming_expiries(
+    viewer: Viewer, community_id: int, account_id: int | None, first: int
+) -> list[tuple[datetime, int]]:
     viewer.require_member(community_id)
-    account_id = await statements.account_id(community_id, viewer.user_id)
     return [] if account_id is None else await lots.upcoming(account_id, first)
 
 

@@ -22,7 +22,8 @@ def _community(value: str) -> int:
 
 async def my_points(info: Info, community_id: strawberry.ID) -> s.MyPoints:
     cid = _community(community_id)
-    return s.MyPoints(balance=await points.balance(info.context.viewer, cid), community_id=cid)
+    account_id, balance = await points.my_account(info.context.viewer, cid)
+    return s.MyPoints(balance=balance, community_id=cid, account_id=account_id)
 
 
 async def reward_catalog(

@@ -51,6 +51,7 @@ class PointExpiry:
 class MyPoints:
     balance: int
     community_id: strawberry.Private[int]
+    account_id: strawberry.Private[int | None]
 
     @strawberry.field(
         description="What expires when, soonest first: your oldest points are spent first, and "
