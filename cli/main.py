@@ -242,7 +242,8 @@ def cmd_ledger_check(args: argparse.Namespace) -> int:
             print(f"ledger-check: {len(problems)} problem(s) in {count} accounts")
             return 1
         print(
-            f"ledger-check: {count} accounts, every balance equals its transfers, every community sums to 0"
+            f"ledger-check: {count} accounts, every balance equals its transfers, every community sums "
+            "to 0, every member's lots hold the balance"
         )
         return 0
 
@@ -260,6 +261,20 @@ def cmd_expire_redemptions(args: argparse.Namespace) -> int:
             if expired == 0:
                 break
         print(f"expired {total} redemption(s) past their pickup window; points refunded, stock restored")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_expire_points(args: argparse.Namespace) -> int:
+    from services.points import expire_points
+
+    async def work() -> int:
+        run = await expire_points()
+        print(
+            f"expired {run.points} point(s) of {run.members} member(s) in {run.transfers} transfer(s) "
+            "to the expiry accounts"
+        )
         return 0
 
     return _run(lambda: _with_database(work))
@@ -317,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "ledger-check",
-        help="verify the points ledger: balances equal transfers, communities sum to 0",
+        help="verify the points ledger: balances equal transfers, communities sum to 0, lots hold balances",
         description="Exits 1 and lists every mismatch when the ledger does not add up.",
     )
     p.set_defaults(func=cmd_ledger_check)
@@ -327,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="refund redemptions not picked up in time (idempotent; run it daily)",
     )
     p.set_defaults(func=cmd_expire_redemptions)
+
+    p = sub.add_parser(
+        "expire-points",
+        help="move points past their community's expiry date to the expiry account (idempotent; run daily)",
+    )
+    p.set_defaults(func=cmd_expire_points)
 
     p = sub.add_parser(
         "export-contract",

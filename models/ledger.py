@@ -106,3 +106,59 @@ class PointTransfer(Model):
             ("credit", "kind", "local_day"),
             ("community", "local_day"),
         )
+
+
+class PointLot(Model):
+    """Points that reached a member together (one earning or award), spent oldest first.
+
+    A member's lots with points left always sum to the account's balance: every transfer that
+    moves a member's points moves its lots in the same transaction, while the account row is
+    locked (points_engine.lots). Expiry takes exactly what is left of a lot past `expires_at`.
+    """
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(
+        "models.Community", related_name="point_lots", on_delete=fields.RESTRICT
+    )
+    account: fields.ForeignKeyRelation[PointAccount] = fields.ForeignKeyField(
+        "models.PointAccount", related_name="lots", on_delete=fields.RESTRICT
+    )
+    # The credit that brought these points (an earning, an award, a reversed deduction's rest).
+    transfer: fields.ForeignKeyNullableRelation[PointTransfer] = fields.ForeignKeyField(
+        "models.PointTransfer", related_name="lots", null=True, on_delete=fields.RESTRICT
+    )
+    amount = fields.BigIntField()
+    remaining = fields.BigIntField()
+    earned_at = fields.DatetimeField()
+    # Null: these points never expire (the community's rules said so when they were earned).
+    expires_at = fields.DatetimeField(null=True)
+
+    community_id: int
+    account_id: int
+    transfer_id: int | None
+
+    class Meta:
+        table = "point_lot"
+        indexes = (("account", "remaining", "id"), ("expires_at", "remaining"))
+
+
+class PointLotMove(Model):
+    """One change of a lot's points by one transfer: +amount when earned or put back, −amount
+    when spent, deducted or expired. A refund or a reversal puts back exactly what the undone
+    transfer took from each lot, so these rows are what makes that possible."""
+
+    id = fields.IntField(primary_key=True)
+    lot: fields.ForeignKeyRelation[PointLot] = fields.ForeignKeyField(
+        "models.PointLot", related_name="moves", on_delete=fields.RESTRICT
+    )
+    transfer: fields.ForeignKeyRelation[PointTransfer] = fields.ForeignKeyField(
+        "models.PointTransfer", related_name="lot_moves", on_delete=fields.RESTRICT
+    )
+    amount = fields.BigIntField()
+
+    lot_id: int
+    transfer_id: int
+
+    class Meta:
+        table = "point_lot_move"
+        indexes = (("transfer", "lot"),)

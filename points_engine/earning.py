@@ -242,7 +242,10 @@ async def manual(
     async with in_transaction():
         existing = await PointTransfer.get_or_none(source_key=source_key)
         if existing is not None:
-            if existing.kind != kind or existing.amount != amount:
+            target = await accounts.member_account(community_id, user_id, create=False)
+            touched = existing.credit_id if award else existing.debit_id
+            if existing.kind != kind or existing.amount != amount or target is None or target.id != touched:
+                # The same key for another person, amount or direction is not a retry.
                 raise PointsError(
                     PointsErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "This key was used for another change.",

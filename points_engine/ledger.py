@@ -7,13 +7,16 @@ order (member accounts, then system accounts, each by id) so concurrent transact
 deadlock. Nothing reads a balance and writes it back, so it holds on PostgreSQL under
 concurrency (tortoise's `.values()` drops FOR UPDATE, tortoise issue #2250) and on SQLite.
 
+After the balances, still holding the member's row, it moves the member's lots
+(points_engine.lots: oldest first, expiry, what a refund puts back).
+
 Hooks registered with `on_posted` run inside the same transaction for each new transfer; the
 leaderboard adds its per-period earnings there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -21,7 +24,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.ledger import AccountKind, PointAccount, PointTransfer, TransferKind
-from points_engine import accounts
+from points_engine import accounts, lots
 from points_engine.errors import PointsError, PointsErrorCode
 from points_engine.localtime import local_day, timezone_of
 from runtime import clock
@@ -77,7 +80,15 @@ async def post(
     by_hand: bool = False,
     reverses_id: int | None = None,
     timezone: str | None = None,
+    undoes_id: int | None = None,
+    from_lots: Sequence[int] | None = None,
 ) -> Posted:
+    """Move `amount` points from `debit` to `credit`, once per `source_key`.
+
+    `undoes_id`: the transfer this one takes back (a redemption's refund names the redemption),
+    so the member's lots get back what it took; a reversal implies it. `from_lots`: the exact
+    lots a member's debit empties (expiry); otherwise the oldest are spent first.
+    """
     check_amount(amount)
     if debit.id == credit.id or debit.community_id != credit.community_id:
         raise PointsError(PointsErrorCode.UNKNOWN_ACCOUNT, "A transfer moves points within one community.")
@@ -116,6 +127,14 @@ async def post(
         moves = sorted(((debit, -amount), (credit, amount)), key=lambda m: (m[0].kind != "member", m[0].id))
         for account, delta in moves:
             await _move(account, delta)
+        await lots.follow(
+            transfer,
+            debit,
+            credit,
+            timezone=zone,
+            undoes_id=undoes_id if undoes_id is not None else reverses_id,
+            from_lots=from_lots,
+        )
         for hook in list(_hooks):
             await hook(transfer, debit, credit)
         return Posted(transfer, True)

@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from models.ledger import AccountKind, TransferKind
+from models.ledger import AccountKind, PointTransfer, TransferKind
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from points_engine import accounts, ledger, pickup, rules
 from points_engine.errors import PointsError, PointsErrorCode
@@ -211,6 +211,7 @@ async def close(redemption: Redemption, status: RedemptionStatus, actor_user_id:
         member = await accounts.member_account(redemption.community_id, redemption.user_id, create=False)
         sink = await accounts.system_account(redemption.community_id, AccountKind.REDEMPTION)
         assert member is not None
+        charge = await PointTransfer.get(source_key=f"redemption:{redemption.id}")
         await ledger.post(
             debit=sink,
             credit=member,
@@ -219,6 +220,7 @@ async def close(redemption: Redemption, status: RedemptionStatus, actor_user_id:
             source_key=f"redemption:{redemption.id}:refund",
             memo=f"{reward.name} {status}",
             actor_user_id=actor_user_id,
+            undoes_id=charge.id,
         )
         return await Redemption.get(id=redemption.id)
 

@@ -7,7 +7,8 @@ priced it, so "why did I get 14 points in March" has an answer after the rules c
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -17,6 +18,7 @@ from models.ledger import TransferKind
 from models.places import Community
 from models.rewards import PointRules
 from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.localtime import zone
 from runtime import clock
 
 # The earnings rules price; caps and multipliers name these kinds.
@@ -51,6 +53,38 @@ class Multiplier:
         )
 
 
+class ExpiryMode(StrEnum):
+    NEVER = "never"
+    END_OF_YEAR = "end_of_year"
+    AFTER_DAYS = "after_days"
+
+
+MAX_EXPIRY_YEARS = 10
+MAX_EXPIRY_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class ExpiryPolicy:
+    """When points earned at a moment expire. Off by default.
+
+    END_OF_YEAR: at the end of the calendar year `years_after` years after the one they were
+    earned in (1: "at the end of the year after"), midnight in the community's time zone.
+    AFTER_DAYS: `days` days after they were earned.
+    """
+
+    mode: ExpiryMode = ExpiryMode.NEVER
+    years_after: int = 1
+    days: int = 365
+
+    def expires_at(self, earned_at: datetime, timezone: str) -> datetime | None:
+        if self.mode == ExpiryMode.END_OF_YEAR:
+            local = earned_at.astimezone(zone(timezone))
+            return datetime(local.year + self.years_after + 1, 1, 1, tzinfo=zone(timezone))
+        if self.mode == ExpiryMode.AFTER_DAYS:
+            return earned_at + timedelta(days=self.days)
+        return None
+
+
 @dataclass(frozen=True)
 class Rules:
     version: int = 0  # 0: the defaults, before a community wrote its own
@@ -67,6 +101,8 @@ class Rules:
     daily_caps: dict[str, int] = field(default_factory=lambda: {"report": 20, "inspection": 40})
     multipliers: tuple[Multiplier, ...] = ()
     redemption_pickup_days: int = 30
+    # Fixed when points are earned: a later change of policy never shortens what members hold.
+    expiry: ExpiryPolicy = field(default_factory=ExpiryPolicy)
 
     # Pricing: pure functions of the facts an event carries.
     def attendance(self, minutes: int) -> int:
@@ -105,6 +141,11 @@ class Rules:
             }
             for m in self.multipliers
         ]
+        data["expiry"] = {
+            "mode": str(self.expiry.mode),
+            "years_after": self.expiry.years_after,
+            "days": self.expiry.days,
+        }
         return data
 
 
@@ -129,6 +170,10 @@ def validate(rules: Rules) -> Rules:
         _int(getattr(rules, name), name, 0, MAX_POINTS)
     _int(rules.attendance_min_minutes, "attendance_min_minutes", 0, 24 * 60)
     _int(rules.redemption_pickup_days, "redemption_pickup_days", 1, 365)
+    if not isinstance(rules.expiry, ExpiryPolicy) or rules.expiry.mode not in set(ExpiryMode):
+        raise PointsError(PointsErrorCode.INVALID_RULES, "Unknown expiry policy.", "expiry")
+    _int(rules.expiry.years_after, "expiry", 0, MAX_EXPIRY_YEARS)
+    _int(rules.expiry.days, "expiry", 1, MAX_EXPIRY_DAYS)
     if len(rules.ranking_bonus) > MAX_RANKED:
         raise PointsError(
             PointsErrorCode.INVALID_RULES, f"At most {MAX_RANKED} ranks earn a bonus.", "ranking_bonus"
@@ -168,6 +213,12 @@ def from_json(version: int, data: dict[str, Any]) -> Rules:
             activity_kind=m.get("activity_kind"),
         )
         for m in known.get("multipliers", ())
+    )
+    expiry = known.get("expiry") or {}
+    known["expiry"] = ExpiryPolicy(
+        mode=ExpiryMode(expiry.get("mode", ExpiryMode.NEVER)),
+        years_after=int(expiry.get("years_after", 1)),
+        days=int(expiry.get("days", 365)),
     )
     return replace(defaults, version=version, **known)
 

@@ -45,9 +45,13 @@ async def balance(community_id: int, user_id: int) -> int:
 async def history(community_id: int, user_id: int, first: int, before_id: int | None) -> Page:
     """Newest first, by keyset on the transfer id (stable while new transfers arrive)."""
     account = await accounts.member_account(community_id, user_id, create=False)
-    if account is None or first == 0:
+    return await account_history(None if account is None else account.id, first, before_id)
+
+
+async def account_history(account_id: int | None, first: int, before_id: int | None) -> Page:
+    if account_id is None or first == 0:
         return Page([], False)
-    query = PointTransfer.filter(Q(debit_id=account.id) | Q(credit_id=account.id))
+    query = PointTransfer.filter(Q(debit_id=account_id) | Q(credit_id=account_id))
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     rows = await query.order_by("-id").limit(first + 1)
@@ -56,9 +60,13 @@ async def history(community_id: int, user_id: int, first: int, before_id: int | 
 
 async def history_count(community_id: int, user_id: int) -> int:
     account = await accounts.member_account(community_id, user_id, create=False)
-    if account is None:
+    return await account_history_count(None if account is None else account.id)
+
+
+async def account_history_count(account_id: int | None) -> int:
+    if account_id is None:
         return 0
-    return await PointTransfer.filter(Q(debit_id=account.id) | Q(credit_id=account.id)).count()
+    return await PointTransfer.filter(Q(debit_id=account_id) | Q(credit_id=account_id)).count()
 
 
 async def account_id(community_id: int, user_id: int) -> int | None:

@@ -11,9 +11,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from models.ledger import PointTransfer
+from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward
-from points_engine import earning, pickup, redemption, rules, statements
+from points_engine import accounts, earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.errors import PointsError
 from points_engine.ledger import Posted
 from services.access import Viewer
@@ -47,19 +47,25 @@ async def balance(viewer: Viewer, community_id: int) -> int:
     return await statements.balance(community_id, viewer.user_id)
 
 
-async def history(viewer: Viewer, community_id: int, first: int, before_id: int | None) -> statements.Page:
+async def my_account(viewer: Viewer, community_id: int) -> tuple[int | None, int]:
+    """The caller's account id (None before their first points) and balance, read once so the
+    history, its count and the expiries below need no second look-up."""
     viewer.require_member(community_id)
-    return await statements.history(community_id, viewer.user_id, first, before_id)
+    account = await accounts.member_account(community_id, viewer.user_id, create=False)
+    return (None, 0) if account is None else (account.id, int(account.balance))
 
 
-async def history_count(viewer: Viewer, community_id: int) -> int:
+async def history(
+    viewer: Viewer, community_id: int, account_id: int | None, first: int, before_id: int | None
+) -> statements.Page:
+    """`account_id` comes from `my_account` for the same viewer."""
     viewer.require_member(community_id)
-    return await statements.history_count(community_id, viewer.user_id)
+    return await statements.account_history(account_id, first, before_id)
 
 
-async def my_account_id(viewer: Viewer, community_id: int) -> int | None:
+async def history_count(viewer: Viewer, community_id: int, account_id: int | None) -> int:
     viewer.require_member(community_id)
-    return await statements.account_id(community_id, viewer.user_id)
+    return await statements.account_history_count(account_id)
 
 
 async def economy(viewer: Viewer, community_id: int) -> statements.Economy:
@@ -119,6 +125,22 @@ async def get_redemption(viewer: Viewer, redemption_id: int, field: str = "id") 
     if row is None or not can_see_redemption(viewer, row):
         raise _not_found(field)
     return row
+
+
+async def get_transfer(
+    viewer: Viewer, transfer_id: int, field: str = "id"
+) -> tuple[PointTransfer, int | None]:
+    """A transfer and the member account it touched: the member sees their own, the community's
+    office sees every one; anyone else gets NOT_FOUND."""
+    viewer.require_user()
+    row = await PointTransfer.get_or_none(id=transfer_id)
+    if row is None or not viewer.is_member(row.community_id):
+        raise _not_found(field)
+    member = await PointAccount.filter(id__in=[row.debit_id, row.credit_id], kind=AccountKind.MEMBER).first()
+    own = member is not None and member.user_id == viewer.user_id
+    if not (own or viewer.manages(row.community_id)):
+        raise _not_found(field)
+    return row, None if member is None else member.id
 
 
 async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Reward:
@@ -196,8 +218,6 @@ async def reverse(viewer: Viewer, transfer_id: int, reason: str) -> PointTransfe
 
 async def member_side(transfer: PointTransfer) -> int | None:
     """The member account a transfer touched, so its amount can be shown signed."""
-    from models.ledger import AccountKind, PointAccount
-
     found = await PointAccount.filter(
         id__in=[transfer.debit_id, transfer.credit_id], kind=AccountKind.MEMBER
     ).first()
@@ -244,3 +264,25 @@ def multiplier(
 async def expire_due() -> int:
     """The redemption expiry job (CLI and background task)."""
     return await redemption.expire_due()
+
+
+async def expire_points() -> expiry.ExpiryRun:
+    """The points expiry job (`redsteward expire-points` and the server's background task):
+    moves what is left of every lot past its date to its community's expiry account.
+    Idempotent; safe to run from several processes at once."""
+    return await expiry.expire_all()
+
+
+async def upcoming_expiries(
+    viewer: Viewer, community_id: int, account_id: int | None, first: int
+) -> list[tuple[datetime, int]]:
+    viewer.require_member(community_id)
+    return [] if account_id is None else await lots.upcoming(account_id, first)
+
+
+def expiry_policy(mode: str, years_after: int, days: int) -> rules.ExpiryPolicy:
+    try:
+        parsed = rules.ExpiryMode(mode)
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID_RULES, f"No expiry mode is called {mode!r}.", "expiry") from None
+    return rules.ExpiryPolicy(parsed, years_after, days)

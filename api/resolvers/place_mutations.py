@@ -10,10 +10,9 @@ from api.resolvers import mapping
 from api.resolvers.payloads import guarded
 from api.schema import place_mutations as s
 from api.schema import places as types
-from api.schema import tags as tag_types
 from models import places as m
 from models.enums import CareTagKind
-from services import places, tags
+from services import places
 from services.errors import DomainError, ErrorCode
 
 PARENTS: dict[str, type[Any]] = {
@@ -82,21 +81,15 @@ async def household_care_tags_set(
     return await guarded(s.HouseholdCareTagsSetPayload, work())
 
 
-async def node(info: Info, id: str) -> types.Place | types.Community | tag_types.Tag | None:
-    """Any object by global id, after the same access checks as its own field."""
+async def place_node(info: Info, type_name: str, row_id: int) -> types.Place | types.Community:
+    """A place or community for `node(id)`, after the same checks as its own field."""
     viewer = info.context.viewer
-    viewer.require_user()
-    try:
-        if split_global_id(id, "id")[0] == "Tag":
-            from api.resolvers.tags import tag
+    if type_name == "Community":
+        return mapping.community(await places.get_community(viewer, row_id))
+    return mapping.place(await places.get_place(viewer, {**PARENTS, **PLACES}[type_name], row_id))
 
-            return tag(await tags.get_tag(viewer, decode_global_id(id, "Tag", "id")))
-        row = await _load(viewer, {**PARENTS, **PLACES}, id, "id")
-    except DomainError:
-        return None
-    if isinstance(row, m.Community):
-        return mapping.community(row)
-    return mapping.place(row)
+
+NODE_TYPES = ("Community", "Compound", "Building", "Entrance", "Household")
 
 
 async def community(info: Info, id: str) -> types.Community | None:

@@ -22,7 +22,8 @@ def _community(value: str) -> int:
 
 async def my_points(info: Info, community_id: strawberry.ID) -> s.MyPoints:
     cid = _community(community_id)
-    return s.MyPoints(balance=await points.balance(info.context.viewer, cid), community_id=cid)
+    account_id, balance = await points.my_account(info.context.viewer, cid)
+    return s.MyPoints(balance=balance, community_id=cid, account_id=account_id)
 
 
 async def reward_catalog(
@@ -219,7 +220,26 @@ async def point_rules_update(info: Info, input: s.PointRulesUpdateInput) -> s.Po
                 points.multiplier(str(m.kind), m.percent, m.starts_at, m.ends_at, m.activity_kind)
                 for m in input.multipliers
             ]
+        if input.expiry is not None:
+            changes["expiry"] = points.expiry_policy(
+                str(input.expiry.mode), input.expiry.years_after, input.expiry.days
+            )
         updated = await points.update_rules(info.context.viewer, _community(input.community_id), changes)
         return s.PointRulesPayload(rules=mapping.point_rules(updated))
 
     return await guarded(s.PointRulesPayload, work())
+
+
+NODE_TYPES = ("PointTransfer", "Reward", "Redemption")
+
+
+async def points_node(info: Info, type_name: str, row_id: int) -> s.PointTransfer | s.Reward | s.Redemption:
+    """A points object for `node(id)`: the member's own transfers and redemptions, all of them for
+    the community's office, rewards for every member."""
+    viewer = info.context.viewer
+    if type_name == "PointTransfer":
+        row, member_account_id = await points.get_transfer(viewer, row_id)
+        return mapping.transfer(row, member_account_id)
+    if type_name == "Reward":
+        return mapping.reward(await points.get_reward(viewer, row_id))
+    return mapping.redemption(await points.get_redemption(viewer, row_id), viewer)

@@ -21,13 +21,12 @@ async def history_of(
 
     viewer = info.context.viewer
     size, before_id = clamp_first(first), decode_cursor(after)
-    page = await points.history(viewer, root.community_id, size, before_id)
-    account_id = await points.my_account_id(viewer, root.community_id)
+    page = await points.history(viewer, root.community_id, root.account_id, size, before_id)
     return mapping.connection(
         page.items,
         page.has_next,
-        lambda row: mapping.transfer(row, account_id),
-        lambda: points.history_count(viewer, root.community_id),
+        lambda row: mapping.transfer(row, root.account_id),
+        lambda: points.history_count(viewer, root.community_id, root.account_id),
         before_id,
     )
 
@@ -38,3 +37,12 @@ async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
     row = await info.context.loaders.reward_by_id.load(root.reward_id)
     assert row is not None
     return mapping.reward(row)
+
+
+async def upcoming_expiries_of(root: t.MyPoints, info: Info, first: int | None) -> list[t.PointExpiry]:
+    from api.schema import points as schema
+
+    due = await points.upcoming_expiries(
+        info.context.viewer, root.community_id, root.account_id, clamp_first(first)
+    )
+    return [schema.PointExpiry(points=amount, expires_at=at) for at, amount in due]

@@ -118,6 +118,9 @@ def point_rules(current: rules.Rules) -> t.PointRules:
             for m in current.multipliers
         ],
         redemption_pickup_days=current.redemption_pickup_days,
+        expiry=t.PointExpiryPolicy(
+            mode=current.expiry.mode, years_after=current.expiry.years_after, days=current.expiry.days
+        ),
     )
 
 

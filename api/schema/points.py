@@ -12,8 +12,14 @@ from api.resolvers import points_fields as resolve
 from api.schema.common import Connection, UserError
 from models.ledger import TransferKind
 from models.rewards import RedemptionStatus, RewardKind
+from points_engine.rules import ExpiryMode
 
 strawberry.enum(TransferKind, description="What a transfer of points was for.")
+strawberry.enum(
+    ExpiryMode,
+    description="NEVER; END_OF_YEAR: at the end of the calendar year `yearsAfter` years after the one "
+    "the points were earned in; AFTER_DAYS: `days` days after they were earned.",
+)
 strawberry.enum(RewardKind, description="A gift handed over at the office, or a service done at home.")
 strawberry.enum(RedemptionStatus)
 
@@ -35,10 +41,24 @@ class PointTransfer(relay.Node):
     created_at: datetime
 
 
+@strawberry.type(description="Points of yours that will expire at one moment.")
+class PointExpiry:
+    points: int
+    expires_at: datetime
+
+
 @strawberry.type(description="Your points in one community.")
 class MyPoints:
     balance: int
     community_id: strawberry.Private[int]
+    account_id: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description="What expires when, soonest first: your oldest points are spent first, and "
+        "what is left of them expires on the date shown."
+    )
+    async def upcoming_expiries(self, info: Info, first: int | None = 10) -> list[PointExpiry]:
+        return await resolve.upcoming_expiries_of(self, info, first)
 
     @strawberry.field(description="Newest first.")
     async def history(
@@ -116,6 +136,13 @@ class PointMultiplier:
     ends_at: datetime
 
 
+@strawberry.type(description="When points expire; fixed for each point when it is earned.")
+class PointExpiryPolicy:
+    mode: ExpiryMode
+    years_after: int
+    days: int
+
+
 @strawberry.type(description="How many points each verified event earns. A change starts a new version.")
 class PointRules:
     version: int
@@ -131,6 +158,7 @@ class PointRules:
     daily_caps: list[DailyCap]
     multipliers: list[PointMultiplier]
     redemption_pickup_days: int
+    expiry: PointExpiryPolicy
 
 
 # Inputs and payloads --------------------------------------------------------------------------
@@ -229,6 +257,13 @@ class PointMultiplierInput:
     activity_kind: str | None = None
 
 
+@strawberry.input(description="Points earned from now on follow it; points already held keep their dates.")
+class PointExpiryPolicyInput:
+    mode: ExpiryMode
+    years_after: int = 1
+    days: int = 365
+
+
 @strawberry.input(description="Fields left out keep their value; lists given replace the whole list.")
 class PointRulesUpdateInput:
     community_id: strawberry.ID
@@ -244,6 +279,7 @@ class PointRulesUpdateInput:
     daily_caps: list[DailyCapInput] | None = None
     multipliers: list[PointMultiplierInput] | None = None
     redemption_pickup_days: int | None = None
+    expiry: PointExpiryPolicyInput | None = None
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 
 from api.context import Info
 from api.resolvers import accounts as account_resolvers
+from api.resolvers import node as node_resolvers
 from api.resolvers import people as people_resolvers
 from api.resolvers import place_mutations as place_resolvers
 from api.resolvers import tag_mutations as tag_resolvers
@@ -32,7 +33,7 @@ class CoreQuery:
 
     @strawberry.field(description="Fetch any object by its global id; null if it is not there for you.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
-        return await place_resolvers.node(info, id)
+        return await node_resolvers.node(info, id)
 
     @strawberry.field(description="A community you belong to.")
     async def community(self, info: Info, id: strawberry.ID) -> Community | None:

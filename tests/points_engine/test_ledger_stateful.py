@@ -1,5 +1,6 @@
-"""Hypothesis drives random sequences of award, deduct, redeem, cancel, expire, reverse and replay
-through the engine and checks the ledger's invariants after every step."""
+"""Hypothesis drives random sequences of award, deduct, redeem, cancel, expire (redemptions and
+points), reverse, expiry policy changes and replay through the engine and checks the ledger's
+invariants after every step, among them that every member's lots hold exactly the balance."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from tortoise import Tortoise, connections
 
 from models.enums import Role
-from models.ledger import PointTransfer
+from models.ledger import AccountKind, PointAccount, PointLot, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
-from points_engine import earning, redemption
+from points_engine import earning, expiry, redemption, rules
 from points_engine.audit import check_ledger
 from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.rules import ExpiryMode, ExpiryPolicy
 from runtime import clock
 from tests.support.people import make_neighbourhood, make_person
 
@@ -71,6 +73,9 @@ class Ledger(RuleBasedStateMachine):
             self.community_id = place.community.id
             self.staff = (await make_person(place.community, (Role.STAFF,))).user.id
             self.members = [(await make_person(place.community)).user.id for _ in range(3)]
+            await rules.update(
+                self.community_id, self.staff, expiry=ExpiryPolicy(ExpiryMode.AFTER_DAYS, days=45)
+            )
             now = clock.now()
             self.rewards = [
                 (
@@ -133,6 +138,23 @@ class Ledger(RuleBasedStateMachine):
         self.moving.advance(days=days)
         self.run(redemption.expire_due())
 
+    @rule(days=st.integers(0, 60))
+    def expire_points(self, days: int) -> None:
+        self.moving.advance(days=days)
+        before = self.run(_expired_total(self.community_id))
+        done = self.run(expiry.expire_all())
+        assert self.run(_expired_total(self.community_id)) == before + done.points
+        assert self.run(expiry.expire_all()).points == 0, "a second run right after changes nothing"
+
+        async def due() -> bool:
+            return await PointLot.filter(remaining__gt=0, expires_at__lte=clock.now()).exists()
+
+        assert not self.run(due()), "an expiry run leaves nothing past its date"
+
+    @rule(mode=st.sampled_from(list(ExpiryMode)), years=st.integers(0, 2), days=st.integers(1, 90))
+    def change_expiry_policy(self, mode: ExpiryMode, years: int, days: int) -> None:
+        self.run(rules.update(self.community_id, self.staff, expiry=ExpiryPolicy(mode, years, days)))
+
     @rule(pick=st.integers(0, 40))
     def reverse(self, pick: int) -> None:
         async def work() -> None:
@@ -155,6 +177,11 @@ class Ledger(RuleBasedStateMachine):
             _, problems = await check_ledger()
             assert problems == [], problems
             keys = await PointTransfer.all().values_list("source_key", flat=True)
+            # Lots: never below zero, and a member's lots hold exactly the balance.
+            assert not await PointLot.filter(remaining__lt=0).exists()
+            for account in await PointAccount.filter(kind=AccountKind.MEMBER):
+                held = await PointLot.filter(account_id=account.id).values_list("remaining", flat=True)
+                assert sum(int(n) for n in held) == account.balance  # type: ignore[call-overload]
             assert len(keys) == len(set(keys))
             for index, reward_id in enumerate(self.rewards):
                 reward = await Reward.get(id=reward_id)
@@ -170,6 +197,13 @@ class Ledger(RuleBasedStateMachine):
                 assert await PointTransfer.exists(source_key=f"redemption:{row.id}")
 
         self.run(check())
+
+
+async def _expired_total(community_id: int) -> int:
+    amounts = await PointTransfer.filter(community_id=community_id, kind="expiry").values_list(
+        "amount", flat=True
+    )
+    return sum(int(a) for a in amounts)  # type: ignore[call-overload]
 
 
 async def test_random_sequences_keep_the_ledger_sound() -> None:
