@@ -1,3 +1,10 @@
 """Tortoise ORM models: what is stored, and nothing else."""
 
-MODEL_MODULES = ["models.places", "models.people", "models.sessions", "models.ledger", "models.rewards"]
+MODEL_MODULES = [
+    "models.places",
+    "models.people",
+    "models.sessions",
+    "models.ledger",
+    "models.rewards",
+    "models.teams",
+]
