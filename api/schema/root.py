@@ -19,6 +19,7 @@ from api.schema import place_mutations as place_types
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
+from api.schema.teams_root import TeamsMutation, TeamsQuery
 
 
 @strawberry.type
@@ -76,8 +77,8 @@ class PlaceMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery)
-MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation)
+QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, TeamsQuery)
+MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation, TeamsMutation)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

@@ -16,6 +16,7 @@ COMMANDS = [
     "community-create",
     "invite-create",
     "export-contract",
+    "close-attendances",
 ]
 
 
