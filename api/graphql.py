@@ -23,7 +23,7 @@ from strawberry.extensions import (
 
 from api.context import Context
 from api.errors import ShapeErrors
-from api.schema.root import Mutation, Query
+from api.schema.root import TYPES, Mutation, Query
 from runtime.logging import set_operation
 from services.access import load_viewer
 from services.errors import NotAuthenticated
@@ -56,7 +56,7 @@ def build_schema(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(query=Query, mutation=Mutation, types=list(TYPES), extensions=extensions)
 
 
 class RedStewardGraphQL(GraphQL[Context, None]):

@@ -80,7 +80,8 @@ def _decimal(
     exponent = number.as_tuple().exponent
     if not number.is_finite() or not isinstance(exponent, int) or exponent < -2 or not 0 < number <= high:
         raise _invalid(f"Enter a number above 0 and at most {high}, with at most 2 decimals.", field)
-    return number
+    # Stored with two decimals; the log returned now reads the same as when it is read back.
+    return number.quantize(Decimal("0.01"))
 
 
 def _int(value: int | None, field: str, low: int, high: int) -> int:

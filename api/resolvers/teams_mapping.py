@@ -89,7 +89,7 @@ def log(row: m.ActivityLog) -> t.ActivityLog:
     if kind == m.LogKind.SNOW_CLEARING:
         assert row.area_m2 is not None and row.volume_m3 is not None
         return t.SnowClearingLog(**common, area_m2=row.area_m2, volume_m3=row.volume_m3)
-    return t.CleaningLog(**common, area_m2=row.area_m2, bags=row.bags, note=row.note)
+    return t.CleaningLog(**common, cleaned_area_m2=row.area_m2, bags=row.bags, note=row.note)
 
 
 def finding(row: m.PatrolFinding) -> t.PatrolFinding:

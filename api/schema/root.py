@@ -19,6 +19,7 @@ from api.schema import place_mutations as place_types
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
+from api.schema.teams import CleaningLog, MediationLog, PatrolLog, SnowClearingLog, TutoringLog
 from api.schema.teams_root import TeamsMutation, TeamsQuery
 
 
@@ -79,6 +80,9 @@ class PlaceMutation:
 
 QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, TeamsQuery)
 MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation, TeamsMutation)
+
+# Implementations of interfaces that no field names directly, so the schema must be told of them.
+TYPES: tuple[type, ...] = (PatrolLog, TutoringLog, MediationLog, SnowClearingLog, CleaningLog)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

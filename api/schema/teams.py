@@ -234,7 +234,7 @@ class SnowClearingLog(ActivityLog):
 
 @strawberry.type
 class CleaningLog(ActivityLog):
-    area_m2: Decimal | None
+    cleaned_area_m2: Decimal | None = strawberry.field(description="Null when only bags were counted.")
     bags: int | None
     note: str
 
