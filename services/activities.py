@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F, Q, Subquery
 from tortoise.transactions import in_transaction
 
 from models.ledger import TransferKind
@@ -244,9 +244,7 @@ async def _mine(viewer: Viewer, community_id: int, upcoming: bool) -> Q:
     team_ids = await TeamMember.filter(user_id=user_id, community_id=community_id).values_list(
         "team_id", flat=True
     )
-    attended = Attendance.filter(user_id=user_id, community_id=community_id).values_list(
-        "activity_id", flat=True
-    )
+    attended = Subquery(Attendance.filter(user_id=user_id, community_id=community_id).values("activity_id"))
     mine = Q(team_id__in=list(team_ids)) | Q(id__in=attended)
     for emergency in await in_force(community_id, clock.now()):
         window = Q(starts_at__lt=emergency.ends_at, ends_at__gt=emergency.starts_at)
