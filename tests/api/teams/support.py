@@ -48,11 +48,13 @@ ATTENDANCE_FIELDS = (
     "user { id } } errors { code field }"
 )
 CHECK_IN = f"""
-mutation CheckIn($input: AttendanceScanInput!) {{ attendanceCheckIn(input: $input) {{ {ATTENDANCE_FIELDS} }} }}
-"""
+mutation CheckIn($input: AttendanceScanInput!) {{
+  attendanceCheckIn(input: $input) {{ {ATTENDANCE_FIELDS} }}
+}}"""
 CHECK_OUT = f"""
-mutation CheckOut($input: AttendanceScanInput!) {{ attendanceCheckOut(input: $input) {{ {ATTENDANCE_FIELDS} }} }}
-"""
+mutation CheckOut($input: AttendanceScanInput!) {{
+  attendanceCheckOut(input: $input) {{ {ATTENDANCE_FIELDS} }}
+}}"""
 CAPTAIN_IN = f"""
 mutation CaptainIn($input: AttendanceCaptainInput!) {{
   attendanceCaptainCheckIn(input: $input) {{ {ATTENDANCE_FIELDS} }}
@@ -62,14 +64,17 @@ mutation CaptainOut($input: AttendanceCaptainInput!) {{
   attendanceCaptainCheckOut(input: $input) {{ {ATTENDANCE_FIELDS} }}
 }}"""
 APPROVE = f"""
-mutation Approve($input: AttendanceApproveInput!) {{ attendanceApprove(input: $input) {{ {ATTENDANCE_FIELDS} }} }}
-"""
+mutation Approve($input: AttendanceApproveInput!) {{
+  attendanceApprove(input: $input) {{ {ATTENDANCE_FIELDS} }}
+}}"""
 ADJUST = f"""
-mutation Adjust($input: AttendanceAdjustInput!) {{ attendanceAdjust(input: $input) {{ {ATTENDANCE_FIELDS} }} }}
-"""
+mutation Adjust($input: AttendanceAdjustInput!) {{
+  attendanceAdjust(input: $input) {{ {ATTENDANCE_FIELDS} }}
+}}"""
 REJECT = f"""
-mutation Reject($input: AttendanceRejectInput!) {{ attendanceReject(input: $input) {{ {ATTENDANCE_FIELDS} }} }}
-"""
+mutation Reject($input: AttendanceRejectInput!) {{
+  attendanceReject(input: $input) {{ {ATTENDANCE_FIELDS} }}
+}}"""
 CARD = """
 mutation Card($input: VolunteerCardIssueInput!) { volunteerCardIssue(input: $input) { code errors { code } } }
 """

@@ -153,7 +153,8 @@ async def test_an_emergency_opens_activities_to_everyone_and_multiplies_their_po
     replay = await t.ok(api, t.EMERGENCY, {"input": declare}, squad.staff.token, "emergencyDeclare")
     assert replay["emergency"]["id"] == declared["emergency"]["id"]
     rules = await api.data(
-        "query R($c: ID!) { pointRules(communityId: $c) { version multipliers { kind activityKind percent } } }",
+        "query R($c: ID!) { pointRules(communityId: $c) {"
+        " version multipliers { kind activityKind percent } } }",
         {"c": squad.community_id},
         squad.neighbour.token,
     )

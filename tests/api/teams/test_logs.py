@@ -36,7 +36,9 @@ MEDIATION = _mutation("activityLogMediation", "ActivityLogMediationInput")
 SNOW = _mutation("activityLogSnowClearing", "ActivityLogSnowClearingInput")
 CLEANING = _mutation("activityLogCleaning", "ActivityLogCleaningInput")
 LOGS = """
-query Logs($id: ID!) { activity(id: $id) { logs(first: 10) { totalCount nodes { kind ... on SnowClearingLog { areaM2 } } } } }
+query Logs($id: ID!) {
+  activity(id: $id) { logs(first: 10) { totalCount nodes { kind ... on SnowClearingLog { areaM2 } } } }
+}
 """
 
 

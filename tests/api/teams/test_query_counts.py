@@ -25,7 +25,11 @@ query Mine($c: ID!) {
 TEAMS = """
 query Teams($c: ID!) {
   teams(communityId: $c, first: 50) {
-    nodes { name members(first: 20) { totalCount nodes { isCaptain user { displayName } } } activities { totalCount } }
+    nodes {
+      name
+      members(first: 20) { totalCount nodes { isCaptain user { displayName } } }
+      activities { totalCount }
+    }
   }
 }"""
 

@@ -21,7 +21,9 @@ query Team($id: ID!) {
   }
 }"""
 MY_HOURS = """
-query Hours($c: ID!, $year: Int) { myServiceHours(communityId: $c, year: $year) { kind month minutes hours attendances } }
+query Hours($c: ID!, $year: Int) {
+  myServiceHours(communityId: $c, year: $year) { kind month minutes hours attendances }
+}
 """
 TEAM_HOURS = """
 query TeamHours($id: ID!, $month: String) {
