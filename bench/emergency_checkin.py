@@ -300,7 +300,8 @@ def main() -> int:
     print(f"volunteers: {n}; check-in requests in the burst: {result['requests']} (+{n} retries)")
     print(
         f"burst: {result['burst_seconds']:.2f} s, {result['requests'] / result['burst_seconds']:.0f} req/s "
-        f"over 2 server processes; latency of all check-ins (burst and retries) p50 {statistics.median(latencies) * 1000:.0f} ms, "
+        "over 2 server processes; latency of all check-ins (burst and retries) "
+        f"p50 {statistics.median(latencies) * 1000:.0f} ms, "
         f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
     )
     print(f"failures: {len(result['failures'])} {result['failures'][:5]}")
