@@ -138,6 +138,51 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The place or asset already has an active tag.",
         "Staff: reissue the existing tag if the sticker is lost.",
     ),
+    ErrorCode.NOT_TEAM_MEMBER: (
+        "You are not a member of this activity's team (and no emergency call-out opens it to all).",
+        "Offer to ask to join the team.",
+    ),
+    ErrorCode.CHECKIN_CODE_INVALID: (
+        "The scanned code is not a check-in code of this server (mistyped, forged, or from the future).",
+        "Ask the volunteer to scan the captain's screen again.",
+    ),
+    ErrorCode.CHECKIN_CODE_EXPIRED: (
+        "The check-in code is more than one 30-second step old (a photo or forwarded screenshot).",
+        "Ask the volunteer to scan the captain's screen as it is now.",
+    ),
+    ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY: (
+        "The code belongs to another activity than the one on the screen.",
+        "Ask the volunteer to scan the code of the right captain.",
+    ),
+    ErrorCode.CARD_INVALID: (
+        "The personal card is not valid: misread, forged, replaced by a newer card, or of another community.",
+        "Check the volunteer in by hand, and have a new card printed.",
+    ),
+    ErrorCode.OUTSIDE_ACTIVITY_WINDOW: (
+        "The activity does not take check-ins or check-outs now (too early, or already over).",
+        "Show the activity's times.",
+    ),
+    ErrorCode.ACTIVITY_FULL: ("The activity has as many people as its capacity.", "Say so; nothing changed."),
+    ErrorCode.SIGNUP_REQUIRED: (
+        "This activity takes only the people on its sign-up list.",
+        "Offer to sign up (while places are left).",
+    ),
+    ErrorCode.NOT_CHECKED_IN: (
+        "There is no check-in to close for you (or the named volunteer) at this activity.",
+        "Check in first.",
+    ),
+    ErrorCode.ATTENDANCE_OPEN: (
+        "The volunteer has not checked out yet, so there is no time to approve.",
+        "Wait for the check-out, or adjust the attendance with the minutes served.",
+    ),
+    ErrorCode.ALREADY_DECIDED: (
+        "The attendance was approved, adjusted or rejected before, differently.",
+        "Refresh the attendance; its status says what was decided.",
+    ),
+    ErrorCode.LOG_KIND_MISMATCH: (
+        "This kind of log does not fit the activity (a patrol log for a class).",
+        "A bug in the app: offer the log form of the activity's kind.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals

@@ -26,7 +26,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
-from api.schema.root import Mutation, Query, Subscription
+from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
 from services.errors import NotAuthenticated
@@ -59,7 +59,9 @@ def build_schema(production: bool) -> strawberry.Schema:
     ]
     if production:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, subscription=Subscription, types=list(TYPES), extensions=extensions
+    )
 
 
 class RedStewardGraphQL(GraphQL[Context, None]):

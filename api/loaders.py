@@ -10,13 +10,17 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from models.people import User
 from models.places import Asset, Building, Community, Compound, Entrance, Household
+from models.teams import Activity, ActivityLog, Attendance, Emergency, TeamMember
+from services import activities, activity_logs, attendance, teams
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
 from services.points import rewards_by_ids
 from services.tags import active_tags_by_key, locations_of
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 PageKey = tuple[int, int, int | None]  # parent id, first, after id
 
 
@@ -44,6 +48,41 @@ def _counts(model: type[Model], parent_column: str) -> Callable[[Sequence[int]],
     return load
 
 
+def _by_user(
+    load_for_user: Callable[[int, Sequence[int]], Awaitable[list[T]]],
+) -> Callable[[Sequence[tuple[int, int]]], Awaitable[list[T]]]:
+    """Keys (user id, object id): one query per user asked about (in practice, the caller)."""
+
+    async def load(keys: Sequence[tuple[int, int]]) -> list[T]:
+        by_user: dict[int, list[int]] = defaultdict(list)
+        for user_id, object_id in keys:
+            by_user[user_id].append(object_id)
+        answers: dict[tuple[int, int], T] = {}
+        for user_id, object_ids in by_user.items():
+            for object_id, value in zip(object_ids, await load_for_user(user_id, object_ids), strict=True):
+                answers[(user_id, object_id)] = value
+        return [answers[key] for key in keys]
+
+    return load
+
+
+async def _emergencies_in_force(community_ids: Sequence[int]) -> list[list[Emergency]]:
+    from runtime import clock
+
+    now = clock.now()
+    return [list(await activities.in_force(cid, now)) for cid in community_ids]
+
+
+async def _captain_team_ids(user_ids: Sequence[int]) -> list[frozenset[int]]:
+    rows = await TeamMember.filter(user_id__in=list(set(user_ids)), is_captain=True).values_list(
+        "user_id", "team_id"
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for user_id, team_id in rows:
+        found[int(user_id)].add(int(team_id))
+    return [frozenset(found.get(u, set())) for u in user_ids]
+
+
 class Loaders:
     def __init__(self) -> None:
         self.community_by_id = DataLoader(partial(rows_by_ids, Community))
@@ -67,3 +106,19 @@ class Loaders:
         self.reports = ReportLoaders()
         self.tag_location_by_tag = DataLoader(locations_of)
         self.active_tag_by_target = DataLoader(active_tags_by_key)
+        self.user_by_id = DataLoader(partial(rows_by_ids, User))
+        self.team_by_id = DataLoader(teams.teams_by_ids)
+        self.activity_by_id = DataLoader(activities.activities_by_ids)
+        self.members_by_team = DataLoader(_pages(TeamMember, "team_id"))
+        self.member_count_by_team = DataLoader(_counts(TeamMember, "team_id"))
+        self.activities_by_team = DataLoader(_pages(Activity, "team_id"))
+        self.activity_count_by_team = DataLoader(_counts(Activity, "team_id"))
+        self.attendances_by_activity = DataLoader(_pages(Attendance, "activity_id"))
+        self.attendance_count_by_activity = DataLoader(_counts(Attendance, "activity_id"))
+        self.logs_by_activity = DataLoader(_pages(ActivityLog, "activity_id"))
+        self.log_count_by_activity = DataLoader(_counts(ActivityLog, "activity_id"))
+        self.findings_by_log = DataLoader(activity_logs.findings_by_log)
+        self.team_membership_by_user = DataLoader(_by_user(teams.memberships_of))
+        self.attendance_by_user = DataLoader(_by_user(attendance.mine_by_activity))
+        self.captain_team_ids_by_user = DataLoader(_captain_team_ids)
+        self.emergencies_in_force_by_community = DataLoader(_emergencies_in_force)

@@ -280,6 +280,17 @@ def cmd_expire_points(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_close_attendances(args: argparse.Namespace) -> int:
+    from services.attendance import close_overdue
+
+    async def work() -> int:
+        closed = await close_overdue()
+        print(f"closed {closed} attendance(s) left open past their activity's end plus grace; flagged")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="redsteward",
@@ -348,6 +359,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="move points past their community's expiry date to the expiry account (idempotent; run daily)",
     )
     p.set_defaults(func=cmd_expire_points)
+
+    p = sub.add_parser(
+        "close-attendances",
+        help="close attendances left open past their activity's end plus grace, flagged (idempotent)",
+    )
+    p.set_defaults(func=cmd_close_attendances)
 
     p = sub.add_parser(
         "export-contract",

@@ -8,4 +8,5 @@ MODEL_MODULES = [
     "models.rewards",
     "models.reports",
     "models.tags",
+    "models.teams",
 ]

@@ -44,6 +44,10 @@ class Settings:
     clock_tick_seconds: float = 60.0
     # Where the tag landing page sends people who do not have the app yet; empty: no link.
     app_download_url: str = ""
+    # Volunteers may check in this long before an activity starts (a captain arriving early).
+    checkin_margin_minutes: int = 15
+    # An attendance still open this long after its activity ended is closed and flagged.
+    attendance_grace_minutes: int = 60
 
     @property
     def is_sqlite(self) -> bool:
@@ -94,6 +98,8 @@ def load_settings(env: dict[str, str] | None = None, workdir: Path | None = None
         access_token_ttl_seconds=int(env.get("RS_ACCESS_TOKEN_TTL", 15 * 60)),
         refresh_token_ttl_seconds=int(env.get("RS_REFRESH_TOKEN_TTL", 30 * 24 * 3600)),
         app_download_url=(env.get("RS_APP_DOWNLOAD_URL") or "").strip(),
+        checkin_margin_minutes=int(env.get("RS_CHECKIN_MARGIN_MINUTES", 15)),
+        attendance_grace_minutes=int(env.get("RS_ATTENDANCE_GRACE_MINUTES", 60)),
         argon2_time_cost=1 if fast_hash else 3,
         argon2_memory_kib=8 * 1024 if fast_hash else 64 * 1024,
         photo_dir=env.get("RS_PHOTO_DIR") or str(workdir / "photos"),

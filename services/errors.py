@@ -56,6 +56,19 @@ class ErrorCode(StrEnum):
     TAG_CODE_INVALID = "TAG_CODE_INVALID"  # forged, altered, truncated: not a code we printed
     TAG_REVOKED = "TAG_REVOKED"  # a real code whose tag was revoked or re-issued
     TAG_EXISTS = "TAG_EXISTS"  # the target already has an active tag
+    # Volunteer teams and activities
+    NOT_TEAM_MEMBER = "NOT_TEAM_MEMBER"
+    CHECKIN_CODE_INVALID = "CHECKIN_CODE_INVALID"
+    CHECKIN_CODE_EXPIRED = "CHECKIN_CODE_EXPIRED"
+    CHECKIN_CODE_WRONG_ACTIVITY = "CHECKIN_CODE_WRONG_ACTIVITY"
+    CARD_INVALID = "CARD_INVALID"
+    OUTSIDE_ACTIVITY_WINDOW = "OUTSIDE_ACTIVITY_WINDOW"
+    ACTIVITY_FULL = "ACTIVITY_FULL"
+    SIGNUP_REQUIRED = "SIGNUP_REQUIRED"
+    NOT_CHECKED_IN = "NOT_CHECKED_IN"
+    ATTENDANCE_OPEN = "ATTENDANCE_OPEN"
+    ALREADY_DECIDED = "ALREADY_DECIDED"
+    LOG_KIND_MISMATCH = "LOG_KIND_MISMATCH"
 
 
 class DomainError(Exception):

@@ -23,6 +23,8 @@ from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
 from api.schema.report_root import ReportMutation, ReportQuery, ReportSubscription
+from api.schema.teams import CleaningLog, MediationLog, PatrolLog, SnowClearingLog, TutoringLog
+from api.schema.teams_root import TeamsMutation, TeamsQuery
 
 
 @strawberry.type
@@ -115,9 +117,19 @@ class TagMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery)
-MUTATIONS: tuple[type, ...] = (AccountMutation, PlaceMutation, PointsMutation, ReportMutation, TagMutation)
+QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery, TeamsQuery)
+MUTATIONS: tuple[type, ...] = (
+    AccountMutation,
+    PlaceMutation,
+    PointsMutation,
+    ReportMutation,
+    TagMutation,
+    TeamsMutation,
+)
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
+
+# Implementations of interfaces that no field names directly, so the schema must be told of them.
+TYPES: tuple[type, ...] = (PatrolLog, TutoringLog, MediationLog, SnowClearingLog, CleaningLog)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS)

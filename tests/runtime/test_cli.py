@@ -17,6 +17,7 @@ COMMANDS = [
     "invite-create",
     "export-contract",
     "qr-sheet",
+    "close-attendances",
 ]
 
 

@@ -1,0 +1,102 @@
+"""Signed codes of the volunteers' side: the captain's rotating check-in code, the personal card.
+
+Rotating code: `<activity id>.<step>.<mac>`, the mac an HMAC of the activity and the 30-second
+time step under a key derived from the server's secret. The code of the current step and of the
+steps next to it are accepted (one step of drift, so a code scanned as it rotates still works);
+anything older is expired, so a forwarded screenshot is useless within a minute. The mac is
+checked before the step, so a forged code is always "invalid", never "expired".
+
+Card code: `<nonce>.<mac>`, a random nonce stored on the card row, signed: it says nothing about
+who holds it, and a guessed code fails before any database read.
+
+The signing here is local to this module until the tags' signed codes and these are unified.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from runtime.settings import get_settings
+from services.errors import DomainError, ErrorCode
+
+STEP_SECONDS = 30
+DRIFT_STEPS = 1
+_MAC_BYTES = 10  # 80 bits: 16 base32 characters
+
+
+def _key(purpose: str) -> bytes:
+    secret = get_settings().secret_key.encode()
+    return hmac.new(secret, f"redsteward:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def _mac(purpose: str, message: str) -> str:
+    digest = hmac.new(_key(purpose), message.encode(), hashlib.sha256).digest()[:_MAC_BYTES]
+    return base64.b32encode(digest).decode().rstrip("=")
+
+
+def step_of(moment: datetime) -> int:
+    return math.floor(moment.timestamp() / STEP_SECONDS)
+
+
+def seconds_to_rotation(moment: datetime) -> int:
+    """Whole seconds until the next step begins (1 … 30)."""
+    return max(1, math.ceil((step_of(moment) + 1) * STEP_SECONDS - moment.timestamp()))
+
+
+def rotating_code(activity_id: int, moment: datetime) -> str:
+    step = step_of(moment)
+    return f"{activity_id}.{step}.{_mac('checkin', f'{activity_id}:{step}')}"
+
+
+def _digits(raw: str) -> int | None:
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
+
+
+def verify_rotating_code(code: str, moment: datetime) -> int:
+    """The activity id of a genuine, current code; otherwise a typed error."""
+    parts = (code or "").strip().split(".")
+    invalid = DomainError(ErrorCode.CHECKIN_CODE_INVALID, "This is not a check-in code.", "code")
+    if len(parts) != 3:
+        raise invalid
+    activity_id, step = _digits(parts[0]), _digits(parts[1])
+    if activity_id is None or step is None or not parts[2].isascii():
+        raise invalid
+    if not hmac.compare_digest(parts[2].upper(), _mac("checkin", f"{activity_id}:{step}")):
+        raise invalid
+    current = step_of(moment)
+    if step > current + DRIFT_STEPS:
+        raise invalid  # never issued yet: not a clock drift the server could have produced
+    if step < current - DRIFT_STEPS:
+        raise DomainError(
+            ErrorCode.CHECKIN_CODE_EXPIRED, "This code has expired; scan the captain's screen again.", "code"
+        )
+    return activity_id
+
+
+@dataclass(frozen=True)
+class CardCode:
+    nonce: str
+    code: str
+
+
+def new_card() -> CardCode:
+    nonce = secrets.token_hex(12)
+    return CardCode(nonce, card_code(nonce))
+
+
+def card_code(nonce: str) -> str:
+    return f"{nonce}.{_mac('card', nonce)}"
+
+
+def card_nonce(code: str) -> str | None:
+    """The nonce of a well-signed card code, else None."""
+    nonce, _, mac = (code or "").strip().partition(".")
+    if not nonce or not mac or len(nonce) > 32 or not mac.isascii():
+        return None
+    return nonce if hmac.compare_digest(mac.upper(), _mac("card", nonce)) else None
