@@ -23,7 +23,7 @@ from api.pickup_qr import pickup_qr
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
-from services import inbox_bus, subscribers
+from services import inbox_bus, jobs, subscribers
 
 log = logging.getLogger("redsteward.http")
 
@@ -77,19 +77,6 @@ async def healthz(request: Request) -> JSONResponse:
     )
 
 
-async def run_clock_job(interval_seconds: float) -> None:
-    """The server's copy of `redsteward tick`: escalations and 7-day confirmations. The job is
-    idempotent, so several server processes running it at once do each thing once."""
-    from services.report_clocks import run_clock_tick
-
-    while True:
-        await asyncio.sleep(interval_seconds)
-        try:
-            await run_clock_tick()
-        except Exception:
-            log.exception("report clock job failed; retrying at the next interval")
-
-
 def create_app(settings: Settings | None = None, manage_database: bool = True) -> ASGIApp:
     """`manage_database=False` leaves opening the database to the caller (tests do it once) and
     runs no background job."""
@@ -99,16 +86,16 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        job: asyncio.Task[None] | None = None
+        running: list[asyncio.Task[None]] = []
         if manage_database:
             await database.open_database(settings.database_url)
             if settings.clock_tick_seconds > 0:
-                job = asyncio.create_task(run_clock_job(settings.clock_tick_seconds))
+                running = jobs.start(jobs.periodic_jobs(settings.clock_tick_seconds))
         try:
             yield
         finally:
-            if job is not None:
-                job.cancel()
+            for task in running:
+                task.cancel()
             await inbox_bus.stop()
             if manage_database:
                 await database.close_database()

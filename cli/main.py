@@ -222,6 +222,17 @@ def cmd_tick(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_run_jobs(args: argparse.Namespace) -> int:
+    from services import jobs
+
+    async def work() -> int:
+        for name, result in (await jobs.run_once(jobs.periodic_jobs(60))).items():
+            print(f"{name}: {result}")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def cmd_export_contract(args: argparse.Namespace) -> int:
     from api.contract import generated_files
 
@@ -371,6 +382,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="write mobile-contract/: schema.graphql, persisted-queries.json (from operations/), errors.md",
     )
     p.set_defaults(func=cmd_export_contract)
+
+    p = sub.add_parser(
+        "run-jobs",
+        help="run every periodic job once: report clocks, closing attendances, expiring redemptions "
+        "and points (idempotent; the server runs them in the background)",
+    )
+    p.set_defaults(func=cmd_run_jobs)
 
     p = sub.add_parser(
         "tick",

@@ -17,6 +17,7 @@ COMMANDS = [
     "invite-create",
     "export-contract",
     "qr-sheet",
+    "run-jobs",
     "close-attendances",
 ]
 
@@ -96,3 +97,12 @@ def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> No
     )
     assert result.returncode == 2
     assert "RS_SECRET_KEY" in result.stderr
+
+
+def test_run_jobs_runs_every_periodic_job_once(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'db.sqlite3'}"
+    assert redsteward("migrate", database_url=url).returncode == 0
+    result = redsteward("run-jobs", database_url=url)
+    assert result.returncode == 0, result.stderr
+    for job in ("report-clocks", "close-attendances", "expire-redemptions", "expire-points"):
+        assert f"{job}:" in result.stdout
