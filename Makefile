@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install run test test-pg lint contract lock clean
+.PHONY: help install run test test-pg lint contract bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,11 @@ test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only test
 
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
 	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2
+
+bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreSQL, 213 volunteers checking in at once
+	$(BIN)/python -m bench.ledger_posting
+	$(BIN)/python -m bench.ledger_posting $(PG_URL)
+	$(BIN)/python -m bench.emergency_checkin
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract
