@@ -9,4 +9,6 @@ MODEL_MODULES = [
     "models.reports",
     "models.tags",
     "models.teams",
+    "models.voice",
+    "models.open_books",
 ]
