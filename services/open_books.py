@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from models.open_books import INCOME_CATEGORIES, AccountCategory, AccountEntry
 from models.places import Community
-from models.reports import Report, ReportMaterial
+from models.reports import ReportMaterial
 from points_engine.localtime import local_month
 from runtime import clock
 from services.access import Viewer
@@ -128,8 +128,7 @@ async def get_entry(viewer: Viewer, entry_id: int, field: str = "entryId") -> Ac
 async def repair_materials(community_id: int, month: str) -> list[RepairMaterialLine]:
     """Materials of repairs in the community, by the month they were recorded (local time)."""
     timezone = (await Community.get(id=community_id)).timezone
-    report_ids = Report.filter(community_id=community_id).values_list("id", flat=True)
-    rows = await ReportMaterial.filter(report_id__in=report_ids).order_by("id")
+    rows = await ReportMaterial.filter(report__community_id=community_id).order_by("id")
     return [
         RepairMaterialLine(row.report_id, row.item, row.brand_model, row.quantity, row.cost)
         for row in rows
@@ -143,13 +142,11 @@ async def statement(viewer: Viewer | None, community_id: int, month: str) -> Sta
         viewer.require_member(community_id)
     check_month(month)
     all_rows = await AccountEntry.filter(community_id=community_id, month=month).order_by("id")
-    corrected = {row.corrects_id for row in all_rows if row.corrects_id is not None}
-    # A correction may name an entry of another month; it still takes that entry out.
-    corrected |= set(
-        await AccountEntry.filter(community_id=community_id, corrects_id__not_isnull=True).values_list(
-            "corrects_id", flat=True
-        )
-    )
+    # A correction may be filed under another month; it still takes the entry it names out.
+    corrections = await AccountEntry.filter(
+        community_id=community_id, corrects_id__not_isnull=True
+    ).values_list("corrects_id", flat=True)
+    corrected = {int(str(value)) for value in corrections}
     entries = [row for row in all_rows if row.id not in corrected]
     materials = await repair_materials(community_id, month)
     totals: dict[AccountCategory, Decimal] = {}

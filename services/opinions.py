@@ -121,7 +121,7 @@ async def supported_by_me(viewer: Viewer, opinion_ids: list[int]) -> set[int]:
     rows = await OpinionSupport.filter(opinion_id__in=opinion_ids, user_id=viewer.user.id).values_list(
         "opinion_id", flat=True
     )
-    return set(rows)
+    return {int(str(row)) for row in rows}
 
 
 async def opinions(

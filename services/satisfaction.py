@@ -145,7 +145,7 @@ async def answered_by_me(viewer: Viewer, survey_ids: list[int]) -> set[int]:
     rows = await SurveyResponse.filter(survey_id__in=survey_ids, user_id=viewer.user.id).values_list(
         "survey_id", flat=True
     )
-    return set(rows)
+    return {int(str(row)) for row in rows}
 
 
 async def _repair_ratings(community_id: int, timezone: str, year: str) -> list[tuple[str, int, int | None]]:

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.enums import Role
+from points_engine.localtime import local_month
+from runtime import clock
 from tests.support.graphql import GraphQLClient
 from tests.support.people import Neighbourhood, Person, gid, make_neighbourhood, make_person
+from tests.support.reports import CLAIM, CONFIRM, Cast, ReportsApi
 
 OPINION_FIELDS = (
     "opinion { id kind topic text status supportCount answer action isMine supportedByMe } "
@@ -64,7 +67,9 @@ query BT($c: ID!, $year: Int!) {
 }"""
 PUBLICITY_SET = """
 mutation PS($input: BoardPublicitySetInput!) {
-  boardPublicitySet(input: $input) { publicity { flag volunteers repairs satisfaction accounts url } errors { code } }
+  boardPublicitySet(input: $input) {
+    publicity { flag volunteers repairs satisfaction accounts url } errors { code }
+  }
 }"""
 REPAIRS_DONE = (
     "query RD($c: ID!, $m: String!) { repairsDone(communityId: $c, month: $m) { done onTime onTimePercent } }"
@@ -105,3 +110,18 @@ async def ok(api: GraphQLClient, query: str, variables: dict[str, Any], token: s
 
 async def codes(api: GraphQLClient, query: str, variables: dict[str, Any], token: str) -> list[str]:
     return [e["code"] for e in (await payload(api, query, variables, token))["errors"]]
+
+
+async def repaired(reports: ReportsApi, cast: Cast, rating: int, category: str = "LIGHTING") -> str:
+    """A report filed, claimed, fixed with a bulb (25.80 yuan) and confirmed with `rating`."""
+    created = await reports.create(cast, category=category)
+    report_id: str = created["report"]["id"]
+    assert (await reports.move(CLAIM, cast.repairer, reportId=report_id))["errors"] == []
+    assert (await reports.resolve(report_id, cast.repairer))["errors"] == []
+    confirmed = await reports.move(CONFIRM, cast.resident, reportId=report_id, rating=rating)
+    assert confirmed["errors"] == [], confirmed["errors"]
+    return report_id
+
+
+def this_month() -> str:
+    return local_month(clock.now(), "Asia/Shanghai")
