@@ -197,6 +197,16 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The survey is not open (not yet, or no longer).",
         "Refresh the survey list; show when it opens or that it closed.",
     ),
+    ErrorCode.ALREADY_VOTED: ("You voted on this topic already; a vote is not changed.", "Show your vote."),
+    ErrorCode.HOUSEHOLD_ALREADY_VOTED: (
+        "This topic takes one vote per household, and someone of your household voted.",
+        "Show that your household has voted.",
+    ),
+    ErrorCode.NO_HOUSEHOLD: (
+        "This topic takes one vote per household and your membership names no household.",
+        "Ask the community office to link your home.",
+    ),
+    ErrorCode.VOTING_CLOSED: ("The topic is closed; votes are no longer taken.", "Show the results."),
 }
 
 # extensions.code of top-level errors and of gate refusals

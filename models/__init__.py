@@ -11,4 +11,5 @@ MODEL_MODULES = [
     "models.teams",
     "models.voice",
     "models.open_books",
+    "models.round_table",
 ]
