@@ -12,7 +12,9 @@ from tests.support.people import gid, make_person
 from tests.support.reports import CANCEL, ReportsApi, make_cast
 
 MEETING = """
-mutation M($input: MeetingCreateInput!) { meetingCreate(input: $input) { meeting { id title } errors { code field } } }
+mutation M($input: MeetingCreateInput!) {
+  meetingCreate(input: $input) { meeting { id title } errors { code field } }
+}
 """
 TOPIC_FIELDS = (
     "topic { id title source opinion reportCategory reportPlace choices oneVotePerHousehold isOpen "
@@ -30,7 +32,9 @@ query G($id: ID!) {
 SUGGEST = "query S($c: ID!) { roundTableSuggestions(communityId: $c) { place category reports } }"
 CODE = "query K($id: ID!) { meetingCheckInCode(meetingId: $id) { code secondsToRotation } }"
 CHECK_IN = """
-mutation I($input: MeetingCheckInInput!) { meetingCheckIn(input: $input) { checkedInAt errors { code field } } }
+mutation I($input: MeetingCheckInInput!) {
+  meetingCheckIn(input: $input) { checkedInAt errors { code field } }
+}
 """
 
 
