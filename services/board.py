@@ -89,6 +89,7 @@ class Board:
     community: Community
     month: str
     publicity: Publicity
+    visible: frozenset[str]  # the SECTIONS this viewer may see
     flag: FlagHolder | None
     volunteers: list[TopVolunteer] | None
     repairs: RepairsDone | None
@@ -152,6 +153,7 @@ async def board(community: Community, viewer: Viewer, month: str | None = None) 
         community=community,
         month=at,
         publicity=shown,
+        visible=frozenset(section for section in SECTIONS if visible(section)),
         flag=await flag_holder(community.id, at) if visible("flag") else None,
         volunteers=await top_volunteers(community.id, at) if visible("volunteers") else None,
         repairs=await repairs_done(community.id, at) if visible("repairs") else None,
