@@ -32,7 +32,7 @@ _STYLE = """
 *{box-sizing:border-box}
 body{margin:0;font-family:"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
 background:#f6f1ee;color:#222;font-size:17px;line-height:1.5}
-header{background:#b71c1c;color:#fff;padding:1.1rem 1.2rem}
+header{background:#b71c1c;color:#fff;padding:1.1rem max(1.2rem,calc((100% - 90rem)/2 + .8rem))}
 header h1{margin:0;font-size:1.6rem}
 header p{margin:.2rem 0 0;opacity:.9}
 main{display:grid;grid-template-columns:1fr;gap:.8rem;padding:.8rem;max-width:90rem;margin:0 auto}
@@ -42,12 +42,14 @@ section{background:#fff;border-radius:.6rem;padding:1rem 1.1rem;min-width:0}
 h2{margin:0 0 .6rem;font-size:1.15rem;color:#b71c1c}
 .big{font-size:2.2rem;font-weight:700;color:#b71c1c;line-height:1.1}
 .muted{color:#666;font-size:.9rem}
-.stats{display:flex;flex-wrap:wrap;gap:1rem 1.6rem;margin:.2rem 0 .6rem}
-.stats div{min-width:6rem}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(5.5rem,1fr));
+gap:.8rem 1rem;margin:.2rem 0 .6rem}
+.stats.money{grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr))}
+.money .big{font-size:1.7rem}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
 td,th{padding:.3rem .2rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-svg{display:block;width:100%;height:auto;margin:.4rem 0}
+svg{display:block;width:100%;max-width:26rem;height:auto;margin:.4rem 0}
 ol{margin:0;padding-left:1.4rem}
 .flag{font-size:1.4rem;font-weight:700}
 footer{text-align:center;color:#666;font-size:.85rem;padding:0 1rem 1.5rem}
@@ -72,15 +74,15 @@ def _stat(label: str, value: str, testid: str) -> str:
 def _bars(rows: list[tuple[str, float, str]], colour: str) -> str:
     """Horizontal bars, 0–100 each: (label, value, text shown at the bar's end)."""
     height = 30 * len(rows) + 6
-    parts = [f'<svg viewBox="0 0 400 {height}" role="img" aria-label="chart">']
+    parts = [f'<svg viewBox="0 0 300 {height}" role="img" aria-label="chart">']
     for i, (label, value, shown) in enumerate(rows):
         y = 6 + i * 30
-        width = max(0.0, min(100.0, value)) * 2.2
+        width = max(0.0, min(100.0, value)) * 1.6
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="14" fill="#333">{escape(label)}</text>'
-            f'<rect x="110" y="{y + 2}" width="220" height="18" fill="#f1e3e3" rx="3"/>'
-            f'<rect x="110" y="{y + 2}" width="{width:.1f}" height="18" fill="{colour}" rx="3"/>'
-            f'<text x="336" y="{y + 16}" font-size="14" fill="#333">{escape(shown)}</text>'
+            f'<text x="0" y="{y + 16}" font-size="15" fill="#333">{escape(label)}</text>'
+            f'<rect x="80" y="{y + 2}" width="160" height="18" fill="#f1e3e3" rx="3"/>'
+            f'<rect x="80" y="{y + 2}" width="{width:.1f}" height="18" fill="{colour}" rx="3"/>'
+            f'<text x="246" y="{y + 16}" font-size="15" fill="#333">{escape(shown)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -114,7 +116,11 @@ def _volunteers(board: Board) -> str:
 def _repairs(board: Board) -> str:
     repairs = board.repairs
     assert repairs is not None
-    chart = _bars([("按时完成", repairs.on_time_percent or 0.0, percent(repairs.on_time_percent))], "#2e7d32")
+    chart = (
+        _bars([("按时完成", repairs.on_time_percent or 0.0, percent(repairs.on_time_percent))], "#2e7d32")
+        if repairs.done
+        else "<p class='muted'>本月暂无修好的报修</p>"
+    )
     return (
         "<section><h2>报修办结</h2><div class='stats'>"
         + _stat("本月修好", str(repairs.done), "repairs-done")
@@ -165,8 +171,7 @@ def _accounts(board: Board) -> str:
     def table(rows: list[CategoryTotal], testid: str) -> str:
         body = "".join(
             f"<tr><td>{escape(CATEGORY_NAMES[c.category])}</td>"
-            f"<td class='n' data-testid='{testid}-{c.category.value}'>{money(c.amount)}</td>"
-            f"<td class='n'>{c.share_percent:.1f}%</td></tr>"
+            f"<td class='n' data-testid='{testid}-{c.category.value}'>{money(c.amount)}</td></tr>"
             for c in rows
         )
         return f"<table>{body}</table>" if rows else "<p class='muted'>暂无</p>"
@@ -187,7 +192,7 @@ def _accounts(board: Board) -> str:
             + "</div>"
         )
     return (
-        f"<section><h2>{escape(st.month)} 公开账目（元）</h2><div class='stats'>"
+        f"<section><h2>{escape(st.month)} 公开账目（元）</h2><div class='stats money'>"
         + _stat("收入", money(st.income), "accounts-income")
         + _stat("支出", money(st.spending), "accounts-spending")
         + _stat("结余", money(st.balance), "accounts-balance")

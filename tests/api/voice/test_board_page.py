@@ -53,7 +53,7 @@ async def test_visitors_see_only_what_the_community_made_public(
 
 
 async def test_the_page_escapes_what_people_typed(http: httpx.AsyncClient) -> None:
-    community = await Community.create(name="<script>alert(1)</script>社区", slug="xss")
+    await Community.create(name="<script>alert(1)</script>社区", slug="xss")
     page = await http.get("/board/xss")
     assert "<script>alert(1)" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;社区" in page.text
