@@ -40,12 +40,12 @@ main{display:grid;grid-template-columns:1fr;gap:.8rem;padding:.8rem;max-width:90
 @media (min-width:100rem){main{grid-template-columns:1fr 1fr 1fr}body{font-size:22px}}
 section{background:#fff;border-radius:.6rem;padding:1rem 1.1rem;min-width:0}
 h2{margin:0 0 .6rem;font-size:1.15rem;color:#b71c1c}
-.big{font-size:2.2rem;font-weight:700;color:#b71c1c;line-height:1.1}
+.big{font-size:clamp(1.5rem,7vw,2.2rem);font-weight:700;color:#b71c1c;line-height:1.1}
 .muted{color:#666;font-size:.9rem}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(5.5rem,1fr));
 gap:.8rem 1rem;margin:.2rem 0 .6rem}
 .stats.money{grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr))}
-.money .big{font-size:1.7rem}
+.money .big{font-size:clamp(1.4rem,6vw,1.7rem)}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
 td,th{padding:.3rem .2rem;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}

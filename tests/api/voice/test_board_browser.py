@@ -4,6 +4,7 @@ of the phone and the lobby-screen layouts are saved and their paths printed."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,8 @@ import httpx
 import pytest
 
 from api.board_page import money, percent
+from tests.support.photos import jpeg_with_gps
+from tests.support.reports import CLAIM, CONFIRM, CREATE, RESOLVE
 from tests.support.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,6 +36,21 @@ mutation S($input: SessionCreateInput!) { sessionCreate(input: $input) { accessT
 """
 
 
+# Numbers whose text runs past the right edge of their card.
+STICKING_OUT = """
+[...document.querySelectorAll('[data-testid]')].filter(e => {
+  const card = e.closest('section');
+  return card && e.getBoundingClientRect().left + e.scrollWidth > card.getBoundingClientRect().right;
+}).map(e => e.dataset.testid)
+"""
+PLACES = """
+query P($id: ID!) {
+  community(id: $id) {
+    compounds(first: 1) { nodes { buildings(first: 1) { nodes { entrances(first: 1) { nodes { id } } } } } }
+  }
+}"""
+
+
 class Http:
     def __init__(self, base: str) -> None:
         self.client = httpx.Client(base_url=base, timeout=20)
@@ -45,6 +63,22 @@ class Http:
         found = body.json()
         assert "errors" not in found, found["errors"]
         return found["data"]
+
+    def upload(self, query: str, variables: dict[str, Any], photo: bytes, token: str) -> Any:
+        """A GraphQL multipart request with one photo at variables.input.photos.0, as the app sends."""
+        body = self.client.post(
+            "/graphql",
+            data={
+                "operations": json.dumps({"query": query, "variables": variables}),
+                "map": json.dumps({"0": ["variables.input.photos.0"]}),
+            },
+            files={"0": ("proof.jpg", photo, "image/jpeg")},
+            headers={"authorization": f"Bearer {token}"},
+        ).json()
+        assert "errors" not in body, body["errors"]
+        payload = next(iter(body["data"].values()))
+        assert payload["errors"] == [], payload["errors"]
+        return payload
 
     def ok(self, query: str, variables: dict[str, Any], token: str) -> Any:
         payload = next(iter(self.gql(query, variables, token).values()))
@@ -157,6 +191,33 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
             },
             staff,
         )
+        # Two repairs fixed and confirmed, rated 5 and 3, materials recorded with them.
+        places = http.gql(PLACES, {"id": cid}, staff)["community"]["compounds"]["nodes"]
+        entrance = places[0]["buildings"]["nodes"][0]["entrances"]["nodes"][0]["id"]
+        for category, rating in (("LIGHTING", 5), ("PLUMBING", 3)):
+            created = http.ok(
+                CREATE,
+                {"input": {"placeId": entrance, "category": category, "text": "坏了", "photos": []}},
+                token["resident"],
+            )
+            report_id = created["report"]["id"]
+            http.ok(CLAIM, {"input": {"reportId": report_id}}, token["repairer"])
+            http.upload(
+                RESOLVE,
+                {
+                    "input": {
+                        "reportId": report_id,
+                        "note": "修好了",
+                        "photos": [None],
+                        "materials": [
+                            {"item": "配件", "brandModel": "联塑 PPR-20", "quantity": "1", "cost": "38.00"}
+                        ],
+                    }
+                },
+                jpeg_with_gps(),
+                token["repairer"],
+            )
+            http.ok(CONFIRM, {"input": {"reportId": report_id, "rating": rating}}, token["resident"])
         for role, scores in (("resident", [5, 4]), ("volunteer", [4, 3]), ("repairer", [5, 5])):
             http.ok(
                 v.SURVEY_ANSWER,
@@ -199,9 +260,12 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
                     assert text("opinions-collected") == str(counts["collected"])
                     assert text("opinions-adopted") == str(counts["adopted"])
                     assert text("repairs-done") == str(repairs["done"])
+                    assert text("repairs-on-time") == str(repairs["onTime"])
+                    assert text("repairs-on-time-percent") == percent(repairs["onTimePercent"])
                     assert text("flag-holder") == "本月流动红旗尚未评出"
                     # Nothing sticks out sideways on a phone.
                     assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
+                    assert page.evaluate(STICKING_OUT) == []
                     shots[name] = SHOTS / f"board-{name}.png"
                     page.screenshot(path=str(shots[name]), full_page=True)
                     page.close()
@@ -209,4 +273,5 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
                 browser.close()
         print(f"\nnotice board screenshots: {shots['phone']} {shots['lobby']}")
         assert Decimal(statement["income"]) == Decimal("65600.00")
-        assert this["surveys"]["count"] == 6
+        assert this["surveys"]["count"] == 6 and this["repairs"]["count"] == 2
+        assert repairs["done"] == 2 and Decimal(statement["repairMaterialsTotal"]) == Decimal("76.00")
