@@ -104,7 +104,8 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
     from tests.api.voice import support as v
 
     database_url = f"sqlite://{tmp_path / 'board.sqlite3'}"
-    with running_server(database_url, tmp_path / "server.log") as base:
+    photos = {"RS_PHOTO_DIR": str(tmp_path / "photos")}
+    with running_server(database_url, tmp_path / "server.log", photos) as base:
         logins = _seed(database_url)
         http = Http(base)
         token = {}
