@@ -183,6 +183,30 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "This kind of log does not fit the activity (a patrol log for a class).",
         "A bug in the app: offer the log form of the activity's kind.",
     ),
+    ErrorCode.ALREADY_SUPPORTED: (
+        "You already support this opinion; support counts once per person.",
+        "Show the opinion as supported.",
+    ),
+    ErrorCode.OWN_OPINION: ("You cannot support your own opinion.", "Hide the support button on your own."),
+    ErrorCode.ALREADY_CORRECTED: (
+        "This account entry was corrected already; only the latest correction can be corrected.",
+        "Refresh the statement and correct the entry in force.",
+    ),
+    ErrorCode.ALREADY_ANSWERED: ("You answered this survey already.", "Show the survey as answered."),
+    ErrorCode.SURVEY_CLOSED: (
+        "The survey is not open (not yet, or no longer).",
+        "Refresh the survey list; show when it opens or that it closed.",
+    ),
+    ErrorCode.ALREADY_VOTED: ("You voted on this topic already; a vote is not changed.", "Show your vote."),
+    ErrorCode.HOUSEHOLD_ALREADY_VOTED: (
+        "This topic takes one vote per household, and someone of your household voted.",
+        "Show that your household has voted.",
+    ),
+    ErrorCode.NO_HOUSEHOLD: (
+        "This topic takes one vote per household and your membership names no household.",
+        "Ask the community office to link your home.",
+    ),
+    ErrorCode.VOTING_CLOSED: ("The topic is closed; votes are no longer taken.", "Show the results."),
 }
 
 # extensions.code of top-level errors and of gate refusals

@@ -9,4 +9,7 @@ MODEL_MODULES = [
     "models.reports",
     "models.tags",
     "models.teams",
+    "models.voice",
+    "models.open_books",
+    "models.round_table",
 ]

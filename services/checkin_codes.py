@@ -49,16 +49,17 @@ def seconds_to_rotation(moment: datetime) -> int:
     return max(1, math.ceil((step_of(moment) + 1) * STEP_SECONDS - moment.timestamp()))
 
 
-def rotating_code(activity_id: int, moment: datetime) -> str:
+def rotating_code(activity_id: int, moment: datetime, purpose: str = "checkin") -> str:
+    """`purpose` keeps codes of different things apart (a meeting's code is no activity's)."""
     step = step_of(moment)
-    return f"{activity_id}.{step}.{_mac('checkin', f'{activity_id}:{step}')}"
+    return f"{activity_id}.{step}.{_mac(purpose, f'{activity_id}:{step}')}"
 
 
 def _digits(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
 
 
-def verify_rotating_code(code: str, moment: datetime) -> int:
+def verify_rotating_code(code: str, moment: datetime, purpose: str = "checkin") -> int:
     """The activity id of a genuine, current code; otherwise a typed error."""
     parts = (code or "").strip().split(".")
     invalid = DomainError(ErrorCode.CHECKIN_CODE_INVALID, "This is not a check-in code.", "code")
@@ -67,7 +68,7 @@ def verify_rotating_code(code: str, moment: datetime) -> int:
     activity_id, step = _digits(parts[0]), _digits(parts[1])
     if activity_id is None or step is None or not parts[2].isascii():
         raise invalid
-    if not hmac.compare_digest(parts[2].upper(), _mac("checkin", f"{activity_id}:{step}")):
+    if not hmac.compare_digest(parts[2].upper(), _mac(purpose, f"{activity_id}:{step}")):
         raise invalid
     current = step_of(moment)
     if step > current + DRIFT_STEPS:

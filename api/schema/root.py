@@ -25,6 +25,7 @@ from api.schema.points_root import PointsMutation, PointsQuery
 from api.schema.report_root import ReportMutation, ReportQuery, ReportSubscription
 from api.schema.teams import CleaningLog, MediationLog, PatrolLog, SnowClearingLog, TutoringLog
 from api.schema.teams_root import TeamsMutation, TeamsQuery
+from api.schema.voice_root import VoiceMutation, VoiceQuery
 
 
 @strawberry.type
@@ -117,7 +118,7 @@ class TagMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery, TeamsQuery)
+QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery, TeamsQuery, VoiceQuery)
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
     PlaceMutation,
@@ -125,6 +126,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportMutation,
     TagMutation,
     TeamsMutation,
+    VoiceMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
