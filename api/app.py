@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
 
     graphql = RedStewardGraphQL(
         build_schema(settings.production),
+        settings.production,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
         multipart_uploads_enabled=True,
