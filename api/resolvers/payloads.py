@@ -6,7 +6,7 @@ from collections.abc import Awaitable
 from typing import Any, TypeVar
 
 from api.schema.common import ErrorCode, UserError
-from services.errors import DomainError
+from services.errors import DomainError, RateLimited
 
 P = TypeVar("P")
 
@@ -16,5 +16,10 @@ async def guarded(payload: type[P], work: Awaitable[P]) -> P:
     try:
         return await work
     except DomainError as exc:
-        error: Any = UserError(code=ErrorCode(exc.code), message=exc.message, field=exc.field)
+        error: Any = UserError(
+            code=ErrorCode(exc.code),
+            message=exc.message,
+            field=exc.field,
+            retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
+        )
         return payload(errors=[error])  # type: ignore[call-arg]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
-from api.context import Info
+from api.context import Info, client_ip
 from api.ids import decode_cursor, decode_global_id, split_global_id
 from api.resolvers import mapping
 from api.resolvers.payloads import guarded
@@ -17,7 +17,7 @@ from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
 from runtime.settings import get_settings
-from services import inbox_bus, notifications, places, report_clocks, report_queries, reports
+from services import inbox_bus, notifications, places, rate_limits, report_clocks, report_queries, reports
 from services.errors import DomainError, DuplicateReport, RateLimited
 from services.paging import Page, clamp_first
 
@@ -116,6 +116,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         place = await places.get_place(
             viewer, PLACES[type_name], decode_global_id(input.place_id, type_name, "placeId"), "placeId"
         )
+        await rate_limits.check("report", None, client_ip(info.context.request))
         row = await reports.file_report(
             viewer,
             place,
@@ -132,7 +133,14 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         return s.ReportCreatePayload(report=report_type(row))
     except DomainError as exc:
         payload = s.ReportCreatePayload(
-            errors=[UserError(code=exc.code, message=exc.message, field=exc.field)]
+            errors=[
+                UserError(
+                    code=exc.code,
+                    message=exc.message,
+                    field=exc.field,
+                    retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
+                )
+            ]
         )
         if isinstance(exc, DuplicateReport):
             existing = await Report.get(id=exc.existing_report_id)
