@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from api.context import Info, client_ip
+from api.context import Info
 from api.ids import decode_global_id
-from api.resolvers.payloads import guarded
+from api.resolvers.payloads import guarded, rate_checked
 from api.schema import accounts as s
 from api.schema import people as types
 from models.enums import Role
@@ -24,8 +24,7 @@ def _session_payload(session: Session) -> s.SessionPayload:
 
 async def account_register(info: Info, input: s.AccountRegisterInput) -> s.SessionPayload:
     async def work() -> s.SessionPayload:
-        ip = client_ip(info.context.request)
-        await rate_limits.check("register", rate_limits.phone_key(input.phone), ip)
+        await rate_checked(info, "register", rate_limits.phone_key(input.phone))
         return _session_payload(await accounts.register(input.phone, input.password, input.display_name))
 
     return await guarded(s.SessionPayload, work())
@@ -33,8 +32,7 @@ async def account_register(info: Info, input: s.AccountRegisterInput) -> s.Sessi
 
 async def session_create(info: Info, input: s.SessionCreateInput) -> s.SessionPayload:
     async def work() -> s.SessionPayload:
-        ip = client_ip(info.context.request)
-        await rate_limits.check("signIn", rate_limits.phone_key(input.phone), ip)
+        await rate_checked(info, "signIn", rate_limits.phone_key(input.phone))
         return _session_payload(await accounts.sign_in(input.phone, input.password))
 
     return await guarded(s.SessionPayload, work())

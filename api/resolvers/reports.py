@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
-from api.context import Info, client_ip
+from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
 from api.resolvers import mapping
-from api.resolvers.payloads import guarded
+from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.report_fields import notification
 from api.resolvers.report_fields import report as report_type
 from api.schema import report_mutations as s
@@ -17,7 +17,7 @@ from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
 from runtime.settings import get_settings
-from services import inbox_bus, notifications, places, rate_limits, report_clocks, report_queries, reports
+from services import inbox_bus, notifications, places, report_clocks, report_queries, reports
 from services.errors import DomainError, DuplicateReport, RateLimited
 from services.paging import Page, clamp_first
 
@@ -116,7 +116,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         place = await places.get_place(
             viewer, PLACES[type_name], decode_global_id(input.place_id, type_name, "placeId"), "placeId"
         )
-        await rate_limits.check("report", None, client_ip(info.context.request))
+        await rate_checked(info, "report", None)
         row = await reports.file_report(
             viewer,
             place,
@@ -147,6 +147,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
             payload.existing_report = report_type(existing)
         if isinstance(exc, RateLimited):
             payload.retry_after_seconds = exc.retry_after_seconds
+            retry_after_header(info, exc)
         return payload
 
 
