@@ -15,10 +15,13 @@ services directly.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from api.contract import operation_documents
 from api.gate import document_hash
@@ -28,6 +31,7 @@ from points_engine import redemption
 from runtime.clock import MovableClock
 from services.demo_seed import DEMO_PASSWORD, seed_demo
 from services.phones import normalize_phone
+from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.teams.support import APPOINT, TEAM_CREATE
 from tests.support.people import gid
 from tests.support.photos import jpeg_with_gps
@@ -96,8 +100,16 @@ async def _sign_in(app: App, phone: str) -> str:
     return token
 
 
+@pytest.fixture(autouse=True)
+def photo_dir(tmp_path: Path) -> Iterator[Path]:
+    """The day's photos go to a folder of this test, not the working directory."""
+    previous = use_storage(LocalDiskStorage(tmp_path / "photos"))
+    yield tmp_path / "photos"
+    use_storage(previous)
+
+
 async def test_a_day_in_the_life_runs_every_operation_of_the_app(
-    http: httpx.AsyncClient, moved_clock: MovableClock
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path
 ) -> None:
     logins = {login.role: login.phone for login in (await seed_demo()).logins}
     app = App(http)
@@ -411,6 +423,7 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     ] >= 3
     await app.run("EconomySummary", resident, communityId=cid)
 
+    assert len(list(photo_dir.rglob("*.jpg"))) == 3  # the report's photo and two repairs' proof
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"
