@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api import board_routes, tag_routes
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
+from api.headers import SecurityHeaders, with_cors
 from api.photos import report_photo
 from api.pickup_qr import pickup_qr
 from runtime import database
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
 
     graphql = RedStewardGraphQL(
         build_schema(settings.production),
+        settings.production,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
         multipart_uploads_enabled=True,
@@ -128,4 +130,4 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         ],
         lifespan=lifespan,
     )
-    return RequestLog(app)
+    return RequestLog(SecurityHeaders(with_cors(app, settings.cors_origins), settings.production))

@@ -13,6 +13,12 @@ from api.loaders import Loaders
 from services.access import Viewer
 
 
+def client_ip(request: Request | WebSocket) -> str | None:
+    """The caller's address as the ASGI server saw it (run uvicorn with --proxy-headers and
+    --forwarded-allow-ips behind a trusted proxy, so this is the phone's, not the proxy's)."""
+    return request.client.host if request.client else None
+
+
 @dataclass
 class Context:
     request: Request | WebSocket

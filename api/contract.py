@@ -4,9 +4,20 @@ the error code reference. `redsteward export-contract` writes them; tests compar
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
-from graphql import FragmentSpreadNode, parse, visit
+from graphql import (
+    FragmentSpreadNode,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    build_ast_schema,
+    find_breaking_changes,
+    parse,
+    visit,
+)
 from graphql.language import Visitor
 
 from api.error_guide import render_errors_md
@@ -66,3 +77,52 @@ def generated_files() -> dict[Path, str]:
         CONTRACT / "persisted-queries.json": render_manifest(),
         CONTRACT / "errors.md": render_errors_md(),
     }
+
+
+# Breaking changes. mobile-contract/released/schema.graphql is the schema of the last app release;
+# a change that would break an app built against it must be recorded in CHANGELOG.md as a line
+#   - BREAKING <KIND>: <graphql-core's description>
+# e.g. "- BREAKING FIELD_REMOVED: Field Report.oldField was removed." (see mobile-contract/README.md).
+RELEASED_SDL = CONTRACT / "released" / "schema.graphql"
+CHANGELOG = CONTRACT / "CHANGELOG.md"
+_DEPRECATION_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def breaking_change_lines(released_sdl: str, current_sdl: str) -> list[str]:
+    """The CHANGELOG line each breaking change between two schemas needs, in a stable order."""
+    changes = find_breaking_changes(
+        build_ast_schema(parse(released_sdl)), build_ast_schema(parse(current_sdl))
+    )
+    return sorted(f"- BREAKING {change.type.name}: {change.description}" for change in changes)
+
+
+def unrecorded_breaking_changes(released_sdl: str, current_sdl: str, changelog: str) -> list[str]:
+    recorded = {line.strip() for line in changelog.splitlines()}
+    return [line for line in breaking_change_lines(released_sdl, current_sdl) if line not in recorded]
+
+
+def deprecations_without_removal_date(sdl: str) -> list[str]:
+    """Fields, arguments and enum values deprecated without the date they go away (YYYY-MM-DD)."""
+    schema = build_ast_schema(parse(sdl))
+    missing: list[str] = []
+    for type_name, named in sorted(schema.type_map.items()):
+        if type_name.startswith("__"):
+            continue
+        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
+            for field_name, field in named.fields.items():
+                if field.deprecation_reason is not None and not _DEPRECATION_DATE.search(
+                    field.deprecation_reason
+                ):
+                    missing.append(f"{type_name}.{field_name}")
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    if arg.deprecation_reason is not None and not _DEPRECATION_DATE.search(
+                        arg.deprecation_reason
+                    ):
+                        missing.append(f"{type_name}.{field_name}({arg_name})")
+        elif isinstance(named, GraphQLEnumType):
+            for value_name, value in named.values.items():
+                if value.deprecation_reason is not None and not _DEPRECATION_DATE.search(
+                    value.deprecation_reason
+                ):
+                    missing.append(f"{type_name}.{value_name}")
+    return missing

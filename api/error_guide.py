@@ -117,8 +117,10 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ),
     ErrorCode.OWN_REPORT: ("'Me too' on your own report.", "Hide 'me too' on the person's own reports."),
     ErrorCode.RATE_LIMITED: (
-        "Too many reports from this account in the last hour; `retryAfterSeconds` says when.",
-        "Show when they can report again; suggest calling the community office if urgent.",
+        "Too many sign-ins, registrations, reports or redemptions from this account or network "
+        "address; `retryAfterSeconds` says when to try again.",
+        "Show when they can try again (do not retry before); for an urgent report, suggest calling "
+        "the community office.",
     ),
     ErrorCode.PHOTO_INVALID: (
         "A file is not a JPEG, PNG or WebP picture (checked by content, not by name).",

@@ -83,25 +83,31 @@ class GraphQLGate:
             raise Refusal(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request.")
         if not isinstance(data, dict):
             raise Refusal(400, "BAD_REQUEST", "The body must be a JSON object.")
-        extensions = data.get("extensions") or {}
-        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
-        if isinstance(persisted, dict):
-            sha = persisted.get("sha256Hash")
-            document = persisted_documents().get(sha) if isinstance(sha, str) else None
-            if document is None:
-                raise Refusal(200, "PERSISTED_QUERY_NOT_FOUND", "This operation is not known to the server.")
-            sent = data.get("query")
-            if sent is not None and sent != document:
-                raise Refusal(400, "PERSISTED_QUERY_MISMATCH", "The query does not match its hash.")
-            data["query"] = document
-            return json.dumps(data).encode()
-        if self.production:
-            query = data.get("query")
-            if not isinstance(query, str) or document_hash(query) not in persisted_documents():
-                raise Refusal(
-                    200, "PERSISTED_QUERY_REQUIRED", "Only the app's registered operations are served."
-                )
+        if isinstance(data.get("extensions"), dict) and "persistedQuery" in data["extensions"]:
+            return json.dumps(resolve_persisted(data, self.production)).encode()
+        resolve_persisted(data, self.production)
         return body
+
+
+def resolve_persisted(data: dict[str, Any], production: bool) -> dict[str, Any]:
+    """The request with its persisted document in `query`; in production, a document that is not
+    one of the app's is refused. Used for JSON bodies and for the `operations` of uploads."""
+    extensions = data.get("extensions") or {}
+    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+    if isinstance(persisted, dict):
+        sha = persisted.get("sha256Hash")
+        document = persisted_documents().get(sha) if isinstance(sha, str) else None
+        if document is None:
+            raise Refusal(200, "PERSISTED_QUERY_NOT_FOUND", "This operation is not known to the server.")
+        sent = data.get("query")
+        if sent is not None and sent != document:
+            raise Refusal(400, "PERSISTED_QUERY_MISMATCH", "The query does not match its hash.")
+        return {**data, "query": document}
+    if production:
+        query = data.get("query")
+        if not isinstance(query, str) or document_hash(query) not in persisted_documents():
+            raise Refusal(200, "PERSISTED_QUERY_REQUIRED", "Only the app's registered operations are served.")
+    return data
 
 
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
@@ -26,6 +26,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
+from api.gate import Refusal, resolve_persisted
 from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
@@ -65,6 +66,10 @@ def build_schema(production: bool) -> strawberry.Schema:
 
 
 class RedStewardGraphQL(GraphQL[Context, None]):
+    def __init__(self, schema: strawberry.Schema, production: bool, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.production = production
+
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         """Uploads (the GraphQL multipart request) are a form post, which a web page on another
         site can send without asking (CSRF; strawberry's CVE-2024-47082). We authenticate by a
@@ -72,7 +77,12 @@ class RedStewardGraphQL(GraphQL[Context, None]):
         request without one is refused before its body is read."""
         if not request.headers.get("authorization"):
             raise HTTPException(400, "Uploads need the Authorization header.")
-        return await super().parse_multipart(request)
+        data = await super().parse_multipart(request)
+        # Uploads name their document by hash too, and production serves only the app's documents.
+        try:
+            return resolve_persisted(cast(dict[str, Any], data), self.production)
+        except Refusal as refusal:
+            raise HTTPException(refusal.status if refusal.status != 200 else 400, refusal.code) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(request=request, response=response, viewer=await viewer_of(request))

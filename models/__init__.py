@@ -12,4 +12,5 @@ MODEL_MODULES = [
     "models.voice",
     "models.open_books",
     "models.round_table",
+    "models.guards",
 ]

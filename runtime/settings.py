@@ -48,6 +48,10 @@ class Settings:
     checkin_margin_minutes: int = 15
     # An attendance still open this long after its activity ended is closed and flagged.
     attendance_grace_minutes: int = 60
+    # Rate limits, "name=count/seconds" separated by commas, over services.rate_limits.DEFAULTS.
+    rate_limits: str = ""
+    # Origins allowed to call the API from a browser (CORS); empty: none (the app needs none).
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -106,6 +110,8 @@ def load_settings(env: dict[str, str] | None = None, workdir: Path | None = None
         photo_max_bytes=int(env.get("RS_PHOTO_MAX_BYTES", 8 * 1024 * 1024)),
         reports_per_hour=int(env.get("RS_REPORTS_PER_HOUR", 10)),
         clock_tick_seconds=float(env.get("RS_CLOCK_TICK_SECONDS", 60)),
+        rate_limits=(env.get("RS_RATE_LIMITS") or "").strip(),
+        cors_origins=tuple(o.strip() for o in (env.get("RS_CORS_ORIGINS") or "").split(",") if o.strip()),
     )
 
 

@@ -45,6 +45,7 @@ from models.reports import (
 )
 from runtime import clock
 from runtime.settings import get_settings
+from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, DuplicateReport, ErrorCode, Forbidden, RateLimited
 from services.events import DomainEvent, publish
@@ -280,13 +281,24 @@ async def file_report(
     me = viewer.user_id
     community_id = place.community_id
     viewer.require_member(community_id)
-    key = (idempotency_key or "").strip() or None
+    key = idempotency.clean_key(idempotency_key)
+    digest = idempotency.input_hash(
+        {
+            "place": [type(place).__name__, place.id],
+            "category": str(category),
+            "text": text,
+            "asset": asset_id,
+            "photos": list(photos),
+            "proxyFor": proxy_for_user_id,
+            "proxyChannel": proxy_channel,
+        }
+    )
     if key is not None:
-        if len(key) > 64:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT, "The idempotency key is at most 64 characters.", "idempotencyKey"
-            )
-        first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
+        first_id = await idempotency.replayed(me, key, "reportCreate", digest)
+        # Past the 24-hour window the key still names its report (a unique key on the report).
+        first = await Report.get_or_none(id=first_id if first_id is not None else 0, reporter_id=me)
+        if first is None:
+            first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
         if first is not None:
             return first
     text = _clean_text(text, "text")
@@ -357,9 +369,12 @@ async def file_report(
             )
             await _store_photos(report, cleaned, PhotoKind.REPORT, me, written)
             await _record(report, ReportEventKind.OPENED, me, None, proxy=proxy_for_user_id is not None)
+            if key is not None:
+                await idempotency.remember(me, key, "reportCreate", digest, report.id)
     except IntegrityError:
         await _remove(written)
         if key is not None:  # the same key raced itself: the first one's report is the answer
+            await idempotency.replayed(me, key, "reportCreate", digest)  # unless the input differs
             first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
             if first is not None:
                 return first
@@ -415,6 +430,8 @@ async def resolve(
 ) -> Report:
     report = await get_report(viewer, report_id)
     me = viewer.user_id
+    if report.state is ReportState.RESOLVED and report.claimed_by_id == me:
+        return report  # a retried resolution (its photos are not stored twice)
     if report.state not in (ReportState.CLAIMED, ReportState.REOPENED):
         raise _state_error(report, "resolved")
     if report.claimed_by_id != me:
@@ -464,6 +481,8 @@ async def confirm(viewer: Viewer, report_id: int, rating: int, comment: str = ""
     """The reporter accepts the fix; this is when the repairer is credited."""
     report = await get_report(viewer, report_id)
     _require_reporter(viewer, report)
+    if report.state is ReportState.CONFIRMED and report.rating == rating and not report.auto_confirmed:
+        return report  # a retried confirmation: the first stands
     if report.state is not ReportState.RESOLVED:
         raise _state_error(report, "confirmed")
     if not 1 <= rating <= 5:
@@ -544,6 +563,8 @@ async def reject(viewer: Viewer, report_id: int, reason: RejectReason, note: str
 async def cancel(viewer: Viewer, report_id: int, note: str = "") -> Report:
     report = await get_report(viewer, report_id)
     _require_reporter(viewer, report)
+    if report.state is ReportState.CANCELLED:
+        return report  # a retried cancellation
     if report.state is not ReportState.OPEN:
         raise _state_error(report, "cancelled")
     note = _clean_text(note, "note", required=False)

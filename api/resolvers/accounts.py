@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from api.context import Info
 from api.ids import decode_global_id
-from api.resolvers.payloads import guarded
+from api.resolvers.payloads import guarded, rate_checked
 from api.schema import accounts as s
 from api.schema import people as types
 from models.enums import Role
-from services import accounts, memberships
+from services import accounts, memberships, rate_limits
 from services.accounts import Session
 
 
@@ -24,6 +24,7 @@ def _session_payload(session: Session) -> s.SessionPayload:
 
 async def account_register(info: Info, input: s.AccountRegisterInput) -> s.SessionPayload:
     async def work() -> s.SessionPayload:
+        await rate_checked(info, "register", rate_limits.phone_key(input.phone))
         return _session_payload(await accounts.register(input.phone, input.password, input.display_name))
 
     return await guarded(s.SessionPayload, work())
@@ -31,6 +32,7 @@ async def account_register(info: Info, input: s.AccountRegisterInput) -> s.Sessi
 
 async def session_create(info: Info, input: s.SessionCreateInput) -> s.SessionPayload:
     async def work() -> s.SessionPayload:
+        await rate_checked(info, "signIn", rate_limits.phone_key(input.phone))
         return _session_payload(await accounts.sign_in(input.phone, input.password))
 
     return await guarded(s.SessionPayload, work())

@@ -5,10 +5,30 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
+from starlette.responses import Response
+
+from api.context import Info, client_ip
 from api.schema.common import ErrorCode, UserError
-from services.errors import DomainError
+from services import rate_limits
+from services.errors import DomainError, RateLimited
 
 P = TypeVar("P")
+
+
+async def rate_checked(info: Info, action: str, account: str | int | None) -> None:
+    """Count the request against its rate limits; when refused, the HTTP answer also carries a
+    Retry-After header (the payload error has `retryAfterSeconds`)."""
+    try:
+        await rate_limits.check(action, account, client_ip(info.context.request))
+    except RateLimited as exc:
+        retry_after_header(info, exc)
+        raise
+
+
+def retry_after_header(info: Info, exc: RateLimited) -> None:
+    response = info.context.response
+    if isinstance(response, Response):
+        response.headers["retry-after"] = str(exc.retry_after_seconds)
 
 
 async def guarded(payload: type[P], work: Awaitable[P]) -> P:
@@ -16,5 +36,10 @@ async def guarded(payload: type[P], work: Awaitable[P]) -> P:
     try:
         return await work
     except DomainError as exc:
-        error: Any = UserError(code=ErrorCode(exc.code), message=exc.message, field=exc.field)
+        error: Any = UserError(
+            code=ErrorCode(exc.code),
+            message=exc.message,
+            field=exc.field,
+            retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
+        )
         return payload(errors=[error])  # type: ignore[call-arg]

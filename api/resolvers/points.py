@@ -9,7 +9,7 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
 from api.resolvers import points_mapping as mapping
-from api.resolvers.payloads import guarded
+from api.resolvers.payloads import guarded, rate_checked
 from api.schema import points as s
 from api.schema.common import Connection
 from services import points
@@ -95,6 +95,7 @@ async def reward_redeem(info: Info, input: s.RewardRedeemInput) -> s.RedemptionP
         reward = await points.get_reward(
             viewer, decode_global_id(input.reward_id, "Reward", "rewardId"), "rewardId"
         )
+        await rate_checked(info, "redeem", viewer.user_id)
         row = await points.redeem(viewer, reward.community_id, reward.id, input.idempotency_key)
         return await _redemption_payload(info, row)
 

@@ -8,7 +8,7 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
 from api.resolvers import mapping
-from api.resolvers.payloads import guarded
+from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.report_fields import notification
 from api.resolvers.report_fields import report as report_type
 from api.schema import report_mutations as s
@@ -116,6 +116,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         place = await places.get_place(
             viewer, PLACES[type_name], decode_global_id(input.place_id, type_name, "placeId"), "placeId"
         )
+        await rate_checked(info, "report", None)
         row = await reports.file_report(
             viewer,
             place,
@@ -132,13 +133,21 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         return s.ReportCreatePayload(report=report_type(row))
     except DomainError as exc:
         payload = s.ReportCreatePayload(
-            errors=[UserError(code=exc.code, message=exc.message, field=exc.field)]
+            errors=[
+                UserError(
+                    code=exc.code,
+                    message=exc.message,
+                    field=exc.field,
+                    retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
+                )
+            ]
         )
         if isinstance(exc, DuplicateReport):
             existing = await Report.get(id=exc.existing_report_id)
             payload.existing_report = report_type(existing)
         if isinstance(exc, RateLimited):
             payload.retry_after_seconds = exc.retry_after_seconds
+            retry_after_header(info, exc)
         return payload
 
 

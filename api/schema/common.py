@@ -19,6 +19,9 @@ class UserError:
     code: ErrorCode
     message: str
     field: str | None = strawberry.field(description="The input field at fault, when there is one.")
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="RATE_LIMITED: seconds until the same request may succeed."
+    )
 
 
 @strawberry.type

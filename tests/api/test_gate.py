@@ -3,6 +3,8 @@ production, not one of the app's persisted operations."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -108,3 +110,32 @@ async def test_a_body_that_is_not_json_is_a_bad_request(http: httpx.AsyncClient)
     response = await http.post("/graphql", content=b"{nope", headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert codes(response) == ["BAD_REQUEST"]
+
+
+async def test_uploads_in_production_also_run_only_persisted_operations(
+    production: httpx.AsyncClient,
+) -> None:
+    place = await make_neighbourhood()
+    person = await make_person(place.community)
+    auth = {"authorization": f"Bearer {person.token}"}
+
+    async def upload(operations: dict[str, object]) -> httpx.Response:
+        return await client.post(
+            "/graphql",
+            data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+            files={"0": ("a.jpg", b"\xff\xd8\xff", "image/jpeg")},
+            headers=auth,
+        )
+
+    async with production as client:
+        arbitrary = await upload({"query": "{ me { phone } }", "variables": {"file": None}})
+        unknown = await upload(
+            {"extensions": {"persistedQuery": {"sha256Hash": "0" * 64}}, "variables": {"file": None}}
+        )
+        by_hash = await upload(
+            {"extensions": {"persistedQuery": {"sha256Hash": document_hash(ME)}}, "variables": {"file": None}}
+        )
+    assert arbitrary.status_code == 400 and "PERSISTED_QUERY_REQUIRED" in arbitrary.text
+    assert unknown.status_code == 400 and "PERSISTED_QUERY_NOT_FOUND" in unknown.text
+    assert by_hash.status_code == 200, by_hash.text
+    assert by_hash.json()["data"]["me"]["phone"] == person.phone

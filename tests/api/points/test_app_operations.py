@@ -18,7 +18,7 @@ BUDGET = {
     "PointsAward": 18,
     "PointsDeduct": 15,
     "RewardCatalog": 5,
-    "RewardRedeem": 23,
+    "RewardRedeem": 27,  # 23, and 4 for the two rate-limit windows (account, address) it opens
     "MyRedemptions": 6,
     "PendingPickups": 6,
     "RedemptionFulfil": 7,

@@ -86,10 +86,19 @@ async def test_a_lamp_goes_from_report_to_confirmed_fix(
 async def test_a_retried_create_returns_the_first_report(reports_api: ReportsApi) -> None:
     cast = await make_cast()
     first = await reports_api.create(cast, idempotencyKey="k-1")
-    again = await reports_api.create(cast, idempotencyKey="k-1", text="something else")
+    again = await reports_api.create(cast, idempotencyKey="k-1")
     assert again["errors"] == []
     assert again["report"]["id"] == first["report"]["id"]
     assert again["report"]["text"] == "楼道灯不亮了"
+    assert await Report.all().count() == 1
+
+
+async def test_the_same_key_with_another_input_is_refused(reports_api: ReportsApi) -> None:
+    cast = await make_cast()
+    await reports_api.create(cast, idempotencyKey="k-1")
+    other = await reports_api.create(cast, idempotencyKey="k-1", text="something else")
+    assert [e["code"] for e in other["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
+    assert other["report"] is None
     assert await Report.all().count() == 1
 
 

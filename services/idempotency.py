@@ -1,0 +1,83 @@
+"""Idempotency keys for mutations the app may retry after a timeout.
+
+The app sends a fresh key per action and the same key on each retry of it. Within 24 hours a
+replay (same user, key, operation and input) returns the object the first call made; the same
+key with another input, or for another operation, is IDEMPOTENCY_KEY_REUSED. After 24 hours
+the record is forgotten, and the key may start a new action.
+
+Mutations whose domain already makes a retry harmless do not use this (see the table in
+mobile-contract/README.md): redemptions, manual awards and activity logs keep the key on their
+own rows; check-in and check-out return the first; state transitions answer a retry by the
+same person with the object as it stands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from models.guards import IdempotencyRecord
+from runtime import clock
+from services.errors import DomainError, ErrorCode
+
+WINDOW = timedelta(hours=24)
+KEY_MAX = 64
+
+
+def clean_key(key: str | None) -> str | None:
+    """The key as stored, or None when the caller sent none."""
+    key = (key or "").strip() or None
+    if key is not None and len(key) > KEY_MAX:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, f"The idempotency key is at most {KEY_MAX} characters.", "idempotencyKey"
+        )
+    return key
+
+
+def input_hash(values: Mapping[str, Any]) -> str:
+    """A stable digest of a mutation's input (bytes, such as photos, by their own digest)."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, bytes | bytearray):
+            return hashlib.sha256(value).hexdigest()
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+    text = json.dumps(plain(values), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+async def replayed(user_id: int, key: str, operation: str, digest: str) -> int | None:
+    """The id of what the first call with this key made, or None if the key is new (or older
+    than 24 hours). Another operation or input under the same key is refused."""
+    record = await IdempotencyRecord.get_or_none(user_id=user_id, key=key)
+    if record is None or clock.now() - record.created_at >= WINDOW:
+        return None
+    if record.operation != operation or record.input_hash != digest:
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This key was used for another action; make a new key for a new action.",
+            "idempotencyKey",
+        )
+    return record.result_id
+
+
+async def remember(user_id: int, key: str, operation: str, digest: str, result_id: int) -> None:
+    """Record the first answer; call inside the mutation's transaction, so a failed mutation
+    leaves no record. Two first calls at once: the second fails on the unique (user, key)."""
+    now = clock.now()
+    await IdempotencyRecord.filter(user_id=user_id, key=key, created_at__lte=now - WINDOW).delete()
+    await IdempotencyRecord.create(
+        user_id=user_id, key=key, operation=operation, input_hash=digest, result_id=result_id, created_at=now
+    )
+
+
+async def forget_expired() -> int:
+    """Delete records past the window (a housekeeping job may call it; lookups ignore them anyway)."""
+    return await IdempotencyRecord.filter(created_at__lte=clock.now() - WINDOW).delete()

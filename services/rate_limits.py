@@ -1,0 +1,123 @@
+"""Rate limits per account and per address for signing in, registering, reporting and redeeming.
+
+Fixed windows counted in the database (table rate_counter), so every server process and host
+shares them: a conditional `UPDATE … SET count = count + 1 WHERE count < limit` admits a request,
+the unique (bucket, window) key makes the first request of a window create the row exactly once.
+Buckets are hashed, so the table holds no phone numbers or addresses.
+
+Mobile networks put many phones behind one address (carrier NAT), so the per-address limits are
+generous: they stop scripts, not a busy neighbourhood. Reports also keep their own per-account
+rolling hour (services.reports), which staff taking calls are exempt from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from models.guards import RateCounter
+from runtime import clock
+from runtime.settings import get_settings
+from services.errors import DomainError, ErrorCode, RateLimited
+from services.phones import normalize_phone
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+
+# name → limit; "<action>.account" counts per phone number or user, "<action>.ip" per address.
+DEFAULTS: dict[str, Limit] = {
+    "signIn.account": Limit(10, 600),
+    "signIn.ip": Limit(60, 600),
+    "register.account": Limit(5, 3600),
+    "register.ip": Limit(20, 3600),
+    "report.ip": Limit(120, 3600),
+    "redeem.account": Limit(30, 3600),
+    "redeem.ip": Limit(120, 3600),
+}
+
+MESSAGES = {
+    "signIn": "Too many sign-ins",
+    "register": "Too many new accounts",
+    "report": "Too many reports",
+    "redeem": "Too many redemptions",
+}
+
+
+def limits() -> dict[str, Limit]:
+    """The defaults, overridden by RS_RATE_LIMITS ("signIn.ip=5/60,redeem.account=3/3600")."""
+    configured = dict(DEFAULTS)
+    for item in get_settings().rate_limits.split(","):
+        name, _, value = item.strip().partition("=")
+        if not name:
+            continue
+        if name not in DEFAULTS:
+            raise ValueError(f"RS_RATE_LIMITS names an unknown limit {name!r}")
+        count, _, seconds = value.partition("/")
+        configured[name] = Limit(int(count), int(seconds))
+    return configured
+
+
+def _window_start(now: datetime, seconds: int) -> datetime:
+    epoch = int(now.timestamp())
+    return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
+
+
+async def _admit(bucket: str, limit: Limit) -> int | None:
+    """Count one request; None when admitted, else the seconds until the window turns.
+    Called before a mutation's transaction, never inside one (a failed INSERT would abort it on
+    PostgreSQL): the count is spent even if the mutation then fails, as it should be."""
+    now = clock.now()
+    start = _window_start(now, limit.seconds)
+    digest = hashlib.sha256(bucket.encode("utf-8")).hexdigest()
+    rows = RateCounter.filter(bucket_hash=digest, window_start=start, count__lt=limit.count)
+    if await rows.update(count=F("count") + 1):
+        return None
+    if limit.count > 0:
+        try:
+            await RateCounter.create(bucket_hash=digest, window_start=start, count=1)
+            return None
+        except IntegrityError:  # the window is open (maybe by another process): count against it
+            if await rows.update(count=F("count") + 1):
+                return None
+    return max(1, math.ceil((start + timedelta(seconds=limit.seconds) - now).total_seconds()))
+
+
+async def check(action: str, account: str | int | None, ip: str | None) -> None:
+    """Count a request for `action` by an account (phone or user id) and an address; raise
+    RATE_LIMITED with the longer wait if either is over its limit."""
+    configured = limits()
+    waits: list[int] = []
+    for scope, who in (("account", account), ("ip", ip)):
+        name = f"{action}.{scope}"
+        if who is None or who == "" or name not in configured:
+            continue
+        wait = await _admit(f"{name}:{who}", configured[name])
+        if wait is not None:
+            waits.append(wait)
+    if waits:
+        wait = max(waits)
+        raise RateLimited(f"{MESSAGES[action]}; try again in {math.ceil(wait / 60)} min.", wait)
+
+
+def phone_key(phone: str) -> str:
+    """The account a sign-in or registration is for: its normalised number, or what was typed."""
+    try:
+        return normalize_phone(phone)
+    except DomainError:
+        return (phone or "").strip()[:40]
+
+
+async def forget_expired(older_than: timedelta = timedelta(days=1)) -> int:
+    return await RateCounter.filter(window_start__lt=clock.now() - older_than).delete()
+
+
+__all__ = ["ErrorCode", "Limit", "check", "forget_expired", "limits", "phone_key"]

@@ -1,0 +1,440 @@
+"""A day in the life of the community, through the app's own documents only.
+
+Every document in mobile-contract/operations/ is sent over HTTP by its persisted hash (Apollo's
+`extensions.persistedQuery`, uploads as GraphQL multipart requests) against the demo community,
+in the order the people's day brings them: a new neighbour signs up and joins, a resident scans a
+tag and reports a dark corridor with a photo, a repairer claims and fixes it, the resident confirms;
+a volunteer joins a team, checks in and out by the captain's rotating code, the captain approves;
+points are awarded and redeemed and handed over at the counter. Nothing may answer with an error,
+and the walk must send every document: an operation nobody runs here is either dead or untested.
+
+Setup the app never does (teams, rewards, tags: the office's back-office work) goes through the
+services directly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.contract import operation_documents
+from api.gate import document_hash
+from models.people import User
+from models.places import Building, Community, Entrance
+from points_engine import redemption
+from runtime.clock import MovableClock
+from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.phones import normalize_phone
+from services.photo_storage import LocalDiskStorage, use_storage
+from tests.api.teams.support import APPOINT, TEAM_CREATE
+from tests.support.people import gid
+from tests.support.photos import jpeg_with_gps
+
+TAGS_FOR_BUILDING = """
+mutation($id: ID!) {
+  tagsCreateForBuilding(input: {buildingId: $id}) { tags { url place { id } } errors { code } }
+}
+"""
+
+
+class App:
+    """The app's data layer: persisted documents by hash, one person's tokens at a time."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.hashes = {name: document_hash(text) for name, text in operation_documents().items()}
+        self.sent: list[str] = []
+
+    def _body(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
+        self.sent.append(name)
+        return {
+            "operationName": name,
+            "variables": variables,
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": self.hashes[name]}},
+        }
+
+    async def run(self, name: str, token: str | None = None, **variables: Any) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await self.http.post("/graphql", json=self._body(name, variables), headers=headers)
+        return _checked(name, response)
+
+    async def upload(
+        self, name: str, token: str, variables: dict[str, Any], photos: list[bytes]
+    ) -> dict[str, Any]:
+        """A GraphQL multipart request: the photos replace the nulls in `input.photos`."""
+        variables["input"]["photos"] = [None] * len(photos)
+        if not photos:  # nothing to upload: the app sends plain JSON
+            return await self.run(name, token, **variables)
+        response = await self.http.post(
+            "/graphql",
+            data={
+                "operations": json.dumps(self._body(name, variables)),
+                "map": json.dumps({str(i): [f"variables.input.photos.{i}"] for i in range(len(photos))}),
+            },
+            files={str(i): (f"photo{i}.jpg", data, "image/jpeg") for i, data in enumerate(photos)},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        return _checked(name, response)
+
+
+def _checked(name: str, response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, (name, response.status_code, response.text)
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, (name, body["errors"])
+    data: dict[str, Any] = body["data"]
+    for field, payload in data.items():
+        if isinstance(payload, dict) and "errors" in payload:
+            assert payload["errors"] == [], (name, field, payload["errors"])
+    return data
+
+
+async def _sign_in(app: App, phone: str) -> str:
+    data = await app.run("SignIn", input={"phone": phone, "password": DEMO_PASSWORD})
+    token: str = data["sessionCreate"]["accessToken"]
+    return token
+
+
+@pytest.fixture(autouse=True)
+def photo_dir(tmp_path: Path) -> Iterator[Path]:
+    """The day's photos go to a folder of this test, not the working directory."""
+    previous = use_storage(LocalDiskStorage(tmp_path / "photos"))
+    yield tmp_path / "photos"
+    use_storage(previous)
+
+
+async def test_a_day_in_the_life_runs_every_operation_of_the_app(
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path
+) -> None:
+    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    app = App(http)
+    community = await Community.get(slug="hongxing")
+    cid = gid("Community", community.id)
+
+    # --- Morning at the office: staff sign in, look over the register, invite a newcomer.
+    staff = await _sign_in(app, logins["staff"])
+    compounds = (await app.run("CommunityCompounds", staff, communityId=cid, first=5))["community"]
+    compound_id = compounds["compounds"]["nodes"][0]["id"]
+    buildings = await app.run("CompoundBuildings", staff, compoundId=compound_id, first=5)
+    assert buildings["node"]["buildings"]["nodes"]
+    building = await Building.filter(compound__community_id=community.id).order_by("id").first()
+    assert building is not None
+    entrance = await Entrance.filter(building_id=building.id).order_by("id").first()
+    assert entrance is not None
+    entrance_id = gid("Entrance", entrance.id)
+    households = await app.run("EntranceHouseholds", staff, entranceId=entrance_id)
+    assert households["node"]["households"]["totalCount"] > 0
+    added = await app.run(
+        "PlaceCreate", staff, input={"parentId": entrance_id, "name": "9-901", "areaM2": "61.5"}
+    )
+    new_household = added["placeCreate"]["place"]["id"]
+    await app.run("PlaceRename", staff, input={"id": new_household, "name": "9-902"})
+    await app.run(
+        "HouseholdCareTagsSet", staff, input={"householdId": new_household, "tags": ["LIVING_ALONE"]}
+    )
+    invite = await app.run(
+        "InviteCreate",
+        staff,
+        input={
+            "communityId": cid,
+            "roles": ["RESIDENT"],
+            "householdId": new_household,
+            "maxUses": 1,
+            "validDays": 7,
+        },
+    )
+    invite_code = invite["inviteCreate"]["code"]
+
+    # --- A newcomer installs the app: registers, joins with the invite, refreshes, signs out.
+    registered = await app.run(
+        "Register",
+        input={"phone": "139 1234 5678", "password": "a-good-long-password", "displayName": "新邻居"},
+    )
+    newcomer = registered["accountRegister"]["accessToken"]
+    await app.run("JoinCommunity", newcomer, input={"code": invite_code})
+    me = await app.run("Me", newcomer)
+    assert [m["community"]["id"] for m in me["me"]["memberships"]] == [cid]
+    refreshed = await app.run(
+        "RefreshSession", input={"refreshToken": registered["accountRegister"]["refreshToken"]}
+    )
+    await app.run("SignOut", input={"refreshToken": refreshed["sessionRefresh"]["refreshToken"]})
+
+    # --- A resident scans the corridor's tag and reports the dark stairwell with a photo.
+    tags = await app_setup(http, staff, TAGS_FOR_BUILDING, id=gid("Building", building.id))
+    tag_url = next(t["url"] for t in tags["tagsCreateForBuilding"]["tags"] if t["place"]["id"] == entrance_id)
+    resident = await _sign_in(app, logins["resident"])
+    scan = (await app.run("ScanTag", resident, code=tag_url.rsplit("/t/", 1)[1]))["scanTag"]["scan"]
+    assert scan["mayReport"] and scan["place"]["id"] == entrance_id
+    created = await app.upload(
+        "ReportCreate",
+        resident,
+        {
+            "input": {
+                "placeId": entrance_id,
+                "category": "LIGHTING",
+                "text": "楼道灯不亮了",
+                "idempotencyKey": "r-1",
+            }
+        },
+        [jpeg_with_gps()],
+    )
+    report = created["reportCreate"]["report"]
+    assert report["state"] == "OPEN" and len(report["photos"]) == 1
+    neighbour = await _sign_in(app, logins["volunteer"])
+    await app.run("ReportMeToo", neighbour, input={"reportId": report["id"]})
+    assert (await app.run("MyReports", resident))["myReports"]["totalCount"] == 1
+
+    # --- The repairer's queue: claim, fix with proof and materials.
+    repairer = await _sign_in(app, logins["repairer"])
+    queue = await app.run("ReportQueue", repairer, communityId=cid, queue="UNCLAIMED")
+    assert [r["id"] for r in queue["reportQueue"]["nodes"]] == [report["id"]]
+    await app.run("ReportClaim", repairer, input={"reportId": report["id"]})
+    moved_clock.advance(minutes=10)
+    await app.upload(
+        "ReportResolve",
+        repairer,
+        {
+            "input": {
+                "reportId": report["id"],
+                "note": "换了新灯泡",
+                "materials": [
+                    {"item": "LED bulb", "brandModel": "Opple 9W", "quantity": "1", "cost": "12.90"}
+                ],
+            }
+        },
+        [jpeg_with_gps()],
+    )
+
+    # --- The resident follows it in the inbox, reopens once, and confirms the second fix.
+    inbox = await app.run("MyInbox", resident)
+    assert inbox["myUnreadCount"] > 0 and inbox["myInbox"]["nodes"][0]["report"]["id"] == report["id"]
+    await app.run("NotificationMarkRead", resident, input={})
+    await app.run("ReportReopen", resident, input={"reportId": report["id"], "reason": "还是不亮"})
+    await app.upload(
+        "ReportResolve",
+        repairer,
+        {"input": {"reportId": report["id"], "note": "换了开关", "materials": []}},
+        [jpeg_with_gps()],
+    )
+    confirmed = await app.run(
+        "ReportConfirm", resident, input={"reportId": report["id"], "rating": 5, "comment": "谢谢师傅"}
+    )
+    assert confirmed["reportConfirm"]["report"]["state"] == "CONFIRMED"
+    detail = (await app.run("ReportDetail", resident, id=report["id"]))["report"]
+    assert detail["timeline"]["totalCount"] >= 5
+
+    # Two more reports of the day: one the resident withdraws, one the office rejects.
+    last_entrance = await Entrance.filter(building_id=building.id).order_by("-id").first()
+    assert last_entrance is not None and last_entrance.id != entrance.id
+    other_entrance = gid("Entrance", last_entrance.id)
+    second = await app.upload(
+        "ReportCreate",
+        resident,
+        {
+            "input": {
+                "placeId": other_entrance,
+                "category": "SANITATION",
+                "text": "垃圾没清",
+                "idempotencyKey": "r-2",
+            }
+        },
+        [],
+    )
+    await app.run(
+        "ReportCancel",
+        resident,
+        input={"reportId": second["reportCreate"]["report"]["id"], "note": "已经清了"},
+    )
+    third = await app.upload(
+        "ReportCreate",
+        neighbour,
+        {
+            "input": {
+                "placeId": other_entrance,
+                "category": "PARKING",
+                "text": "有车堵门",
+                "idempotencyKey": "r-3",
+            }
+        },
+        [],
+    )
+    await app.run(
+        "ReportReject",
+        staff,
+        input={
+            "reportId": third["reportCreate"]["report"]["id"],
+            "reason": "INVALID",
+            "note": "不是物业问题",
+        },
+    )
+
+    # --- The volunteers: a team, its captain, a join request, activities of five kinds.
+    captain_user = await User.get(phone=normalize_phone(logins["captain"]))
+    team = await app_setup(
+        http, staff, TEAM_CREATE, input={"communityId": cid, "name": "河道巡逻队", "kind": "RIVER_PATROL"}
+    )
+    team_id = team["teamCreate"]["team"]["id"]
+    await app_setup(http, staff, APPOINT, input={"teamId": team_id, "userId": gid("User", captain_user.id)})
+    captain = await _sign_in(app, logins["captain"])
+    volunteer = neighbour
+    teams = await app.run("Teams", volunteer, communityId=cid)
+    assert [t["id"] for t in teams["teams"]["nodes"]] == [team_id]
+    await app.run("TeamJoinRequest", volunteer, input={"teamId": team_id})
+    review = await app.run("TeamReview", captain, teamId=team_id)
+    request_id = review["team"]["joinRequests"]["nodes"][0]["id"]
+    await app.run("TeamJoinDecide", captain, input={"requestId": request_id, "approve": True})
+
+    start = moved_clock.now()
+    activities: dict[str, str] = {}
+    for kind in ("RIVER_PATROL", "TUTORING", "MEDIATION", "SNOW_CLEARING", "CLEANING"):
+        scheduled = await app.run(
+            "ActivitySchedule",
+            captain,
+            input={
+                "teamId": team_id,
+                "title": f"{kind} 上午",
+                "placeId": gid("Building", building.id),
+                "startsAt": start.isoformat(),
+                "endsAt": (start + timedelta(hours=2)).isoformat(),
+                "idempotencyKey": f"schedule-{kind}",
+                "kind": kind,
+                "requiresSignup": kind == "TUTORING",
+                "capacity": 20 if kind == "TUTORING" else None,
+            },
+        )
+        activities[kind] = scheduled["activitySchedule"]["activity"]["id"]
+    patrol = activities["RIVER_PATROL"]
+    await app.run("ActivitySignUp", volunteer, input={"activityId": activities["TUTORING"]})
+    mine = await app.run("MyActivities", volunteer, communityId=cid)
+    assert set(activities.values()) <= {a["id"] for a in mine["myActivities"]["nodes"]}
+
+    # Check in by the captain's rotating code; a second volunteer by card, a third by hand.
+    code = (await app.run("ActivityCheckInCode", captain, activityId=patrol))["activityCheckInCode"]["code"]
+    await app.run("AttendanceCheckIn", volunteer, input={"code": code, "activityId": patrol})
+    volunteer_id = gid("User", (await User.get(phone=normalize_phone(logins["volunteer"]))).id)
+    card = await app.run("VolunteerCardIssue", volunteer, input={"communityId": cid, "replace": False})
+    card_code = card["volunteerCardIssue"]["code"]
+    snow, cleaning = activities["SNOW_CLEARING"], activities["CLEANING"]
+    await app.run("AttendanceCaptainCheckIn", captain, input={"activityId": snow, "cardCode": card_code})
+    await app.run("AttendanceCaptainCheckIn", captain, input={"activityId": cleaning, "userId": volunteer_id})
+
+    # During the activities: each kind's log.
+    finding = {"placeId": entrance_id, "description": "护栏松了", "wantsRepair": True}
+    logs = {
+        "ActivityLogPatrol": {
+            "distanceKm": "3.5",
+            "durationMinutes": 90,
+            "note": "沿河一圈",
+            "findings": [finding],
+        },
+        "ActivityLogTutoring": {"pupils": 12, "subject": "数学"},
+        "ActivityLogMediation": {"settled": True, "category": "NOISE"},
+        "ActivityLogSnowClearing": {"areaM2": "800", "volumeM3": "120"},
+        "ActivityLogCleaning": {"areaM2": "200", "bags": 6, "note": "楼道"},
+    }
+    for (name, values), activity_id in zip(logs.items(), activities.values(), strict=True):
+        await app.run(
+            name, captain, input={"activityId": activity_id, "idempotencyKey": f"log-{name}", **values}
+        )
+    assert (await app.run("ActivityLogs", volunteer, activityId=patrol))["activity"]["logs"][
+        "totalCount"
+    ] == 1
+
+    # Ninety minutes later: out by code, by card and by hand; the captain decides.
+    moved_clock.advance(minutes=90)
+    volunteer = await _sign_in(app, logins["volunteer"])
+    captain = await _sign_in(app, logins["captain"])
+    staff = await _sign_in(app, logins["staff"])
+    resident = await _sign_in(app, logins["resident"])
+    code = (await app.run("ActivityCheckInCode", captain, activityId=patrol))["activityCheckInCode"]["code"]
+    await app.run("AttendanceCheckOut", volunteer, input={"code": code, "activityId": patrol})
+    await app.run("AttendanceCaptainCheckOut", captain, input={"activityId": snow, "cardCode": card_code})
+    await app.run(
+        "AttendanceCaptainCheckOut", captain, input={"activityId": cleaning, "userId": volunteer_id}
+    )
+    to_review = (await app.run("TeamReview", captain, teamId=team_id))["team"]["attendancesToReview"]["nodes"]
+    by_activity = {a["activity"]["id"]: a["id"] for a in to_review}
+    assert set(by_activity) == {patrol, snow, cleaning}, to_review
+    assert {a["user"]["id"] for a in to_review} == {volunteer_id}
+    await app.run("AttendanceApprove", captain, input={"attendanceId": by_activity[patrol]})
+    await app.run(
+        "AttendanceAdjust",
+        captain,
+        input={"attendanceId": by_activity[snow], "minutes": 60, "note": "晚到半小时"},
+    )
+    await app.run(
+        "AttendanceReject", captain, input={"attendanceId": by_activity[cleaning], "reason": "不在现场"}
+    )
+    hours = await app.run("MyServiceHours", volunteer, communityId=cid)
+    assert hours["myServiceHours"]
+    assert (await app.run("TeamHours", captain, teamId=team_id))["teamHours"]
+
+    # --- Staff declare a snow call-out for tonight; everyone sees it on the home screen.
+    await app.run(
+        "EmergencyDeclare",
+        staff,
+        input={
+            "communityId": cid,
+            "title": "暴雪",
+            "startsAt": moved_clock.now().isoformat(),
+            "endsAt": (moved_clock.now() + timedelta(hours=12)).isoformat(),
+            "multiplierPercent": 200,
+            "idempotencyKey": "snow-1",
+            "activityKind": "SNOW_CLEARING",
+        },
+    )
+    assert (await app.run("Emergencies", resident, communityId=cid))["emergencies"]["totalCount"] == 1
+
+    # --- Points: the cleaner earns by hand and spends at the counter; the open books add up.
+    cleaner_user = await User.get(phone=normalize_phone(logins["cleaner"]))
+    cleaner = await _sign_in(app, logins["cleaner"])
+    award = {"communityId": cid, "userId": gid("User", cleaner_user.id), "reason": "楼道保洁表扬"}
+    await app.run("PointsAward", staff, input={**award, "amount": 50, "idempotencyKey": "award-1"})
+    await app.run(
+        "PointsDeduct", staff, input={**award, "amount": 5, "reason": "多记了", "idempotencyKey": "deduct-1"}
+    )
+    for name in ("毛巾", "理发券"):
+        await redemption.create_reward(community.id, kind="gift", name=name, cost=10, stock=5)
+    catalog = (await app.run("RewardCatalog", cleaner, communityId=cid))["rewardCatalog"]["nodes"]
+    kept = await app.run(
+        "RewardRedeem", cleaner, input={"rewardId": catalog[0]["id"], "idempotencyKey": "redeem-1"}
+    )
+    dropped = await app.run(
+        "RewardRedeem", cleaner, input={"rewardId": catalog[1]["id"], "idempotencyKey": "redeem-2"}
+    )
+    await app.run(
+        "RedemptionCancel", cleaner, input={"redemptionId": dropped["rewardRedeem"]["redemption"]["id"]}
+    )
+    assert (await app.run("MyRedemptions", cleaner, communityId=cid))["myRedemptions"]["totalCount"] == 2
+    pickups = (await app.run("PendingPickups", staff, communityId=cid))["pendingPickups"]["nodes"]
+    assert [p["id"] for p in pickups] == [kept["rewardRedeem"]["redemption"]["id"]]
+    await app.run(
+        "RedemptionFulfil", staff, input={"pickupCode": kept["rewardRedeem"]["redemption"]["pickupCode"]}
+    )
+    balance = (await app.run("MyPointsBalance", cleaner, communityId=cid))["myPoints"]["balance"]
+    assert balance == 50 - 5 - 10
+    assert (await app.run("MyPointsHistory", cleaner, communityId=cid))["myPoints"]["history"][
+        "totalCount"
+    ] >= 3
+    await app.run("EconomySummary", resident, communityId=cid)
+
+    assert len(list(photo_dir.rglob("*.jpg"))) == 3  # the report's photo and two repairs' proof
+    never_sent = sorted(set(app.hashes) - set(app.sent))
+    assert never_sent == [], (
+        f"operations the walk never sends (add them to the day, or delete them): {never_sent}"
+    )
+
+
+async def app_setup(http: httpx.AsyncClient, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    """Back-office work the app does not do, sent as a plain (development-mode) document."""
+    response = await http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    return _checked("setup", response)
