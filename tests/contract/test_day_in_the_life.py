@@ -465,7 +465,7 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     shown = (await app.run("BoardPublicity", resident, communityId=cid))["boardPublicity"]
     assert shown == {**publicity, "url": "/board/hongxing"}
     repairs = (await app.run("RepairsDone", resident, communityId=cid, month=month))["repairsDone"]
-    assert repairs["month"] == month and repairs["done"] == 1, repairs
+    assert (repairs["month"], repairs["done"], repairs["onTime"]) == (month, 1, 1), repairs
 
     assert len(list(photo_dir.rglob("*.jpg"))) == 3  # the report's photo and two repairs' proof
     never_sent = sorted(set(app.hashes) - set(app.sent))
