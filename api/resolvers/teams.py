@@ -340,7 +340,9 @@ async def _log(
 async def activity_log_patrol(info: Info, input: s.ActivityLogPatrolInput) -> s.ActivityLogPayload:
     def findings() -> list[activity_logs.Finding]:
         return [
-            activity_logs.Finding(_place(f.place_id, f"findings.{i}.placeId"), f.description, f.wants_repair)
+            activity_logs.Finding(
+                _place(f.place_id, f"findings.{i}.placeId"), f.description, f.wants_repair, f.repair_category
+            )
             for i, f in enumerate(input.findings)
         ]
 
