@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import tag_routes
+from api import certificate_routes, tag_routes
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.photos import report_photo
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             Route("/pickup/{code}.png", pickup_qr, methods=["GET"]),
             Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
             *tag_routes.ROUTES,
+            *certificate_routes.ROUTES,
         ],
         lifespan=lifespan,
     )
