@@ -310,7 +310,9 @@ async def attendance_reject(info: Info, input: s.AttendanceRejectInput) -> s.Att
 
 async def volunteer_card_issue(info: Info, input: s.VolunteerCardIssueInput) -> s.VolunteerCardPayload:
     async def work() -> s.VolunteerCardPayload:
-        code = await attendance.card(info.context.viewer, _community(input.community_id), input.replace)
+        code = await attendance.card(
+            info.context.viewer, _community(input.community_id), input.replace, _user(input.user_id)
+        )
         return s.VolunteerCardPayload(code=code)
 
     return await guarded(s.VolunteerCardPayload, work())

@@ -480,9 +480,18 @@ class VolunteerCardIssueInput:
     replace: bool = strawberry.field(
         default=False, description="Print a new card; the old one stops working."
     )
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The community office only: the member to issue a card for (an elderly "
+        "volunteer without a smartphone). Leave out for your own card.",
+    )
 
 
 @strawberry.type
 class VolunteerCardPayload:
-    code: str | None = strawberry.field(default=None, description="Print it as a QR on the personal card.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="Print it as a QR on the personal card: GET /cards/volunteer.png?community=…"
+        "[&user=…] with your bearer token draws it with the holder's name.",
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
