@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import board_routes, tag_routes
+from api import board_routes, card_routes, certificate_routes, tag_routes
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
@@ -127,6 +127,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
             *tag_routes.ROUTES,
             *board_routes.ROUTES,
+            *certificate_routes.ROUTES,
+            *card_routes.ROUTES,
         ],
         lifespan=lifespan,
     )

@@ -24,6 +24,7 @@ from points_engine.errors import PointsError
 from runtime import clock
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.events import DomainEvent, publish
 from services.teams import is_captain, not_found, require_captain_or_manager
 
 TITLE_MAX = 100
@@ -205,7 +206,7 @@ async def declare_emergency(
             written = await rules.update(community_id, viewer.user_id, multipliers=(*base.multipliers, added))
             if written.version != base.version + 1:
                 raise DomainError(ErrorCode.CONFLICT, "The rules changed meanwhile; try again.")
-            return await Emergency.create(
+            emergency = await Emergency.create(
                 community_id=community_id,
                 title=cleaned,
                 activity_kind=activity_kind,
@@ -217,6 +218,23 @@ async def declare_emergency(
                 idempotency_key=key,
                 created_at=clock.now(),
             )
+            # The call-out itself: every volunteer's inbox gets it in this same transaction.
+            await publish(
+                DomainEvent(
+                    name="emergency.declared",
+                    community_id=community_id,
+                    subject_id=emergency.id,
+                    actor_user_id=viewer.user_id,
+                    data={
+                        "title": cleaned,
+                        "activity_kind": None if activity_kind is None else str(activity_kind),
+                        "starts_at": starts_at.isoformat(),
+                        "ends_at": ends_at.isoformat(),
+                        "multiplier_percent": multiplier_percent,
+                    },
+                )
+            )
+            return emergency
     except PointsError as exc:
         raise DomainError(ErrorCode(str(exc.code)), exc.message, exc.field) from exc
     except IntegrityError:

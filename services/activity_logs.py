@@ -1,9 +1,9 @@
 """What an activity did, one log form per kind, each with fields checked against reality.
 
 A patrol's finding is stored with its place and, when it asks for a repair, published as
-`patrol.finding_recorded` (data: `finding_id`, `place_type`, `place_id`, `description`) inside the
-logging transaction; the reports workflow subscribes to it to open a repair report at that place
-and writes the report's id back onto the finding.
+`patrol.finding_recorded` (data: `finding_id`, `place_type`, `place_id`, `description`,
+`category`) inside the logging transaction; services.patrol_repairs subscribes to it to open a
+repair report at that place and writes the report's id back onto the finding.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from models.enums import ReportCategory
 from models.teams import (
     Activity,
     ActivityLog,
@@ -60,6 +61,8 @@ class Finding:
     place: PlaceRef
     description: str
     wants_repair: bool
+    # What kind of repair the report it opens is about; only read when it wants a repair.
+    category: ReportCategory = ReportCategory.OTHER
 
 
 def _invalid(message: str, field: str) -> DomainError:
@@ -193,6 +196,7 @@ async def write(
                                 "place_type": finding.place.type_name,
                                 "place_id": finding.place.id,
                                 "description": description,
+                                "category": str(finding.category),
                             },
                         )
                     )

@@ -12,6 +12,7 @@ in applies, not the one in force when the captain got round to approving it.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,7 +22,8 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
-from models.people import Membership
+from models.people import Membership, User
+from models.places import Community
 from models.teams import (
     Activity,
     Attendance,
@@ -96,8 +98,8 @@ async def _volunteer(
             ErrorCode.INVALID_INPUT, "Give either the card's code or the volunteer.", "cardCode"
         )
     if card_code is not None:
-        nonce = checkin_codes.card_nonce(card_code)
-        card = None if nonce is None else await VolunteerCard.get_or_none(nonce=nonce, revoked_at=None)
+        card_id = checkin_codes.card_id_of(card_code)
+        card = None if card_id is None else await VolunteerCard.get_or_none(id=card_id, revoked_at=None)
         if card is None or card.community_id != activity.community_id:
             raise DomainError(ErrorCode.CARD_INVALID, "This card is not valid here.", "cardCode")
         return card.user_id, CheckInMethod.CARD
@@ -379,26 +381,59 @@ async def team_hours(viewer: Viewer, team: Team, month: str | None) -> list[Hour
 # Personal cards --------------------------------------------------------------------------------
 
 
-async def card(viewer: Viewer, community_id: int, replace: bool) -> str:
-    """My card's code: the current one, or a new one (which voids the old card) when asked."""
+async def card(viewer: Viewer, community_id: int, replace: bool, user_id: int | None = None) -> str:
+    """A personal card's code: the current one, or a new one (which voids the old card) when
+    asked. Your own; or, for the community office printing cards for elderly volunteers without
+    a smartphone, any member's."""
     viewer.require_member(community_id)
+    holder = viewer.user_id if user_id is None else user_id
+    if holder != viewer.user_id:
+        viewer.require_manager(community_id)
     async with in_transaction():
         # One card at a time per person: the membership row serializes concurrent issues.
-        await Membership.filter(user_id=viewer.user_id, community_id=community_id).select_for_update().first()
+        membership = (
+            await Membership.filter(user_id=holder, community_id=community_id).select_for_update().first()
+        )
+        if membership is None:
+            raise not_found("userId")
         current = await VolunteerCard.filter(
-            user_id=viewer.user_id, community_id=community_id, revoked_at=None
+            user_id=holder, community_id=community_id, revoked_at=None
         ).first()
         if current is not None and not replace:
-            return checkin_codes.card_code(current.nonce)
+            return checkin_codes.card_code(current.id)
         now = clock.now()
-        await VolunteerCard.filter(user_id=viewer.user_id, community_id=community_id, revoked_at=None).update(
+        await VolunteerCard.filter(user_id=holder, community_id=community_id, revoked_at=None).update(
             revoked_at=now
         )
-        fresh = checkin_codes.new_card()
-        await VolunteerCard.create(
-            community_id=community_id, user_id=viewer.user_id, nonce=fresh.nonce, issued_at=now
+        fresh = await VolunteerCard.create(
+            # The code no longer carries the nonce; the column stays unique and filled until a
+            # migration drops it.
+            community_id=community_id,
+            user_id=holder,
+            nonce=secrets.token_hex(12),
+            issued_at=now,
         )
-        return fresh.code
+        return checkin_codes.card_code(fresh.id)
+
+
+@dataclass(frozen=True)
+class PrintableCard:
+    code: str
+    holder_name: str
+    community_name: str
+
+
+async def printable_card(viewer: Viewer, community_id: int, user_id: int) -> PrintableCard:
+    """The active card of a member, to print: the holder, or the community office."""
+    viewer.require_member(community_id)
+    if user_id != viewer.user_id:
+        viewer.require_manager(community_id)
+    current = await VolunteerCard.filter(user_id=user_id, community_id=community_id, revoked_at=None).first()
+    if current is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No card has been issued yet; issue one first.", "userId")
+    holder = await User.get(id=user_id)
+    community = await Community.get(id=community_id)
+    return PrintableCard(checkin_codes.card_code(current.id), holder.display_name, community.name)
 
 
 async def rotating_code(viewer: Viewer, activity: Activity) -> tuple[str, int]:

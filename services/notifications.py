@@ -2,18 +2,23 @@
 
 Repairers of a community hear of new orders; the reporter (and the resident a proxy report is
 for) hears of every step of their report; the repairer hears of confirmations and reopenings;
-staff hear of escalations. A subscriber of services.events writes the rows, so a notification
+staff hear of escalations; every volunteer of a community hears of an emergency call-out staff
+declare (`emergency.declared`). A subscriber of services.events writes the rows, so a notification
 exists exactly when the change that caused it committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from models.enums import Role
 from models.people import MembershipRole
+from models.places import Community
 from models.reports import Notification
+from models.teams import TeamMember
 from runtime import clock
 from services import inbox_bus
 from services.access import Viewer
@@ -56,7 +61,8 @@ async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None
             Notification(
                 user_id=user_id,
                 community_id=event.community_id,
-                report_id=event.subject_id,
+                # Only report events point at a report; a call-out's subject is the emergency.
+                report_id=event.subject_id if event.name.startswith("report.") else None,
                 event=event.name,
                 text=text[:300],
                 created_at=now,
@@ -105,6 +111,29 @@ async def on_report_event(event: DomainEvent) -> None:
         )
 
 
+async def _volunteers(community_id: int) -> list[int]:
+    """Everyone who volunteers here: holders of the volunteer or captain role, and team members."""
+    with_role: list[Any] = await MembershipRole.filter(
+        community_id=community_id, role__in=[Role.VOLUNTEER, Role.CAPTAIN]
+    ).values_list("membership__user_id", flat=True)
+    in_teams: list[Any] = await TeamMember.filter(community_id=community_id).values_list("user_id", flat=True)
+    return sorted({int(u) for u in (*with_role, *in_teams)})
+
+
+def _local(value: str, zone: str) -> str:
+    return datetime.fromisoformat(value).astimezone(ZoneInfo(zone)).strftime("%m-%d %H:%M")
+
+
+async def on_emergency_declared(event: DomainEvent) -> None:
+    zone = (await Community.get(id=event.community_id)).timezone
+    window = f"{_local(event.data['starts_at'], zone)}–{_local(event.data['ends_at'], zone)}"
+    await _write(
+        event,
+        await _volunteers(event.community_id),
+        f"Emergency call-out: {event.data['title']}, {window}. Open activities take everyone's check-in.",
+    )
+
+
 REPORT_EVENTS = (
     "report.opened",
     "report.claimed",
@@ -120,11 +149,13 @@ REPORT_EVENTS = (
 def install() -> None:
     for name in REPORT_EVENTS:
         subscribe(name, on_report_event)
+    subscribe("emergency.declared", on_emergency_declared)
 
 
 def uninstall() -> None:
     for name in REPORT_EVENTS:
         unsubscribe(name, on_report_event)
+    unsubscribe("emergency.declared", on_emergency_declared)
 
 
 # ── the inbox ───────────────────────────────────────────────────────────────────────────

@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Subquery
 from tortoise.transactions import in_transaction
 
 from models.enums import ReportCategory, Role
@@ -43,6 +43,7 @@ from models.reports import (
     ReportPhoto,
     ReportState,
 )
+from models.teams import PatrolFinding
 from runtime import clock
 from runtime.settings import get_settings
 from services import idempotency
@@ -150,12 +151,17 @@ def _require_reporter(viewer: Viewer, report: Report) -> None:
 
 async def _rate_check(viewer: Viewer, community_id: int, now: datetime) -> None:
     """At most N reports per account in any rolling hour, counted from the reports table, so the
-    limit holds across processes and restarts. Staff take calls for others and are exempt."""
+    limit holds across processes and restarts. Staff take calls for others and are exempt.
+    Reports a patrol's findings opened are not the volunteer's own complaints and do not count."""
     if viewer.is_staff(community_id):
         return
     limit = get_settings().reports_per_hour
+    from_patrols = Subquery(
+        PatrolFinding.filter(community_id=community_id, report_id__isnull=False).values("report_id")
+    )
     recent = (
         await Report.filter(reporter_id=viewer.user_id, created_at__gt=now - RATE_WINDOW)
+        .exclude(id__in=from_patrols)
         .order_by("created_at")
         .values_list("created_at", flat=True)
     )
@@ -273,10 +279,13 @@ async def file_report(
     idempotency_key: str | None = None,
     proxy_for_user_id: int | None = None,
     proxy_channel: str = "",
+    rate_limited: bool = True,
 ) -> Report:
     """File a report at a place the caller has checked the viewer may see.
 
     Replaying an idempotency key returns the report that key filed first, whatever the input.
+    `rate_limited=False` is for reports another workflow opens on the viewer's behalf (a patrol's
+    finding), which the per-resident hourly limit is not meant to hold back.
     """
     me = viewer.user_id
     community_id = place.community_id
@@ -324,7 +333,8 @@ async def file_report(
         ):
             raise DomainError(ErrorCode.NOT_FOUND, "No asset at this place has this id.", "assetId")
     now = clock.now()
-    await _rate_check(viewer, community_id, now)  # before decoding photos; checked again below
+    if rate_limited:
+        await _rate_check(viewer, community_id, now)  # before decoding photos; checked again below
     cleaned = await clean_photos(photos)
     clocks = await clocks_for(community_id, category)
     written: list[str] = []
@@ -333,7 +343,8 @@ async def file_report(
             # One account's filings queue up behind this row lock on PostgreSQL (SQLite
             # serialises writers), so two at once cannot both slip under the rate limit.
             await User.filter(id=me).select_for_update().first()
-            await _rate_check(viewer, community_id, now)
+            if rate_limited:
+                await _rate_check(viewer, community_id, now)
             existing = (
                 await Report.filter(
                     community_id=community_id,

@@ -310,7 +310,9 @@ async def attendance_reject(info: Info, input: s.AttendanceRejectInput) -> s.Att
 
 async def volunteer_card_issue(info: Info, input: s.VolunteerCardIssueInput) -> s.VolunteerCardPayload:
     async def work() -> s.VolunteerCardPayload:
-        code = await attendance.card(info.context.viewer, _community(input.community_id), input.replace)
+        code = await attendance.card(
+            info.context.viewer, _community(input.community_id), input.replace, _user(input.user_id)
+        )
         return s.VolunteerCardPayload(code=code)
 
     return await guarded(s.VolunteerCardPayload, work())
@@ -340,7 +342,9 @@ async def _log(
 async def activity_log_patrol(info: Info, input: s.ActivityLogPatrolInput) -> s.ActivityLogPayload:
     def findings() -> list[activity_logs.Finding]:
         return [
-            activity_logs.Finding(_place(f.place_id, f"findings.{i}.placeId"), f.description, f.wants_repair)
+            activity_logs.Finding(
+                _place(f.place_id, f"findings.{i}.placeId"), f.description, f.wants_repair, f.repair_category
+            )
             for i, f in enumerate(input.findings)
         ]
 

@@ -22,6 +22,7 @@ from services.paging import Page, clamp_first
 if TYPE_CHECKING:
     from api.schema import people as people_types
     from api.schema import places as place_types
+    from api.schema import reports as report_types
     from api.schema import teams as t
     from api.schema.common import Connection
 
@@ -198,3 +199,14 @@ async def findings_of(root: t.PatrolLog, info: Info) -> list[t.PatrolFinding]:
     from api.resolvers import teams_mapping as tm
 
     return [tm.finding(row) for row in await info.context.loaders.findings_by_log.load(root.id)]
+
+
+async def report_of_finding(root: t.PatrolFinding, info: Info) -> report_types.Report | None:
+    from api.resolvers.report_fields import report
+
+    if root.report_id is None:
+        return None
+    row = await info.context.loaders.reports.report_by_id.load(root.report_id)
+    if row is None or not info.context.viewer.is_member(row.community_id):
+        return None
+    return report(row)

@@ -100,6 +100,7 @@ def finding(row: m.PatrolFinding) -> t.PatrolFinding:
         wants_repair=row.wants_repair,
         place_type=place.type_name,
         place_id=place.id,
+        report_id=row.report_id,
     )
 
 

@@ -13,6 +13,8 @@ from api.resolvers import teams_fields as resolve
 from api.schema.common import Connection, UserError
 from api.schema.people import User
 from api.schema.places import Place
+from api.schema.reports import Report
+from models.enums import ReportCategory
 from models.teams import (
     AttendanceStatus,
     CheckInMethod,
@@ -197,10 +199,18 @@ class PatrolFinding(relay.Node):
     wants_repair: bool
     place_type: strawberry.Private[str]
     place_id: strawberry.Private[int]
+    report_id: strawberry.Private[int | None]
 
     @strawberry.field
     async def place(self, info: Info) -> Place:
         return await resolve.place_of(self.place_type, self.place_id, info)
+
+    @strawberry.field(
+        description="The repair report it opened (or joined, when one was already open there); "
+        "null when it did not ask for a repair."
+    )
+    async def report(self, info: Info) -> Report | None:
+        return await resolve.report_of_finding(self, info)
 
 
 @strawberry.type
@@ -390,7 +400,12 @@ class AttendancePayload:
 class PatrolFindingInput:
     place_id: strawberry.ID
     description: str
-    wants_repair: bool = False
+    wants_repair: bool = strawberry.field(
+        default=False, description="Open a repair report at the place, filed by you."
+    )
+    repair_category: ReportCategory = strawberry.field(
+        default=ReportCategory.OTHER, description="What the repair report is about."
+    )
 
 
 @strawberry.input
@@ -465,9 +480,18 @@ class VolunteerCardIssueInput:
     replace: bool = strawberry.field(
         default=False, description="Print a new card; the old one stops working."
     )
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The community office only: the member to issue a card for (an elderly "
+        "volunteer without a smartphone). Leave out for your own card.",
+    )
 
 
 @strawberry.type
 class VolunteerCardPayload:
-    code: str | None = strawberry.field(default=None, description="Print it as a QR on the personal card.")
+    code: str | None = strawberry.field(
+        default=None,
+        description="Print it as a QR on the personal card: GET /cards/volunteer.png?community=…"
+        "[&user=…] with your bearer token draws it with the holder's name.",
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
+from models.teams import VolunteerCard
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings, use_settings
-from services import checkin_codes
+from services import checkin_codes, signed_codes
 from tests.api.teams import support as t
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid
@@ -133,7 +136,13 @@ async def test_the_captain_checks_in_by_personal_card_or_by_hand(api: GraphQLCli
         api, t.CARD, {"input": {"communityId": squad.community_id}}, elder.token, "volunteerCardIssue"
     )
     code = card["code"]
-    assert str(elder.user.id) not in code.split(".")  # opaque: not the person's id
+    # A signed code of the card (services.signed_codes, its own purpose): it names the card, not
+    # the person, and verifies for no other purpose (a tag's code is not a card's).
+    [issued] = await VolunteerCard.filter(user_id=elder.user.id)
+    assert checkin_codes.card_id_of(code) == issued.id
+    assert signed_codes.verify(checkin_codes.CARD_PURPOSE, code, 1) == (issued.id,)
+    with pytest.raises(signed_codes.ForgedCode):
+        signed_codes.verify("tag", code, 1)
     same = await t.ok(
         api, t.CARD, {"input": {"communityId": squad.community_id}}, elder.token, "volunteerCardIssue"
     )
@@ -194,8 +203,10 @@ async def test_forged_replaced_and_foreign_cards_are_refused(api: GraphQLClient)
             "volunteerCardIssue",
         )
     )["code"]
-    nonce, _, mac = new["code"].partition(".")
-    for bad in (old, foreign, f"{nonce}.{'B' * len(mac)}", "nonsense"):
+    code = new["code"]
+    altered = code[:-1] + ("A" if code[-1] != "A" else "B")  # one character off
+    minted = signed_codes.sign(checkin_codes.CARD_PURPOSE, [10_000])  # well signed, no such card
+    for bad in (old, foreign, altered, code[:-3], minted, "nonsense"):
         codes = await t.errors(
             api,
             t.CAPTAIN_IN,

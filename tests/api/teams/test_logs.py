@@ -87,7 +87,7 @@ async def test_a_patrol_logs_distance_duration_and_findings_at_places(
     # The reports workflow opens a repair report from this event; the finding keeps its place.
     assert [e.data["place_type"] for e in findings_published] == ["Entrance"]
     assert findings_published[0].data["place_id"] == squad.place.entrance.id
-    assert await PatrolFinding.filter(wants_repair=True, report_id=None).count() == 1
+    assert await PatrolFinding.filter(wants_repair=True, report_id__isnull=False).count() == 1
 
     replay = await _log(api, PATROL, squad.captain.token, **values)
     assert replay["log"]["id"] == log["id"]
