@@ -348,9 +348,10 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
         await app.run(
             name, captain, input={"activityId": activity_id, "idempotencyKey": f"log-{name}", **values}
         )
-    assert (await app.run("ActivityLogs", volunteer, activityId=patrol))["activity"]["logs"][
-        "totalCount"
-    ] == 1
+    patrol_logs = (await app.run("ActivityLogs", volunteer, activityId=patrol))["activity"]["logs"]
+    assert patrol_logs["totalCount"] == 1
+    [railing] = patrol_logs["nodes"][0]["findings"]  # the loose railing went to the repairers
+    assert (railing["report"]["state"], railing["report"]["category"]) == ("OPEN", "OTHER")
 
     # Ninety minutes later: out by code, by card and by hand; the captain decides.
     moved_clock.advance(minutes=90)
@@ -396,6 +397,8 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
         },
     )
     assert (await app.run("Emergencies", resident, communityId=cid))["emergencies"]["totalCount"] == 1
+    called = (await app.run("MyInbox", volunteer, first=1, unreadOnly=True))["myInbox"]["nodes"]
+    assert [(n["event"], n["report"]) for n in called] == [("emergency.declared", None)]  # volunteers hear
 
     # --- Points: the cleaner earns by hand and spends at the counter; the open books add up.
     cleaner_user = await User.get(phone=normalize_phone(logins["cleaner"]))
