@@ -183,6 +183,18 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "This kind of log does not fit the activity (a patrol log for a class).",
         "A bug in the app: offer the log form of the activity's kind.",
     ),
+    ErrorCode.NOT_IN_SCOPE: (
+        "You asked for the board of a team, building or entrance you are not part of.",
+        "Offer the boards of your own team, building and entrance, or the community's.",
+    ),
+    ErrorCode.ALREADY_INSPECTED: (
+        "You already inspected this entrance today (one inspection per inspector, entrance and day).",
+        "Say so; nothing was recorded. Come back tomorrow.",
+    ),
+    ErrorCode.MONTH_NOT_ENDED: (
+        "The month asked to close has not ended yet in the community's time zone.",
+        "Show the live provisional standing instead; close after the month ends.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals

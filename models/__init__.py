@@ -9,4 +9,5 @@ MODEL_MODULES = [
     "models.reports",
     "models.tags",
     "models.teams",
+    "models.boards",
 ]

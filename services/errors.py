@@ -69,6 +69,10 @@ class ErrorCode(StrEnum):
     ATTENDANCE_OPEN = "ATTENDANCE_OPEN"
     ALREADY_DECIDED = "ALREADY_DECIDED"
     LOG_KIND_MISMATCH = "LOG_KIND_MISMATCH"
+    # Leaderboards, inspections, the corridor flag
+    NOT_IN_SCOPE = "NOT_IN_SCOPE"
+    ALREADY_INSPECTED = "ALREADY_INSPECTED"
+    MONTH_NOT_ENDED = "MONTH_NOT_ENDED"
 
 
 class DomainError(Exception):

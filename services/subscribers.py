@@ -3,14 +3,16 @@ CLI), so that a change and its consequences (points paid, inbox rows written) co
 
 from __future__ import annotations
 
-from services import notifications, points_wiring
+from services import board_wiring, notifications, points_wiring
 
 
 def install() -> None:
     points_wiring.register()
+    board_wiring.register()
     notifications.install()
 
 
 def uninstall() -> None:
     points_wiring.unregister()
+    board_wiring.unregister()
     notifications.uninstall()

@@ -19,6 +19,7 @@ from api.resolvers import tag_mutations as tag_resolvers
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
 from api.schema import tag_mutations as tag_types
+from api.schema.boards_root import BoardsMutation, BoardsQuery
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
@@ -117,7 +118,7 @@ class TagMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery, TeamsQuery)
+QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery, TeamsQuery, BoardsQuery)
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
     PlaceMutation,
@@ -125,6 +126,7 @@ MUTATIONS: tuple[type, ...] = (
     ReportMutation,
     TagMutation,
     TeamsMutation,
+    BoardsMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
