@@ -31,7 +31,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
-from tortoise.functions import Avg, Count
+from tortoise.functions import Count, Sum
 from tortoise.transactions import in_transaction
 
 from models.boards import BoardEarning, FlagSettings, Inspection, MonthClose
@@ -187,11 +187,11 @@ async def standings(community: Community, month: str) -> tuple[list[Standing], d
     now = clock.now()
     entrances = await Entrance.filter(community_id=community.id).order_by("id").values_list("id", "name")
     inspected: dict[int, tuple[int, float | None]] = {
-        row["entrance_id"]: (int(row["n"]), float(row["avg"]))
+        row["entrance_id"]: (int(row["n"]), int(row["total"]) / int(row["n"]))
         for row in await Inspection.filter(community_id=community.id, local_month=month)
-        .annotate(n=Count("id"), avg=Avg("score"))
+        .annotate(n=Count("id"), total=Sum("score"))
         .group_by("entrance_id")
-        .values("entrance_id", "n", "avg")
+        .values("entrance_id", "n", "total")
     }
     occupied: dict[int, set[int]] = defaultdict(set)
     household_of: dict[int, tuple[int, int]] = {}

@@ -127,7 +127,7 @@ async def make_town() -> Town:
     community = place.community
     building2 = await Building.create(community=community, compound=place.compound, name="5号楼")
     e2 = await Entrance.create(community=community, building=building2, name="1单元")
-    e3 = await Entrance.create(community=community, building=building2, name="2单元")
+    e3 = await Entrance.create(community=community, building=building2, name="3单元")
     h101 = await Household.create(community=community, entrance=e2, number="101")
     await Household.create(community=community, entrance=e3, number="201")
     staff = await make_person(community, (Role.STAFF,), name="Office")
