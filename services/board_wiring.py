@@ -9,11 +9,9 @@ Registered with `points_engine.ledger.on_posted` by services/subscribers.py.
 
 from __future__ import annotations
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
-from tortoise.transactions import in_transaction
+from tortoise import connections
 
-from models.boards import ALL_TIME, BoardEarning
+from models.boards import ALL_TIME
 from models.ledger import AccountKind, PointAccount, PointTransfer, TransferKind
 from points_engine import ledger
 
@@ -28,16 +26,21 @@ EARNING_KINDS = frozenset(
 )
 
 
-async def add(community_id: int, user_id: int, period: str, delta: int) -> None:
-    """Add `delta` to one row, creating it; safe against a concurrent first insert."""
-    row = BoardEarning.filter(community_id=community_id, period=period, user_id=user_id)
-    if await row.update(points=F("points") + delta):
-        return
-    try:
-        async with in_transaction():
-            await BoardEarning.create(community_id=community_id, user_id=user_id, period=period, points=delta)
-    except IntegrityError:
-        await row.update(points=F("points") + delta)
+async def add(community_id: int, user_id: int, month: str, delta: int) -> None:
+    """Add `delta` to the member's month and all-time rows, creating them: one upsert statement
+    (INSERT … ON CONFLICT … DO UPDATE, on PostgreSQL and SQLite ≥ 3.24 alike), safe against a
+    concurrent first insert, run on the caller's transaction."""
+    conn = connections.get("default")
+    p = [f"${i}" if conn.capabilities.dialect == "postgres" else "?" for i in range(1, 9)]
+    sql = (
+        "INSERT INTO board_earning (community_id, user_id, period, points) "  # noqa: S608 - placeholders
+        f"VALUES ({p[0]}, {p[1]}, {p[2]}, {p[3]}), ({p[4]}, {p[5]}, {p[6]}, {p[7]}) "
+        "ON CONFLICT (community_id, period, user_id) "
+        "DO UPDATE SET points = board_earning.points + excluded.points"
+    )
+    await conn.execute_query(
+        sql, [community_id, user_id, month, delta, community_id, user_id, ALL_TIME, delta]
+    )
 
 
 async def on_posted(transfer: PointTransfer, debit: PointAccount, credit: PointAccount) -> None:
@@ -51,7 +54,6 @@ async def on_posted(transfer: PointTransfer, debit: PointAccount, credit: PointA
     else:
         return
     await add(transfer.community_id, user_id, month, delta)
-    await add(transfer.community_id, user_id, ALL_TIME, delta)
 
 
 def register() -> None:
