@@ -3,13 +3,14 @@ CLI), so that a change and its consequences (points paid, inbox rows written) co
 
 from __future__ import annotations
 
-from services import board_wiring, notifications, patrol_repairs, points_wiring
+from services import board_sources, board_wiring, notifications, patrol_repairs, points_wiring
 
 
 def install() -> None:
     points_wiring.register()
     board_wiring.register()
     notifications.install()
+    board_sources.install()
     patrol_repairs.install()
 
 
