@@ -209,6 +209,18 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Ask the community office to link your home.",
     ),
     ErrorCode.VOTING_CLOSED: ("The topic is closed; votes are no longer taken.", "Show the results."),
+    ErrorCode.NOT_IN_SCOPE: (
+        "You asked for the board of a team, building or entrance you are not part of.",
+        "Offer the boards of your own team, building and entrance, or the community's.",
+    ),
+    ErrorCode.ALREADY_INSPECTED: (
+        "You already inspected this entrance today (one inspection per inspector, entrance and day).",
+        "Say so; nothing was recorded. Come back tomorrow.",
+    ),
+    ErrorCode.MONTH_NOT_ENDED: (
+        "The month asked to close has not ended yet in the community's time zone.",
+        "Show the live provisional standing instead; close after the month ends.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals

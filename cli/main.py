@@ -302,6 +302,64 @@ def cmd_close_attendances(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+async def _communities(slug: str | None) -> list[int]:
+    from models.places import Community
+
+    query = Community.all().order_by("id")
+    if slug is not None:
+        query = query.filter(slug=slug)
+    return [row["id"] for row in await query.values("id")]
+
+
+def cmd_rebuild_boards(args: argparse.Namespace) -> int:
+    from services.boards import rebuild
+
+    async def work() -> int:
+        ids = await _communities(args.community)
+        if not ids:
+            print(f"no community {args.community!r}")
+            return 1
+        for community_id in ids:
+            rows = await rebuild(community_id)
+            print(f"community {community_id}: {rows} board row(s) recomputed from the ledger")
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_close_month(args: argparse.Namespace) -> int:
+    from services.errors import DomainError
+    from services.flag import close_month
+
+    async def work() -> int:
+        ids = await _communities(args.community)
+        if not ids:
+            print(f"no community {args.community!r}")
+            return 1
+        failed = 0
+        for community_id in ids:
+            try:
+                done = await close_month(community_id, args.month)
+            except DomainError as exc:
+                print(f"community {community_id}: {exc.code}: {exc.message}")
+                failed += 1
+                continue
+            close = done.close
+            what = "closed" if done.created else "already closed; nothing changed"
+            winner = (
+                f"entrance {close.entrance_id} ({close.score})"
+                if close.entrance_id
+                else "no eligible entrance"
+            )
+            print(
+                f"community {community_id} {close.month}: {what}; flag for {close.holds_month}: {winner}; "
+                f"{len(close.ranks)} ranking bonus(es)"
+            )
+        return 1 if failed else 0
+
+    return _run(lambda: _with_database(work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="redsteward",
@@ -376,6 +434,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="close attendances left open past their activity's end plus grace, flagged (idempotent)",
     )
     p.set_defaults(func=cmd_close_attendances)
+
+    p = sub.add_parser(
+        "rebuild-boards",
+        help="recompute the leaderboards' earnings from the ledger (all communities, or --community)",
+    )
+    p.add_argument("--community", help="slug of one community")
+    p.set_defaults(func=cmd_rebuild_boards)
+
+    p = sub.add_parser(
+        "close-month",
+        help="close a month: award the corridor flag and pay the ranking bonuses (idempotent)",
+        description="Default: the month before the current one, every community. "
+        "A month that has not ended is refused.",
+    )
+    p.add_argument("--community", help="slug of one community")
+    p.add_argument("--month", help="YYYY-MM (default: the previous month)")
+    p.set_defaults(func=cmd_close_month)
 
     p = sub.add_parser(
         "export-contract",

@@ -13,4 +13,5 @@ MODEL_MODULES = [
     "models.open_books",
     "models.round_table",
     "models.guards",
+    "models.boards",
 ]

@@ -79,6 +79,10 @@ class ErrorCode(StrEnum):
     HOUSEHOLD_ALREADY_VOTED = "HOUSEHOLD_ALREADY_VOTED"
     NO_HOUSEHOLD = "NO_HOUSEHOLD"
     VOTING_CLOSED = "VOTING_CLOSED"
+    # Leaderboards, inspections, the corridor flag
+    NOT_IN_SCOPE = "NOT_IN_SCOPE"
+    ALREADY_INSPECTED = "ALREADY_INSPECTED"
+    MONTH_NOT_ENDED = "MONTH_NOT_ENDED"
 
 
 class DomainError(Exception):

@@ -276,8 +276,6 @@ def render_png(cert: Certificate) -> bytes:
     number = f"证书编号：{_grouped(cert.number)}"
     small = font(26)
     draw.text((width - 140 - small.getlength(number), footer + 62), number, font=small, fill=GREY)
-    hint = "编号可在社区办公室核验"
-    draw.text((width - 140 - small.getlength(hint), footer + 100), hint, font=small, fill=GREY)
 
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)

@@ -47,6 +47,12 @@ async def _expire_points() -> object:
     return await expire_points()
 
 
+async def _close_months() -> object:
+    from services.flag import close_due
+
+    return await close_due()
+
+
 def periodic_jobs(report_clock_seconds: float) -> list[Job]:
     """Report clocks at the configured pace (claim clocks are 30 minutes, so a minute matters);
     the rest are measured in hours or days and run every few minutes."""
@@ -55,6 +61,7 @@ def periodic_jobs(report_clock_seconds: float) -> list[Job]:
         Job("close-attendances", 300, _close_attendances),
         Job("expire-redemptions", 900, _expire_redemptions),
         Job("expire-points", 3600, _expire_points),
+        Job("close-months", 3600, _close_months),
     ]
 
 

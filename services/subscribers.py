@@ -3,16 +3,19 @@ CLI), so that a change and its consequences (points paid, inbox rows written) co
 
 from __future__ import annotations
 
-from services import notifications, patrol_repairs, points_wiring
+from services import board_sources, board_wiring, notifications, patrol_repairs, points_wiring
 
 
 def install() -> None:
     points_wiring.register()
+    board_wiring.register()
     notifications.install()
+    board_sources.install()
     patrol_repairs.install()
 
 
 def uninstall() -> None:
     points_wiring.unregister()
+    board_wiring.unregister()
     notifications.uninstall()
     patrol_repairs.uninstall()

@@ -19,6 +19,7 @@ from api.resolvers import tag_mutations as tag_resolvers
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
 from api.schema import tag_mutations as tag_types
+from api.schema.boards_root import BoardsMutation, BoardsQuery
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
@@ -118,7 +119,15 @@ class TagMutation:
     )
 
 
-QUERIES: tuple[type, ...] = (CoreQuery, PointsQuery, ReportQuery, TagQuery, TeamsQuery, VoiceQuery)
+QUERIES: tuple[type, ...] = (
+    CoreQuery,
+    PointsQuery,
+    ReportQuery,
+    TagQuery,
+    TeamsQuery,
+    VoiceQuery,
+    BoardsQuery,
+)
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
     PlaceMutation,
@@ -127,6 +136,7 @@ MUTATIONS: tuple[type, ...] = (
     TagMutation,
     TeamsMutation,
     VoiceMutation,
+    BoardsMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

@@ -8,7 +8,9 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
+from api.resolvers import boards as board_resolvers
 from api.resolvers import tags as resolve
+from api.schema.boards import CorridorFlagStatus
 from api.schema.places import Asset, Community, Place
 from api.schema.reports import Report
 from models import reports as m_reports
@@ -76,6 +78,15 @@ class TagScan:
     @strawberry.field(description="How many reports are being handled right here. Public.")
     def open_report_count(self) -> int:
         return len(self.open_report_rows)
+
+    @strawberry.field(
+        description="For an entrance's tag: whether it holds the civilized-corridor flag this month "
+        "and its live provisional standing. Null for other tags. Public."
+    )
+    async def corridor_flag(self) -> CorridorFlagStatus | None:
+        if self.tag_row.target_kind != TagTargetKind.ENTRANCE:
+            return None
+        return await board_resolvers.scan_flag(self.community_id, self.tag_row.entrance_id)
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:

@@ -104,5 +104,5 @@ def test_run_jobs_runs_every_periodic_job_once(tmp_path: Path) -> None:
     assert redsteward("migrate", database_url=url).returncode == 0
     result = redsteward("run-jobs", database_url=url)
     assert result.returncode == 0, result.stderr
-    for job in ("report-clocks", "close-attendances", "expire-redemptions", "expire-points"):
+    for job in ("report-clocks", "close-attendances", "expire-redemptions", "expire-points", "close-months"):
         assert f"{job}:" in result.stdout

@@ -98,6 +98,10 @@ async def subscribe(ws_base: str, token: str) -> ClientConnection:
     await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
     assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    # graphql-transport-ws acknowledges the connection but not a subscription: give the server a
+    # moment to start watching, or a notification committed first is (rightly) not "new". A
+    # `notificationAdded(after:)` cursor would let clients close this gap themselves.
+    await asyncio.sleep(0.5)
     return ws
 
 

@@ -1,0 +1,184 @@
+"""Leaderboards, inspections and the civilized-corridor flag: types, inputs, payloads, root fields."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+from api.schema.common import Connection, UserError
+from services.boards import Scope
+
+strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
+
+
+@strawberry.enum(description="Boards of groups: entrances (per occupied household) or teams (per member).")
+class GroupBoardKind(Enum):
+    ENTRANCES = "entrances"
+    TEAMS = "teams"
+
+
+@strawberry.type(description="One member on a board. Care tags never appear or count.")
+class BoardEntry:
+    rank: int = strawberry.field(description="Competition rank: equal points share a rank (1, 2, 2, 4).")
+    points: int = strawberry.field(description="Points earned in the period; spending never lowers it.")
+    name: str = strawberry.field(description="Display name, or initials when the member chose so.")
+    is_me: bool
+
+
+@strawberry.type(
+    description="Members ranked by points earned; ties in user order (the earlier account first). "
+    "Only members who earned points in the period are listed."
+)
+class Leaderboard:
+    period: str = strawberry.field(description='"YYYY-MM" (community time zone) or "all".')
+    entries: Connection[BoardEntry]
+    me: BoardEntry | None = strawberry.field(
+        description="You on this board, wherever you stand; null when you earned nothing in the period."
+    )
+    my_points: int
+
+
+@strawberry.type
+class LeaderboardPayload:
+    board: Leaderboard | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="An entrance or a team on a group board.")
+class GroupBoardEntry:
+    id: strawberry.ID = strawberry.field(description="The Entrance's or Team's global id.")
+    name: str
+    rank: int
+    points: int = strawberry.field(description="Points its members earned in the period.")
+    members: int = strawberry.field(description="Occupied households (entrances) or members (teams).")
+    per_member: float = strawberry.field(description="points ÷ members, two decimals: what ranks.")
+
+
+@strawberry.type
+class GroupBoardPayload:
+    period: str | None = None
+    entries: list[GroupBoardEntry] | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="The flag formula's weights (services/flag.py publishes the formula).")
+class CorridorWeights:
+    inspection: int
+    volunteering: int
+    reports: int
+    min_inspections: int
+
+
+@strawberry.type(description="One entrance's flag score and every part of it.")
+class CorridorEntrance:
+    entrance_id: strawberry.ID
+    entrance_name: str
+    eligible: bool
+    reason: str = strawberry.field(description="Why it is not eligible; empty when it is.")
+    rank: int | None
+    score: float | None = strawberry.field(description="0–100; null when not eligible.")
+    inspections: int
+    average_inspection: float | None
+    cleanliness: float
+    households: int
+    volunteering_households: int
+    volunteering: float
+    reports_counted: int
+    reports_in_time: int
+    reports: float
+
+
+@strawberry.type
+class CorridorStanding:
+    month: str
+    provisional: bool = strawberry.field(description="True while the month is open (live standing).")
+    entrances: list[CorridorEntrance]
+
+
+@strawberry.type
+class CorridorStandingPayload:
+    standing: CorridorStanding | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type(description="A closed month: the flag's winner and the full breakdown.")
+class CorridorFlagAward:
+    month: str
+    holds_month: str = strawberry.field(description="The month the winner holds the flag.")
+    entrance_id: strawberry.ID | None
+    entrance_name: str | None
+    score: float | None
+    weights: CorridorWeights
+    breakdown: list[CorridorEntrance]
+
+
+@strawberry.type(description="The flag at a scanned entrance: who holds it and where this one stands.")
+class CorridorFlagStatus:
+    holds_flag: bool
+    month: str = strawberry.field(description="The open month the provisional standing is for.")
+    provisional_rank: int | None
+    provisional_score: float | None
+    eligible: bool
+
+
+@strawberry.input
+class InspectionRecordInput:
+    code: str = strawberry.field(description="The code scanned from the entrance's tag.")
+    score: int = strawberry.field(description="Cleanliness from 1 (dirty) to 5 (spotless).")
+    notes: str = ""
+
+
+@strawberry.type
+class Inspection:
+    id: strawberry.ID
+    entrance_name: str
+    score: int
+    notes: str
+    local_day: str
+
+
+@strawberry.type
+class InspectionPayload:
+    inspection: Inspection | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class BoardPrivacySetInput:
+    community_id: strawberry.ID
+    by_initials: bool
+
+
+@strawberry.type
+class BoardPrivacyPayload:
+    by_initials: bool | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CorridorWeightsSetInput:
+    community_id: strawberry.ID
+    inspection: int
+    volunteering: int
+    reports: int
+    min_inspections: int = 2
+
+
+@strawberry.type
+class CorridorWeightsPayload:
+    weights: CorridorWeights | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class MonthCloseInput:
+    community_id: strawberry.ID
+    month: str | None = strawberry.field(default=None, description="YYYY-MM; default the previous month.")
+
+
+@strawberry.type
+class MonthClosePayload:
+    award: CorridorFlagAward | None = None
+    created: bool = strawberry.field(default=False, description="False when the month was closed before.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
