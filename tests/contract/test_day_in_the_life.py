@@ -5,12 +5,13 @@ Every document in mobile-contract/operations/ is sent over HTTP by its persisted
 in the order the people's day brings them: a new neighbour signs up and joins, a resident scans a
 tag and reports a dark corridor with a photo, a repairer claims and fixes it, the resident confirms;
 a volunteer joins a team, checks in and out by the captain's rotating code, the captain approves;
-points are awarded and redeemed and handed over at the counter. In the afternoon the residents have
+points are awarded and redeemed and handed over at the counter; the cleaner inspects the stairwell
+and everyone looks at the corridor flag and the boards. In the afternoon the residents have
 their say: the office posts the month's books, an opinion is posted, backed, adopted and done, a
 round-table takes it and the stairwell's repeated reports as topics and votes, a survey is answered,
 and the notice board goes public with the month's satisfaction and repairs. Nothing may answer with
 an error, and the walk must send every document: an operation nobody runs here is either dead or
-untested.
+untested. A week later the office closes the month, and the stairwell's entrance holds the flag.
 
 Setup the app never does (teams, rewards, tags: the office's back-office work) goes through the
 services directly.
@@ -433,8 +434,15 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     ] >= 3
     await app.run("EconomySummary", resident, communityId=cid)
 
-    # --- Afternoon: the residents' voice. Staff post the month's books, which add the repair's bulb.
+    # --- The cleaner inspects the stairwell by its tag; the office weighs the corridor flag's
+    # formula; everyone looks at the flag's live standing and the boards.
     month = local_month(moved_clock.now(), community.timezone)
+    tag_code = tag_url.rsplit("/t/", 1)[1]
+    await corridor_flag_and_boards(app, staff, cleaner, resident, captain, cid, team_id, tag_code, month)
+    flag = (await app.run("EntranceFlagScan", code=tag_code))["scanTag"]["scan"]["corridorFlag"]
+    assert (flag["holdsFlag"], flag["month"], flag["eligible"]) == (False, month, True), flag  # anyone
+
+    # --- Afternoon: the residents' voice. Staff post the month's books, which add the repair's bulb.
     await open_books(app, staff, resident, cid, month)
 
     # A resident posts a suggestion, a neighbour backs it; the office adopts it and carries it out.
@@ -470,11 +478,61 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     repairs = (await app.run("RepairsDone", resident, communityId=cid, month=month))["repairsDone"]
     assert (repairs["month"], repairs["done"], repairs["onTime"]) == (month, 1, 1), repairs
 
+    # --- A week later, on December 1st, the office closes November: the flag goes to the only
+    # entrance inspected, the stairwell's, and into its history.
+    moved_clock.advance(days=8)
+    assert local_month(moved_clock.now(), community.timezone) > month
+    staff = await _sign_in(app, logins["staff"])
+    resident = await _sign_in(app, logins["resident"])
+    closed = (await app.run("MonthClose", staff, input={"communityId": cid}))["monthClose"]
+    assert closed["created"] and closed["award"]["entranceName"] == entrance.name, closed  # inspected
+    history = (await app.run("CorridorFlagHistory", resident, communityId=cid))["corridorFlagHistory"]
+    assert [(f["month"], f["entranceName"]) for f in history["nodes"]] == [(month, entrance.name)]
+    flag = (await app.run("EntranceFlagScan", code=tag_code))["scanTag"]["scan"]["corridorFlag"]
+    assert flag["holdsFlag"] is True  # the stairwell's door shows it
+
     assert len(list(photo_dir.rglob("*.jpg"))) == 3  # the report's photo and two repairs' proof
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"
     )
+
+
+async def corridor_flag_and_boards(
+    app: App,
+    staff: str,
+    cleaner: str,
+    resident: str,
+    captain: str,
+    cid: str,
+    team_id: str,
+    tag_code: str,
+    month: str,
+) -> None:
+    """An inspection, the flag's weights and live standing; the member, team and entrance boards."""
+    inspected = await app.run(
+        "InspectionRecord", cleaner, input={"code": tag_code, "score": 4, "notes": "楼梯扫过了"}
+    )
+    assert inspected["inspectionRecord"]["inspection"]["score"] == 4
+    weights = {"inspection": 50, "volunteering": 25, "reports": 25, "minInspections": 1}
+    chosen = await app.run("CorridorWeightsSet", staff, input={"communityId": cid, **weights})
+    assert chosen["corridorWeightsSet"]["weights"] == weights
+    standing = (await app.run("CorridorStanding", resident, communityId=cid))["corridorStanding"]["standing"]
+    assert standing["month"] == month and standing["provisional"] is True
+    inspected_entrances = [e for e in standing["entrances"] if e["inspections"]]
+    assert [(e["inspections"], e["averageInspection"]) for e in inspected_entrances] == [(1, 4.0)]
+
+    await app.run("BoardPrivacySet", cleaner, input={"communityId": cid, "byInitials": True})
+    board = (await app.run("Leaderboard", cleaner, communityId=cid, month=month))["leaderboard"]["board"]
+    assert board["me"]["isMe"] and board["me"]["points"] == board["myPoints"] > 0
+    assert board["me"]["name"].endswith(".")  # by initials, as just chosen
+    assert board["me"] in [edge["node"] for edge in board["entries"]["edges"]]
+    team = await app.run("TeamLeaderboard", captain, communityId=cid, teamId=team_id, month=month)
+    members = team["leaderboard"]["board"]["entries"]["nodes"]
+    assert [m["rank"] for m in members] == [1] and members[0]["points"] > 0  # the volunteer's hours
+    assert [(t["id"], t["members"]) for t in team["groupBoard"]["entries"]] == [(team_id, 2)]
+    entrances = (await app.run("EntranceBoard", resident, communityId=cid, month=month))["groupBoard"]
+    assert entrances["entries"], entrances
 
 
 async def open_books(app: App, staff: str, resident: str, cid: str, month: str) -> None:
