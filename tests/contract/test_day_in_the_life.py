@@ -5,8 +5,13 @@ Every document in mobile-contract/operations/ is sent over HTTP by its persisted
 in the order the people's day brings them: a new neighbour signs up and joins, a resident scans a
 tag and reports a dark corridor with a photo, a repairer claims and fixes it, the resident confirms;
 a volunteer joins a team, checks in and out by the captain's rotating code, the captain approves;
-points are awarded and redeemed and handed over at the counter. Nothing may answer with an error,
-and the walk must send every document: an operation nobody runs here is either dead or untested.
+points are awarded and redeemed and handed over at the counter; the cleaner inspects the stairwell
+and everyone looks at the corridor flag and the boards. In the afternoon the residents have
+their say: the office posts the month's books, an opinion is posted, backed, adopted and done, a
+round-table takes it and the stairwell's repeated reports as topics and votes, a survey is answered,
+and the notice board goes public with the month's satisfaction and repairs. Nothing may answer with
+an error, and the walk must send every document: an operation nobody runs here is either dead or
+untested. A week later the office closes the month, and the stairwell's entrance holds the flag.
 
 Setup the app never does (teams, rewards, tags: the office's back-office work) goes through the
 services directly.
@@ -17,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +34,8 @@ from api.gate import document_hash
 from models.people import User
 from models.places import Building, Community, Entrance
 from points_engine import redemption
+from points_engine.localtime import local_month
+from runtime import clock
 from runtime.clock import MovableClock
 from services.demo_seed import DEMO_PASSWORD, seed_demo
 from services.phones import normalize_phone
@@ -237,9 +245,9 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
         resident,
         {
             "input": {
-                "placeId": other_entrance,
-                "category": "SANITATION",
-                "text": "垃圾没清",
+                "placeId": entrance_id,
+                "category": "LIGHTING",
+                "text": "楼道灯又在闪",
                 "idempotencyKey": "r-2",
             }
         },
@@ -248,7 +256,7 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     await app.run(
         "ReportCancel",
         resident,
-        input={"reportId": second["reportCreate"]["report"]["id"], "note": "已经清了"},
+        input={"reportId": second["reportCreate"]["report"]["id"], "note": "又好了"},
     )
     third = await app.upload(
         "ReportCreate",
@@ -341,9 +349,10 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
         await app.run(
             name, captain, input={"activityId": activity_id, "idempotencyKey": f"log-{name}", **values}
         )
-    assert (await app.run("ActivityLogs", volunteer, activityId=patrol))["activity"]["logs"][
-        "totalCount"
-    ] == 1
+    patrol_logs = (await app.run("ActivityLogs", volunteer, activityId=patrol))["activity"]["logs"]
+    assert patrol_logs["totalCount"] == 1
+    [railing] = patrol_logs["nodes"][0]["findings"]  # the loose railing went to the repairers
+    assert (railing["report"]["state"], railing["report"]["category"]) == ("OPEN", "OTHER")
 
     # Ninety minutes later: out by code, by card and by hand; the captain decides.
     moved_clock.advance(minutes=90)
@@ -389,6 +398,8 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
         },
     )
     assert (await app.run("Emergencies", resident, communityId=cid))["emergencies"]["totalCount"] == 1
+    called = (await app.run("MyInbox", volunteer, first=1, unreadOnly=True))["myInbox"]["nodes"]
+    assert [(n["event"], n["report"]) for n in called] == [("emergency.declared", None)]  # volunteers hear
 
     # --- Points: the cleaner earns by hand and spends at the counter; the open books add up.
     cleaner_user = await User.get(phone=normalize_phone(logins["cleaner"]))
@@ -423,11 +434,280 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     ] >= 3
     await app.run("EconomySummary", resident, communityId=cid)
 
+    # --- The cleaner inspects the stairwell by its tag; the office weighs the corridor flag's
+    # formula; everyone looks at the flag's live standing and the boards.
+    month = local_month(moved_clock.now(), community.timezone)
+    tag_code = tag_url.rsplit("/t/", 1)[1]
+    await corridor_flag_and_boards(app, staff, cleaner, resident, captain, cid, team_id, tag_code, month)
+    flag = (await app.run("EntranceFlagScan", code=tag_code))["scanTag"]["scan"]["corridorFlag"]
+    assert (flag["holdsFlag"], flag["month"], flag["eligible"]) == (False, month, True), flag  # anyone
+
+    # --- Afternoon: the residents' voice. Staff post the month's books, which add the repair's bulb.
+    await open_books(app, staff, resident, cid, month)
+
+    # A resident posts a suggestion, a neighbour backs it; the office adopts it and carries it out.
+    suggestion = await voice_of_the_residents(app, staff, resident, volunteer, cid)
+
+    # The stairwell light goes out a third time this month; the office is offered it as a
+    # round-table topic. The round-table meets, checks in by the rotating code, votes, and decides.
+    await app.upload(
+        "ReportCreate",
+        volunteer,
+        {
+            "input": {
+                "placeId": entrance_id,
+                "category": "LIGHTING",
+                "text": "楼道灯又不亮了",
+                "idempotencyKey": "r-4",
+            }
+        },
+        [],
+    )
+    staff_id = gid("User", (await User.get(phone=normalize_phone(logins["staff"]))).id)
+    await round_table(app, staff, (resident, volunteer), cid, suggestion, entrance_id, staff_id)
+
+    # A survey of the patrol team; with the stairwell repair's 5 stars, the month's satisfaction.
+    await satisfaction(app, staff, (resident, volunteer), cid, team_id, month)
+
+    # The office puts the notice board up for anyone; the month's repairs done.
+    publicity = {"flag": True, "volunteers": True, "repairs": True, "satisfaction": True, "accounts": False}
+    chosen = await app.run("BoardPublicitySet", staff, input={"communityId": cid, **publicity})
+    assert chosen["boardPublicitySet"]["publicity"]["url"] == "/board/hongxing"
+    shown = (await app.run("BoardPublicity", resident, communityId=cid))["boardPublicity"]
+    assert shown == {**publicity, "url": "/board/hongxing"}
+    repairs = (await app.run("RepairsDone", resident, communityId=cid, month=month))["repairsDone"]
+    assert (repairs["month"], repairs["done"], repairs["onTime"]) == (month, 1, 1), repairs
+
+    # --- A week later, on December 1st, the office closes November: the flag goes to the only
+    # entrance inspected, the stairwell's, and into its history.
+    moved_clock.advance(days=8)
+    assert local_month(moved_clock.now(), community.timezone) > month
+    staff = await _sign_in(app, logins["staff"])
+    resident = await _sign_in(app, logins["resident"])
+    closed = (await app.run("MonthClose", staff, input={"communityId": cid}))["monthClose"]
+    assert closed["created"] and closed["award"]["entranceName"] == entrance.name, closed  # inspected
+    history = (await app.run("CorridorFlagHistory", resident, communityId=cid))["corridorFlagHistory"]
+    assert [(f["month"], f["entranceName"]) for f in history["nodes"]] == [(month, entrance.name)]
+    flag = (await app.run("EntranceFlagScan", code=tag_code))["scanTag"]["scan"]["corridorFlag"]
+    assert flag["holdsFlag"] is True  # the stairwell's door shows it
+
     assert len(list(photo_dir.rglob("*.jpg"))) == 3  # the report's photo and two repairs' proof
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"
     )
+
+
+async def corridor_flag_and_boards(
+    app: App,
+    staff: str,
+    cleaner: str,
+    resident: str,
+    captain: str,
+    cid: str,
+    team_id: str,
+    tag_code: str,
+    month: str,
+) -> None:
+    """An inspection, the flag's weights and live standing; the member, team and entrance boards."""
+    inspected = await app.run(
+        "InspectionRecord", cleaner, input={"code": tag_code, "score": 4, "notes": "楼梯扫过了"}
+    )
+    assert inspected["inspectionRecord"]["inspection"]["score"] == 4
+    weights = {"inspection": 50, "volunteering": 25, "reports": 25, "minInspections": 1}
+    chosen = await app.run("CorridorWeightsSet", staff, input={"communityId": cid, **weights})
+    assert chosen["corridorWeightsSet"]["weights"] == weights
+    standing = (await app.run("CorridorStanding", resident, communityId=cid))["corridorStanding"]["standing"]
+    assert standing["month"] == month and standing["provisional"] is True
+    inspected_entrances = [e for e in standing["entrances"] if e["inspections"]]
+    assert [(e["inspections"], e["averageInspection"]) for e in inspected_entrances] == [(1, 4.0)]
+
+    await app.run("BoardPrivacySet", cleaner, input={"communityId": cid, "byInitials": True})
+    board = (await app.run("Leaderboard", cleaner, communityId=cid, month=month))["leaderboard"]["board"]
+    assert board["me"]["isMe"] and board["me"]["points"] == board["myPoints"] > 0
+    assert board["me"]["name"].endswith(".")  # by initials, as just chosen
+    assert board["me"] in [edge["node"] for edge in board["entries"]["edges"]]
+    team = await app.run("TeamLeaderboard", captain, communityId=cid, teamId=team_id, month=month)
+    members = team["leaderboard"]["board"]["entries"]["nodes"]
+    assert [m["rank"] for m in members] == [1] and members[0]["points"] > 0  # the volunteer's hours
+    assert [(t["id"], t["members"]) for t in team["groupBoard"]["entries"]] == [(team_id, 2)]
+    entrances = (await app.run("EntranceBoard", resident, communityId=cid, month=month))["groupBoard"]
+    assert entrances["entries"], entrances
+
+
+async def open_books(app: App, staff: str, resident: str, cid: str, month: str) -> None:
+    """Staff record the month's fees and a purchase; members read the statement."""
+    record = {"communityId": cid, "month": month}
+    await app.run(
+        "AccountEntryRecord",
+        staff,
+        input={**record, "category": "FEES", "amount": "6000.00", "memo": "物业费"},
+    )
+    await app.run(
+        "AccountEntryRecord",
+        staff,
+        input={**record, "category": "MATERIALS", "amount": "87.10", "brandModel": "公牛 GN-B3"},
+    )
+    books = (await app.run("AccountStatement", resident, communityId=cid, month=month))["accountStatement"]
+    assert Decimal(books["income"]) == Decimal("6000")
+    assert Decimal(books["repairMaterialsTotal"]) == Decimal("12.90")  # the stairwell's LED bulb
+    assert Decimal(books["spending"]) == Decimal("87.10") + Decimal("12.90")
+    assert [m["item"] for m in books["repairMaterials"]] == ["LED bulb"]
+
+
+async def voice_of_the_residents(app: App, staff: str, author: str, neighbour: str, cid: str) -> str:
+    """An opinion posted, supported, adopted and done; a complaint answered. The adopted one's id."""
+    before = (await app.run("OpinionCounts", author, communityId=cid))["opinionCounts"]
+    posted = await app.run(
+        "OpinionPost",
+        author,
+        input={"communityId": cid, "kind": "SUGGESTION", "topic": "PARKING", "text": "划定电动车停放区"},
+    )
+    opinion = posted["opinionPost"]["opinion"]
+    assert opinion["status"] == "OPEN" and opinion["isMine"]
+    supported = await app.run("OpinionSupport", neighbour, input={"opinionId": opinion["id"]})
+    assert supported["opinionSupport"]["opinion"]["supportCount"] == 1
+    complaint = await app.run(
+        "OpinionPost",
+        neighbour,
+        input={"communityId": cid, "kind": "COMPLAINT", "topic": "NOISE", "text": "广场舞太吵"},
+    )
+    await app.run(
+        "OpinionAnswer",
+        staff,
+        input={
+            "opinionId": complaint["opinionPost"]["opinion"]["id"],
+            "outcome": "ANSWERED",
+            "answer": "已与舞队约定晚8点半结束",
+        },
+    )
+    adopted = await app.run(
+        "OpinionAnswer",
+        staff,
+        input={"opinionId": opinion["id"], "outcome": "ADOPTED", "action": "在北门划停放区，月底前完成"},
+    )
+    assert adopted["opinionAnswer"]["opinion"]["status"] == "ADOPTED"
+    done = await app.run("OpinionDone", staff, input={"opinionId": opinion["id"]})
+    assert done["opinionDone"]["opinion"]["status"] == "DONE"
+    after = (await app.run("OpinionCounts", author, communityId=cid))["opinionCounts"]
+    assert after["collected"] == before["collected"] + 2
+    assert after["done"] == before["done"] + 1 and after["answered"] == before["answered"] + 1
+    listed = (await app.run("Opinions", neighbour, communityId=cid, status="DONE", first=10))["opinions"]
+    assert [(o["id"], o["supportedByMe"]) for o in listed["nodes"]] == [(opinion["id"], True)]
+    opinion_id: str = opinion["id"]
+    return opinion_id
+
+
+async def round_table(
+    app: App,
+    staff: str,
+    members: tuple[str, str],
+    cid: str,
+    opinion_id: str,
+    entrance_id: str,
+    staff_id: str,
+) -> None:
+    """A meeting with a topic from the opinion and one from the suggested report cluster."""
+    suggested = (await app.run("RoundTableSuggestions", staff, communityId=cid))["roundTableSuggestions"]
+    assert {"place": entrance_id, "category": "LIGHTING", "reports": 3} in suggested, suggested
+    now = clock.now()
+    meeting = await app.run(
+        "MeetingCreate",
+        staff,
+        input={
+            "communityId": cid,
+            "title": "圆桌会",
+            "location": "活动室",
+            "startsAt": now.isoformat(),
+            "endsAt": (now + timedelta(hours=2)).isoformat(),
+        },
+    )
+    meeting_id = meeting["meetingCreate"]["meeting"]["id"]
+    listed = (await app.run("Meetings", members[0], communityId=cid, first=5))["meetings"]
+    assert [m["id"] for m in listed["nodes"]] == [meeting_id]
+    parking = await app.run(
+        "AgendaTopicAdd",
+        staff,
+        input={
+            "meetingId": meeting_id,
+            "title": "电动车停放",
+            "opinionId": opinion_id,
+            "choices": ["北门", "南门"],
+        },
+    )
+    lights = await app.run(
+        "AgendaTopicAdd",
+        staff,
+        input={
+            "meetingId": meeting_id,
+            "title": "楼道灯总坏",
+            "reportPlaceId": entrance_id,
+            "reportCategory": "LIGHTING",
+        },
+    )
+    parking_id = parking["agendaTopicAdd"]["topic"]["id"]
+    lights_id = lights["agendaTopicAdd"]["topic"]["id"]
+    assert parking["agendaTopicAdd"]["topic"]["source"] == "OPINION"
+    assert lights["agendaTopicAdd"]["topic"]["source"] == "REPORTS"
+
+    code = (await app.run("MeetingCheckInCode", staff, meetingId=meeting_id))["meetingCheckInCode"]["code"]
+    for member in members:
+        await app.run("MeetingCheckIn", member, input={"meetingId": meeting_id, "code": code})
+        voted = await app.run("TopicVote", member, input={"topicId": parking_id, "choice": "北门"})
+        assert voted["topicVote"]["topic"]["myVote"] == "北门"
+        await app.run("TopicVote", member, input={"topicId": lights_id, "choice": "yes"})
+    closed = await app.run(
+        "TopicClose",
+        staff,
+        input={
+            "topicId": parking_id,
+            "decision": "在北门划停放区",
+            "followUpById": staff_id,
+            "followUp": "月底前",
+        },
+    )
+    assert closed["topicClose"]["topic"]["isOpen"] is False
+    agenda = (await app.run("MeetingAgenda", members[1], meetingId=meeting_id))["meetingAgenda"]
+    assert agenda["attendanceCount"] == 2
+    assert [t["isOpen"] for t in agenda["topics"]] == [False, True]
+    assert agenda["topics"][0]["results"] == [{"choice": "北门", "votes": 2}, {"choice": "南门", "votes": 0}]
+    assert agenda["topics"][0]["decision"] == "在北门划停放区"
+
+
+async def satisfaction(
+    app: App, staff: str, members: tuple[str, str], cid: str, team_id: str, month: str
+) -> None:
+    """A survey about a team answered by two members; satisfaction by month and by team."""
+    now = clock.now()
+    survey = await app.run(
+        "SurveyCreate",
+        staff,
+        input={
+            "communityId": cid,
+            "title": "巡逻队满意度",
+            "questions": ["巡逻及时吗？", "态度好吗？"],
+            "opensAt": now.isoformat(),
+            "closesAt": (now + timedelta(days=7)).isoformat(),
+            "teamId": team_id,
+        },
+    )
+    survey_id = survey["surveyCreate"]["survey"]["id"]
+    for member, scores in zip(members, ([5, 4], [3, 2]), strict=True):
+        answered = await app.run("SurveyAnswer", member, input={"surveyId": survey_id, "scores": scores})
+        assert answered["surveyAnswer"]["answered"] is True
+    surveys = (await app.run("Surveys", members[0], communityId=cid, first=5))["surveys"]
+    assert [(s["id"], s["answeredByMe"]) for s in surveys["nodes"]] == [(survey_id, True)]
+    year = int(month[:4])
+    months = (await app.run("SatisfactionByMonth", members[0], communityId=cid, year=year))[
+        "satisfactionByMonth"
+    ]
+    this = next(m for m in months if m["month"] == month)
+    assert this["repairs"]["count"] == 1 and this["repairs"]["average"] == 5.0  # the stairwell repair
+    assert this["surveys"]["count"] == 4 and this["overall"]["count"] == 5
+    teams = (await app.run("SatisfactionByTeam", members[0], communityId=cid, year=year))[
+        "satisfactionByTeam"
+    ]
+    assert [(t["team"], t["month"], t["tally"]["count"]) for t in teams] == [(team_id, month, 4)]
 
 
 async def app_setup(http: httpx.AsyncClient, token: str, query: str, **variables: Any) -> dict[str, Any]:
