@@ -10,17 +10,17 @@ from models.people import Invite
 from models.places import Community
 from runtime import clock
 from services.errors import DomainError, ErrorCode
-from services.memberships import MAX_INVITE_DAYS, MAX_INVITE_USES, _digest, _new_code
+from services.memberships import MAX_INVITE_DAYS, MAX_INVITE_USES, invite_code_digest, new_invite_code
 
 
 async def office_invite(community: Community, roles: Sequence[Role], uses: int, days: int) -> str:
     """An invite created by whoever runs the server (no user behind it)."""
     if not 1 <= uses <= MAX_INVITE_USES or not 1 <= days <= MAX_INVITE_DAYS:
         raise DomainError(ErrorCode.INVALID_INPUT, "Uses or days out of range.")
-    code = _new_code()
+    code = new_invite_code()
     await Invite.create(
         community_id=community.id,
-        code_hash=_digest(code),
+        code_hash=invite_code_digest(code),
         # Like an invite made in the app: no roles named means a resident, never a role-less member.
         roles=sorted(str(r) for r in set(roles) or {Role.RESIDENT}),
         max_uses=uses,

@@ -26,7 +26,7 @@ MAX_INVITE_USES = 500
 ADMIN_ONLY_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 
 
-def _new_code() -> str:
+def new_invite_code() -> str:
     raw = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
@@ -36,7 +36,7 @@ def _new_code() -> str:
 _LOOK_ALIKES = str.maketrans("OIL", "011")
 
 
-def _digest(code: str) -> str:
+def invite_code_digest(code: str) -> str:
     canonical = "".join(ch for ch in code.upper() if ch.isalnum()).translate(_LOOK_ALIKES)
     return hashlib.sha256(("rs-invite:" + canonical).encode()).hexdigest()
 
@@ -77,11 +77,11 @@ async def create_invite(
                 "An invite bound to a household can be used at most 5 times.",
                 "maxUses",
             )
-    code = _new_code()
+    code = new_invite_code()
     invite = await Invite.create(
         community_id=community_id,
         household_id=household_id,
-        code_hash=_digest(code),
+        code_hash=invite_code_digest(code),
         roles=[str(r) for r in wanted],
         max_uses=max_uses,
         expires_at=clock.now() + timedelta(days=valid_days),
@@ -95,7 +95,7 @@ async def join(viewer: Viewer, code: str, community_id: int | None = None) -> Me
     user_id = viewer.user_id
     now = clock.now()
     async with in_transaction():
-        invite = await Invite.filter(code_hash=_digest(code or "")).select_for_update().first()
+        invite = await Invite.filter(code_hash=invite_code_digest(code or "")).select_for_update().first()
         if invite is None or invite.revoked_at is not None:
             raise DomainError(ErrorCode.INVITE_INVALID, "This invite code is not valid.", "code")
         if community_id is not None and invite.community_id != community_id:

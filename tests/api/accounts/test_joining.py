@@ -72,7 +72,7 @@ async def test_a_code_read_aloud_may_be_typed_with_o_for_zero_and_i_or_l_for_one
     api: GraphQLClient, place: Neighbourhood, staff: Person, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
-    monkeypatch.setattr(memberships, "_new_code", lambda: "10A0-B1C0-D01E")
+    monkeypatch.setattr(memberships, "new_invite_code", lambda: "10A0-B1C0-D01E")
     code = await invite_code(api, staff, place)
     # when
     payload = await join(api, (await make_person()).token, "lOa0 bIco dolE")
