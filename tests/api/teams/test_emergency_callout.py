@@ -4,7 +4,7 @@ declaration, and live over graphql-transport-ws; residents who do not volunteer 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,15 @@ from tests.support.server import running_server
 INBOX = "query { myUnreadCount myInbox(first: 10) { nodes { event text report { id } } } }"
 
 
-def _storm(community_id: str, key: str = "storm-1") -> dict[str, Any]:
+def _storm(community_id: str, key: str = "storm-1", now: datetime | None = None) -> dict[str, Any]:
+    # A real server process keeps the wall clock, not the test's moved one.
+    starts = now or clock.now()
     return {
         "communityId": community_id,
         "title": "暴雪",
         "activityKind": "SNOW_CLEARING",
-        "startsAt": clock.now().isoformat(),
-        "endsAt": (clock.now() + timedelta(hours=48)).isoformat(),
+        "startsAt": starts.isoformat(),
+        "endsAt": (starts + timedelta(hours=48)).isoformat(),
         "multiplierPercent": 200,
         "idempotencyKey": key,
     }
@@ -92,7 +94,12 @@ async def test_a_volunteer_hears_of_the_call_out_over_a_websocket(tmp_path: Path
             volunteer_ws = await subscribe(ws_base, tokens["volunteer"])
             resident_ws = await subscribe(ws_base, tokens["resident"])
             try:
-                declared = await gql(client, t.EMERGENCY, {"input": _storm(community_id)}, tokens["staff"])
+                declared = await gql(
+                    client,
+                    t.EMERGENCY,
+                    {"input": _storm(community_id, now=datetime.now(UTC))},
+                    tokens["staff"],
+                )
                 assert declared["emergencyDeclare"]["errors"] == []
                 heard = await next_notification(volunteer_ws)
                 assert heard["event"] == "emergency.declared" and "暴雪" in heard["text"]
