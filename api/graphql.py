@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
-from graphql import ASTValidationRule, specified_rules
+from graphql import ASTValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,17 +23,11 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.http import GraphQLRequestData
-from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types import ExecutionResult
-from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
 from api.gate import Refusal, resolve_persisted
-from api.persisted import PersistedOperations
 from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
@@ -43,6 +37,8 @@ from services.tokens import decode_access_token
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+# Documents kept parsed and validated; more than the app's persisted documents (a test checks).
+CACHE_SIZE = 256
 
 
 class NameTheOperation(SchemaExtension):
@@ -59,23 +55,25 @@ LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 )
-# What a document must pass beyond graphql-core's own rules.
-EXECUTION_EXTENSIONS: tuple[Callable[[], SchemaExtension], ...] = (NameTheOperation, ShapeErrors)
 
 
 def extra_rules(production: bool) -> list[type[ASTValidationRule]]:
+    """What a document must pass beyond graphql-core's and strawberry's own rules."""
     return [*LIMIT_RULES, NoSchemaIntrospectionCustomRule] if production else list(LIMIT_RULES)
 
 
 def build_schema(production: bool) -> strawberry.Schema:
     # Factories, so each request gets fresh extension state; the parse and validation caches
-    # live at module level in strawberry, so every document is parsed and validated once.
+    # live at module level in strawberry, so every persisted document is parsed and validated
+    # once per process. Executing a known document apart from strawberry's path was measured
+    # (bench/profile_operation.py --text) and paid nothing more once these caches hit.
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
         lambda: AddValidationRules(extra_rules(production)),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        *EXECUTION_EXTENSIONS,
+        NameTheOperation,
+        ShapeErrors,
     ]
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=list(TYPES), extensions=extensions
@@ -86,44 +84,6 @@ class RedStewardGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: strawberry.Schema, production: bool, **options: Any) -> None:
         super().__init__(schema, **options)
         self.production = production
-        self.persisted = PersistedOperations(
-            schema, (*specified_rules, *extra_rules(production)), MAX_TOKENS, EXECUTION_EXTENSIONS
-        )
-
-    async def execute_single(
-        self,
-        request: Request,
-        request_adapter: AsyncHTTPRequestAdapter,
-        sub_response: Response,
-        context: Context,
-        root_value: None,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
-        """The app's persisted documents skip parsing and validation (done once, api/persisted.py);
-        anything else takes strawberry's path with its caches and limits."""
-        prepared = (
-            self.persisted.find(request_data.query, request_data.extensions)
-            if request_adapter.method == "POST"
-            else None
-        )
-        if prepared is None:
-            return await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
-        try:
-            return await self.persisted.execute(
-                prepared,
-                variables=request_data.variables,
-                context=context,
-                root_value=root_value,
-                operation_name=request_data.operation_name,
-                allowed_operation_types=OperationType.from_http("POST"),
-                operation_extensions=request_data.extensions,
-            )
-        except CannotGetOperationTypeError as e:
-            raise HTTPException(400, e.as_http_error_reason()) from e
-        except InvalidOperationTypeError as e:
-            raise HTTPException(400, e.as_http_error_reason("POST")) from e
 
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         """Uploads (the GraphQL multipart request) are a form post, which a web page on another

@@ -126,7 +126,7 @@ BUDGETS: dict[str, int] = {
     "RoundTableSuggestions": 4,
     "SatisfactionByMonth": 6,
     "SatisfactionByTeam": 9,
-    "ScanTag": 16,
+    "ScanTag": 14,
     "SignIn": 7,
     "SignOut": 2,
     "SurveyAnswer": 6,
