@@ -288,6 +288,28 @@ async def _interleaved(
     return [total / rounds for total in totals]
 
 
+async def _print_statements(send: Callable[[int], Awaitable[object]], i: int) -> None:
+    """The SQL of one request, through tortoise's own logger (as tests/conftest.py counts it)."""
+    statements: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            statements.append(record.getMessage())
+
+    sql_log = logging.getLogger("tortoise.db_client")
+    handler, level = Collect(logging.DEBUG), sql_log.level
+    sql_log.addHandler(handler)
+    sql_log.setLevel(logging.DEBUG)
+    try:
+        await send(i)
+    finally:
+        sql_log.removeHandler(handler)
+        sql_log.setLevel(level)
+    print(f"    {len(statements)} statements:")
+    for statement in statements:
+        print("      " + statement.split(": [", 1)[0][:160])
+
+
 def _layer_of(filename: str) -> str:
     for layer, needles in LAYERS:
         if any(needle in filename for needle in needles):
@@ -392,6 +414,8 @@ async def main(args: argparse.Namespace) -> None:
                 if args.text:
                     line += f" {means[2] * 1000:11.2f} {hello_mean / means[2]:9.2f} {means[2] / mean:10.2f}"
                 print(line)
+                if args.sql:
+                    await _print_statements(send, offset + ROUNDS * 10)
                 if args.profile:
                     profiler = cProfile.Profile()
                     profiler.enable()
@@ -418,6 +442,7 @@ if __name__ == "__main__":
     parser.add_argument("--database", help="a PostgreSQL admin URL: a scratch database is made there")
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary per scenario")
     parser.add_argument("--top", type=int, default=12)
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one request per scenario")
     parser.add_argument(
         "--text", action="store_true", help="also send each document as text (strawberry's checked path)"
     )
