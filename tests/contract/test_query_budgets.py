@@ -28,7 +28,7 @@ from api.app import create_app
 from api.contract import operation_documents
 from api.gate import document_hash
 from models.enums import ReportCategory, Role
-from models.places import Household
+from models.places import Building, Compound, Household
 from points_engine import earning, redemption
 from runtime.clock import MovableClock
 from runtime.logging import current_operation
@@ -211,6 +211,7 @@ class Town:
 
     size: int
     community: str
+    compound: str
     entrance: str
     tag_code: str
     staff: Person
@@ -237,9 +238,12 @@ async def build_town(size: int) -> Town:
         neighbour = await make_person(place.community)
         await earning.manual(cid, staff.user.id, neighbour.user.id, 1 + n, "help", f"help-{n}", award=True)
         await Household.create(community_id=cid, entrance=place.entrance, number=f"9{n:02}", area_m2="50.00")
+        await Compound.create(community_id=cid, name=f"小区 {n}")
+        await Building.create(community_id=cid, compound=place.compound, name=f"{n + 10}号楼")
     return Town(
         size,
         gid("Community", cid),
+        gid("Compound", place.compound.id),
         gid("Entrance", place.entrance.id),
         tags.code_of(tag),
         staff,
@@ -295,6 +299,19 @@ HOT: dict[str, tuple[str, Callable[[Town], dict[str, Any]], str, Callable[[int],
         "node.households.nodes",
         lambda n: n + 2,
     ),
+    "CommunityCompounds": (
+        "staff",
+        lambda t: {"communityId": t.community, "first": 20},
+        "community.compounds.nodes",
+        lambda n: n + 1,
+    ),
+    "CompoundBuildings": (
+        "staff",
+        lambda t: {"compoundId": t.compound, "first": 20},
+        "node.buildings.nodes",
+        lambda n: n + 1,
+    ),
+    "MyInbox": ("repairer", lambda t: {"first": 20}, "myInbox.nodes", lambda n: n),
 }
 
 
