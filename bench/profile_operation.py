@@ -51,7 +51,17 @@ mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { id } err
 APPOINT = """
 mutation($input: TeamCaptainAppointInput!) { teamCaptainAppoint(input: $input) { errors { code } } }"""
 
-CATEGORIES = ("LIGHTING", "PLUMBING", "ELECTRICAL", "SNOW_ICE", "SANITATION", "PARKING", "PUBLIC_FACILITY")
+CATEGORIES = (
+    "LIGHTING",
+    "PLUMBING",
+    "ELECTRICAL",
+    "ILLEGAL_CONSTRUCTION",
+    "SNOW_ICE",
+    "SANITATION",
+    "PARKING",
+    "PUBLIC_FACILITY",
+    "SAFETY_HAZARD",
+)
 
 # Where the own time of a frame is counted, by the file it is in (first match wins).
 LAYERS = (
@@ -196,10 +206,14 @@ async def build_scenarios(client: Client) -> list[Scenario]:
         shown = await client.persisted("ActivityCheckInCode", captain, {"activityId": activity})
         checkin["code"] = shown["data"]["activityCheckInCode"]["code"]
 
-    # A report is refused as a duplicate of an open one at the same place and category.
+    # A report is refused as a duplicate of an open one at the same place and category: every
+    # report goes to a (place, category) pair not used before.
     entrances = await Entrance.filter(community_id=community.id).values_list("id", flat=True)
+    buildings = await Building.filter(community_id=community.id).values_list("id", flat=True)
     places = [(gid("Entrance", e), c) for e in entrances for c in CATEGORIES]
+    places += [(gid("Building", b), c) for b in buildings for c in CATEGORIES]
     random.Random(7).shuffle(places)
+    unused = iter(places)
 
     return [
         Scenario("Me (minimal app query)", "Me", resident, lambda i: {}),
@@ -215,8 +229,7 @@ async def build_scenarios(client: Client) -> list[Scenario]:
             resident,
             lambda i: {
                 "input": {
-                    "placeId": places[i % len(places)][0],
-                    "category": places[i % len(places)][1],
+                    **dict(zip(("placeId", "category"), next(unused), strict=True)),
                     "text": "楼道灯不亮了",
                     "idempotencyKey": f"profile-report-{i}-{time.monotonic_ns()}",
                 }
