@@ -7,6 +7,7 @@ from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
+from graphql import ASTValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
@@ -36,6 +37,8 @@ from services.tokens import decode_access_token
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+# Documents kept parsed and validated; more than the app's persisted documents (a test checks).
+CACHE_SIZE = 256
 
 
 class NameTheOperation(SchemaExtension):
@@ -46,20 +49,32 @@ class NameTheOperation(SchemaExtension):
         yield
 
 
+# Made once: each limiter instance makes a new rule class, and strawberry's ValidationCache keys
+# on the rule classes, so limiters built per request made every validation a cache miss.
+LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+
+
+def extra_rules(production: bool) -> list[type[ASTValidationRule]]:
+    """What a document must pass beyond graphql-core's and strawberry's own rules."""
+    return [*LIMIT_RULES, NoSchemaIntrospectionCustomRule] if production else list(LIMIT_RULES)
+
+
 def build_schema(production: bool) -> strawberry.Schema:
     # Factories, so each request gets fresh extension state; the parse and validation caches
-    # live at module level in strawberry, so every document is parsed and validated once.
+    # live at module level in strawberry, so every persisted document is parsed and validated
+    # once per process. Executing a known document apart from strawberry's path was measured
+    # (bench/profile_operation.py --text) and paid nothing more once these caches hit.
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: AddValidationRules(extra_rules(production)),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         NameTheOperation,
         ShapeErrors,
     ]
-    if production:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=list(TYPES), extensions=extensions
     )

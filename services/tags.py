@@ -65,6 +65,11 @@ class TagLocation:
     entrance_name: str | None = None
     asset_name: str | None = None
     asset_kind: AssetKind | None = None
+    # The rows the names were read from, so a caller that goes on to show the place (a scan's
+    # reports name their community and entrance) need not read them again.
+    rows: tuple[Community | Compound | Building | Entrance | Asset, ...] = field(
+        default=(), compare=False, repr=False
+    )
 
     @property
     def label(self) -> str:
@@ -186,6 +191,9 @@ async def locations_of(tags: Sequence[Tag]) -> list[TagLocation]:
                 entrance_name=entrance.name if entrance else None,
                 asset_name=asset.name if asset else None,
                 asset_kind=AssetKind(asset.kind) if asset else None,
+                rows=tuple(
+                    row for row in (communities[tag.community_id], compound, building, entrance, asset) if row
+                ),
             )
         )
     return result
