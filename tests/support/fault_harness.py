@@ -1,8 +1,7 @@
 """No lost writes under kill -9: keyed mutations against a server that is killed and restarted.
 
-    python -m tests.support.fault_harness                       # 10 rounds (`make faults`)
-    python -m tests.support.fault_harness --rounds 2 --plant respond-before-commit --expect-failure
-                                                                # `make faults-selfcheck`
+    python -m tests.support.fault_harness                                # 10 rounds (`make faults`)
+    python -m tests.support.fault_harness --rounds 0 --selfcheck-rounds 2 # `make faults-selfcheck`
 
 Each round seeds a fresh community on a scratch PostgreSQL database (a member of staff, members
 with some points, a gift with less stock than will be asked for, an activity that takes check-ins)
@@ -16,8 +15,11 @@ moments drawn from a seeded RNG and is started again.
 At the end of each round, looked up in the database by key: every acknowledged write is there,
 once, with the id the client was given; every refused one left nothing; no row exists that no
 client asked for; balances, stock and the activity's counter equal what the answers imply; and
-the ledger adds up. After the last round `redsteward ledger-check` runs as a command. Exit 0 when
-all held (with --expect-failure: when something did not, which proves the harness can fail).
+the ledger adds up. After the last round `redsteward ledger-check` runs as a command.
+
+`--selfcheck-rounds N` then plays N more rounds against tests/support/fault_server.py, the same
+application planted with a respond-before-commit bug. Exit 0 when every real round held and every
+planted run was caught (which proves the checks can fail).
 
 The harness lives with the test support code (it reuses tests/support/server.py's port picking and
 tests/support/postgres.py's scratch databases, as bench/emergency_checkin.py does) because it is a
@@ -402,23 +404,26 @@ class Figures:
     down_seconds: float = 0.0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
-    ledger_check: str = ""
+
+    def summary(self) -> str:
+        return (
+            f"{self.rounds} rounds, {self.mutations} mutations ({self.attempts} requests), "
+            f"{self.kills} kills (server down {self.down_seconds:.1f} s), "
+            f"{self.acknowledged_writes} acknowledged writes, {self.found} found exactly once, "
+            f"refused with a typed error: {self.refused}, {self.seconds:.1f} s"
+        )
 
 
-async def run(args: argparse.Namespace, url: str, log_path: Path) -> Figures:
-    from runtime.database import close_database, open_database
-    from runtime.migrations import upgrade
-    from services import subscribers
-
+async def play(
+    args: argparse.Namespace, url: str, log_path: Path, plant: str | None, rounds: range
+) -> Figures:
+    """Rounds against one server (honest, or with `plant`); the database is open in this process."""
     figures = Figures()
     started = time.monotonic()
-    await upgrade(url)
-    await open_database(url)
-    subscribers.install()
-    server = Server(url, log_path, args.plant)
+    server = Server(url, log_path, plant)
     try:
         await server.start()
-        for round_no in range(args.rounds):
+        for round_no in rounds:
             rng = random.Random(args.seed * 1000 + round_no)
             world = await seed(round_no, args.members, args.stock)
             mutations = plan(world, rng, args.awards, args.redemptions)
@@ -433,18 +438,23 @@ async def run(args: argparse.Namespace, url: str, log_path: Path) -> Figures:
                 if m.outcome not in ("ok", "no answer"):
                     figures.refused[m.outcome] = figures.refused.get(m.outcome, 0) + 1
             figures.kills += kills
-            missing = sum(1 for p in problems if "acknowledged as" in p)
-            figures.found += len(ok) - missing
+            figures.found += len(ok) - sum(1 for p in problems if "acknowledged as" in p)
             figures.problems += [f"round {round_no}: {p}" for p in problems]
             print(
-                f"round {round_no}: {len(mutations)} mutations in {sum(m.attempts for m in mutations)} "
-                f"requests, {len(ok)} acknowledged writes, {kills} kills, {len(problems)} problems",
+                f"{'planted ' if plant else ''}round {round_no}: {len(mutations)} mutations in "
+                f"{sum(m.attempts for m in mutations)} requests, {len(ok)} acknowledged writes, "
+                f"{kills} kills, {len(problems)} problems",
                 flush=True,
             )
     finally:
         server.stop()
         figures.down_seconds = server.down_seconds
-        await close_database()
+        figures.seconds = time.monotonic() - started
+    return figures
+
+
+def ledger_check(url: str) -> tuple[bool, str]:
+    """`redsteward ledger-check` as an operator runs it, over every round's community."""
     check = subprocess.run(
         [sys.executable, "-m", "cli.main", "ledger-check"],
         env={**os.environ, "RS_DATABASE_URL": url},
@@ -452,16 +462,47 @@ async def run(args: argparse.Namespace, url: str, log_path: Path) -> Figures:
         text=True,
         timeout=120,
     )
-    figures.ledger_check = check.stdout.strip().splitlines()[-1] if check.stdout.strip() else check.stderr
-    if check.returncode != 0:
-        figures.problems.append(f"redsteward ledger-check exited {check.returncode}: {check.stdout[-2000:]}")
-    figures.seconds = time.monotonic() - started
-    return figures
+    said = check.stdout.strip() or check.stderr.strip()
+    return check.returncode == 0, said.splitlines()[-1] if check.returncode == 0 else said[-3000:]
+
+
+async def run(args: argparse.Namespace, url: str, log_path: Path) -> dict[str, Any]:
+    from runtime.database import close_database, open_database
+    from runtime.migrations import upgrade
+    from services import subscribers
+
+    started = time.monotonic()
+    await upgrade(url)
+    await open_database(url)
+    subscribers.install()
+    try:
+        honest = await play(args, url, log_path, None, range(args.rounds))
+        planted = None
+        if args.selfcheck_rounds:
+            selfcheck = range(args.rounds, args.rounds + args.selfcheck_rounds)
+            planted = await play(args, url, log_path, RESPOND_BEFORE_COMMIT, selfcheck)
+    finally:
+        await close_database()
+    ledger_ok, ledger_said = ledger_check(url)
+    if not ledger_ok:
+        honest.problems.append(f"redsteward ledger-check failed: {ledger_said}")
+    return {
+        "honest": honest,
+        "planted": planted,
+        "ledger_check": ledger_said,
+        "seconds": time.monotonic() - started,
+    }
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=10, help="rounds against the real server")
+    parser.add_argument(
+        "--selfcheck-rounds",
+        type=int,
+        default=0,
+        help=f"then rounds against a server planted with {RESPOND_BEFORE_COMMIT}, which must be caught",
+    )
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--members", type=int, default=20, help="members per round (each checks in once)")
@@ -469,10 +510,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--redemptions", type=int, default=40, help="rewardRedeem mutations per round")
     parser.add_argument("--stock", type=int, default=25, help="the gift's stock (fewer than asked for)")
     parser.add_argument("--max-kills", type=int, default=3, help="SIGKILLs per round at most")
-    parser.add_argument("--plant", choices=[RESPOND_BEFORE_COMMIT], help="run the server with a planted bug")
-    parser.add_argument(
-        "--expect-failure", action="store_true", help="exit 0 only if the checks caught a problem"
-    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     return parser.parse_args(argv)
 
@@ -484,25 +521,31 @@ def main(argv: list[str] | None = None) -> int:
     url = asyncio.run(postgres.create_database("rs_faults"))
     log_path = Path(tempfile.mkdtemp(prefix="rs-faults-")) / "server.log"
     try:
-        figures = asyncio.run(run(args, url, log_path))
+        result = asyncio.run(run(args, url, log_path))
     finally:
         asyncio.run(postgres.drop_database(url))
-    print(
-        f"{figures.rounds} rounds, {figures.mutations} mutations ({figures.attempts} requests), "
-        f"{figures.kills} kills (server down {figures.down_seconds:.1f} s), "
-        f"{figures.acknowledged_writes} acknowledged writes, {figures.found} found exactly once, "
-        f"refused with a typed error: {figures.refused}, {figures.seconds:.1f} s; {figures.ledger_check}"
-    )
-    for problem in figures.problems[:40]:
-        print("PROBLEM", problem)
+    honest, planted = result["honest"], result["planted"]
     if args.json:
-        args.json.write_text(json.dumps(figures.__dict__, ensure_ascii=False, indent=1))
-    caught = bool(figures.problems)
-    if args.expect_failure:
-        print(f"planted bug {args.plant}: " + ("caught" if caught else "NOT caught: the harness cannot fail"))
-        return 0 if caught else 1
-    print("FAILED" if caught else f"OK: no lost or doubled writes (server log: {log_path})")
-    return 1 if caught else 0
+        plain = {k: v.__dict__ if isinstance(v, Figures) else v for k, v in result.items()}
+        args.json.write_text(json.dumps(plain, ensure_ascii=False, indent=1))
+    ok = True
+    if honest.rounds:
+        print(f"real server: {honest.summary()}")
+        for problem in honest.problems[:40]:
+            print("PROBLEM", problem)
+        ok = not honest.problems
+        print("FAILED: lost or doubled writes" if not ok else "OK: no lost or doubled writes")
+    if planted is not None:
+        print(f"planted {RESPOND_BEFORE_COMMIT}: {planted.summary()}")
+        for problem in planted.problems[:8]:
+            print("caught:", problem)
+        if not planted.problems:
+            ok = False
+            print("FAILED: the planted bug was NOT caught: the harness cannot fail")
+        else:
+            print(f"OK: the planted bug was caught ({len(planted.problems)} problems)")
+    print(f"{result['ledger_check']}; {result['seconds']:.1f} s in all (server log: {log_path})")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
