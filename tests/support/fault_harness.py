@@ -219,6 +219,7 @@ class Mutation:
     key: str  # the idempotency key (for check-ins, the activity and member name it)
     amount: int = 0
     attempts: int = 0
+    server_errors: int = 0  # answers that were a 5xx or top-level GraphQL errors (then retried)
     outcome: str = ""  # "ok", an error code, or "no answer"
     row_id: int | None = None
 
@@ -279,6 +280,8 @@ async def send_until_answered(client: httpx.AsyncClient, world: World, mutation:
                 headers={"authorization": f"Bearer {mutation.token}"},
             )
             answered = answer_of(mutation, response.json()) if response.status_code == 200 else None
+            if answered is None:
+                mutation.server_errors += 1
         except (httpx.TransportError, ValueError):
             answered = None  # cut off, timed out, or half a body: the app does not know; it retries
         if answered is not None:
@@ -296,29 +299,31 @@ async def drive(
     queue: asyncio.Queue[Mutation] = asyncio.Queue()
     for mutation in mutations:
         queue.put_nowait(mutation)
+    done = asyncio.Event()
+    answered = asyncio.Event()  # this server process has answered a mutation, or the round is done
+    kills_before = server.kills
 
     async def client_loop() -> None:
         async with httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT) as client:
             while not queue.empty():
                 await send_until_answered(client, world, queue.get_nowait())
-
-    done = asyncio.Event()
-    kills_before = server.kills
+                answered.set()
 
     async def killer() -> None:
-        up_for = rng.uniform(0.3, 1.0)  # the first kill comes early, so every round has one
         for _ in range(max_kills):
+            answered.clear()
+            # Kill while work flows: once this process has answered, at a random moment after.
+            await answered.wait()  # also set when the round is done
             try:
-                await asyncio.wait_for(done.wait(), timeout=up_for)
+                await asyncio.wait_for(done.wait(), timeout=rng.uniform(0.2, 2.0))
                 return
             except TimeoutError:
-                pass
-            await server.restart()
-            up_for = rng.uniform(0.5, 3.0)
+                await server.restart()
 
     killing = asyncio.create_task(killer())
     await asyncio.gather(*(client_loop() for _ in range(clients)))
     done.set()
+    answered.set()
     await killing
     return server.kills - kills_before
 
@@ -397,6 +402,7 @@ class Figures:
     rounds: int = 0
     mutations: int = 0
     attempts: int = 0
+    server_errors: int = 0
     acknowledged_writes: int = 0
     found: int = 0
     refused: dict[str, int] = field(default_factory=dict)
@@ -407,7 +413,8 @@ class Figures:
 
     def summary(self) -> str:
         return (
-            f"{self.rounds} rounds, {self.mutations} mutations ({self.attempts} requests), "
+            f"{self.rounds} rounds, {self.mutations} mutations ({self.attempts} requests, "
+            f"{self.server_errors} answered with a server error), "
             f"{self.kills} kills (server down {self.down_seconds:.1f} s), "
             f"{self.acknowledged_writes} acknowledged writes, {self.found} found exactly once, "
             f"refused with a typed error: {self.refused}, {self.seconds:.1f} s"
@@ -433,6 +440,7 @@ async def play(
             figures.rounds += 1
             figures.mutations += len(mutations)
             figures.attempts += sum(m.attempts for m in mutations)
+            figures.server_errors += sum(m.server_errors for m in mutations)
             figures.acknowledged_writes += len(ok)
             for m in mutations:
                 if m.outcome not in ("ok", "no answer"):

@@ -29,7 +29,7 @@ from runtime.settings import get_settings
 PLANT_ENV = "RS_FAULT_PLANT"
 RESPOND_BEFORE_COMMIT = "respond-before-commit"
 # Long enough that a kill at a random moment usually finds acknowledged writes still uncommitted.
-COMMIT_DELAY_SECONDS = 0.4
+COMMIT_DELAY_SECONDS = 1.0
 
 
 class RespondBeforeCommit:
