@@ -7,10 +7,10 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: help install run test test-pg lint contract bench lock clean
+.PHONY: help install run test test-pg lint contract bench faults faults-selfcheck audit lock clean
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -43,6 +43,15 @@ bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreS
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
+
+faults: install  ## kill -9 under load: 10 rounds of keyed mutations while the server is SIGKILLed (PostgreSQL)
+	$(BIN)/python -m tests.support.fault_harness --rounds 10
+
+faults-selfcheck: install  ## the same harness against a server planted with a respond-before-commit bug: must catch it
+	$(BIN)/python -m tests.support.fault_harness --rounds 0 --selfcheck-rounds 2
+
+audit: install  ## pip-audit over requirements.lock: fails on a known vulnerability, and when it cannot ask
+	$(BIN)/python -m tools.audit_dependencies $(AUDIT_FLAGS)
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract
