@@ -23,7 +23,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, log_path: Path, extra_env: dict[str, str] | None = None
+    database_url: str,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Migrates the database, starts the server, yields its base URL, stops it at the end."""
     env = {**os.environ, "RS_DATABASE_URL": database_url, **(extra_env or {})}
@@ -34,7 +37,7 @@ def running_server(
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+            [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *serve_args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
