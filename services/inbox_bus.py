@@ -83,14 +83,21 @@ async def stop() -> None:
         _listener = None
 
 
-async def watch(user_id: int) -> AsyncIterator[Notification]:
-    """Yields the user's notifications written after the watch began, as they commit."""
+async def watch(user_id: int, after_id: int | None = None) -> AsyncIterator[Notification]:
+    """Yields the user's notifications newer than `after_id` (when given) and then each new one
+    as it commits, oldest first, each once; without `after_id`, only those written after the
+    watch began. The waiter is registered (and on PostgreSQL, LISTEN running) before the first
+    read, so a notification committed in between is read, never lost."""
     event = asyncio.Event()
     _waiters[user_id].add(event)
     try:
         await _ensure_listener()
-        last = await Notification.filter(user_id=user_id).order_by("-id").first()
-        cursor = last.id if last else 0
+        if after_id is None:
+            last = await Notification.filter(user_id=user_id).order_by("-id").first()
+            cursor = last.id if last else 0
+        else:
+            cursor = after_id
+            event.set()  # replay what is already newer than the cursor before waiting
         while True:
             await event.wait()
             event.clear()
