@@ -223,18 +223,19 @@ async def test_a_late_subscriber_gets_what_came_after_its_cursor_then_the_live_o
     assert before not in {n["report"]["id"] for n in [*replayed, heard]}
 
 
-async def test_a_bad_cursor_is_an_error_for_that_subscription(tmp_path: Path) -> None:
+async def test_a_bad_cursor_ends_that_subscription_with_a_coded_error(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     with running_server(url, tmp_path / "server.log") as base:
         town = await build_town(base, url)
         ws = await subscribe(base.replace("http://", "ws://"), town.repairer, "not-a-cursor")
         try:
             message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            done = json.loads(await asyncio.wait_for(ws.recv(), 10))
         finally:
             await ws.close()
-    assert message["id"] == "1" and message["type"] in ("next", "error"), message
-    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
-    assert [e["extensions"]["code"] for e in errors] == ["INVALID_INPUT"]
+    assert (message["id"], message["type"], message["payload"]["data"]) == ("1", "next", None), message
+    assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["INVALID_INPUT"]
+    assert done == {"id": "1", "type": "complete"}
 
 
 @pytest.mark.postgres
