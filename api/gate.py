@@ -29,12 +29,18 @@ MAX_MULTIPART_BODY = 60 * 1024 * 1024
 MAX_UPLOAD_FILES = 12
 
 
+# The documents of app versions already in people's phones: apps update slowly, so the server
+# keeps serving what they send after an operation's text (and so its hash) changes.
+RELEASED_MANIFEST = MANIFEST.parent / "released" / "persisted-queries.json"
+
+
 @lru_cache(maxsize=1)
 def persisted_documents() -> dict[str, str]:
-    if not MANIFEST.exists():
-        return {}
-    data: dict[str, str] = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    return data
+    documents: dict[str, str] = {}
+    for manifest in (RELEASED_MANIFEST, MANIFEST):
+        if manifest.exists():
+            documents.update(json.loads(manifest.read_text(encoding="utf-8")))
+    return documents
 
 
 def document_hash(document: str) -> str:

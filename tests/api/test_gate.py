@@ -10,7 +10,7 @@ import pytest
 
 from api.app import create_app
 from api.contract import operation_documents
-from api.gate import MAX_JSON_BODY, MAX_UPLOAD_FILES, document_hash
+from api.gate import MANIFEST, MAX_JSON_BODY, MAX_UPLOAD_FILES, RELEASED_MANIFEST, document_hash
 from runtime.settings import Settings
 from tests.support.people import make_neighbourhood, make_person
 
@@ -273,3 +273,20 @@ async def test_what_the_view_still_refuses_in_an_upload_keeps_the_json_shape(
     assert response.headers["content-type"] == "application/json"
     assert response.status_code == 400
     assert codes(response) == ["UPLOAD_INVALID"]
+
+
+async def test_production_still_serves_the_documents_of_released_apps(production: httpx.AsyncClient) -> None:
+    """An app from the last release signs in with its own SignIn, whose text has changed since."""
+    released = json.loads(RELEASED_MANIFEST.read_text(encoding="utf-8"))
+    (old_sign_in,) = [sha for sha, doc in released.items() if "mutation SignIn(" in doc]
+    assert old_sign_in not in json.loads(MANIFEST.read_text(encoding="utf-8"))
+    async with production as client:
+        response = await client.post(
+            "/graphql",
+            json={
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": old_sign_in}},
+                "variables": {"input": {"phone": "13900000001", "password": "not-the-password-1"}},
+            },
+        )
+    assert response.status_code == 200 and "errors" not in response.json(), response.text
+    assert [e["code"] for e in response.json()["data"]["sessionCreate"]["errors"]] == ["INVALID_CREDENTIALS"]
