@@ -43,6 +43,7 @@ bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreS
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
+	$(BIN)/python -m bench.upload_gate
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract
