@@ -72,7 +72,7 @@ async def serving_in_process(app: ASGIApp) -> AsyncIterator[str]:
     (WebSockets included) that still shares the test's database connections and moved clock."""
     server = uvicorn.Server(
         uvicorn.Config(
-            app, host="127.0.0.1", port=free_port(), lifespan="off", log_config=None, ws="websockets"
+            app, host="127.0.0.1", port=free_port(), lifespan="off", log_config=None, ws="websockets-sansio"
         )
     )
     task = asyncio.create_task(server.serve())
