@@ -43,6 +43,7 @@ bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreS
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
+	$(BIN)/python -m bench.upload_gate
 
 faults: install  ## kill -9 under load: 10 rounds of keyed mutations while the server is SIGKILLed (PostgreSQL)
 	$(BIN)/python -m tests.support.fault_harness --rounds 10

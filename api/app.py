@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api import board_routes, card_routes, certificate_routes, tag_routes
 from api.gate import GraphQLGate
@@ -107,6 +108,9 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
         multipart_uploads_enabled=True,
+        # Only graphql-transport-ws, whose subscribe messages pass the gate (persisted documents);
+        # the legacy graphql-ws protocol would run any document.
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
     )
     app = Starlette(
         routes=[

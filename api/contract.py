@@ -67,6 +67,12 @@ def render_manifest() -> str:
     return json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
 
 
+def render_operation_ids() -> str:
+    """Operation name → the hash to send: what an app's codegen needs to name its documents by."""
+    ids = {name: document_hash(doc) for name, doc in operation_documents().items()}
+    return json.dumps(ids, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_sdl() -> str:
     return build_schema(production=False).as_str() + "\n"
 
@@ -75,6 +81,7 @@ def generated_files() -> dict[Path, str]:
     return {
         CONTRACT / "schema.graphql": render_sdl(),
         CONTRACT / "persisted-queries.json": render_manifest(),
+        CONTRACT / "operation-ids.json": render_operation_ids(),
         CONTRACT / "errors.md": render_errors_md(),
     }
 

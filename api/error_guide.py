@@ -259,7 +259,19 @@ TOP_LEVEL_ERRORS: dict[str, tuple[str, str]] = {
         "A bug in the app.",
     ),
     "METHOD_NOT_ALLOWED": ("Production accepts GraphQL over POST only.", "A bug in the app."),
-    "BAD_REQUEST": ("The body is not a JSON object.", "A bug in the app."),
+    "BAD_REQUEST": (
+        "The body (or a WebSocket subscribe payload) is not a JSON object with a query or a hash.",
+        "A bug in the app.",
+    ),
+    "UPLOAD_INVALID": (
+        "A multipart upload cannot be read: no boundary, no `operations` or `map` part, "
+        "invalid JSON in them, or `map` naming a file part that is not there.",
+        "A bug in the app: follow the GraphQL multipart request spec (README, Uploads).",
+    ),
+    "UPLOAD_TOO_MANY_FILES": (
+        "More file parts in one upload than the server reads (12).",
+        "Send at most six photos per mutation, one request each.",
+    ),
 }
 
 

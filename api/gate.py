@@ -2,9 +2,10 @@
 
 Persisted queries use Apollo's shape (`extensions.persistedQuery.sha256Hash`); the documents
 come from mobile-contract/persisted-queries.json, generated from mobile-contract/operations/.
-In production only those documents run: anything else is refused before it is parsed.
+In production only those documents run: anything else is refused before it is parsed, over
+HTTP, in uploads and in WebSocket subscriptions alike.
 Refusals are GraphQL-shaped JSON (`errors[].extensions.code`) so the app's one error path
-handles them.
+handles them; over a WebSocket they are the `error` message of the refused subscription.
 """
 
 from __future__ import annotations
@@ -13,21 +14,33 @@ import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from python_multipart.multipart import MultipartParseError, MultipartParser, parse_options_header
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage, SubscribeMessage
 
 MANIFEST = Path(__file__).resolve().parent.parent / "mobile-contract" / "persisted-queries.json"
 MAX_JSON_BODY = 64 * 1024
 MAX_MULTIPART_BODY = 60 * 1024 * 1024
+# Twice the most photos a mutation takes, so a seventh photo still reaches the service and gets
+# its typed TOO_MANY_PHOTOS, while a body of a thousand tiny parts is refused unread.
+MAX_UPLOAD_FILES = 12
+
+
+# The documents of app versions already in people's phones: apps update slowly, so the server
+# keeps serving what they send after an operation's text (and so its hash) changes.
+RELEASED_MANIFEST = MANIFEST.parent / "released" / "persisted-queries.json"
 
 
 @lru_cache(maxsize=1)
 def persisted_documents() -> dict[str, str]:
-    if not MANIFEST.exists():
-        return {}
-    data: dict[str, str] = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    return data
+    documents: dict[str, str] = {}
+    for manifest in (RELEASED_MANIFEST, MANIFEST):
+        if manifest.exists():
+            documents.update(json.loads(manifest.read_text(encoding="utf-8")))
+    return documents
 
 
 def document_hash(document: str) -> str:
@@ -40,6 +53,9 @@ class Refusal(Exception):
         self.status = status
         self.code = code
         self.message = message
+
+    def error(self) -> dict[str, Any]:
+        return {"message": self.message, "extensions": {"code": self.code}}
 
 
 class GraphQLGate:
@@ -63,6 +79,10 @@ class GraphQLGate:
         try:
             if content_type == "multipart/form-data":
                 body = await _read_body(receive, headers, self.max_multipart_bytes)
+                check_upload(headers, body, self.production)
+                # What strawberry or Starlette still refuse in an upload (a map naming a variable
+                # that is not there…) comes back as plain text: give it the same JSON shape.
+                send = _json_refusals(send)
             elif content_type == "application/json":
                 body = await _read_body(receive, headers, MAX_JSON_BODY)
                 body = self._resolve(body)
@@ -110,6 +130,135 @@ def resolve_persisted(data: dict[str, Any], production: bool) -> dict[str, Any]:
     return data
 
 
+def check_upload(headers: dict[str, str], body: bytes, production: bool) -> None:
+    """A GraphQL multipart request (operations, map, files) that the view can take as it is: from
+    the app (a bearer header: a cross-site form cannot set one, strawberry's CVE-2024-47082), well
+    formed, with few enough files, and running a document production serves."""
+    if not headers.get("authorization"):
+        raise Refusal(401, "UNAUTHENTICATED", "Uploads need the Authorization header.")
+    fields, files = _multipart_parts(headers.get("content-type", ""), body)
+    if len(files) > MAX_UPLOAD_FILES:
+        raise Refusal(400, "UPLOAD_TOO_MANY_FILES", f"Send at most {MAX_UPLOAD_FILES} files in one request.")
+    operations = _json_part(fields, "operations")
+    if isinstance(operations, list):
+        raise Refusal(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request.")
+    files_map = _json_part(fields, "map")
+    if not isinstance(operations, dict) or not isinstance(files_map, dict):
+        raise Refusal(400, "UPLOAD_INVALID", "`operations` and `map` must be JSON objects.")
+    for name, paths in files_map.items():
+        if name not in files or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+            raise Refusal(
+                400, "UPLOAD_INVALID", f"`map` names {name!r}, which is not a file part of the request."
+            )
+    resolve_persisted(operations, production)
+
+
+def _multipart_parts(content_type: str, body: bytes) -> tuple[dict[str, bytes], list[str]]:
+    """The fields (only `operations` and `map` are kept, the rest are b"") and the names of the
+    file parts, in order."""
+    _, options = parse_options_header(content_type)
+    boundary = options.get(b"boundary")
+    if not boundary:
+        raise Refusal(400, "UPLOAD_INVALID", "The multipart body has no boundary.")
+    fields: dict[str, bytes] = {}
+    files: list[str] = []
+    state: dict[str, Any] = {
+        "header": b"",
+        "value": b"",
+        "name": None,
+        "is_file": False,
+        "data": [],
+        "end": False,
+    }
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        state["header"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        if state["header"].lower() == b"content-disposition":
+            _, disposition = parse_options_header(state["value"])
+            name = disposition.get(b"name")
+            state["name"] = name.decode("utf-8", "replace") if name is not None else None
+            state["is_file"] = b"filename" in disposition
+        state["header"], state["value"] = b"", b""
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        if state["name"] in ("operations", "map"):
+            state["data"].append(data[start:end])
+            if sum(len(chunk) for chunk in state["data"]) > MAX_JSON_BODY:
+                raise Refusal(
+                    413, "PAYLOAD_TOO_LARGE", f"`{state['name']}` is larger than {MAX_JSON_BODY // 1024} KB."
+                )
+
+    def on_part_end() -> None:
+        if state["name"] is None:
+            raise Refusal(400, "UPLOAD_INVALID", "A part of the multipart body has no name.")
+        if state["is_file"]:
+            files.append(state["name"])
+        else:
+            fields[state["name"]] = b"".join(state["data"])
+        state["name"], state["is_file"], state["data"] = None, False, []
+
+    def on_end() -> None:
+        state["end"] = True
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_end": on_end,
+        },
+    )
+    try:
+        parser.write(body)
+        parser.finalize()
+    except MultipartParseError:
+        raise Refusal(400, "UPLOAD_INVALID", "The multipart body cannot be read.") from None
+    if not state["end"]:
+        raise Refusal(400, "UPLOAD_INVALID", "The multipart body ends before its closing boundary.")
+    return fields, files
+
+
+def _json_part(fields: dict[str, bytes], name: str) -> Any:
+    raw = fields.get(name)
+    if not raw:
+        raise Refusal(400, "UPLOAD_INVALID", f"The upload has no `{name}` part.")
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Refusal(400, "UPLOAD_INVALID", f"The `{name}` part is not valid JSON.") from None
+
+
+class PersistedSubscriptions(BaseGraphQLTransportWSHandler[Any, None]):
+    """graphql-transport-ws under the gate's rules: a `subscribe` names its document by hash
+    (`payload.extensions.persistedQuery`) or sends it in full, and production runs only the
+    app's documents. A refusal is an `error` message for that subscription id; the socket and
+    the person's other subscriptions stay open."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload: Any = message.get("payload")
+        if self.connection_acknowledged and message.get("id") not in self.operations:
+            try:
+                if not isinstance(payload, dict):
+                    raise Refusal(400, "BAD_REQUEST", "The subscribe payload must be a JSON object.")
+                resolved = resolve_persisted(payload, production=getattr(self.view, "production", True))
+                if not isinstance(resolved.get("query"), str):
+                    raise Refusal(400, "BAD_REQUEST", "Send `query` or `extensions.persistedQuery`.")
+            except Refusal as refusal:
+                refused = ErrorMessage(id=message["id"], type="error", payload=[cast(Any, refusal.error())])
+                await self.send_message(refused)
+                return
+            message = {**message, "payload": resolved}  # type: ignore[typeddict-item]
+        await super().handle_subscribe(message)
+
+
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
@@ -142,10 +291,31 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+def _json_refusals(send: Send) -> Send:
+    """`send`, with a plain-text client error turned into the gate's JSON refusal (UPLOAD_INVALID)."""
+    held: list[Message] = []
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+            if 400 <= message["status"] < 500 and content_type.startswith(b"text/plain"):
+                held.append(message)
+                return
+        elif held and message["type"] == "http.response.body":
+            held.append(message)
+            if not message.get("more_body", False):
+                text = b"".join(m.get("body", b"") for m in held[1:]).decode("utf-8", "replace")
+                await _respond(
+                    send, Refusal(held[0]["status"], "UPLOAD_INVALID", text or "The upload is not valid.")
+                )
+            return
+        await send(message)
+
+    return wrapped
+
+
 async def _respond(send: Send, refusal: Refusal) -> None:
-    payload = json.dumps(
-        {"data": None, "errors": [{"message": refusal.message, "extensions": {"code": refusal.code}}]}
-    ).encode()
+    payload = json.dumps({"data": None, "errors": [refusal.error()]}).encode()
     await send(
         {
             "type": "http.response.start",

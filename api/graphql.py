@@ -27,7 +27,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
-from api.gate import Refusal, resolve_persisted
+from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
 from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
@@ -81,6 +81,8 @@ def build_schema(production: bool) -> strawberry.Schema:
 
 
 class RedStewardGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = PersistedSubscriptions
+
     def __init__(self, schema: strawberry.Schema, production: bool, **options: Any) -> None:
         super().__init__(schema, **options)
         self.production = production

@@ -48,7 +48,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # Per-address rate limits need the phone's address, not the proxy's: uvicorn takes it from
+        # X-Forwarded-For / X-Forwarded-Proto, but only from the proxies listed here.
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
         log_config=None,
         server_header=False,
     )
@@ -373,6 +376,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="comma-separated addresses (or networks, or *) of the reverse proxies whose X-Forwarded-For "
+        "is trusted (default: $FORWARDED_ALLOW_IPS, else 127.0.0.1,::1)",
+    )
+    p.add_argument(
+        "--no-proxy-headers",
+        dest="proxy_headers",
+        action="store_false",
+        help="ignore X-Forwarded-For even from the trusted proxies (no proxy in front)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="bring the database to the current schema (aerich migrations)")

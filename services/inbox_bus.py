@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -83,19 +83,43 @@ async def stop() -> None:
         _listener = None
 
 
-async def watch(user_id: int) -> AsyncIterator[Notification]:
-    """Yields the user's notifications written after the watch began, as they commit."""
+# How long a transaction that wrote a notification may take to commit and still be sent: ids are
+# taken at INSERT, so on PostgreSQL a row with a smaller id can commit after a larger one was sent.
+LATE_COMMIT_SECONDS = 60.0
+
+
+async def watch(user_id: int, after_id: int | None = None) -> AsyncIterator[Notification]:
+    """Yields the user's notifications newer than `after_id` (when given) and then each new one
+    as it commits, each once; without `after_id`, only those written after the watch began.
+
+    The waiter is registered (and on PostgreSQL, LISTEN running) before the first read, so a
+    notification committed in between is read, never lost. Each read starts below the newest id
+    sent, at what that was LATE_COMMIT_SECONDS ago, and skips what was sent since: a row whose
+    id is smaller than one already sent but whose transaction committed later is still sent."""
     event = asyncio.Event()
     _waiters[user_id].add(event)
     try:
         await _ensure_listener()
-        last = await Notification.filter(user_id=user_id).order_by("-id").first()
-        cursor = last.id if last else 0
+        if after_id is None:
+            last = await Notification.filter(user_id=user_id).order_by("-id").first()
+            floor = last.id if last else 0
+        else:
+            floor = after_id
+            event.set()  # replay what is already newer than the cursor before waiting
+        sent: set[int] = set()
+        newest: deque[tuple[float, int]] = deque()  # (when, newest id sent then), oldest first
+        loop = asyncio.get_running_loop()
         while True:
             await event.wait()
             event.clear()
-            for row in await Notification.filter(user_id=user_id, id__gt=cursor).order_by("id"):
-                cursor = row.id
+            while newest and newest[0][0] < loop.time() - LATE_COMMIT_SECONDS:
+                floor = max(floor, newest.popleft()[1])
+            sent = {i for i in sent if i > floor}
+            for row in await Notification.filter(user_id=user_id, id__gt=floor).order_by("id"):
+                if row.id in sent:
+                    continue
+                sent.add(row.id)
+                newest.append((loop.time(), max(sent)))
                 yield row
     finally:
         _waiters[user_id].discard(event)

@@ -53,6 +53,15 @@ async def _close_months() -> object:
     return await close_due()
 
 
+async def _forget_expired() -> object:
+    from services import idempotency, rate_limits
+
+    return {
+        "idempotency-records": await idempotency.forget_expired(),
+        "rate-counters": await rate_limits.forget_expired(),
+    }
+
+
 def periodic_jobs(report_clock_seconds: float) -> list[Job]:
     """Report clocks at the configured pace (claim clocks are 30 minutes, so a minute matters);
     the rest are measured in hours or days and run every few minutes."""
@@ -62,6 +71,7 @@ def periodic_jobs(report_clock_seconds: float) -> list[Job]:
         Job("expire-redemptions", 900, _expire_redemptions),
         Job("expire-points", 3600, _expire_points),
         Job("close-months", 3600, _close_months),
+        Job("forget-expired", 3600, _forget_expired),
     ]
 
 

@@ -173,6 +173,12 @@ async def inbox_page(
     return Page(rows[:first], len(rows) > first)
 
 
+async def newest_id(viewer: Viewer) -> int:
+    """The id of the viewer's newest notification; 0 for an empty inbox (ids start at 1)."""
+    newest = await Notification.filter(user_id=viewer.user_id).order_by("-id").first()
+    return newest.id if newest else 0
+
+
 async def inbox_count(viewer: Viewer, unread_only: bool) -> int:
     query = Notification.filter(user_id=viewer.user_id)
     if unread_only:

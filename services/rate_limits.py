@@ -116,8 +116,11 @@ def phone_key(phone: str) -> str:
         return (phone or "").strip()[:40]
 
 
-async def forget_expired(older_than: timedelta = timedelta(days=1)) -> int:
-    return await RateCounter.filter(window_start__lt=clock.now() - older_than).delete()
+async def forget_expired() -> int:
+    """Delete the counters of windows that have closed. The longest configured window decides:
+    a counter's own window is not stored, and one still open must keep counting."""
+    longest = max(limit.seconds for limit in limits().values())
+    return await RateCounter.filter(window_start__lte=clock.now() - timedelta(seconds=longest)).delete()
 
 
 __all__ = ["ErrorCode", "Limit", "check", "forget_expired", "limits", "phone_key"]

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id, split_global_id
+from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
 from api.resolvers import mapping
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.report_fields import notification
@@ -96,10 +96,16 @@ async def my_unread_count(info: Info) -> int:
     return await notifications.inbox_count(viewer, unread_only=True)
 
 
-async def notifications_added(info: Info) -> AsyncIterator[types.Notification]:
+async def my_inbox_cursor(info: Info) -> str:
+    viewer = info.context.viewer
+    viewer.require_user()
+    return encode_cursor(await notifications.newest_id(viewer))
+
+
+async def notifications_added(info: Info, after: str | None) -> AsyncIterator[types.Notification]:
     viewer = info.context.viewer
     user = viewer.require_user()
-    async for row in inbox_bus.watch(user.id):
+    async for row in inbox_bus.watch(user.id, decode_cursor(after)):
         yield notification(row)
 
 

@@ -44,6 +44,13 @@ class ReportQuery:
     ) -> Connection[Notification]:
         return await resolve.my_inbox(info, first, after, unread_only)
 
+    @strawberry.field(
+        description="A cursor at your newest notification (at the start of an empty inbox). Pass it "
+        "as `notificationAdded(after:)` to hear of everything that comes later, without a gap."
+    )
+    async def my_inbox_cursor(self, info: Info) -> str:
+        return await resolve.my_inbox_cursor(info)
+
     @strawberry.field(description="How many of your notifications are unread.")
     async def my_unread_count(self, info: Info) -> int:
         return await resolve.my_unread_count(info)
@@ -92,8 +99,13 @@ class ReportMutation:
 class ReportSubscription:
     @strawberry.subscription(
         description="Your new notifications as they happen (graphql-transport-ws; send "
-        '`{"authorization": "Bearer …"}` as the connection_init payload or as a header).'
+        '`{"authorization": "Bearer …"}` as the connection_init payload or as a header). With '
+        "`after` (a cursor from `myInboxCursor` or `myInbox`), first those newer than the cursor, "
+        "oldest first, then the live ones: none missed, none twice. Without it, only those that "
+        "arrive after the server starts watching."
     )
-    async def notification_added(self, info: Info) -> AsyncGenerator[Notification, None]:
-        async for item in resolve.notifications_added(info):
+    async def notification_added(
+        self, info: Info, after: str | None = None
+    ) -> AsyncGenerator[Notification, None]:
+        async for item in resolve.notifications_added(info, after):
             yield item

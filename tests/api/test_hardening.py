@@ -112,11 +112,20 @@ async def test_an_upload_body_at_the_limit_passes_the_gate_and_one_byte_more_doe
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
+    def upload(size: int) -> bytes:
+        head = (
+            b'--x\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{"query": "{ __typename }"}\r\n'
+            b'--x\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0": ["variables.f"]}\r\n'
+            b'--x\r\nContent-Disposition: form-data; name="0"; filename="a.jpg"\r\n\r\n'
+        )
+        tail = b"\r\n--x--\r\n"
+        return head + b"a" * (size - len(head) - len(tail)) + tail
+
     gate = GraphQLGate(inner, production=False, max_multipart_bytes=1000)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gate), base_url="http://t") as client:
-        headers = {"content-type": "multipart/form-data; boundary=x"}
-        assert (await client.post("/graphql", content=b"a" * 1000, headers=headers)).status_code == 204
-        assert (await client.post("/graphql", content=b"a" * 1001, headers=headers)).status_code == 413
+        headers = {"content-type": "multipart/form-data; boundary=x", "authorization": "Bearer t"}
+        assert (await client.post("/graphql", content=upload(1000), headers=headers)).status_code == 204
+        assert (await client.post("/graphql", content=upload(1001), headers=headers)).status_code == 413
     assert seen == [1000]
 
 

@@ -62,3 +62,34 @@ def test_the_server_runs_on_postgresql(tmp_path: Path, pg_url: str) -> None:
     with running_server(pg_url, tmp_path / "server.log") as base:
         body, _, _ = register_and_read_me(base)
     assert body["data"]["me"]["phone"] == "+8613800138000"  # type: ignore[index]
+
+
+def sign_in_codes(base: str, phone: str, forwarded_for: str) -> list[str]:
+    with httpx.Client(base_url=base, timeout=10) as client:
+        answer = client.post(
+            "/graphql",
+            json={
+                "query": "mutation($i: SessionCreateInput!) { sessionCreate(input: $i) { errors { code } } }",
+                "variables": {"i": {"phone": phone, "password": "not-it-2026"}},
+            },
+            headers={"x-forwarded-for": forwarded_for},
+        ).json()
+    return [e["code"] for e in answer["data"]["sessionCreate"]["errors"]]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "separate_addresses"), [("127.0.0.1", True), ("10.9.9.9", False)], ids=["proxy", "stranger"]
+)
+def test_per_address_limits_use_x_forwarded_for_only_from_a_trusted_proxy(
+    tmp_path: Path, trusted: str, separate_addresses: bool
+) -> None:
+    """Behind a proxy every request comes from the proxy's address; `--forwarded-allow-ips` names the
+    proxies whose X-Forwarded-For is believed, so each phone gets its own per-address count, while
+    the same header from anyone else is ignored (it could be forged)."""
+    env = {"RS_RATE_LIMITS": "signIn.ip=1/600"}
+    url = f"sqlite://{tmp_path / 'db.sqlite3'}"
+    with running_server(url, tmp_path / "server.log", env, ("--forwarded-allow-ips", trusted)) as base:
+        first = sign_in_codes(base, "13900001001", "203.0.113.10")
+        second = sign_in_codes(base, "13900002002", "203.0.113.20")
+    assert first == ["INVALID_CREDENTIALS"]
+    assert second == (["INVALID_CREDENTIALS"] if separate_addresses else ["RATE_LIMITED"])

@@ -3,6 +3,10 @@ released schema (mobile-contract/released/schema.graphql) fails CI unless CHANGE
 
 from __future__ import annotations
 
+import json
+
+from graphql import parse, validate
+
 from api.contract import (
     CHANGELOG,
     RELEASED_SDL,
@@ -11,6 +15,8 @@ from api.contract import (
     render_sdl,
     unrecorded_breaking_changes,
 )
+from api.gate import RELEASED_MANIFEST, document_hash, persisted_documents
+from api.graphql import build_schema
 
 RELEASED = """
 type Query { report(id: ID!): Report }
@@ -57,3 +63,18 @@ def test_every_deprecation_names_its_removal_date() -> None:
         'b: Int @deprecated(reason: "Use c; removed 2027-03-01.") c: Int }'
     )
     assert deprecations_without_removal_date(sdl) == ["Query.a"]
+
+
+def test_every_document_of_a_released_app_is_still_valid_and_served() -> None:
+    """Installed apps send the documents they were built with, by hash: the server keeps serving
+    them (released/persisted-queries.json) and they must stay valid against the live schema."""
+    released: dict[str, str] = json.loads(RELEASED_MANIFEST.read_text(encoding="utf-8"))
+    schema = build_schema(production=True)._schema
+    invalid = {
+        document.split("(")[0][-40:]: [e.message for e in errors]
+        for document in released.values()
+        if (errors := validate(schema, parse(document)))
+    }
+    assert invalid == {}
+    assert {sha: document_hash(doc) for sha, doc in released.items()} == {sha: sha for sha in released}
+    assert released.items() <= persisted_documents().items()

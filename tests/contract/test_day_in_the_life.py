@@ -1,7 +1,8 @@
 """A day in the life of the community, through the app's own documents only.
 
-Every document in mobile-contract/operations/ is sent over HTTP by its persisted hash (Apollo's
-`extensions.persistedQuery`, uploads as GraphQL multipart requests) against the demo community,
+Every document in mobile-contract/operations/ is sent by its persisted hash (Apollo's
+`extensions.persistedQuery`) over HTTP (uploads as GraphQL multipart requests) or, for the live
+inbox, over a WebSocket (graphql-transport-ws) to a real uvicorn, against the demo community,
 in the order the people's day brings them: a new neighbour signs up and joins, a resident scans a
 tag and reports a dark corridor with a photo, a repairer claims and fixes it, the resident confirms;
 a volunteer joins a team, checks in and out by the captain's rotating code, the captain approves;
@@ -19,8 +20,10 @@ services directly.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +31,10 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
+from api.app import create_app
 from api.contract import operation_documents
 from api.gate import document_hash
 from models.people import User
@@ -37,12 +43,14 @@ from points_engine import redemption
 from points_engine.localtime import local_month
 from runtime import clock
 from runtime.clock import MovableClock
+from runtime.settings import Settings
 from services.demo_seed import DEMO_PASSWORD, seed_demo
 from services.phones import normalize_phone
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.teams.support import APPOINT, TEAM_CREATE
 from tests.support.people import gid
 from tests.support.photos import jpeg_with_gps
+from tests.support.server import serving_in_process
 
 TAGS_FOR_BUILDING = """
 mutation($id: ID!) {
@@ -58,6 +66,7 @@ class App:
         self.http = http
         self.hashes = {name: document_hash(text) for name, text in operation_documents().items()}
         self.sent: list[str] = []
+        self.ws_base = ""
 
     def _body(self, name: str, variables: dict[str, Any]) -> dict[str, Any]:
         self.sent.append(name)
@@ -71,6 +80,22 @@ class App:
         headers = {"authorization": f"Bearer {token}"} if token else {}
         response = await self.http.post("/graphql", json=self._body(name, variables), headers=headers)
         return _checked(name, response)
+
+    @asynccontextmanager
+    async def subscribe(self, name: str, token: str, **variables: Any) -> AsyncIterator[ClientConnection]:
+        """A graphql-transport-ws connection with one subscription, id "1", by its hash."""
+        assert self.ws_base, "serve the app first"
+        async with connect(
+            self.ws_base + "/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+        ) as ws:
+            await ws.send(
+                json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+            )
+            assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+            await ws.send(
+                json.dumps({"id": "1", "type": "subscribe", "payload": self._body(name, variables)})
+            )
+            yield ws
 
     async def upload(
         self, name: str, token: str, variables: dict[str, Any], photos: list[bytes]
@@ -89,6 +114,13 @@ class App:
             headers={"authorization": f"Bearer {token}"},
         )
         return _checked(name, response)
+
+
+async def _next(ws: ClientConnection) -> dict[str, Any]:
+    message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert message["type"] == "next" and "errors" not in message["payload"], message
+    data: dict[str, Any] = message["payload"]["data"]
+    return data
 
 
 def _checked(name: str, response: httpx.Response) -> dict[str, Any]:
@@ -117,7 +149,7 @@ def photo_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 async def test_a_day_in_the_life_runs_every_operation_of_the_app(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> None:
     logins = {login.role: login.phone for login in (await seed_demo()).logins}
     app = App(http)
@@ -383,23 +415,31 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     assert hours["myServiceHours"]
     assert (await app.run("TeamHours", captain, teamId=team_id))["teamHours"]
 
-    # --- Staff declare a snow call-out for tonight; everyone sees it on the home screen.
-    await app.run(
-        "EmergencyDeclare",
-        staff,
-        input={
-            "communityId": cid,
-            "title": "暴雪",
-            "startsAt": moved_clock.now().isoformat(),
-            "endsAt": (moved_clock.now() + timedelta(hours=12)).isoformat(),
-            "multiplierPercent": 200,
-            "idempotencyKey": "snow-1",
-            "activityKind": "SNOW_CLEARING",
-        },
-    )
+    # --- Staff declare a snow call-out for tonight; everyone sees it on the home screen, and the
+    # volunteer, whose app loaded the inbox and then opened the live inbox from its cursor, hears
+    # it at once (no pause between subscribing and the call-out: the cursor closes that gap).
+    cursor = (await app.run("MyInbox", volunteer))["myInboxCursor"]
+    async with serving_in_process(create_app(settings, manage_database=False)) as base:
+        app.ws_base = base.replace("http://", "ws://")
+        async with app.subscribe("NotificationAdded", volunteer, after=cursor) as live:
+            await app.run(
+                "EmergencyDeclare",
+                staff,
+                input={
+                    "communityId": cid,
+                    "title": "暴雪",
+                    "startsAt": moved_clock.now().isoformat(),
+                    "endsAt": (moved_clock.now() + timedelta(hours=12)).isoformat(),
+                    "multiplierPercent": 200,
+                    "idempotencyKey": "snow-1",
+                    "activityKind": "SNOW_CLEARING",
+                },
+            )
+            heard = (await _next(live))["notificationAdded"]
+    assert (heard["event"], heard["report"]) == ("emergency.declared", None)
     assert (await app.run("Emergencies", resident, communityId=cid))["emergencies"]["totalCount"] == 1
     called = (await app.run("MyInbox", volunteer, first=1, unreadOnly=True))["myInbox"]["nodes"]
-    assert [(n["event"], n["report"]) for n in called] == [("emergency.declared", None)]  # volunteers hear
+    assert [(n["id"], n["event"], n["report"]) for n in called] == [(heard["id"], "emergency.declared", None)]
 
     # --- Points: the cleaner earns by hand and spends at the counter; the open books add up.
     cleaner_user = await User.get(phone=normalize_phone(logins["cleaner"]))
@@ -526,7 +566,7 @@ async def corridor_flag_and_boards(
     board = (await app.run("Leaderboard", cleaner, communityId=cid, month=month))["leaderboard"]["board"]
     assert board["me"]["isMe"] and board["me"]["points"] == board["myPoints"] > 0
     assert board["me"]["name"].endswith(".")  # by initials, as just chosen
-    assert board["me"] in [edge["node"] for edge in board["entries"]["edges"]]
+    assert board["me"] in board["entries"]["nodes"]
     team = await app.run("TeamLeaderboard", captain, communityId=cid, teamId=team_id, month=month)
     members = team["leaderboard"]["board"]["entries"]["nodes"]
     assert [m["rank"] for m in members] == [1] and members[0]["points"] > 0  # the volunteer's hours

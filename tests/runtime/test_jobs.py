@@ -1,4 +1,4 @@
-"""The background jobs keep running when one of them fails."""
+"""The background jobs keep running when one of them fails, and housekeeping forgets only what expired."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import asyncio
 
 import pytest
 
-from services import jobs
+from models.guards import IdempotencyRecord, RateCounter
+from runtime.clock import MovableClock
+from services import idempotency, jobs, rate_limits
+from tests.support.people import make_neighbourhood, make_person
 
 
 async def test_a_failing_job_is_logged_and_tried_again(caplog: pytest.LogCaptureFixture) -> None:
@@ -27,3 +30,23 @@ async def test_a_failing_job_is_logged_and_tried_again(caplog: pytest.LogCapture
     assert len(tasks) == 1  # a job with no interval is not started
     assert calls >= 2
     assert any(r.getMessage() == "background job failed" and r.job == "flaky" for r in caplog.records)  # type: ignore[attr-defined]
+
+
+async def test_the_housekeeping_job_forgets_only_expired_retry_records_and_closed_rate_windows(
+    moved_clock: MovableClock,
+) -> None:
+    place = await make_neighbourhood()
+    person = await make_person(place.community)
+    await idempotency.remember(person.user.id, "old", "reportCreate", "h", 1)
+    await rate_limits.check("signIn", "13900000001", "10.0.0.1")  # two counters: account and address
+    moved_clock.advance(hours=23, minutes=59)
+    await idempotency.remember(person.user.id, "new", "reportCreate", "h", 2)
+    await rate_limits.check("signIn", "13900000001", "10.0.0.1")  # a new 10-minute window
+    forget = [job for job in jobs.periodic_jobs(60) if job.name == "forget-expired"]
+
+    assert await jobs.run_once(forget) == {"forget-expired": {"idempotency-records": 0, "rate-counters": 2}}
+    assert await RateCounter.all().count() == 2  # the open windows keep counting
+    moved_clock.advance(minutes=1)  # the first record is 24 h old, the second window still open
+    assert await jobs.run_once(forget) == {"forget-expired": {"idempotency-records": 1, "rate-counters": 0}}
+    assert [r.key for r in await IdempotencyRecord.all()] == ["new"]
+    assert await RateCounter.all().count() == 2

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
 
 def free_port() -> int:
@@ -23,7 +26,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, log_path: Path, extra_env: dict[str, str] | None = None
+    database_url: str,
+    log_path: Path,
+    extra_env: dict[str, str] | None = None,
+    serve_args: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Migrates the database, starts the server, yields its base URL, stops it at the end."""
     env = {**os.environ, "RS_DATABASE_URL": database_url, **(extra_env or {})}
@@ -34,7 +40,7 @@ def running_server(
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+            [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *serve_args],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -58,3 +64,25 @@ def running_server(
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@asynccontextmanager
+async def serving_in_process(app: ASGIApp) -> AsyncIterator[str]:
+    """uvicorn serving `app` on a free loopback port inside this test's event loop: a real socket
+    (WebSockets included) that still shares the test's database connections and moved clock."""
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=free_port(), lifespan="off", log_config=None, ws="websockets-sansio"
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            if task.done():
+                task.result()  # raises what stopped it
+                raise AssertionError("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        await task

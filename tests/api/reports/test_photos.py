@@ -154,5 +154,6 @@ async def test_an_upload_without_a_bearer_header_is_refused(reports_api: Reports
         data={"operations": json.dumps({"query": "{ __typename }"}), "map": "{}"},
         files={"0": ("a.png", png(), "image/png")},
     )
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["UNAUTHENTICATED"]
     assert stored_files(photo_dir) == []

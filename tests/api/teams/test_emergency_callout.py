@@ -14,7 +14,14 @@ import pytest
 from models.enums import Role
 from models.reports import Notification
 from runtime import clock
-from tests.api.reports.test_subscriptions import cli, gql, invite, next_notification, subscribe
+from tests.api.reports.test_subscriptions import (
+    cli,
+    gql,
+    inbox_cursor,
+    invite,
+    next_notification,
+    subscribe,
+)
 from tests.api.teams import support as t
 from tests.support.graphql import GraphQLClient
 from tests.support.people import make_neighbourhood, make_person
@@ -91,8 +98,13 @@ async def test_a_volunteer_hears_of_the_call_out_over_a_websocket(tmp_path: Path
                 )
                 community_id = joined["communityJoin"]["membership"]["community"]["id"]
             ws_base = base.replace("http://", "ws://")
-            volunteer_ws = await subscribe(ws_base, tokens["volunteer"])
-            resident_ws = await subscribe(ws_base, tokens["resident"])
+            # From their inbox cursors: the call-out right after subscribing is not missed.
+            volunteer_ws = await subscribe(
+                ws_base, tokens["volunteer"], await inbox_cursor(base, tokens["volunteer"])
+            )
+            resident_ws = await subscribe(
+                ws_base, tokens["resident"], await inbox_cursor(base, tokens["resident"])
+            )
             try:
                 declared = await gql(
                     client,
