@@ -9,8 +9,17 @@ Scopes: the community (its current members), a team (its members), a building or
 members whose household is there). Managers (staff, admin) may read any scope of their
 community; anyone else only the scopes they are part of. Care tags are never read here.
 
-Aggregate boards: entrances by points per occupied household (a household is occupied when a
-member lives there), teams by points per member; ties by id, lowest first.
+Group boards (entrances and teams) use one normalisation, per household, so a big entrance or
+team does not win by size alone:
+
+    per household = points its members earned in the period
+                    ÷ the distinct households those members live in
+
+where a member with no household counts as a household of their own. For an entrance that is its
+occupied households (a household is occupied when a member lives there). Ties by the group's id,
+lowest first; equal values share a rank. Both boards are one grouped read of the per-member index
+(BoardEarning, kept in the posting transaction) joined to memberships: nothing is summed from the
+ledger when a board is read.
 """
 
 from __future__ import annotations
@@ -67,8 +76,8 @@ class GroupRow:
     group_id: int
     name: str
     points: int
-    members: int  # occupied households (entrances) or members (teams)
-    per_member: float
+    households: int  # distinct households of its members (a member without one counts as one)
+    per_household: float
     rank: int
 
 
@@ -235,9 +244,13 @@ async def entrance_board(viewer: Viewer, community_id: int, period: str) -> list
 async def team_board(viewer: Viewer, community_id: int, period: str) -> list[GroupRow]:
     viewer.require_member(community_id)
     conn = connections.get("default")
+    # -user_id stands for "a household of one" and never equals a (positive) household id.
     sql = (
-        "SELECT t.team_id AS gid, COALESCE(SUM(e.points), 0) AS points, COUNT(t.user_id) AS n "  # noqa: S608 - only placeholders are formatted in
-        "FROM team_member t LEFT JOIN board_earning e ON e.user_id = t.user_id "
+        "SELECT t.team_id AS gid, COALESCE(SUM(e.points), 0) AS points, "  # noqa: S608 - only placeholders are formatted in
+        "COUNT(DISTINCT COALESCE(m.household_id, -t.user_id)) AS n "
+        "FROM team_member t LEFT JOIN membership m ON m.user_id = t.user_id "
+        "AND m.community_id = t.community_id "
+        "LEFT JOIN board_earning e ON e.user_id = t.user_id "
         f"AND e.community_id = t.community_id AND e.period = {_p(1)} "
         f"WHERE t.community_id = {_p(2)} GROUP BY t.team_id"
     )
@@ -259,7 +272,7 @@ def _rank_groups(groups: list[tuple[int, str, int, int]]) -> list[GroupRow]:
     )
     out: list[GroupRow] = []
     for index, (gid, name, points, n, per) in enumerate(scored):
-        rank = out[-1].rank if out and out[-1].per_member == per else index + 1
+        rank = out[-1].rank if out and out[-1].per_household == per else index + 1
         out.append(GroupRow(gid, name, points, n, per, rank))
     return out
 

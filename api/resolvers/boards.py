@@ -126,8 +126,10 @@ async def group_board(
                     name=r.name,
                     rank=r.rank,
                     points=r.points,
-                    members=r.members,
-                    per_member=r.per_member,
+                    households=r.households,
+                    per_household=r.per_household,
+                    members=r.households,
+                    per_member=r.per_household,
                 )
                 for r in rows
             ],

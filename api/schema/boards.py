@@ -15,7 +15,7 @@ from services.boards import Scope
 strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
 
 
-@strawberry.enum(description="Boards of groups: entrances (per occupied household) or teams (per member).")
+@strawberry.enum(description="Boards of groups, both ranked per household (see GroupBoardEntry.perHousehold).")
 class GroupBoardKind(Enum):
     ENTRANCES = "entrances"
     TEAMS = "teams"
@@ -48,14 +48,29 @@ class LeaderboardPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type(description="An entrance or a team on a group board.")
+@strawberry.type(
+    description="An entrance or a team on a group board. Both kinds rank by points per household: "
+    "the points their members earned in the period ÷ the distinct households those members live in "
+    "(a member without a household counts as one), so a big entrance or team does not win by size "
+    "alone. Ties: equal values share a rank, listed by the group's id."
+)
 class GroupBoardEntry:
     id: strawberry.ID = strawberry.field(description="The Entrance's or Team's global id.")
     name: str
     rank: int
     points: int = strawberry.field(description="Points its members earned in the period.")
-    members: int = strawberry.field(description="Occupied households (entrances) or members (teams).")
-    per_member: float = strawberry.field(description="points ÷ members, two decimals: what ranks.")
+    households: int = strawberry.field(
+        description="Distinct households of its members (a member without a household counts as one)."
+    )
+    per_household: float = strawberry.field(description="points ÷ households, two decimals: what ranks.")
+    members: int = strawberry.field(
+        deprecation_reason="Use households instead; removed 2027-03-01.",
+        description="The same as households.",
+    )
+    per_member: float = strawberry.field(
+        deprecation_reason="Use perHousehold instead; removed 2027-03-01.",
+        description="The same as perHousehold.",
+    )
 
 
 @strawberry.type

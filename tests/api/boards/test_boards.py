@@ -4,6 +4,8 @@ spending and reversals, rebuild equals incremental, and the query budget of a pa
 from __future__ import annotations
 
 from models.boards import BoardEarning
+from models.teams import Team, TeamKind, TeamMember
+from runtime import clock
 from runtime.clock import MovableClock
 from services.boards import rebuild
 from tests.api.boards.support import (
@@ -20,7 +22,7 @@ from tests.api.boards.support import (
 )
 from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid
+from tests.support.people import gid, make_person
 
 
 async def _earn(api: GraphQLClient, town: Town) -> str:
@@ -114,22 +116,77 @@ async def test_team_building_and_entrance_scopes(api: GraphQLClient) -> None:
     assert bad_month["errors"] == [{"code": "INVALID_INPUT", "field": "month"}]
 
 
-async def test_group_boards_rank_entrances_per_household_and_teams_per_member(api: GraphQLClient) -> None:
+async def test_group_boards_rank_entrances_and_teams_per_household(api: GraphQLClient) -> None:
+    # Given November's earnings (a 50 reversed, b 80 less a 30 deduction, c 80, d 10)
     town = await make_town()
     await _earn(api, town)
+
+    # When a resident reads the entrances' and the teams' boards
     data = await api.data(GROUPS, {"communityId": town.cid, "kind": "ENTRANCES"}, town.a.token)
-    entries = data["groupBoard"]["entries"]
-    # E2: c's 80 over 1 household; E1: a 0 + b 80 over 2 households = 40 (size alone does not win).
-    assert [(e["name"], e["rank"], e["points"], e["members"], e["perMember"]) for e in entries] == [
-        ("1单元", 1, 80, 1, 80.0),
-        ("2单元", 2, 80, 2, 40.0),
-    ]
     teams = await api.data(
         GROUPS, {"communityId": town.cid, "kind": "TEAMS", "month": "2026-11"}, town.a.token
     )
+
+    # Then E2 has c's 80 over 1 household; E1 a 0 + b 80 over 2 households = 40 (size alone does
+    # not win); the team (c in 101, d without a household: 2 households) has 90 / 2 = 45
+    entries = data["groupBoard"]["entries"]
+    assert [(e["name"], e["rank"], e["points"], e["households"], e["perHousehold"]) for e in entries] == [
+        ("1单元", 1, 80, 1, 80.0),
+        ("2单元", 2, 80, 2, 40.0),
+    ]
     assert [
-        (e["name"], e["points"], e["members"], e["perMember"]) for e in teams["groupBoard"]["entries"]
+        (e["name"], e["points"], e["households"], e["perHousehold"]) for e in teams["groupBoard"]["entries"]
     ] == [("巡逻队", 90, 2, 45.0)]
+
+
+async def test_a_big_team_does_not_win_by_size_and_rebuild_keeps_the_group_boards(api: GraphQLClient) -> None:
+    # Given e living with a in 301, a big team of a, b, c, d, e and a small team of a and e
+    town = await make_town()
+    community = town.place.community
+    e = await make_person(community, household=town.place.households[0], name="Er Mei")
+    big = await Team.create(
+        community=community, name="大队", kind=TeamKind.RIVER_PATROL, created_at=clock.now()
+    )
+    small = await Team.create(
+        community=community, name="小队", kind=TeamKind.RIVER_PATROL, created_at=clock.now()
+    )
+    for team, people in ((big, (town.a, town.b, town.c, town.d, e)), (small, (town.a, e))):
+        for person in people:
+            await TeamMember.create(community=community, team=team, user=person.user, joined_at=clock.now())
+    # and November's earnings a 40, b 20, c 60, d 10, e 30
+    for person, amount in ((town.a, 40), (town.b, 20), (town.c, 60), (town.d, 10), (e, 30)):
+        await award(api, town, person, amount, f"n-{person.user.id}")
+
+    # When the boards of teams and of entrances are read
+    async def groups(kind: str, month: str | None) -> list[tuple[str, int, int, int, float]]:
+        variables = {"communityId": town.cid, "kind": kind, "month": month}
+        data = await api.data(GROUPS, variables, town.staff.token)
+        assert data["groupBoard"]["errors"] == []
+        return [
+            (g["name"], g["rank"], g["points"], g["households"], g["perHousehold"])
+            for g in data["groupBoard"]["entries"]
+        ]
+
+    teams = await groups("TEAMS", "2026-11")
+    entrances = await groups("ENTRANCES", "2026-11")
+
+    # Then, by hand: small 70 points in 1 household (301) = 70; 巡逻队 c 60 + d 10 over 101 and d's
+    # own = 35; big 160 points over 301, 302, 101 and d's own = 40 (per member it would be 32)
+    assert teams == [
+        ("小队", 1, 70, 1, 70.0),
+        ("大队", 2, 160, 4, 40.0),
+        ("巡逻队", 3, 70, 2, 35.0),
+    ]
+    # E2: c 60 in 101 = 60; E1: a 40 + e 30 (301) + b 20 (302) = 90 over 2 = 45
+    assert entrances == [("1单元", 1, 60, 1, 60.0), ("2单元", 2, 90, 2, 45.0)]
+
+    # And after the index is scrambled and rebuilt from the ledger, every group board is the same
+    before = {(k, m): await groups(k, m) for k in ("TEAMS", "ENTRANCES") for m in ("2026-11", None)}
+    await BoardEarning.filter(community_id=community.id).update(points=999)
+    await rebuild(community.id)
+    after = {(k, m): await groups(k, m) for k in ("TEAMS", "ENTRANCES") for m in ("2026-11", None)}
+    assert after == before
+    assert before[("TEAMS", None)] == teams
 
 
 async def test_initials_by_choice(api: GraphQLClient) -> None:

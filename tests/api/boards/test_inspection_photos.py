@@ -120,7 +120,9 @@ async def test_limits_refuse_the_inspection_and_store_nothing(api: GraphQLClient
     assert stored(photo_dir) == []
 
 
-async def test_a_failure_after_the_files_were_written_removes_them(api: GraphQLClient, photo_dir: Path) -> None:
+async def test_a_failure_after_the_files_were_written_removes_them(
+    api: GraphQLClient, photo_dir: Path
+) -> None:
     # Given a subscriber of inspection.recorded that refuses the change (it runs in the transaction)
     town = await make_town()
     code = await entrance_code(town, town.e1)
