@@ -216,8 +216,12 @@ async def set_initials(viewer: Viewer, community_id: int, by_initials: bool) -> 
 # ---- boards of entrances and teams --------------------------------------------------------------
 
 
-def _p(index: int) -> str:
+def placeholder(index: int) -> str:
+    """The SQL placeholder of the index-th parameter in the default connection's dialect."""
     return f"${index}" if connections.get("default").capabilities.dialect == "postgres" else "?"
+
+
+_p = placeholder
 
 
 async def entrance_board(viewer: Viewer, community_id: int, period: str) -> list[GroupRow]:

@@ -322,10 +322,13 @@ async def month_close(info: Info, input: s.MonthCloseInput) -> s.MonthClosePaylo
     return await guarded(s.MonthClosePayload, work())
 
 
-async def scan_flag(community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
+async def scan_flag(info: Info, community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
     if entrance_id is None:
         return None
-    holds, month, standing = await flag.scan_status(community_id, entrance_id)
+    community = await info.context.loaders.community_by_id.load(community_id)
+    if community is None:
+        return None
+    holds, month, standing = await flag.scan_status(community, entrance_id)
     return s.CorridorFlagStatus(
         holds_flag=holds,
         month=month,

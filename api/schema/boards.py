@@ -15,7 +15,9 @@ from services.boards import Scope
 strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
 
 
-@strawberry.enum(description="Boards of groups, both ranked per household (see GroupBoardEntry.perHousehold).")
+@strawberry.enum(
+    description="Boards of groups, both ranked per household (see GroupBoardEntry.perHousehold)."
+)
 class GroupBoardKind(Enum):
     ENTRANCES = "entrances"
     TEAMS = "teams"
