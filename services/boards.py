@@ -319,3 +319,14 @@ async def rebuild(community_id: int) -> int:
             using_db=conn,
         )
     return len(totals)
+
+
+async def analyze() -> bool:
+    """After a bulk rebuild on PostgreSQL: fresh planner statistics for the board tables, so a
+    board read after a big load is planned for the rows it now holds rather than for the empty
+    table autovacuum last saw. True when it ran (SQLite keeps no statistics unless asked)."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "postgres":
+        return False
+    await conn.execute_script("ANALYZE board_earning; ANALYZE board_profile")
+    return True

@@ -3,11 +3,13 @@ spending and reversals, rebuild equals incremental, and the query budget of a pa
 
 from __future__ import annotations
 
+from tortoise import connections
+
 from models.boards import BoardEarning
 from models.teams import Team, TeamKind, TeamMember
 from runtime import clock
 from runtime.clock import MovableClock
-from services.boards import rebuild
+from services.boards import analyze, rebuild
 from tests.api.boards.support import (
     DEDUCT,
     GROUPS,
@@ -239,3 +241,23 @@ async def test_a_board_page_costs_the_same_few_statements(api: GraphQLClient, qu
     # the page, neither of the caller's two; a later page adds two counts for its first row's rank.
     assert counts == [8, 6], counts
     assert queries.count <= 10, queries.statements
+
+
+async def test_a_rebuild_then_analyze_leaves_fresh_statistics_on_postgresql(api: GraphQLClient) -> None:
+    # Given November's earnings, rebuilt from the ledger
+    town = await make_town()
+    await _earn(api, town)
+    await rebuild(town.place.community.id)
+
+    # When the rebuild command's analyze step runs
+    ran = await analyze()
+
+    # Then on PostgreSQL the planner's row estimate of the board table is its true size (ANALYZE
+    # sets it synchronously); SQLite keeps no statistics and nothing runs
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "postgres":
+        assert ran is False
+        return
+    assert ran is True
+    _, rows = await conn.execute_query("SELECT reltuples FROM pg_class WHERE relname = 'board_earning'")
+    assert int(rows[0]["reltuples"]) == await BoardEarning.all().count() > 0
