@@ -35,6 +35,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.boards import ALL_TIME, BoardEarning, BoardProfile
+from models.ledger import TransferKind
 from models.people import Membership
 from models.places import Building, Entrance
 from models.teams import Team, TeamMember
@@ -285,25 +286,36 @@ def _rank_groups(groups: list[tuple[int, str, int, int]]) -> list[GroupRow]:
 
 
 async def rebuild(community_id: int) -> int:
-    """Recompute a community's board rows from the ledger; returns how many rows it wrote."""
-    kinds = sorted(k.value for k in EARNING_KINDS)
-    marks = ", ".join(_p(i + 2) for i in range(len(kinds)))
-    earned = (
-        "SELECT a.user_id AS uid, SUBSTR(t.local_day, 1, 7) AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
-        "FROM point_transfer t JOIN point_account a ON a.id = t.credit_id "
-        f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND t.kind IN ({marks}) "
-        "GROUP BY a.user_id, SUBSTR(t.local_day, 1, 7)"
-    )
-    reversed_ = (
-        "SELECT a.user_id AS uid, SUBSTR(o.local_day, 1, 7) AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
-        "FROM point_transfer t JOIN point_transfer o ON o.id = t.reverses_id "
-        "JOIN point_account a ON a.id = t.debit_id "
-        f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND t.kind = 'reversal' "
-        f"AND o.kind IN ({marks}) GROUP BY a.user_id, SUBSTR(o.local_day, 1, 7)"
+    """Recompute a community's board rows from the ledger; returns how many rows it wrote. The
+    same rules as services/board_wiring: earnings add and their reversals subtract (in the
+    earning's month); deductions subtract and their reversals add back (in the deduction's month)."""
+    earning = sorted(k.value for k in EARNING_KINDS)
+    deduct = [TransferKind.MANUAL_DEDUCT.value]
+
+    def summed(kinds: list[str], member_side: str, reversal: bool) -> str:
+        # `t` is the transfer posted; `o` (for a reversal) the transfer it reverses, whose month
+        # the reversal counts in.
+        marks = ", ".join(_p(i + 2) for i in range(len(kinds)))
+        join, kind, month = "", "t.kind", "SUBSTR(t.local_day, 1, 7)"
+        if reversal:
+            join, kind = "JOIN point_transfer o ON o.id = t.reverses_id ", "t.kind = 'reversal' AND o.kind"
+            month = "SUBSTR(o.local_day, 1, 7)"
+        return (
+            f"SELECT a.user_id AS uid, {month} AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
+            f"FROM point_transfer t {join}JOIN point_account a ON a.id = t.{member_side}_id "
+            f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND {kind} IN ({marks}) "
+            f"GROUP BY a.user_id, {month}"
+        )
+
+    parts = (
+        (summed(earning, "credit", False), earning, 1),
+        (summed(earning, "debit", True), earning, -1),
+        (summed(deduct, "debit", False), deduct, -1),
+        (summed(deduct, "credit", True), deduct, 1),
     )
     totals: dict[tuple[int, str], int] = {}
     async with in_transaction() as conn:
-        for sql, sign in ((earned, 1), (reversed_, -1)):
+        for sql, kinds, sign in parts:
             _, rows = await conn.execute_query(sql, [community_id, *kinds])
             for row in rows:
                 for period in (str(row["month"]), ALL_TIME):

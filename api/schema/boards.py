@@ -26,7 +26,9 @@ class GroupBoardKind(Enum):
 @strawberry.type(description="One member on a board. Care tags never appear or count.")
 class BoardEntry:
     rank: int = strawberry.field(description="Competition rank: equal points share a rank (1, 2, 2, 4).")
-    points: int = strawberry.field(description="Points earned in the period; spending never lowers it.")
+    points: int = strawberry.field(
+        description="Points earned in the period less staff deductions posted in it; spending does not count."
+    )
     name: str = strawberry.field(description="Display name, or initials when the member chose so.")
     is_me: bool
 

@@ -24,21 +24,27 @@ from tests.api.boards.support import (
 )
 from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid, make_person
+from tests.support.people import Person, gid, make_person
+
+
+async def deduct(api: GraphQLClient, town: Town, who: Person, amount: int, key: str) -> str:
+    manual = {"communityId": town.cid, "userId": gid("User", who.user.id), "reason": "broke a rule"}
+    data = await api.data(
+        DEDUCT, {"input": {**manual, "amount": amount, "idempotencyKey": key}}, town.staff.token
+    )
+    assert data["pointsDeduct"]["errors"] == [], data
+    transfer_id: str = data["pointsDeduct"]["transfer"]["id"]
+    return transfer_id
 
 
 async def _earn(api: GraphQLClient, town: Town) -> str:
-    """November: a 50 (later reversed), b 80 (then 30 deducted), c 80, d 10."""
+    """November: a 50 (later reversed), b 110 less a 30 deduction = 80, c 80, d 10."""
     reversed_id = await award(api, town, town.a, 50, "a1")
-    await award(api, town, town.b, 80, "b1")
+    await award(api, town, town.b, 110, "b1")
     await award(api, town, town.c, 30, "c1")
     await award(api, town, town.c, 50, "c2")
     await award(api, town, town.d, 10, "d1")
-    manual = {"communityId": town.cid, "userId": gid("User", town.b.user.id), "reason": "broke a rule"}
-    data = await api.data(
-        DEDUCT, {"input": {**manual, "amount": 30, "idempotencyKey": "bd"}}, town.staff.token
-    )
-    assert data["pointsDeduct"]["errors"] == []
+    await deduct(api, town, town.b, 30, "bd")
     data = await api.data(
         REVERSE, {"input": {"transferId": reversed_id, "reason": "entered twice"}}, town.staff.token
     )
@@ -57,8 +63,8 @@ async def test_community_board_ties_spending_reversal_and_my_rank(
     for month in (None, "2026-11"):
         payload = await board(api, town, town.d, month=month)
         assert payload["errors"] == []
-        # b and c tie on 80 and share rank 1, b (the earlier account) first; the deduction does not
-        # lower b; a's reversed award leaves a off the board.
+        # b (110 earned, 30 deducted) and c tie on 80 and share rank 1, b (the earlier account)
+        # first; a's reversed award leaves a off the board.
         assert ranks(payload) == [(1, "Bo Hai", 80), (1, "Chen Li", 80), (3, "Du Wen", 10)]
         assert payload["board"]["period"] == (month or "all")
         assert payload["board"]["me"] == {"rank": 3, "points": 10, "name": "Du Wen", "isMe": True}
@@ -204,7 +210,38 @@ async def test_initials_by_choice(api: GraphQLClient) -> None:
     assert ranks(await board(api, town, town.d))[1][1] == "Chen Li"
 
 
+async def test_a_deduction_lowers_the_rank_and_its_reversal_restores_it(
+    api: GraphQLClient, moved_clock: MovableClock
+) -> None:
+    # Given November's board (b and c tie on 80) and, in December, c earning 20
+    town = await make_town()
+    await _earn(api, town)
+    moved_clock.advance(days=10)
+    renew_tokens(town)
+    await award(api, town, town.c, 20, "c-dec")
+
+    # When staff deduct 15 from c in December as a penalty
+    deducted = await deduct(api, town, town.c, 15, "c-pen")
+
+    # Then December and all-time count it; November, where the earning was, is untouched
+    assert ranks(await board(api, town, town.d, month="2026-12")) == [(1, "Chen Li", 5)]
+    assert ranks(await board(api, town, town.d)) == [(1, "Chen Li", 85), (2, "Bo Hai", 80), (3, "Du Wen", 10)]
+    assert ranks(await board(api, town, town.d, month="2026-11"))[:2] == [
+        (1, "Bo Hai", 80),
+        (1, "Chen Li", 80),
+    ]
+
+    # And when the deduction is reversed, c's December and all-time points come back
+    data = await api.data(
+        REVERSE, {"input": {"transferId": deducted, "reason": "appealed"}}, town.staff.token
+    )
+    assert data["pointTransferReverse"]["errors"] == []
+    assert ranks(await board(api, town, town.d, month="2026-12")) == [(1, "Chen Li", 20)]
+    assert ranks(await board(api, town, town.d))[0] == (1, "Chen Li", 100)
+
+
 async def test_rebuild_equals_incremental(api: GraphQLClient, moved_clock: MovableClock) -> None:
+    # Given earnings, a reversed earning, a deduction and a reversed deduction over two months
     town = await make_town()
     await _earn(api, town)
     moved_clock.advance(days=10)
@@ -212,15 +249,25 @@ async def test_rebuild_equals_incremental(api: GraphQLClient, moved_clock: Movab
     await award(api, town, town.a, 5, "a-dec")
     reversed_in_december = await award(api, town, town.d, 7, "d-dec")
     await api.data(REVERSE, {"input": {"transferId": reversed_in_december, "reason": "no"}}, town.staff.token)
+    await deduct(api, town, town.d, 3, "d-pen")
+    appealed = await deduct(api, town, town.c, 4, "c-pen")
+    await api.data(REVERSE, {"input": {"transferId": appealed, "reason": "appealed"}}, town.staff.token)
 
     async def snapshot() -> list[tuple[int, str, int]]:
         rows = await BoardEarning.filter(community_id=town.place.community.id).order_by("user_id", "period")
         return [(r.user_id, r.period, r.points) for r in rows]
 
     incremental = await snapshot()
-    assert (town.a.user.id, "2026-11", 0) in incremental and (town.a.user.id, "all", 5) in incremental
+    a, b, c, d = (p.user.id for p in (town.a, town.b, town.c, town.d))
+    assert (a, "2026-11", 0) in incremental and (a, "all", 5) in incremental
+    assert (b, "2026-11", 80) in incremental and (c, "2026-12", 0) in incremental
+    assert (d, "2026-12", -3) in incremental and (d, "all", 7) in incremental
+
+    # When the index is scrambled and rebuilt from the ledger
     await BoardEarning.filter(community_id=town.place.community.id).update(points=999)
     await rebuild(town.place.community.id)
+
+    # Then it equals what the posting hook kept
     assert await snapshot() == incremental
 
 
