@@ -47,16 +47,13 @@ from points_engine.localtime import local_day, local_month, zone
 from runtime import clock
 from services import events, tags
 from services.access import Viewer
-from services.boards import check_period, placeholder
+from services.boards import check_period
+from services.boards import placeholder as _p
 from services.errors import DomainError, ErrorCode, Forbidden
 from services.report_photos import PhotoOwner, PhotoWrites, clean_photos
 
 DEFAULT_WEIGHTS = {"inspection": 40, "volunteering": 30, "reports": 30, "min_inspections": 2}
 NOTES_MAX = 1000
-
-
-def _p(index: int) -> str:
-    return placeholder(index)
 
 
 # ---- inspections --------------------------------------------------------------------------------
