@@ -63,6 +63,7 @@ async def _insert_transfers(
     rng = random.Random(start)
     kinds = ["attendance", "report", "repair", "inspection", "manual_award"]
     base = datetime(2026, 6, 1, tzinfo=UTC)
+    spread = len(accounts) * len(MONTHS)
     for low in range(start, stop, BATCH):
         rows: list[Any] = []
         for i in range(low, min(stop, low + BATCH)):
@@ -72,7 +73,9 @@ async def _insert_transfers(
                 [
                     community_id,
                     issuing_id,
-                    accounts[rng.randrange(len(accounts))],
+                    # First one earning per member and month, so the board lists every member at
+                    # both sizes and only the ledger grows; then members at random.
+                    accounts[i // len(MONTHS)] if i < spread else accounts[rng.randrange(len(accounts))],
                     rng.randint(1, 50),
                     kinds[i % len(kinds)],
                     "",

@@ -136,16 +136,22 @@ async def member_board(
     after: tuple[int, int] | None,
 ) -> BoardPage:
     users = await _scope_users(viewer, community_id, scope, scope_id)
-    base = BoardEarning.filter(
-        community_id=community_id,
-        period=period,
-        points__gt=0,
-        user_id__in=Subquery(users.values("user_id")),
-    )
-    page = base
+
+    def scoped() -> QuerySet[BoardEarning]:
+        # A fresh queryset for each statement: tortoise's clones share one select_related set,
+        # so the page's join of the user table would otherwise leak into the caller's row read
+        # (and fetch every column of the user, password hash included).
+        return BoardEarning.filter(
+            community_id=community_id,
+            period=period,
+            points__gt=0,
+            user_id__in=Subquery(users.values("user_id")),
+        )
+
+    page = scoped()
     if after is not None:
         points, user_id = after
-        page = base.filter(Q(points__lt=points) | Q(points=points, user_id__gt=user_id))
+        page = page.filter(Q(points__lt=points) | Q(points=points, user_id__gt=user_id))
     found = (
         await page.order_by("-points", "user_id")
         .limit(size + 1)
@@ -154,7 +160,9 @@ async def member_board(
     )
     rows = found[:size]
     me = viewer.user_id
-    mine = next((r for r in rows if r.user_id == me), None) or await base.filter(user_id=me).first()
+    mine = next((r for r in rows if r.user_id == me), None) or (
+        await scoped().filter(user_id=me).only("user_id", "points").first()
+    )
     ids = [r.user_id for r in rows]
     hidden = {
         row["user_id"]
@@ -168,8 +176,8 @@ async def member_board(
         ahead = 0
         rank = 1
         if after is not None:
-            rank = await base.filter(points__gt=first.points).count() + 1
-            ahead = rank - 1 + await base.filter(points=first.points, user_id__lt=first.user_id).count()
+            rank = await scoped().filter(points__gt=first.points).count() + 1
+            ahead = rank - 1 + await scoped().filter(points=first.points, user_id__lt=first.user_id).count()
         for index, row in enumerate(rows):
             if index and row.points != rows[index - 1].points:
                 rank = ahead + index + 1
@@ -178,7 +186,7 @@ async def member_board(
     if mine is not None:
         listed = next((r for r in ranked if r.user_id == me), None)
         if listed is None:
-            rank = await base.filter(points__gt=mine.points).count() + 1
+            rank = await scoped().filter(points__gt=mine.points).count() + 1
             name = viewer.require_user().display_name
             listed = _row(me, name, mine.points, rank, hidden)
         my_row = listed
