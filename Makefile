@@ -39,11 +39,13 @@ test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only test
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
 	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2
 
-bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreSQL, 213 volunteers checking in at once
+bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreSQL, 213 volunteers checking in at once, a board page + my rank at 100k and 1M transfers
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
 	$(BIN)/python -m bench.upload_gate
+	$(BIN)/python -m bench.boards
+	$(BIN)/python -m bench.boards $(PG_URL)
 
 faults: install  ## kill -9 under load: 10 rounds of keyed mutations while the server is SIGKILLed (PostgreSQL)
 	$(BIN)/python -m tests.support.fault_harness --rounds 10

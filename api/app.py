@@ -20,7 +20,7 @@ from api import board_routes, card_routes, certificate_routes, tag_routes
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
-from api.photos import report_photo
+from api.photos import inspection_photo, report_photo
 from api.pickup_qr import pickup_qr
 from runtime import database
 from runtime.logging import reset_request_id, set_operation, set_request_id
@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             Route("/healthz", healthz, methods=["GET"]),
             Route("/pickup/{code}.png", pickup_qr, methods=["GET"]),
             Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
+            Route("/photos/inspection/{photo_id:int}", inspection_photo, methods=["GET"]),
             *tag_routes.ROUTES,
             *board_routes.ROUTES,
             *certificate_routes.ROUTES,

@@ -8,10 +8,13 @@ Builds a community of RS_BENCH_MEMBERS members (default 10,000) and RS_BENCH_SMA
 (default 100,000) of earning kinds spread over six months, then grows the ledger to RS_BENCH_LARGE
 (default 1,000,000). Transfers are bulk-inserted (posting a million through `ledger.post` one by
 one would take the better part of an hour here) and the board index is then computed by
-`services.boards.rebuild` — the tests prove that equals what the on_posted hook keeps. At each
-size it times RS_BENCH_ROUNDS requests (default 200) of the app's Leaderboard operation (a page of
-20 of the monthly community board, the caller's rank — a member far down — and totalCount) and,
-as the baseline in the same run, the same stack answering `{ me { user { id } } }`. Prints median and p95.
+`services.boards.rebuild` — the tests prove that equals what the on_posted hook keeps — then
+ANALYZEd as `redsteward rebuild-boards` does. At each size it times RS_BENCH_ROUNDS requests
+(default 200) of the app's Leaderboard operation (a page of 20 of the monthly community board, the
+caller's own rank and totalCount), the caller being the member 90% of the way down that board,
+and, as the baseline in the same run, the same stack answering `{ me { user { id } } }`. Prints
+median and p95 of each, the board's ratio to the baseline, and how the board's figures change
+from the small ledger to the large one (they should not: the board is an index read).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ async def _insert_transfers(
     rng = random.Random(start)
     kinds = ["attendance", "report", "repair", "inspection", "manual_award"]
     base = datetime(2026, 6, 1, tzinfo=UTC)
+    spread = len(accounts) * len(MONTHS)
     for low in range(start, stop, BATCH):
         rows: list[Any] = []
         for i in range(low, min(stop, low + BATCH)):
@@ -69,7 +73,9 @@ async def _insert_transfers(
                 [
                     community_id,
                     issuing_id,
-                    accounts[rng.randrange(len(accounts))],
+                    # First one earning per member and month, so the board lists every member at
+                    # both sizes and only the ledger grows; then members at random.
+                    accounts[i // len(MONTHS)] if i < spread else accounts[rng.randrange(len(accounts))],
                     rng.randint(1, 50),
                     kinds[i % len(kinds)],
                     "",
@@ -93,6 +99,7 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
 
     from api.app import create_app
     from api.contract import operation_documents
+    from models.boards import BoardEarning
     from models.enums import Role
     from models.ledger import AccountKind, PointAccount
     from models.people import Membership, MembershipRole, User
@@ -102,7 +109,7 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
     from runtime.database import close_database, open_database
     from runtime.migrations import upgrade
     from runtime.settings import get_settings
-    from services.boards import rebuild
+    from services.boards import analyze, rebuild
     from services.tokens import issue_access_token
 
     await upgrade(url)
@@ -146,13 +153,10 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
         )
         account_ids = [a["id"] for a in await PointAccount.filter(community_id=community.id).values("id")]
         issuing = await accounts.system_account(community.id, AccountKind.ISSUING)
-        caller = users[len(users) // 2]
-        token, _ = issue_access_token(caller.id)
         app = create_app(get_settings(), manage_database=False)
         document = operation_documents()["Leaderboard"]
         cid = __import__("base64").b64encode(f"Community:{community.id}".encode()).decode()
         variables = {"communityId": cid, "month": "2026-11", "first": 20}
-        headers = {"authorization": f"Bearer {token}"}
         done = 0
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://b") as http:
             for size in (SMALL, LARGE):
@@ -160,6 +164,13 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
                 await _insert_transfers(community.id, issuing.id, account_ids, done, size)
                 done = size
                 await rebuild(community.id)
+                await analyze()
+                ranked = BoardEarning.filter(community_id=community.id, period="2026-11", points__gt=0)
+                listed = await ranked.count()
+                far_down = await ranked.order_by("-points", "user_id").offset(listed * 9 // 10).first()
+                assert far_down is not None
+                token, _ = issue_access_token(far_down.user_id)
+                headers = {"authorization": f"Bearer {token}"}
                 print(f"  {size:,} transfers in the ledger (built in {time.perf_counter() - started:.0f} s)")
                 for name, body in (
                     ("baseline { me { user { id } } }", {"query": "{ me { user { id } } }"}),
@@ -177,9 +188,28 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
                     if "leaderboard" in data["data"]:
                         board = data["data"]["leaderboard"]["board"]
                         assert len(board["entries"]["edges"]) == 20
+                        assert board["me"]["rank"] > listed // 2, board["me"]  # far down, off the page
+                        print(
+                            f"    caller ranked {board['me']['rank']:,} of {listed:,} on the November board"
+                        )
                     median, p95 = _stats(samples)
                     results.append((size, name, median, p95))
-                    print(f"    {name:<28} median {median:6.2f} ms   p95 {p95:6.2f} ms")
+                    base = next((r for r in results if r[0] == size and r[1].startswith("baseline")), None)
+                    ratio = (
+                        f"   ({median / base[2]:.2f}× / {p95 / base[3]:.2f}× the baseline)"
+                        if base and base[1] != name
+                        else ""
+                    )
+                    print(f"    {name:<32} median {median:6.2f} ms   p95 {p95:6.2f} ms{ratio}")
+        boards = [r for r in results if not r[1].startswith("baseline")]
+        bases = [r for r in results if r[1].startswith("baseline")]
+        if len(boards) == 2:
+            (_, _, m1, p1), (_, _, m2, p2) = boards
+            (_, _, b1, q1), (_, _, b2, q2) = bases
+            print(
+                f"  {SMALL:,} → {LARGE:,} transfers: board median ×{m2 / m1:.2f}, p95 ×{p2 / p1:.2f}; "
+                f"to baseline: median {m1 / b1:.2f}× → {m2 / b2:.2f}×, p95 {p1 / q1:.2f}× → {p2 / q2:.2f}×"
+            )
     finally:
         await close_database()
     return results

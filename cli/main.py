@@ -315,7 +315,7 @@ async def _communities(slug: str | None) -> list[int]:
 
 
 def cmd_rebuild_boards(args: argparse.Namespace) -> int:
-    from services.boards import rebuild
+    from services.boards import analyze, rebuild
 
     async def work() -> int:
         ids = await _communities(args.community)
@@ -325,6 +325,8 @@ def cmd_rebuild_boards(args: argparse.Namespace) -> int:
         for community_id in ids:
             rows = await rebuild(community_id)
             print(f"community {community_id}: {rows} board row(s) recomputed from the ledger")
+        if await analyze():
+            print("board tables analyzed (fresh planner statistics)")
         return 0
 
     return _run(lambda: _with_database(work))

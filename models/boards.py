@@ -72,7 +72,6 @@ class Inspection(Model):
     )
     score = fields.SmallIntField()  # cleanliness 1–5
     notes = fields.CharField(max_length=1000, default="")
-    photo_ids: Any = fields.JSONField(default=list)
     local_day = fields.CharField(max_length=10)
     local_month = fields.CharField(max_length=7)
     created_at = fields.DatetimeField()
@@ -85,6 +84,28 @@ class Inspection(Model):
         table = "inspection"
         unique_together = (("inspector", "entrance", "local_day"),)
         indexes = (("community", "local_month", "entrance"),)
+
+
+class InspectionPhoto(Model):
+    """A photo taken at an inspection, stored through services.photo_storage; the row holds
+    where, not the bytes. Seen by the inspector and the community's staff and admins."""
+
+    id = fields.IntField(primary_key=True)
+    inspection: fields.ForeignKeyRelation[Inspection] = fields.ForeignKeyField(
+        "models.Inspection", related_name="photos", on_delete=fields.CASCADE
+    )
+    storage_key = fields.CharField(max_length=200, unique=True)
+    content_type = fields.CharField(max_length=40)
+    size = fields.IntField()
+    width = fields.IntField()
+    height = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    inspection_id: int
+
+    class Meta:
+        table = "inspection_photo"
+        indexes = (("inspection", "id"),)
 
 
 class FlagSettings(Model):

@@ -1,8 +1,12 @@
 """The leaderboard's index follows the ledger: every posted transfer that earns a member points
 adds them to that member's month and all-time rows (models.boards.BoardEarning), in the same
 transaction; a reversal of an earning subtracts from the month the earning was counted in.
-Spending, redemptions, expiry and deductions never lower a rank. Ranking bonuses do not count
-(a bonus for a rank must not carry the rank into the next month).
+
+A deduction by staff (a penalty, or the correction of an award) subtracts from the month it is
+posted in, and reversing the deduction gives it back to that month: ranks count what members
+earned, and a penalty takes earning away. Spending (redemptions), refunds and expiry never lower
+a rank. Ranking bonuses do not count (a bonus for a rank must not carry the rank into the next
+month).
 
 Registered with `points_engine.ledger.on_posted` by services/subscribers.py.
 """
@@ -43,17 +47,24 @@ async def add(community_id: int, user_id: int, month: str, delta: int) -> None:
     )
 
 
+def _member(account: PointAccount) -> int | None:
+    return account.user_id if account.kind == AccountKind.MEMBER else None
+
+
 async def on_posted(transfer: PointTransfer, debit: PointAccount, credit: PointAccount) -> None:
-    if transfer.kind in EARNING_KINDS and credit.kind == AccountKind.MEMBER and credit.user_id:
-        month, user_id, delta = transfer.local_day[:7], credit.user_id, transfer.amount
-    elif transfer.kind == TransferKind.REVERSAL and debit.kind == AccountKind.MEMBER and debit.user_id:
+    counted, sign, user_id = transfer, 0, None
+    if transfer.kind in EARNING_KINDS:
+        sign, user_id = 1, _member(credit)
+    elif transfer.kind == TransferKind.MANUAL_DEDUCT:
+        sign, user_id = -1, _member(debit)
+    elif transfer.kind == TransferKind.REVERSAL:
         original = await PointTransfer.get_or_none(id=transfer.reverses_id)
-        if original is None or original.kind not in EARNING_KINDS:
-            return
-        month, user_id, delta = original.local_day[:7], debit.user_id, -transfer.amount
-    else:
-        return
-    await add(transfer.community_id, user_id, month, delta)
+        if original is not None and original.kind in EARNING_KINDS:
+            counted, sign, user_id = original, -1, _member(debit)
+        elif original is not None and original.kind == TransferKind.MANUAL_DEDUCT:
+            counted, sign, user_id = original, 1, _member(credit)
+    if sign and user_id:
+        await add(transfer.community_id, user_id, counted.local_day[:7], sign * transfer.amount)
 
 
 def register() -> None:

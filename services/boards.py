@@ -9,8 +9,17 @@ Scopes: the community (its current members), a team (its members), a building or
 members whose household is there). Managers (staff, admin) may read any scope of their
 community; anyone else only the scopes they are part of. Care tags are never read here.
 
-Aggregate boards: entrances by points per occupied household (a household is occupied when a
-member lives there), teams by points per member; ties by id, lowest first.
+Group boards (entrances and teams) use one normalisation, per household, so a big entrance or
+team does not win by size alone:
+
+    per household = points its members earned in the period
+                    ÷ the distinct households those members live in
+
+where a member with no household counts as a household of their own. For an entrance that is its
+occupied households (a household is occupied when a member lives there). Ties by the group's id,
+lowest first; equal values share a rank. Both boards are one grouped read of the per-member index
+(BoardEarning, kept in the posting transaction) joined to memberships: nothing is summed from the
+ledger when a board is read.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models.boards import ALL_TIME, BoardEarning, BoardProfile
+from models.ledger import TransferKind
 from models.people import Membership
 from models.places import Building, Entrance
 from models.teams import Team, TeamMember
@@ -67,8 +77,8 @@ class GroupRow:
     group_id: int
     name: str
     points: int
-    members: int  # occupied households (entrances) or members (teams)
-    per_member: float
+    households: int  # distinct households of its members (a member without one counts as one)
+    per_household: float
     rank: int
 
 
@@ -126,16 +136,22 @@ async def member_board(
     after: tuple[int, int] | None,
 ) -> BoardPage:
     users = await _scope_users(viewer, community_id, scope, scope_id)
-    base = BoardEarning.filter(
-        community_id=community_id,
-        period=period,
-        points__gt=0,
-        user_id__in=Subquery(users.values("user_id")),
-    )
-    page = base
+
+    def scoped() -> QuerySet[BoardEarning]:
+        # A fresh queryset for each statement: tortoise's clones share one select_related set,
+        # so the page's join of the user table would otherwise leak into the caller's row read
+        # (and fetch every column of the user, password hash included).
+        return BoardEarning.filter(
+            community_id=community_id,
+            period=period,
+            points__gt=0,
+            user_id__in=Subquery(users.values("user_id")),
+        )
+
+    page = scoped()
     if after is not None:
         points, user_id = after
-        page = base.filter(Q(points__lt=points) | Q(points=points, user_id__gt=user_id))
+        page = page.filter(Q(points__lt=points) | Q(points=points, user_id__gt=user_id))
     found = (
         await page.order_by("-points", "user_id")
         .limit(size + 1)
@@ -144,7 +160,9 @@ async def member_board(
     )
     rows = found[:size]
     me = viewer.user_id
-    mine = next((r for r in rows if r.user_id == me), None) or await base.filter(user_id=me).first()
+    mine = next((r for r in rows if r.user_id == me), None) or (
+        await scoped().filter(user_id=me).only("user_id", "points").first()
+    )
     ids = [r.user_id for r in rows]
     hidden = {
         row["user_id"]
@@ -158,8 +176,8 @@ async def member_board(
         ahead = 0
         rank = 1
         if after is not None:
-            rank = await base.filter(points__gt=first.points).count() + 1
-            ahead = rank - 1 + await base.filter(points=first.points, user_id__lt=first.user_id).count()
+            rank = await scoped().filter(points__gt=first.points).count() + 1
+            ahead = rank - 1 + await scoped().filter(points=first.points, user_id__lt=first.user_id).count()
         for index, row in enumerate(rows):
             if index and row.points != rows[index - 1].points:
                 rank = ahead + index + 1
@@ -168,7 +186,7 @@ async def member_board(
     if mine is not None:
         listed = next((r for r in ranked if r.user_id == me), None)
         if listed is None:
-            rank = await base.filter(points__gt=mine.points).count() + 1
+            rank = await scoped().filter(points__gt=mine.points).count() + 1
             name = viewer.require_user().display_name
             listed = _row(me, name, mine.points, rank, hidden)
         my_row = listed
@@ -207,8 +225,12 @@ async def set_initials(viewer: Viewer, community_id: int, by_initials: bool) -> 
 # ---- boards of entrances and teams --------------------------------------------------------------
 
 
-def _p(index: int) -> str:
+def placeholder(index: int) -> str:
+    """The SQL placeholder of the index-th parameter in the default connection's dialect."""
     return f"${index}" if connections.get("default").capabilities.dialect == "postgres" else "?"
+
+
+_p = placeholder
 
 
 async def entrance_board(viewer: Viewer, community_id: int, period: str) -> list[GroupRow]:
@@ -235,9 +257,13 @@ async def entrance_board(viewer: Viewer, community_id: int, period: str) -> list
 async def team_board(viewer: Viewer, community_id: int, period: str) -> list[GroupRow]:
     viewer.require_member(community_id)
     conn = connections.get("default")
+    # -user_id stands for "a household of one" and never equals a (positive) household id.
     sql = (
-        "SELECT t.team_id AS gid, COALESCE(SUM(e.points), 0) AS points, COUNT(t.user_id) AS n "  # noqa: S608 - only placeholders are formatted in
-        "FROM team_member t LEFT JOIN board_earning e ON e.user_id = t.user_id "
+        "SELECT t.team_id AS gid, COALESCE(SUM(e.points), 0) AS points, "  # noqa: S608 - only placeholders are formatted in
+        "COUNT(DISTINCT COALESCE(m.household_id, -t.user_id)) AS n "
+        "FROM team_member t LEFT JOIN membership m ON m.user_id = t.user_id "
+        "AND m.community_id = t.community_id "
+        "LEFT JOIN board_earning e ON e.user_id = t.user_id "
         f"AND e.community_id = t.community_id AND e.period = {_p(1)} "
         f"WHERE t.community_id = {_p(2)} GROUP BY t.team_id"
     )
@@ -259,7 +285,7 @@ def _rank_groups(groups: list[tuple[int, str, int, int]]) -> list[GroupRow]:
     )
     out: list[GroupRow] = []
     for index, (gid, name, points, n, per) in enumerate(scored):
-        rank = out[-1].rank if out and out[-1].per_member == per else index + 1
+        rank = out[-1].rank if out and out[-1].per_household == per else index + 1
         out.append(GroupRow(gid, name, points, n, per, rank))
     return out
 
@@ -268,25 +294,36 @@ def _rank_groups(groups: list[tuple[int, str, int, int]]) -> list[GroupRow]:
 
 
 async def rebuild(community_id: int) -> int:
-    """Recompute a community's board rows from the ledger; returns how many rows it wrote."""
-    kinds = sorted(k.value for k in EARNING_KINDS)
-    marks = ", ".join(_p(i + 2) for i in range(len(kinds)))
-    earned = (
-        "SELECT a.user_id AS uid, SUBSTR(t.local_day, 1, 7) AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
-        "FROM point_transfer t JOIN point_account a ON a.id = t.credit_id "
-        f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND t.kind IN ({marks}) "
-        "GROUP BY a.user_id, SUBSTR(t.local_day, 1, 7)"
-    )
-    reversed_ = (
-        "SELECT a.user_id AS uid, SUBSTR(o.local_day, 1, 7) AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
-        "FROM point_transfer t JOIN point_transfer o ON o.id = t.reverses_id "
-        "JOIN point_account a ON a.id = t.debit_id "
-        f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND t.kind = 'reversal' "
-        f"AND o.kind IN ({marks}) GROUP BY a.user_id, SUBSTR(o.local_day, 1, 7)"
+    """Recompute a community's board rows from the ledger; returns how many rows it wrote. The
+    same rules as services/board_wiring: earnings add and their reversals subtract (in the
+    earning's month); deductions subtract and their reversals add back (in the deduction's month)."""
+    earning = sorted(k.value for k in EARNING_KINDS)
+    deduct = [TransferKind.MANUAL_DEDUCT.value]
+
+    def summed(kinds: list[str], member_side: str, reversal: bool) -> str:
+        # `t` is the transfer posted; `o` (for a reversal) the transfer it reverses, whose month
+        # the reversal counts in.
+        marks = ", ".join(_p(i + 2) for i in range(len(kinds)))
+        join, kind, month = "", "t.kind", "SUBSTR(t.local_day, 1, 7)"
+        if reversal:
+            join, kind = "JOIN point_transfer o ON o.id = t.reverses_id ", "t.kind = 'reversal' AND o.kind"
+            month = "SUBSTR(o.local_day, 1, 7)"
+        return (
+            f"SELECT a.user_id AS uid, {month} AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
+            f"FROM point_transfer t {join}JOIN point_account a ON a.id = t.{member_side}_id "
+            f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND {kind} IN ({marks}) "
+            f"GROUP BY a.user_id, {month}"
+        )
+
+    parts = (
+        (summed(earning, "credit", False), earning, 1),
+        (summed(earning, "debit", True), earning, -1),
+        (summed(deduct, "debit", False), deduct, -1),
+        (summed(deduct, "credit", True), deduct, 1),
     )
     totals: dict[tuple[int, str], int] = {}
     async with in_transaction() as conn:
-        for sql, sign in ((earned, 1), (reversed_, -1)):
+        for sql, kinds, sign in parts:
             _, rows = await conn.execute_query(sql, [community_id, *kinds])
             for row in rows:
                 for period in (str(row["month"]), ALL_TIME):
@@ -302,3 +339,14 @@ async def rebuild(community_id: int) -> int:
             using_db=conn,
         )
     return len(totals)
+
+
+async def analyze() -> bool:
+    """After a bulk rebuild on PostgreSQL: fresh planner statistics for the board tables, so a
+    board read after a big load is planned for the rows it now holds rather than for the empty
+    table autovacuum last saw. True when it ran (SQLite keeps no statistics unless asked)."""
+    conn = connections.get("default")
+    if conn.capabilities.dialect != "postgres":
+        return False
+    await conn.execute_script("ANALYZE board_earning; ANALYZE board_profile")
+    return True

@@ -1,4 +1,5 @@
-"""Checking and cleaning uploaded photos before anything is stored.
+"""Photos of reports and of inspections: checking and cleaning uploads before anything is
+stored, storing them so a failed change leaves no file, and signed links to serve them.
 
 A photo is accepted only if Pillow recognises it as JPEG, PNG or WebP by its content (the name
 and the declared type are ignored) and can decode it. It is then re-encoded from its pixels, so
@@ -14,18 +15,28 @@ import hmac
 import io
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import StrEnum
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from runtime import clock
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode
+from services.photo_storage import get_storage
 
 MAX_PHOTOS = 6
 MAX_PIXELS = 50_000_000  # decoding bombs: a 2 KB PNG can claim to be 100k × 100k pixels
 MAX_SIDE = 4096  # bigger photos are scaled down; a phone screen never needs more
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+
+
+class PhotoOwner(StrEnum):
+    """What a photo belongs to. Part of its storage key, its link and the link's signature, so
+    a link to report photo 7 can never open inspection photo 7."""
+
+    REPORT = "report"
+    INSPECTION = "inspection"
 
 
 @dataclass(frozen=True)
@@ -36,8 +47,27 @@ class CleanPhoto:
     width: int
     height: int
 
-    def new_key(self, community_id: int) -> str:
-        return f"reports/{community_id}/{secrets.token_hex(16)}.{self.extension}"
+    def new_key(self, owner: PhotoOwner, community_id: int) -> str:
+        return f"{owner.value}s/{community_id}/{secrets.token_hex(16)}.{self.extension}"
+
+
+@dataclass
+class PhotoWrites:
+    """The files one change wrote. The caller stores photos inside its transaction and calls
+    `remove` when the transaction fails, so a refused or rolled-back change leaves no file."""
+
+    keys: list[str] = field(default_factory=list)
+
+    async def put(self, owner: PhotoOwner, community_id: int, photo: CleanPhoto) -> str:
+        key = photo.new_key(owner, community_id)
+        self.keys.append(key)  # before the write: a failed write may have left a file
+        await get_storage().put(key, photo.data)
+        return key
+
+    async def remove(self) -> None:
+        storage = get_storage()
+        for key in self.keys:
+            await storage.delete(key)
 
 
 def _invalid(index: int, field: str) -> DomainError:
@@ -95,35 +125,43 @@ async def clean_photos(photos: Sequence[bytes], field: str = "photos") -> list[C
     return [await asyncio.to_thread(clean_photo, data, i, field) for i, data in enumerate(photos)]
 
 
-# ── links: photos are served by /photos/<id> to whoever holds a fresh signed link ────────
+# ── links: photos are served by /photos/<id> (reports) and /photos/inspection/<id> to ─────
+# ── whoever holds a fresh signed link ────────────────────────────────────────────────────
 
 LINK_TTL_SECONDS = 3600
+_PATHS = {PhotoOwner.REPORT: "/photos/", PhotoOwner.INSPECTION: "/photos/inspection/"}
 
 
-def _signature(photo_id: int, expires: int) -> str:
+def _signature(owner: PhotoOwner, photo_id: int, expires: int) -> str:
     secret = get_settings().secret_key.encode()
-    return hmac.new(secret, f"report-photo:{photo_id}:{expires}".encode(), hashlib.sha256).hexdigest()[:32]
+    message = f"{owner.value}-photo:{photo_id}:{expires}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 
-def photo_link(photo_id: int) -> str:
+def photo_link(photo_id: int, owner: PhotoOwner = PhotoOwner.REPORT) -> str:
     """A link that works for one to two hours. Handed out only by fields that checked the viewer
-    may see the report; expiry is rounded to the hour so the app's image cache can reuse it."""
+    may see the report or inspection; expiry is rounded to the hour so the app's image cache
+    can reuse it."""
     now = int(clock.now().timestamp())
     expires = (now // LINK_TTL_SECONDS + 2) * LINK_TTL_SECONDS
     base = get_settings().public_base_url
-    return f"{base}/photos/{photo_id}?exp={expires}&sig={_signature(photo_id, expires)}"
+    signature = _signature(owner, photo_id, expires)
+    return f"{base}{_PATHS[owner]}{photo_id}?exp={expires}&sig={signature}"
 
 
-async def open_photo(photo_id: int, expires: str, signature: str) -> tuple[bytes, str] | None:
+async def open_photo(
+    photo_id: int, expires: str, signature: str, owner: PhotoOwner = PhotoOwner.REPORT
+) -> tuple[bytes, str] | None:
     """The bytes and content type behind a valid, unexpired link; None for anything else."""
+    from models.boards import InspectionPhoto
     from models.reports import ReportPhoto
-    from services.photo_storage import get_storage
 
     if not expires.isdigit() or int(expires) < clock.now().timestamp():
         return None
-    if not hmac.compare_digest(_signature(photo_id, int(expires)), signature):
+    if not hmac.compare_digest(_signature(owner, photo_id, int(expires)), signature):
         return None
-    photo = await ReportPhoto.get_or_none(id=photo_id)
+    model = ReportPhoto if owner == PhotoOwner.REPORT else InspectionPhoto
+    photo = await model.get_or_none(id=photo_id)
     if photo is None:
         return None
     data = await get_storage().get(photo.storage_key)

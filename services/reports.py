@@ -50,9 +50,8 @@ from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, DuplicateReport, ErrorCode, Forbidden, RateLimited
 from services.events import DomainEvent, publish
-from services.photo_storage import get_storage
 from services.report_clocks import REOPEN_WINDOW, clocks_for
-from services.report_photos import CleanPhoto, clean_photos
+from services.report_photos import CleanPhoto, PhotoOwner, PhotoWrites, clean_photos
 from services.report_queries import get_report, is_reporter
 
 TEXT_MAX = 1000
@@ -231,13 +230,10 @@ async def _move(
 
 
 async def _store_photos(
-    report: Report, photos: Sequence[CleanPhoto], kind: PhotoKind, uploader_id: int, written: list[str]
+    report: Report, photos: Sequence[CleanPhoto], kind: PhotoKind, uploader_id: int, written: PhotoWrites
 ) -> None:
-    storage = get_storage()
     for photo in photos:
-        key = photo.new_key(report.community_id)
-        written.append(key)  # before the write: a failed write may have left a file
-        await storage.put(key, photo.data)
+        key = await written.put(PhotoOwner.REPORT, report.community_id, photo)
         await ReportPhoto.create(
             report_id=report.id,
             kind=kind,
@@ -249,12 +245,6 @@ async def _store_photos(
             height=photo.height,
             created_at=clock.now(),
         )
-
-
-async def _remove(keys: Sequence[str]) -> None:
-    storage = get_storage()
-    for key in keys:
-        await storage.delete(key)
 
 
 # ── filing ───────────────────────────────────────────────────────────────────────────────
@@ -337,7 +327,7 @@ async def file_report(
         await _rate_check(viewer, community_id, now)  # before decoding photos; checked again below
     cleaned = await clean_photos(photos)
     clocks = await clocks_for(community_id, category)
-    written: list[str] = []
+    written = PhotoWrites()
     try:
         async with in_transaction():
             # One account's filings queue up behind this row lock on PostgreSQL (SQLite
@@ -383,7 +373,7 @@ async def file_report(
             if key is not None:
                 await idempotency.remember(me, key, "reportCreate", digest, report.id)
     except IntegrityError:
-        await _remove(written)
+        await written.remove()
         if key is not None:  # the same key raced itself: the first one's report is the answer
             await idempotency.replayed(me, key, "reportCreate", digest)  # unless the input differs
             first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
@@ -391,7 +381,7 @@ async def file_report(
                 return first
         raise
     except BaseException:
-        await _remove(written)
+        await written.remove()
         raise
     return report
 
@@ -455,7 +445,7 @@ async def resolve(
     rows = _clean_materials(materials)
     cleaned = await clean_photos(photos)
     now = clock.now()
-    written: list[str] = []
+    written = PhotoWrites()
     try:
         async with in_transaction():
             before = report.state
@@ -483,7 +473,7 @@ async def resolve(
                 report, ReportEventKind.RESOLVED, me, before, note, within_clock=now <= report.resolve_due_at
             )
     except BaseException:
-        await _remove(written)
+        await written.remove()
         raise
     return report
 

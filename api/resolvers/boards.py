@@ -10,14 +10,16 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor
+from api.photos import read_uploads
 from api.resolvers.payloads import guarded
 from api.schema import boards as s
 from api.schema.common import Connection, Edge, PageInfo
-from models.boards import MonthClose
+from models.boards import Inspection, MonthClose
 from services import boards, flag
 from services.boards import Scope
 from services.errors import DomainError, ErrorCode
 from services.paging import clamp_first
+from services.report_photos import PhotoOwner, photo_link
 
 
 def _gid(type_name: str, row_id: int) -> strawberry.ID:
@@ -124,8 +126,10 @@ async def group_board(
                     name=r.name,
                     rank=r.rank,
                     points=r.points,
-                    members=r.members,
-                    per_member=r.per_member,
+                    households=r.households,
+                    per_household=r.per_household,
+                    members=r.households,
+                    per_member=r.per_household,
                 )
                 for r in rows
             ],
@@ -210,21 +214,74 @@ async def corridor_flag_history(
     )
 
 
+def _inspection(row: Inspection, entrance_name: str) -> s.Inspection:
+    return s.Inspection(
+        id=_gid("Inspection", row.id),
+        entrance_name=entrance_name,
+        score=row.score,
+        notes=row.notes,
+        local_day=row.local_day,
+        row_id=row.id,
+    )
+
+
 async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.InspectionPayload:
     async def work() -> s.InspectionPayload:
-        row = await flag.record_inspection(info.context.viewer, input.code, input.score, input.notes)
+        viewer = info.context.viewer
+        viewer.require_user()
+        photos = await read_uploads(input.photos, "photos")
+        row = await flag.record_inspection(viewer, input.code, input.score, input.notes, photos)
         entrance = await row.entrance
-        return s.InspectionPayload(
-            inspection=s.Inspection(
-                id=_gid("Inspection", row.id),
-                entrance_name=entrance.name,
-                score=row.score,
-                notes=row.notes,
-                local_day=row.local_day,
-            )
-        )
+        return s.InspectionPayload(inspection=_inspection(row, entrance.name))
 
     return await guarded(s.InspectionPayload, work())
+
+
+async def inspections(
+    info: Info,
+    community_id: strawberry.ID,
+    month: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[s.Inspection]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    cid = _community(community_id)
+    size, after_id = clamp_first(first), decode_cursor(after)
+    rows = await flag.inspections(viewer, cid, month, size, after_id)
+    edges = [Edge(cursor=encode_cursor(r.id), node=_inspection(r, r.entrance.name)) for r in rows[:size]]
+
+    async def count() -> int:
+        return await flag.inspection_count(viewer, cid, month)
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > size,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _count=count,
+    )
+
+
+async def inspection_photos(inspection_id: int, info: Info) -> list[s.InspectionPhoto]:
+    """Only reached through an Inspection the viewer was allowed to see (its inspector, staff
+    or an admin), so the signed links go to them alone."""
+    rows = await info.context.loaders.photos_by_inspection.load(inspection_id)
+    return [
+        s.InspectionPhoto(
+            id=_gid("InspectionPhoto", r.id),
+            content_type=r.content_type,
+            width=r.width,
+            height=r.height,
+            size=r.size,
+            url=photo_link(r.id, PhotoOwner.INSPECTION),
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]
 
 
 async def board_privacy_set(info: Info, input: s.BoardPrivacySetInput) -> s.BoardPrivacyPayload:
@@ -265,10 +322,13 @@ async def month_close(info: Info, input: s.MonthCloseInput) -> s.MonthClosePaylo
     return await guarded(s.MonthClosePayload, work())
 
 
-async def scan_flag(community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
+async def scan_flag(info: Info, community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
     if entrance_id is None:
         return None
-    holds, month, standing = await flag.scan_status(community_id, entrance_id)
+    community = await info.context.loaders.community_by_id.load(community_id)
+    if community is None:
+        return None
+    holds, month, standing = await flag.scan_status(community, entrance_id)
     return s.CorridorFlagStatus(
         holds_flag=holds,
         month=month,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
+from api.photos import read_uploads
 from api.resolvers import mapping
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.report_fields import notification
@@ -16,7 +17,6 @@ from api.schema import reports as types
 from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
-from runtime.settings import get_settings
 from services import inbox_bus, notifications, places, report_clocks, report_queries, reports
 from services.errors import DomainError, DuplicateReport, RateLimited
 from services.paging import Page, clamp_first
@@ -26,19 +26,6 @@ PLACES: dict[str, type[Any]] = {"Compound": m.Compound, "Building": m.Building, 
 
 def _report_id(value: str) -> int:
     return decode_global_id(value, "Report", "reportId")
-
-
-async def _read_uploads(uploads: Sequence[Any], field: str) -> list[bytes]:
-    """The bytes of each upload, reading at most one byte past the size limit: the service then
-    refuses an oversized photo without the server holding all of it."""
-    limit = get_settings().photo_max_bytes
-    out: list[bytes] = []
-    for index, upload in enumerate(uploads):
-        read = getattr(upload, "read", None)
-        if read is None:
-            raise DomainError(ErrorCode.PHOTO_INVALID, f"Photo {index + 1} is not an uploaded file.", field)
-        out.append(await read(limit + 1))
-    return out
 
 
 def _connection(
@@ -128,7 +115,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
             place,
             input.category,
             input.text,
-            photos=await _read_uploads(input.photos, "photos"),
+            photos=await read_uploads(input.photos, "photos"),
             asset_id=decode_global_id(input.asset_id, "Asset", "assetId") if input.asset_id else None,
             idempotency_key=input.idempotency_key,
             proxy_for_user_id=(
@@ -182,7 +169,7 @@ async def report_resolve(info: Info, input: s.ReportResolveInput) -> s.ReportPay
             info.context.viewer,
             _report_id(input.report_id),
             input.note,
-            await _read_uploads(input.photos, "photos"),
+            await read_uploads(input.photos, "photos"),
             materials,
         )
 

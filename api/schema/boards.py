@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
 
 import strawberry
+from strawberry.file_uploads import Upload
 
+from api.context import Info
 from api.schema.common import Connection, UserError
 from services.boards import Scope
 
 strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
 
 
-@strawberry.enum(description="Boards of groups: entrances (per occupied household) or teams (per member).")
+@strawberry.enum(
+    description="Boards of groups, both ranked per household (see GroupBoardEntry.perHousehold)."
+)
 class GroupBoardKind(Enum):
     ENTRANCES = "entrances"
     TEAMS = "teams"
@@ -21,7 +26,9 @@ class GroupBoardKind(Enum):
 @strawberry.type(description="One member on a board. Care tags never appear or count.")
 class BoardEntry:
     rank: int = strawberry.field(description="Competition rank: equal points share a rank (1, 2, 2, 4).")
-    points: int = strawberry.field(description="Points earned in the period; spending never lowers it.")
+    points: int = strawberry.field(
+        description="Points earned in the period less staff deductions posted in it; spending does not count."
+    )
     name: str = strawberry.field(description="Display name, or initials when the member chose so.")
     is_me: bool
 
@@ -45,14 +52,29 @@ class LeaderboardPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.type(description="An entrance or a team on a group board.")
+@strawberry.type(
+    description="An entrance or a team on a group board. Both kinds rank by points per household: "
+    "the points their members earned in the period ÷ the distinct households those members live in "
+    "(a member without a household counts as one), so a big entrance or team does not win by size "
+    "alone. Ties: equal values share a rank, listed by the group's id."
+)
 class GroupBoardEntry:
     id: strawberry.ID = strawberry.field(description="The Entrance's or Team's global id.")
     name: str
     rank: int
     points: int = strawberry.field(description="Points its members earned in the period.")
-    members: int = strawberry.field(description="Occupied households (entrances) or members (teams).")
-    per_member: float = strawberry.field(description="points ÷ members, two decimals: what ranks.")
+    households: int = strawberry.field(
+        description="Distinct households of its members (a member without a household counts as one)."
+    )
+    per_household: float = strawberry.field(description="points ÷ households, two decimals: what ranks.")
+    members: int = strawberry.field(
+        deprecation_reason="Use households instead; removed 2027-03-01.",
+        description="The same as households.",
+    )
+    per_member: float = strawberry.field(
+        deprecation_reason="Use perHousehold instead; removed 2027-03-01.",
+        description="The same as perHousehold.",
+    )
 
 
 @strawberry.type
@@ -127,15 +149,38 @@ class InspectionRecordInput:
     code: str = strawberry.field(description="The code scanned from the entrance's tag.")
     score: int = strawberry.field(description="Cleanliness from 1 (dirty) to 5 (spotless).")
     notes: str = ""
+    photos: list[Upload] = strawberry.field(
+        default_factory=list,
+        description="Up to 6 JPEG, PNG or WebP photos of at most 8 MB each (multipart request); "
+        "location and other metadata are removed before they are stored.",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A photo taken at an inspection. The url works for an hour or two.")
+class InspectionPhoto:
+    id: strawberry.ID
+    content_type: str
+    width: int
+    height: int
+    size: int = strawberry.field(description="Bytes, after metadata was stripped.")
+    url: str
+    created_at: datetime
+
+
+@strawberry.type(description="An inspection of an entrance: seen by its inspector, staff and admins.")
 class Inspection:
     id: strawberry.ID
     entrance_name: str
     score: int
     notes: str
     local_day: str
+    row_id: strawberry.Private[int]
+
+    @strawberry.field(description="Photos taken at the inspection (links valid 1–2 hours).")
+    async def photos(self, info: Info) -> list[InspectionPhoto]:
+        from api.resolvers.boards import inspection_photos
+
+        return await inspection_photos(self.row_id, info)
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from api.schema.boards import (
     CorridorStandingPayload,
     CorridorWeightsPayload,
     GroupBoardPayload,
+    Inspection,
     InspectionPayload,
     LeaderboardPayload,
     MonthClosePayload,
@@ -34,6 +35,11 @@ class BoardsQuery:
     )
     corridor_flag_history: Connection[CorridorFlagAward] = strawberry.field(
         resolver=resolve.corridor_flag_history, description="Closed months, newest first."
+    )
+    inspections: Connection[Inspection] = strawberry.field(
+        resolver=resolve.inspections,
+        description="Inspections of the community's entrances, newest first (`month`: YYYY-MM, or "
+        "null for all). Staff and admins see all; cleaners the ones they made; residents none.",
     )
 
 

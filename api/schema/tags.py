@@ -83,10 +83,10 @@ class TagScan:
         description="For an entrance's tag: whether it holds the civilized-corridor flag this month "
         "and its live provisional standing. Null for other tags. Public."
     )
-    async def corridor_flag(self) -> CorridorFlagStatus | None:
+    async def corridor_flag(self, info: Info) -> CorridorFlagStatus | None:
         if self.tag_row.target_kind != TagTargetKind.ENTRANCE:
             return None
-        return await board_resolvers.scan_flag(self.community_id, self.tag_row.entrance_id)
+        return await board_resolvers.scan_flag(info, self.community_id, self.tag_row.entrance_id)
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:

@@ -531,7 +531,8 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     flag = (await app.run("EntranceFlagScan", code=tag_code))["scanTag"]["scan"]["corridorFlag"]
     assert flag["holdsFlag"] is True  # the stairwell's door shows it
 
-    assert len(list(photo_dir.rglob("*.jpg"))) == 3  # the report's photo and two repairs' proof
+    assert len(list((photo_dir / "reports").rglob("*.jpg"))) == 3  # the report's photo, two repairs' proof
+    assert len(list((photo_dir / "inspections").rglob("*.jpg"))) == 1  # the stairwell's inspection
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"
@@ -549,11 +550,21 @@ async def corridor_flag_and_boards(
     tag_code: str,
     month: str,
 ) -> None:
-    """An inspection, the flag's weights and live standing; the member, team and entrance boards."""
-    inspected = await app.run(
-        "InspectionRecord", cleaner, input={"code": tag_code, "score": 4, "notes": "楼梯扫过了"}
+    """An inspection with a photo that the office then reviews, the flag's weights and live
+    standing; the member, team and entrance boards."""
+    inspected = await app.upload(
+        "InspectionRecord",
+        cleaner,
+        {"input": {"code": tag_code, "score": 4, "notes": "楼梯扫过了"}},
+        [jpeg_with_gps()],
     )
     assert inspected["inspectionRecord"]["inspection"]["score"] == 4
+    assert len(inspected["inspectionRecord"]["inspection"]["photos"]) == 1
+    reviewed = (await app.run("Inspections", staff, communityId=cid, month=month))["inspections"]
+    assert reviewed["totalCount"] == 1 and reviewed["nodes"][0]["notes"] == "楼梯扫过了"
+    [photo] = reviewed["nodes"][0]["photos"]
+    served = await app.http.get("/photos/" + photo["url"].split("/photos/", 1)[1])
+    assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
     weights = {"inspection": 50, "volunteering": 25, "reports": 25, "minInspections": 1}
     chosen = await app.run("CorridorWeightsSet", staff, input={"communityId": cid, **weights})
     assert chosen["corridorWeightsSet"]["weights"] == weights
@@ -570,7 +581,9 @@ async def corridor_flag_and_boards(
     team = await app.run("TeamLeaderboard", captain, communityId=cid, teamId=team_id, month=month)
     members = team["leaderboard"]["board"]["entries"]["nodes"]
     assert [m["rank"] for m in members] == [1] and members[0]["points"] > 0  # the volunteer's hours
-    assert [(t["id"], t["members"]) for t in team["groupBoard"]["entries"]] == [(team_id, 2)]
+    [team_entry] = team["groupBoard"]["entries"]
+    assert (team_entry["id"], team_entry["households"]) == (team_id, 2)  # the captain and the volunteer
+    assert team_entry["perHousehold"] == round(team_entry["points"] / 2, 2)
     entrances = (await app.run("EntranceBoard", resident, communityId=cid, month=month))["groupBoard"]
     assert entrances["entries"], entrances
 

@@ -32,7 +32,7 @@ query Board($communityId: ID!, $scope: BoardScope!, $scopeId: ID, $month: String
 GROUPS = """
 query Groups($communityId: ID!, $kind: GroupBoardKind!, $month: String) {
   groupBoard(communityId: $communityId, kind: $kind, month: $month) {
-    period entries { id name rank points members perMember } errors { code field }
+    period entries { id name rank points households perHousehold } errors { code field }
   }
 }"""
 PRIVACY = """

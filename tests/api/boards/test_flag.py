@@ -9,6 +9,7 @@ from typing import Any
 from models.boards import Inspection, MonthClose
 from models.enums import ReportCategory
 from models.ledger import PointTransfer, TransferKind
+from models.places import Household
 from models.reports import Report, ReportState
 from models.teams import Activity, Attendance, AttendanceStatus, CheckInMethod, TeamKind
 from runtime.clock import MovableClock
@@ -28,8 +29,9 @@ from tests.api.boards.support import (
     ranks,
     renew_tokens,
 )
+from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
-from tests.support.people import Person
+from tests.support.people import Person, make_person
 
 NOV = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
 
@@ -289,3 +291,33 @@ async def test_weights_and_close_refuse_bad_input(api: GraphQLClient) -> None:
         assert data["monthClose"]["errors"] == [{"code": code, "field": "month"}]
     assert await api.error_codes(CLOSE, {"input": {"communityId": town.cid}}, town.a.token) == ["FORBIDDEN"]
     assert await MonthClose.all().count() == 0
+
+
+async def test_the_flag_at_the_door_costs_the_same_few_statements_however_big_the_community(
+    api: GraphQLClient, queries: QueryCounter
+) -> None:
+    # Given the town, its entrance tag, an inspection and a closed month holding nothing
+    town = await make_town()
+    code = await entrance_code(town, town.e1)
+    assert (await inspect(api, town.cleaner, code, 4))["errors"] == []
+
+    async def scan_cost() -> int:
+        queries.statements.clear()
+        data = await api.data(SCAN, {"code": code})
+        assert data["scanTag"]["scan"]["corridorFlag"]["month"] == "2026-11"
+        return queries.count
+
+    small = await scan_cost()
+
+    # When the community grows by twenty households of two members each
+    community = town.place.community
+    for number in range(20):
+        household = await Household.create(community=community, entrance=town.e2, number=f"9{number:02d}")
+        for _ in range(2):
+            await make_person(community, household=household)
+    big = await scan_cost()
+
+    # Then a scan costs the same statements: the tag, its place and open reports (6), the community (1), the
+    # flag holder, the weights, and three grouped reads (entrances with inspections, households
+    # with volunteering, reports) — 12, not one per entrance or member
+    assert small == big == 12, queries.statements
