@@ -83,7 +83,8 @@ BUDGETS: dict[str, int] = {
     "EntranceFlagScan": 14,
     "EntranceHouseholds": 7,
     "HouseholdCareTagsSet": 8,
-    "InspectionRecord": 21,
+    "InspectionRecord": 24,  # with a photo: the photo row and the inspection's photos read back
+    "Inspections": 6,
     "InviteCreate": 5,
     "JoinCommunity": 11,
     "Leaderboard": 6,
@@ -112,7 +113,7 @@ BUDGETS: dict[str, int] = {
     "PlaceCreate": 5,
     "PlaceRename": 5,
     "PointsAward": 19,
-    "PointsDeduct": 15,
+    "PointsDeduct": 16,  # a deduction lowers the board: the member's board rows
     "RedemptionCancel": 21,
     "RedemptionFulfil": 7,
     "RefreshSession": 4,
