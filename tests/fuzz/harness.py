@@ -1,0 +1,163 @@
+"""Schema-driven fuzzing of a running server: hypothesis-graphql writes the operations, we judge the answers.
+
+Every root field (query and mutation) gets its own strategy, so a field with many arguments cannot
+crowd out the others. Argument values come from hypothesis-graphql's defaults (odd unicode, empty
+strings, `\\x00`, the 32-bit edges of Int) plus our own strategies for what it cannot invent well:
+global IDs that name real seeded rows, malformed and out-of-range IDs, far-away and nonsense dates.
+
+A finding is an HTTP 5xx, a body that is not JSON, or a GraphQL error whose `extensions.code` is not
+one of ours; `INTERNAL_ERROR` (a masked exception) is a finding too, since every bad input must get
+a typed answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from graphql import GraphQLObjectType, GraphQLSchema
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis_graphql import mutations, nodes, queries
+
+from api.error_guide import PAYLOAD_ERRORS, TOP_LEVEL_ERRORS
+from api.graphql import build_schema
+
+SEED = 2026
+OUR_CODES = frozenset({str(code) for code in PAYLOAD_ERRORS} | set(TOP_LEVEL_ERRORS)) - {"INTERNAL_ERROR"}
+# Refusals of the HTTP gate and GraphQL's own validation carry these codes too.
+GATE_CODES = frozenset({"GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PAYLOAD_TOO_LARGE"})
+
+
+def graphql_schema() -> GraphQLSchema:
+    return build_schema(production=False)._schema
+
+
+def node_type_names(schema: GraphQLSchema) -> list[str]:
+    return sorted(
+        name
+        for name, kind in schema.type_map.items()
+        if isinstance(kind, GraphQLObjectType) and any(i.name == "Node" for i in kind.interfaces)
+    )
+
+
+def _global_id(type_name: str, raw: str) -> str:
+    return base64.b64encode(f"{type_name}:{raw}".encode()).decode()
+
+
+def id_values(schema: GraphQLSchema) -> st.SearchStrategy[str]:
+    """Mostly well-formed ids of seeded rows (small keys), then the ways an id can be wrong."""
+    types = st.sampled_from(node_type_names(schema))
+    return st.one_of(
+        st.builds(_global_id, types, st.integers(1, 60).map(str)),
+        st.builds(_global_id, types, st.sampled_from(["0", "-1", "2147483648", "9" * 30, "1e3", "", "１"])),
+        st.builds(_global_id, st.text(max_size=8), st.text(max_size=8)),
+        st.text(max_size=30),
+        st.sampled_from(["", "=", "Og==", "not base64!", "VXNlcjox" * 50]),
+    )
+
+
+def datetime_values() -> st.SearchStrategy[str]:
+    far = st.sampled_from(
+        ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00+14:00", "2026-02-30T00:00:00Z"]
+    )
+    near = st.datetimes().map(lambda moment: moment.isoformat() + "Z")
+    return st.one_of(near, far, st.text(max_size=25))
+
+
+def decimal_values() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.decimals(allow_nan=True, allow_infinity=True).map(str),
+        st.sampled_from(["1e400", "-0", "1" * 60, "0.000000000000000000001"]),
+        st.text(max_size=10),
+    )
+
+
+def custom_scalars(schema: GraphQLSchema) -> dict[str, st.SearchStrategy[object]]:
+    return {
+        "ID": id_values(schema).map(nodes.String),
+        "DateTime": datetime_values().map(nodes.String),
+        "Decimal": decimal_values().map(nodes.String),
+        # Files travel in multipart requests; inside a JSON body any value must be refused cleanly.
+        "Upload": st.text(max_size=10).map(nodes.String),
+    }
+
+
+def root_fields(schema: GraphQLSchema) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for kind, root in (("query", schema.query_type), ("mutation", schema.mutation_type)):
+        assert root is not None
+        found += [(kind, name) for name in sorted(root.fields)]
+    return found
+
+
+@dataclass
+class Finding:
+    document: str
+    status: int
+    detail: str
+
+
+@dataclass
+class FieldRun:
+    kind: str
+    name: str
+    role: str
+    examples: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def judge(response: httpx.Response) -> str | None:
+    """Why this answer is a finding, or None when it is an answer we stand behind."""
+    if response.status_code >= 500:
+        return f"HTTP {response.status_code}"
+    try:
+        body = response.json()
+    except ValueError:
+        return "the body is not JSON"
+    for error in body.get("errors") or []:
+        code = (error.get("extensions") or {}).get("code")
+        if code not in OUR_CODES and code not in GATE_CODES:
+            return f"error code {code!r}: {error.get('message')}"
+    return None
+
+
+def fuzz_field(
+    client: httpx.Client,
+    schema: GraphQLSchema,
+    kind: str,
+    name: str,
+    role: str,
+    token: str,
+    examples: int,
+) -> FieldRun:
+    """Send `examples` generated operations on one root field; collect every finding, keep going."""
+    run = FieldRun(kind, name, role)
+    build = queries if kind == "query" else mutations
+    strategy = build(schema, fields=[name], custom_scalars=custom_scalars(schema))
+    started = time.monotonic()
+
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        derandomize=True,  # with the fixed seed below: the same documents on every run
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def send(document: str) -> None:
+        run.examples += 1
+        response = client.post(
+            "/graphql", json={"query": document}, headers={"authorization": f"Bearer {token}"}
+        )
+        problem = judge(response)
+        if problem is not None:
+            run.findings.append(Finding(document, response.status_code, problem))
+
+    send()
+    run.seconds = time.monotonic() - started
+    return run

@@ -1,0 +1,105 @@
+"""Fuzz every root field of a running, seeded server as a resident and as staff.
+
+The normal suite sends a handful of operations per field so a new field is fuzzed from its first
+commit; `make fuzz` sends a few hundred (RS_FUZZ_EXAMPLES) and CI runs it. Documents are derived
+from a fixed seed, so a finding reproduces on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from services.demo_seed import DEMO_PASSWORD
+from tests.fuzz.harness import FieldRun, fuzz_field, graphql_schema, root_fields
+from tests.support.server import running_server
+
+EXAMPLES = int(os.environ.get("RS_FUZZ_EXAMPLES", "3"))
+REPORT = os.environ.get("RS_FUZZ_REPORT", "")
+# Demo logins (README): a plain resident and a member of the community office.
+ROLES = {"resident": "13900000230", "staff": "13900000002"}
+SIGN_IN = """mutation SignIn($input: SessionCreateInput!) {
+  sessionCreate(input: $input) { accessToken errors { code } } }"""
+# Rate limits would answer RATE_LIMITED after a few dozen examples and hide what lies behind them;
+# they have their own tests.
+NO_LIMITS = ",".join(
+    f"{name}=1000000/60"
+    for name in (
+        "signIn.account",
+        "signIn.ip",
+        "register.account",
+        "register.ip",
+        "report.ip",
+        "redeem.account",
+        "redeem.ip",
+    )
+)
+
+
+@pytest.fixture(scope="module")
+def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    directory = tmp_path_factory.mktemp("fuzz")
+    url = f"sqlite://{directory / 'fuzz.sqlite3'}"
+    env = {**os.environ, "RS_DATABASE_URL": url, "RS_RATE_LIMITS": NO_LIMITS}
+    for command in ("migrate", "seed-demo"):
+        done = subprocess.run(
+            [sys.executable, "-m", "cli.main", command], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr
+    log = directory / "server.log"
+    with running_server(url, log, {"RS_RATE_LIMITS": NO_LIMITS}) as base:
+        yield base, log
+
+
+def sign_in(client: httpx.Client, phone: str) -> str:
+    body = client.post(
+        "/graphql",
+        json={"query": SIGN_IN, "variables": {"input": {"phone": phone, "password": DEMO_PASSWORD}}},
+    ).json()
+    token: str = body["data"]["sessionCreate"]["accessToken"]
+    assert token, body
+    return token
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_no_generated_operation_gets_a_server_error_or_an_unknown_code(
+    seeded_server: tuple[str, Path], role: str
+) -> None:
+    base, log = seeded_server
+    schema = graphql_schema()
+    runs: list[FieldRun] = []
+    with httpx.Client(base_url=base, timeout=30) as client:
+        for kind, name in root_fields(schema):
+            # A fresh session per field: a fuzzed sign-out must not blind the fields after it.
+            token = sign_in(client, ROLES[role])
+            runs.append(fuzz_field(client, schema, kind, name, role, token, EXAMPLES))
+
+    if REPORT:
+        path = Path(REPORT)
+        previous = json.loads(path.read_text()) if path.exists() else {}
+        previous[role] = {
+            "fields": len(runs),
+            "examples": sum(run.examples for run in runs),
+            "seconds": round(sum(run.seconds for run in runs), 1),
+            "findings": sum(len(run.findings) for run in runs),
+            "slowest": sorted(((round(r.seconds, 1), r.name) for r in runs), reverse=True)[:5],
+        }
+        path.write_text(json.dumps(previous, indent=2, ensure_ascii=False))
+    findings = [(run.kind, run.name, finding) for run in runs for finding in run.findings]
+    assert all(run.examples > 0 for run in runs)
+    assert not findings, "\n\n".join(
+        [f"{kind} {name}: {f.detail}\n{f.document}" for kind, name, f in findings[:10]]
+        + ["server log, unexpected errors:\n" + _unexpected(log)]
+    )
+
+
+def _unexpected(log: Path) -> str:
+    lines = [line for line in log.read_text().splitlines() if "unexpected error" in line or "Error" in line]
+    return "\n".join(lines[-40:])
