@@ -6,8 +6,10 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Generated operations per root field in `make fuzz`, each sent as a resident and as staff.
+FUZZ_EXAMPLES ?= 200
 
-.PHONY: help install run test test-pg lint contract bench lock clean
+.PHONY: help install run test test-pg fuzz lint contract bench lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -43,6 +45,10 @@ bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreS
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
+
+fuzz: install  ## fuzz every root field of a seeded server as a resident and as staff (FUZZ_EXAMPLES per field)
+	RS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) RS_FUZZ_REPORT=fuzz-report.json $(BIN)/pytest -p no:xdist -q tests/fuzz
+	@cat fuzz-report.json
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract
