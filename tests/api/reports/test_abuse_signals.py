@@ -12,8 +12,9 @@ from models.enums import ReportCategory, Role
 from models.ledger import PointTransfer, TransferKind
 from runtime.clock import MovableClock
 from tests.api.reports.test_points_paid import balance
+from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
-from tests.support.people import Person, gid, make_person
+from tests.support.people import Person, make_person
 from tests.support.reports import CLAIM, CONFIRM, Cast, ReportsApi, make_cast
 
 CATEGORIES = [c.name for c in ReportCategory]
@@ -200,3 +201,25 @@ async def test_only_the_communitys_staff_see_and_decide_flags(
 
 def _row(global_id: str) -> int:
     return int(base64.b64decode(global_id).decode().split(":")[1])
+
+
+async def test_the_flag_list_costs_the_same_for_one_flag_or_three(
+    reports_api: ReportsApi, api: GraphQLClient, queries: QueryCounter
+) -> None:
+    cast = await make_cast()
+    for i in range(3):
+        await repair(reports_api, cast, cast.resident, cast.repairer, i)
+    queries.statements.clear()
+    assert len(await flags(api, cast)) == 1
+    one = queries.count
+
+    husband = await make_person(
+        cast.place.community, (Role.REPAIRER,), household=cast.place.households[0], name="王师傅"
+    )
+    await repair(reports_api, cast, cast.resident, husband, 3)
+    for i in range(10):
+        await reports_api.create(cast, person=cast.neighbour, category=CATEGORIES[i], text=f"连报 {i}")
+    queries.statements.clear()
+    listed = await flags(api, cast)
+    assert sorted(f["signal"] for f in listed) == ["PAIRING", "REPORT_BURST", "SELF_DEALING"]
+    assert queries.count == one
