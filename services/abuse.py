@@ -23,6 +23,7 @@ confirmed after it, so a dismissed pair is not flagged again for the same histor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,12 +38,15 @@ from models.enums import Role
 from models.ledger import PointTransfer
 from models.people import Membership, MembershipRole
 from models.reports import Report, ReportState
-from points_engine import earning
+from points_engine import earning, rules
+from points_engine.errors import PointsError
 from runtime import clock
 from runtime.settings import get_settings
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.events import DomainEvent
+
+log = logging.getLogger("redsteward.abuse")
 
 # A burst flag lists the most recent reports; staff need examples, not every row.
 MAX_EVIDENCE = 50
@@ -253,10 +257,32 @@ async def _release(flag: AbuseFlag, now: datetime) -> None:
         report = await Report.get(id=row.report_id)
         if report.claimed_by_id is None:
             continue
-        await earning.repair_resolved(flag.community_id, report.id, report.claimed_by_id, row.within_clock)
-        if row.rating is not None:
-            await earning.repair_rated(flag.community_id, report.id, report.claimed_by_id, row.rating)
+        try:
+            await earning.repair_resolved(
+                flag.community_id, report.id, report.claimed_by_id, row.within_clock
+            )
+            if row.rating is not None:
+                await earning.repair_rated(flag.community_id, report.id, report.claimed_by_id, row.rating)
+        except PointsError as exc:
+            # A repairer who left the community is paid nothing, as for any earning; the
+            # dismissal itself stands.
+            log.warning("held points not paid", extra={"code": str(exc.code)})
+            continue
         await AbuseFlagReport.filter(id=row.id).update(released_at=now)
+
+
+async def held_prices(community_id: int, links: Sequence[AbuseFlagReport]) -> dict[int, int]:
+    """What dismissing would pay for each held, unreleased repair, by today's rules (before any
+    multiplier in force when it is paid)."""
+    if not any(link.held and link.released_at is None for link in links):
+        return {}
+    current = await rules.current(community_id)
+    return {
+        link.id: current.repair(link.within_clock)
+        + (0 if link.rating is None else current.rating_bonus(link.rating))
+        for link in links
+        if link.held and link.released_at is None
+    }
 
 
 async def points_paid(report_ids: Sequence[int]) -> dict[int, int]:

@@ -28,6 +28,8 @@ async def _flags(rows: Sequence[FlagRow]) -> list[s.AbuseFlag]:
     report_ids = sorted({link.report_id for link in links})
     reports = {r.id: r for r in await Report.filter(id__in=report_ids)}
     paid = await abuse.points_paid(report_ids)
+    # A page is one community's, so one rules lookup prices every held repair on it.
+    held = await abuse.held_prices(rows[0].community_id, links) if rows else {}
     people_ids = {r.user_id for r in rows} | {r.partner_id for r in rows if r.partner_id is not None}
     people = {
         u.id: User(id=u.id, display_name=u.display_name) for u in await UserRow.filter(id__in=people_ids)
@@ -43,6 +45,7 @@ async def _flags(rows: Sequence[FlagRow]) -> list[s.AbuseFlag]:
                 created_at=report.created_at,
                 points_paid=paid[report.id],
                 held=link.held,
+                points_held=held.get(link.id, 0),
                 released=link.released_at is not None,
             )
         )

@@ -38,6 +38,9 @@ class AbuseEvidence:
     created_at: datetime
     points_paid: int = strawberry.field(description="Points its reporter and repairer were paid for it.")
     held: bool = strawberry.field(description="Its repair's points were withheld because of the flag.")
+    points_held: int = strawberry.field(
+        description="What dismissing the flag would pay for it now (before multipliers); 0 once released."
+    )
     released: bool = strawberry.field(description="Held points paid after staff dismissed the flag.")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from api.contract import operation_documents
 from models.enums import ReportCategory, Role
 from models.ledger import PointTransfer, TransferKind
+from models.people import Membership
 from runtime.clock import MovableClock
 from tests.api.reports.test_points_paid import balance
 from tests.conftest import QueryCounter
@@ -72,6 +73,7 @@ async def test_repeated_pairing_is_flagged_held_and_paid_once_when_staff_dismiss
     assert [evidence[i]["held"] for i in ids] == [False, False, True]
     # The first two paid the reporter 5 and the repairer 40; the third only the reporter.
     assert [evidence[i]["pointsPaid"] for i in ids] == [45, 45, 5]
+    assert [evidence[i]["pointsHeld"] for i in ids] == [0, 0, 40]  # what dismissing would pay
     assert await balance(api, cast.repairer, community) == 80
 
     dismissed = await decide(api, cast, flag["id"], "DISMISS")
@@ -79,6 +81,7 @@ async def test_repeated_pairing_is_flagged_held_and_paid_once_when_staff_dismiss
     assert dismissed["flag"]["evidence"][2] == {
         "reportId": ids[2],
         "pointsPaid": 45,
+        "pointsHeld": 0,
         "held": True,
         "released": True,
     }
@@ -146,7 +149,14 @@ async def test_a_repairer_fixing_their_own_households_report_is_held(
     [flag] = await flags(api, cast)
     assert flag["signal"] == "SELF_DEALING"
     assert flag["evidence"] == [
-        {**flag["evidence"][0], "reportId": report_id, "held": True, "pointsPaid": 5, "released": False}
+        {
+            **flag["evidence"][0],
+            "reportId": report_id,
+            "held": True,
+            "pointsPaid": 5,
+            "pointsHeld": 40,
+            "released": False,
+        }
     ]
     assert await balance(api, husband, cast.place.community.id) == 0
     # Someone of another household is no signal.
@@ -223,3 +233,20 @@ async def test_the_flag_list_costs_the_same_for_one_flag_or_three(
     listed = await flags(api, cast)
     assert sorted(f["signal"] for f in listed) == ["PAIRING", "REPORT_BURST", "SELF_DEALING"]
     assert queries.count == one
+
+
+async def test_dismissing_a_flag_of_a_repairer_who_has_left_pays_nothing_and_stands(
+    reports_api: ReportsApi, api: GraphQLClient
+) -> None:
+    cast = await make_cast()
+    husband = await make_person(
+        cast.place.community, (Role.REPAIRER,), household=cast.place.households[0], name="王师傅"
+    )
+    await repair(reports_api, cast, cast.resident, husband, 0)  # his first earning, held
+    [flag] = await flags(api, cast)
+    await Membership.filter(user_id=husband.user.id).delete()
+
+    dismissed = await decide(api, cast, flag["id"], "DISMISS")
+
+    assert dismissed["errors"] == [] and dismissed["flag"]["state"] == "DISMISSED"
+    assert [(e["released"], e["pointsPaid"]) for e in dismissed["flag"]["evidence"]] == [(False, 5)]
