@@ -51,7 +51,7 @@ UNLIMITED = {
 
 
 @pytest.fixture(scope="module")
-def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, str]]]:
     directory = tmp_path_factory.mktemp("fuzz")
     url = f"sqlite://{directory / 'fuzz.sqlite3'}"
     env = {**os.environ, "RS_DATABASE_URL": url, **UNLIMITED}
@@ -62,7 +62,7 @@ def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         assert done.returncode == 0, done.stderr
     log = directory / "server.log"
     with running_server(url, log, UNLIMITED) as base:
-        yield base, log
+        yield base, log, env
 
 
 def sign_in(client: httpx.Client, phone: str) -> str:
@@ -76,9 +76,9 @@ def sign_in(client: httpx.Client, phone: str) -> str:
 
 
 def test_no_generated_operation_gets_a_server_error_or_an_unknown_code(
-    seeded_server: tuple[str, Path],
+    seeded_server: tuple[str, Path, dict[str, str]],
 ) -> None:
-    base, log = seeded_server
+    base, log, env = seeded_server
     schema = graphql_schema()
     runs: list[FieldRun] = []
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -92,6 +92,15 @@ def test_no_generated_operation_gets_a_server_error_or_an_unknown_code(
     if REPORT:
         Path(REPORT).write_text(json.dumps(summary(runs), indent=2, ensure_ascii=False))
     findings = [(run.kind, run.name, finding) for run in runs for finding in run.findings]
+    # Whatever the fuzzed mutations did to the economy, the books must still balance.
+    books = subprocess.run(
+        [sys.executable, "-m", "cli.main", "ledger-check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert books.returncode == 0, books.stdout + books.stderr
     assert all(run.examples > 0 for run in runs)
     assert not findings, "\n\n".join(
         [f"{kind} {name} as {f.role}: {f.detail}\n{f.document}" for kind, name, f in findings[:10]]
