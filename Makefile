@@ -6,8 +6,10 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Generated operations per root field in `make fuzz`, each sent as a resident and as staff.
+FUZZ_EXAMPLES ?= 200
 
-.PHONY: help install run test test-pg lint contract bench faults faults-selfcheck audit lock clean
+.PHONY: help install run test test-pg fuzz lint contract bench faults faults-selfcheck audit lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -55,6 +57,10 @@ faults-selfcheck: install  ## the same harness against a server planted with a r
 
 audit: install  ## pip-audit over requirements.lock: fails on a known vulnerability, and when it cannot ask
 	$(BIN)/python -m tools.audit_dependencies $(AUDIT_FLAGS)
+
+fuzz: install  ## fuzz every root field of a seeded server as a resident and as staff (FUZZ_EXAMPLES per field)
+	RS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) RS_FUZZ_REPORT=fuzz-report.json $(BIN)/pytest -p no:xdist -q tests/fuzz
+	@cat fuzz-report.json
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract

@@ -14,4 +14,5 @@ MODEL_MODULES = [
     "models.round_table",
     "models.guards",
     "models.boards",
+    "models.abuse",
 ]

@@ -52,6 +52,13 @@ class Settings:
     rate_limits: str = ""
     # Origins allowed to call the API from a browser (CORS); empty: none (the app needs none).
     cors_origins: tuple[str, ...] = ()
+    # Abuse signals (services.abuse): confirmed repairs between the same two people within the
+    # window that flag the pair (two neighbours fixing each other's things twice is normal life),
+    # and reports by one account within the window that flag a burst.
+    abuse_pair_repairs: int = 3
+    abuse_pair_days: int = 30
+    abuse_burst_reports: int = 10
+    abuse_burst_hours: int = 24
 
     @property
     def is_sqlite(self) -> bool:
@@ -111,6 +118,10 @@ def load_settings(env: dict[str, str] | None = None, workdir: Path | None = None
         reports_per_hour=int(env.get("RS_REPORTS_PER_HOUR", 10)),
         clock_tick_seconds=float(env.get("RS_CLOCK_TICK_SECONDS", 60)),
         rate_limits=(env.get("RS_RATE_LIMITS") or "").strip(),
+        abuse_pair_repairs=int(env.get("RS_ABUSE_PAIR_REPAIRS", 3)),
+        abuse_pair_days=int(env.get("RS_ABUSE_PAIR_DAYS", 30)),
+        abuse_burst_reports=int(env.get("RS_ABUSE_BURST_REPORTS", 10)),
+        abuse_burst_hours=int(env.get("RS_ABUSE_BURST_HOURS", 24)),
         cors_origins=tuple(o.strip() for o in (env.get("RS_CORS_ORIGINS") or "").split(",") if o.strip()),
     )
 

@@ -11,6 +11,8 @@ What each event's `data` must carry (the publisher's side of the contract):
 
 The repairer is credited only when the fix is confirmed (by the reporter, or by itself after 7
 days; `rating` is None then), never on resolving alone: an unconfirmed "fix" earns nothing.
+A repair that trips an abuse signal (services.abuse: the same two people again and again, or a
+repairer's own household) is held for staff instead of paid; `report.opened` feeds the burst signal.
 | `report.rejected` | takes back what the report paid | — |
 | `inspection.recorded` | the cleaner | `cleaner_user_id` (else the actor) |
 | `ranking.closed` | monthly ranking bonus | `period` (YYYY-MM), `ranks`: [{`user_id`, `rank`}] |
@@ -28,6 +30,7 @@ from typing import Any
 
 from points_engine import earning
 from points_engine.errors import PointsError
+from services import abuse
 from services.events import DomainEvent, Handler, subscribe, unsubscribe
 
 log = logging.getLogger("redsteward.points")
@@ -72,6 +75,8 @@ async def on_report_confirmed(event: DomainEvent) -> None:
     user_id = _user(event.data, "repairer_user_id")
     if user_id is None:
         return _missing(event, "repairer_user_id")
+    if await abuse.hold_repair(event):
+        return
     within = bool(event.data.get("within_clock", False))
     await _pay(
         earning.repair_resolved(event.community_id, event.subject_id, user_id, within, event.occurred_at)
@@ -111,6 +116,7 @@ async def _pay(work: Any) -> None:
 
 
 HANDLERS: dict[str, list[Handler]] = {
+    "report.opened": [abuse.on_report_opened],
     "attendance.approved": [on_attendance_approved],
     "report.claimed": [on_report_validated],
     "report.resolved": [on_report_validated],

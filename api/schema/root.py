@@ -11,15 +11,18 @@ from strawberry import relay
 from strawberry.tools import merge_types
 
 from api.context import Info
+from api.resolvers import abuse as abuse_resolvers
 from api.resolvers import accounts as account_resolvers
 from api.resolvers import node as node_resolvers
 from api.resolvers import people as people_resolvers
 from api.resolvers import place_mutations as place_resolvers
 from api.resolvers import tag_mutations as tag_resolvers
+from api.schema import abuse as abuse_types
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
 from api.schema import tag_mutations as tag_types
 from api.schema.boards_root import BoardsMutation, BoardsQuery
+from api.schema.common import Connection
 from api.schema.people import Viewer
 from api.schema.places import Community
 from api.schema.points_root import PointsMutation, PointsQuery
@@ -119,7 +122,24 @@ class TagMutation:
     )
 
 
+@strawberry.type
+class AbuseQuery:
+    abuse_flags: Connection[abuse_types.AbuseFlag] = strawberry.field(
+        resolver=abuse_resolvers.abuse_flags,
+        description="Staff: signs of points abuse (open ones by default), newest first, with their evidence.",
+    )
+
+
+@strawberry.type
+class AbuseMutation:
+    abuse_flag_decide: abuse_types.AbuseFlagPayload = strawberry.mutation(
+        resolver=abuse_resolvers.abuse_flag_decide,
+        description="Staff: dismiss a flag (its held points are paid, once) or confirm it (they are not).",
+    )
+
+
 QUERIES: tuple[type, ...] = (
+    AbuseQuery,
     CoreQuery,
     PointsQuery,
     ReportQuery,
@@ -129,6 +149,7 @@ QUERIES: tuple[type, ...] = (
     BoardsQuery,
 )
 MUTATIONS: tuple[type, ...] = (
+    AbuseMutation,
     AccountMutation,
     PlaceMutation,
     PointsMutation,

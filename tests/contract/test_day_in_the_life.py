@@ -533,10 +533,43 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
 
     assert len(list((photo_dir / "reports").rglob("*.jpg"))) == 3  # the report's photo, two repairs' proof
     assert len(list((photo_dir / "inspections").rglob("*.jpg"))) == 1  # the stairwell's inspection
+    # --- The same resident and repairer pair up twice more within the month: the third fix is
+    # held and flagged; the office finds the neighbours honest and dismisses it, which pays it.
+    await economy_review(app, staff, resident, await _sign_in(app, logins["repairer"]), cid, entrance_id)
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"
     )
+
+
+async def economy_review(app: App, staff: str, resident: str, repairer: str, cid: str, place_id: str) -> None:
+    for i, category in enumerate(("PLUMBING", "ELECTRICAL")):
+        created = await app.upload(
+            "ReportCreate",
+            resident,
+            {
+                "input": {
+                    "placeId": place_id,
+                    "category": category,
+                    "text": "又坏了",
+                    "idempotencyKey": f"p-{i}",
+                }
+            },
+            [],
+        )
+        report_id = created["reportCreate"]["report"]["id"]
+        await app.run("ReportClaim", repairer, input={"reportId": report_id})
+        await app.upload(
+            "ReportResolve", repairer, {"input": {"reportId": report_id, "note": "修好了"}}, [jpeg_with_gps()]
+        )
+        await app.run("ReportConfirm", resident, input={"reportId": report_id, "rating": 5})
+    flags = (await app.run("AbuseFlags", staff, communityId=cid, first=10))["abuseFlags"]
+    [flag] = flags["nodes"]
+    assert flag["signal"] == "PAIRING" and [e["held"] for e in flag["evidence"]] == [False, False, True]
+    decided = await app.run(
+        "AbuseFlagDecide", staff, input={"flagId": flag["id"], "decision": "DISMISS", "note": "邻里互助"}
+    )
+    assert decided["abuseFlagDecide"]["flag"]["evidence"][2]["released"] is True
 
 
 async def corridor_flag_and_boards(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from models.teams import VolunteerCard
+from models.teams import Attendance, VolunteerCard
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings, use_settings
@@ -250,3 +250,46 @@ async def test_capacity_is_kept_and_a_sign_up_list_is_enforced(api: GraphQLClien
     assert again["activity"]["signupCount"] == 1
     accepted = await api.data(t.CHECK_IN, {"input": {"code": code, "activityId": listed_id}}, first.token)
     assert accepted["attendanceCheckIn"]["errors"] == []
+
+
+async def test_a_reused_code_never_makes_a_second_attendance_or_pays_twice(
+    api: GraphQLClient, moved_clock: MovableClock
+) -> None:
+    """The economy's side (OWASP API6): one code, scanned again and again by a script, in and
+    out, before and after approval, makes one attendance and one payment; forged and stale
+    codes are refused on every one of many tries, not just the first."""
+    squad = await t.make_squad(api)
+    volunteer = squad.volunteers[0]
+    code = await t.current_code(api, squad)
+    first = await t.check_in(api, squad, volunteer, code)
+    for _ in range(5):
+        again = await t.check_in(api, squad, volunteer, code)
+        assert again["errors"] == [] and again["attendance"]["id"] == first["attendance"]["id"]
+
+    moved_clock.advance(minutes=90)
+    squad.renew_tokens()
+    out_code = await t.current_code(api, squad)
+    out = (await api.data(t.CHECK_OUT, {"input": {"code": out_code}}, volunteer.token))["attendanceCheckOut"]
+    approved = await t.ok(
+        api,
+        t.APPROVE,
+        {"input": {"attendanceId": first["attendance"]["id"]}},
+        squad.captain.token,
+        "attendanceApprove",
+    )
+    paid = await t.balance(api, squad, volunteer)
+    assert out["errors"] == [] and approved["attendance"]["status"] == "APPROVED" and paid > 0
+
+    # The check-out code scanned again to check in, and the check-in code from 90 minutes ago.
+    for _ in range(5):
+        reused = await t.check_in(api, squad, volunteer, out_code)
+        assert reused["errors"] == [] and reused["attendance"]["id"] == first["attendance"]["id"]
+        assert reused["attendance"]["status"] == "APPROVED"
+        stale = await t.check_in(api, squad, volunteer, code)
+        assert [e["code"] for e in stale["errors"]] == ["CHECKIN_CODE_EXPIRED"]
+        activity, step, mac = out_code.split(".")
+        forged = await t.check_in(api, squad, squad.volunteers[1], f"{activity}.{int(step) + 1}.{mac}")
+        assert [e["code"] for e in forged["errors"]] == ["CHECKIN_CODE_INVALID"]
+    assert await t.balance(api, squad, volunteer) == paid
+    assert await Attendance.filter(user_id=volunteer.user.id).count() == 1
+    assert await Attendance.filter(user_id=squad.volunteers[1].user.id).count() == 0
