@@ -52,7 +52,9 @@ BUDGETS: dict[str, int] = {
     "ActivityCheckInCode": 6,
     "ActivityLogCleaning": 8,
     "ActivityLogMediation": 8,
-    "ActivityLogPatrol": 27,
+    "AbuseFlagDecide": 37,  # a dismissal pays each held repair through the engine
+    "AbuseFlags": 10,
+    "ActivityLogPatrol": 29,  # a finding files a report: the burst check
     "ActivityLogSnowClearing": 8,
     "ActivityLogTutoring": 8,
     "ActivityLogs": 13,
@@ -121,8 +123,8 @@ BUDGETS: dict[str, int] = {
     "RepairsDone": 5,
     "ReportCancel": 13,
     "ReportClaim": 33,
-    "ReportConfirm": 41,
-    "ReportCreate": 29,
+    "ReportConfirm": 44,  # the pairing and self-dealing checks
+    "ReportCreate": 31,  # the burst check
     "ReportDetail": 12,
     "ReportMeToo": 11,
     "ReportQueue": 11,
