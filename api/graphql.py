@@ -7,7 +7,8 @@ from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql import DirectiveNode, DocumentNode, GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -36,6 +37,25 @@ from services.tokens import decode_access_token
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2000
+# The app's documents use none; a few @include/@skip are plenty. Without a cap, a field with
+# thousands of directives makes validation do work in proportion (graphql-cop's "directive
+# overloading"); above the cap the document gets one error instead of one per directive.
+MAX_DIRECTIVES = 10
+
+
+class MaxDirectivesRule(ValidationRule):
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.count = 0
+
+    def enter_document(self, node: DocumentNode, *_args: object) -> None:
+        self.count = 0
+
+    def enter_directive(self, node: DirectiveNode, *_args: object) -> object:
+        self.count += 1
+        if self.count == MAX_DIRECTIVES + 1:
+            self.report_error(GraphQLError(f"More than {MAX_DIRECTIVES} directives in one document.", node))
+        return None
 
 
 class NameTheOperation(SchemaExtension):
@@ -55,6 +75,7 @@ def build_schema(production: bool) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules([MaxDirectivesRule]),
         NameTheOperation,
         ShapeErrors,
     ]
