@@ -34,6 +34,8 @@ class Row:
     drop: tuple[str, ...] = ()
     # The field acts only on the caller's own objects, so outsiders pass but touch nothing of ours.
     own_only: bool = False
+    # Arguments set by hand where the generated ones would not reach the id (an enum's first value).
+    fixed: tuple[tuple[str, object], ...] = ()
     # The caller's own list, which is empty for someone who has none.
     may_be_empty: bool = False
     note: str = ""
@@ -142,7 +144,10 @@ ROWS: dict[str, Row] = {
     "Query.meetingAgenda": Row(MEMBERS),
     "Query.roundTableSuggestions": Row(MANAGERS),
     "Query.meetingCheckInCode": Row(MANAGERS),
-    "Query.leaderboard": Row(MEMBERS),
+    # The team's board: its members and the office see it (scopeId is ignored community-wide).
+    "Query.leaderboard": Row(
+        frozenset({"volunteer", "captain"}) | MANAGERS, refusals=("NOT_IN_SCOPE",), fixed=(("scope", "TEAM"),)
+    ),
     "Query.groupBoard": Row(MEMBERS),
     "Query.corridorStanding": Row(MEMBERS),
     "Query.corridorFlagHistory": Row(MEMBERS),
@@ -180,4 +185,38 @@ ROWS: dict[str, Row] = {
     "Query.node:TeamMember": Row(NOBODY),
     "Query.node:TutoringLog": Row(NOBODY),
     "Query.node:User": Row(NOBODY),
+}
+
+
+@dataclass(frozen=True)
+class HttpRow:
+    """A route outside GraphQL that takes an id in its query string, and who gets it (200)."""
+
+    allowed: frozenset[str]
+    # Query parameters by the kind of object they name ("Community", "Building", "CardHolder").
+    params: tuple[tuple[str, str], ...] = ()
+    fixed: tuple[tuple[str, str], ...] = ()
+
+
+HTTP_ROWS: dict[str, HttpRow] = {
+    "/qr-sheet.pdf": HttpRow(MANAGERS, params=(("building", "Building"),)),
+    # Another member's certificate or card: the office only (one's own is asked without `user`).
+    "/certificates/hours.png": HttpRow(
+        MANAGERS,
+        params=(("community", "Community"), ("user", "CardHolder")),
+        fixed=(("from", "2026-01"), ("to", "2026-12")),
+    ),
+    "/cards/volunteer.png": HttpRow(MANAGERS, params=(("community", "Community"), ("user", "CardHolder"))),
+}
+
+# Routes that take no id a caller could swap: the key is a signed capability (a photo's signed
+# link, a pickup code, a tag's code), or the page is public by the office's own choice.
+HTTP_WITHOUT_IDS = {
+    "/graphql": "the matrix above",
+    "/healthz": "no data",
+    "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
+    "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
+    "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
+    "/qr/{name}": "a tag's signed code rendered as an image",
+    "/board/{slug}": "the notice board, public only for what the office chose to publish",
 }
