@@ -13,21 +13,17 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import GraphQLNonNull, GraphQLSchema
 
 from api.app import create_app
-from api.graphql import build_schema
 from models.teams import VolunteerCard
 from runtime.clock import MovableClock
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.authz import documents
+from tests.api.authz.calls import SCHEMA, arguments, probes
 from tests.api.authz.matrix import HTTP_ROWS, HTTP_WITHOUT_IDS, ROWS, Row
 from tests.api.authz.probe import Outcome, send
-from tests.api.authz.world import OURS, Side, World, build_world, database_digest
+from tests.api.authz.world import OURS, World, build_world, database_digest
 from tests.support.people import gid
-
-SCHEMA: GraphQLSchema = build_schema(production=False)._schema
-documents.remember_node_selections(SCHEMA)
 
 
 @pytest.fixture(autouse=True)
@@ -35,36 +31,6 @@ def photo_dir(tmp_path: Path) -> Iterator[Path]:
     previous = use_storage(LocalDiskStorage(tmp_path / "photos"))
     yield tmp_path / "photos"
     use_storage(previous)
-
-
-def probes() -> list[tuple[str, str, str, str | None]]:
-    """(row key, operation, field name, node type) for every ID-taking field and node type."""
-    found: list[tuple[str, str, str, str | None]] = []
-    for key in documents.id_taking_fields(SCHEMA):
-        type_name, field_name = key.split(".")
-        assert type_name in ("Query", "Mutation"), f"{key}: an ID argument below the root needs a probe"
-        if key != "Query.node":
-            found.append((key, type_name.lower(), field_name, None))
-    for node_type in documents.node_types(SCHEMA):
-        found.append((f"Query.node:{node_type}", "query", "node", node_type))
-    return found
-
-
-def arguments(operation: str, field_name: str, node_type: str | None, row: Row, side: Side) -> dict[str, Any]:
-    if node_type:
-        return {"id": side.ids[node_type]}
-    root = SCHEMA.query_type if operation == "query" else SCHEMA.mutation_type
-    assert root is not None
-    values = {
-        name: documents.value_for(name, arg.type, side, field_name)
-        for name, arg in root.fields[field_name].args.items()
-        if isinstance(arg.type, GraphQLNonNull) or documents.takes_an_id(arg.type)
-    }
-    values.update(row.fixed)
-    for name in row.drop:
-        values.get("input", {}).pop(name, None)
-        values.pop(name, None)
-    return values
 
 
 def test_every_field_that_takes_an_id_has_a_row() -> None:
