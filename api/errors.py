@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -12,10 +13,36 @@ from services.errors import DomainError, Forbidden, NotAuthenticated
 
 log = logging.getLogger("redsteward.api")
 
+# graphql-core's input errors repeat what the client sent ("Found: {'password': ...}",
+# "cannot represent a non string value: 13912345678") and guess at names ("Did you mean
+# 'password'?"). The values may be a password or a phone number, which must not reach a log or
+# an error; the guesses map the schema for a prober, so production leaves them out.
+_FOUND = re.compile(r"\s*Found: .*$", re.S)
+_REPRESENTED = re.compile(r"(cannot represent[^:]*):.*$", re.S)
+_GOT = re.compile(r"(got invalid value) .*$", re.S)
+_QUOTED_ENUM = re.compile(r"Value '.*?' does not exist", re.S)
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def without_values(message: str, production: bool) -> str:
+    """A client-input error's message without the values it quotes (and, in production,
+    without its suggestions of names)."""
+    message = _FOUND.sub("", message)
+    message = _REPRESENTED.sub(r"\1.", message)
+    message = _GOT.sub(r"\1.", message)
+    message = _QUOTED_ENUM.sub("The value does not exist", message)
+    if production:
+        message = _SUGGESTION.sub("", message)
+    return message
+
 
 class ShapeErrors(MaskErrors):
     """Let our coded errors and GraphQL's own validation errors through, with `extensions.code`;
     replace anything else by a masked INTERNAL_ERROR that names the request id for support."""
+
+    def __init__(self, production: bool = False) -> None:
+        super().__init__()
+        self.production = production
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [self._shape(error) for error in errors]
@@ -24,7 +51,7 @@ class ShapeErrors(MaskErrors):
         original = error.original_error
         if original is None:
             code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
-            return self._with(error, error.message, code)
+            return self._with(error, without_values(error.message, self.production), code)
         if isinstance(original, NotAuthenticated):
             return self._with(error, original.message, "UNAUTHENTICATED")
         if isinstance(original, Forbidden):
@@ -33,7 +60,7 @@ class ShapeErrors(MaskErrors):
             return self._with(error, original.message, str(original.code), field=original.field)
         if isinstance(original, GraphQLError):
             # Input coercion problems (a bad ID, a wrong enum) are the client's, not ours.
-            return self._with(error, error.message, "BAD_USER_INPUT")
+            return self._with(error, without_values(error.message, self.production), "BAD_USER_INPUT")
         request_id = current_request_id()
         log.error(
             "unexpected error in resolver",

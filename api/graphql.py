@@ -7,8 +7,8 @@ from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
-from graphql import ASTValidationRule
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql import ASTValidationRule, DirectiveNode, DocumentNode, GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -39,6 +39,25 @@ MAX_ALIASES = 30
 MAX_TOKENS = 2000
 # Documents kept parsed and validated; more than the app's persisted documents (a test checks).
 CACHE_SIZE = 256
+# The app's documents use none; a few @include/@skip are plenty. Without a cap, a field with
+# hundreds of directives makes validation do work in proportion (graphql-cop's "directive
+# overloading", ten at once); above the cap the document is refused with a clear error.
+MAX_DIRECTIVES = 5
+
+
+class MaxDirectivesRule(ValidationRule):
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.count = 0
+
+    def enter_document(self, node: DocumentNode, *_args: object) -> None:
+        self.count = 0
+
+    def enter_directive(self, node: DirectiveNode, *_args: object) -> object:
+        self.count += 1
+        if self.count == MAX_DIRECTIVES + 1:
+            self.report_error(GraphQLError(f"More than {MAX_DIRECTIVES} directives in one document.", node))
+        return None
 
 
 class NameTheOperation(SchemaExtension):
@@ -54,12 +73,20 @@ class NameTheOperation(SchemaExtension):
 LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    MaxDirectivesRule,
 )
 
 
 def extra_rules(production: bool) -> list[type[ASTValidationRule]]:
     """What a document must pass beyond graphql-core's and strawberry's own rules."""
     return [*LIMIT_RULES, NoSchemaIntrospectionCustomRule] if production else list(LIMIT_RULES)
+
+
+class QuietSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Strawberry logs every error's message, and graphql-core's input errors quote the
+        client's values (a password sent in the wrong shape). Errors are the client's answer,
+        not log lines; ShapeErrors logs the unexpected ones, with their stack and no input."""
 
 
 def build_schema(production: bool) -> strawberry.Schema:
@@ -73,9 +100,9 @@ def build_schema(production: bool) -> strawberry.Schema:
         lambda: AddValidationRules(extra_rules(production)),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         NameTheOperation,
-        ShapeErrors,
+        lambda: ShapeErrors(production=production),
     ]
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query, mutation=Mutation, subscription=Subscription, types=list(TYPES), extensions=extensions
     )
 

@@ -17,7 +17,7 @@ from api import app as app_module
 from api.app import create_app
 from api.contract import operation_documents
 from api.gate import MAX_JSON_BODY, GraphQLGate
-from api.graphql import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from api.graphql import MAX_ALIASES, MAX_DEPTH, MAX_DIRECTIVES, MAX_TOKENS
 from api.headers import API_CSP
 from runtime.settings import Settings
 from services import accounts
@@ -231,3 +231,20 @@ async def test_an_internal_error_outside_graphql_shows_no_stack_or_sql(
     assert response.status_code == 500
     assert not [m for m in MARKERS if m in response.text], response.text
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_directives_at_the_limit_run_and_one_past_are_refused(http: httpx.AsyncClient) -> None:
+    def directed(count: int) -> str:
+        # @include may appear once per field, so each directive gets a field of its own.
+        return "{ " + " ".join(f"a{i}: __typename @include(if: true)" for i in range(count)) + " }"
+
+    too_many = f"More than {MAX_DIRECTIVES} directives in one document."
+    assert await _messages(http, directed(MAX_DIRECTIVES)) == []
+    assert too_many in await _messages(http, directed(MAX_DIRECTIVES + 1))
+
+
+async def test_overloaded_unknown_directives_are_not_answered_one_by_one(http: httpx.AsyncClient) -> None:
+    # graphql-cop's probe: ten copies of an unknown directive; a server that validates each
+    # one answers with ten errors, which it takes as "no limit".
+    messages = await _messages(http, "query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }")
+    assert f"More than {MAX_DIRECTIVES} directives in one document." in messages

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from runtime.settings import DEV_SECRET_FILE, MIN_SECRET_BYTES, SettingsError, load_settings
+from tests.support.server import free_port, running_server
 
 REAL_SECRET = "k" * MIN_SECRET_BYTES
 
@@ -89,3 +93,25 @@ def test_the_database_defaults_to_a_sqlite_file_in_the_working_directory(tmp_pat
     settings = load_settings(env={"RS_SECRET_KEY": REAL_SECRET}, workdir=tmp_path)
     assert settings.is_sqlite
     assert str(tmp_path) in settings.database_url
+
+
+def test_a_real_server_in_production_will_not_start_on_a_short_hmac_key(tmp_path: Path) -> None:
+    """RFC 8725 §3.5: an HS256 key shorter than the hash is guessable offline from one token.
+    `redsteward serve` exits before binding a port, saying why, on a key one byte short; the
+    same command with a key of full length starts (the baseline)."""
+    database = f"sqlite://{tmp_path / 'db.sqlite3'}"
+    short = {"RS_PRODUCTION": "1", "RS_SECRET_KEY": "k" * (MIN_SECRET_BYTES - 1), "RS_ARGON2_FAST": "0"}
+    env = {**os.environ, "RS_DATABASE_URL": database, **short}
+    started = subprocess.run(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 2
+    assert f"RS_SECRET_KEY is shorter than {MIN_SECRET_BYTES} bytes" in started.stderr
+    assert "configuration error" in started.stderr and "Uvicorn running" not in started.stderr
+    full = {**short, "RS_SECRET_KEY": "k" * MIN_SECRET_BYTES}
+    with running_server(database, tmp_path / "server.log", full) as base:
+        assert base.startswith("http://127.0.0.1:")

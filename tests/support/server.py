@@ -47,7 +47,8 @@ def running_server(
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            # Generous: under a loaded CI (two workers, several servers starting) startup took >30 s.
+            deadline = time.monotonic() + 90
             while True:
                 try:
                     if httpx.get(base + "/healthz", timeout=1).status_code == 200:

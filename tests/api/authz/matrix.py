@@ -1,0 +1,222 @@
+"""Who gets data from every field that takes an ID: the roles of the object's own community.
+
+Every caller of another community and every anonymous caller is refused on every row (with
+FORBIDDEN, NOT_FOUND or UNAUTHENTICATED, or a null where the field is nullable), shown nothing,
+and, for a mutation, changes nothing. A row lists the roles of *our* community that pass
+authorization: for a mutation that means reaching the domain's own checks (an allowed caller may
+still get INVALID_TRANSITION on an object the day already finished), for a query it means data.
+
+`node:<Type>` rows are `node(id)` with an id of that type; NOBODY there means `node` does not
+resolve that type (it answers null for everyone), so adding a lookup makes the row fail until
+someone says who may see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.enums import Role
+
+MEMBERS = frozenset(r.value for r in Role)
+MANAGERS = frozenset({Role.STAFF.value, Role.ADMIN.value})
+STAFF = frozenset({Role.STAFF.value})
+CAPTAIN = frozenset({Role.CAPTAIN.value})
+REPAIRER = frozenset({Role.REPAIRER.value})
+NOBODY: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Row:
+    allowed: frozenset[str]
+    # Codes that refuse here besides the usual ones: fields reached by a secret code, not an id.
+    refusals: tuple[str, ...] = ()
+    # Generated arguments left out (an optional id that would pick a different object).
+    drop: tuple[str, ...] = ()
+    # The field acts only on the caller's own objects, so outsiders pass but touch nothing of ours.
+    own_only: bool = False
+    # Arguments set by hand where the generated ones would not reach the id (an enum's first value).
+    fixed: tuple[tuple[str, object], ...] = ()
+    # The caller's own list, which is empty for someone who has none.
+    may_be_empty: bool = False
+    note: str = ""
+
+
+ROWS: dict[str, Row] = {
+    "Mutation.inviteCreate": Row(MANAGERS),
+    "Mutation.communityJoin": Row(
+        NOBODY, refusals=("INVITE_INVALID",), note="joins by an invite's code, not an id"
+    ),
+    "Mutation.placeCreate": Row(MANAGERS),
+    "Mutation.placeRename": Row(MANAGERS),
+    "Mutation.householdCareTagsSet": Row(STAFF),
+    "Mutation.rewardRedeem": Row(MEMBERS),
+    "Mutation.redemptionCancel": Row(MANAGERS),
+    "Mutation.pointsAward": Row(MANAGERS),
+    "Mutation.pointsDeduct": Row(MANAGERS),
+    "Mutation.pointTransferReverse": Row(MANAGERS),
+    "Mutation.rewardCreate": Row(MANAGERS),
+    "Mutation.rewardUpdate": Row(MANAGERS),
+    "Mutation.pointRulesUpdate": Row(MANAGERS),
+    # With proxyForId set: reporting for a neighbour who has no phone is for volunteers and staff.
+    "Mutation.reportCreate": Row(frozenset({"volunteer", "captain", "staff"})),
+    "Mutation.reportMeToo": Row(MEMBERS),
+    "Mutation.reportClaim": Row(REPAIRER),
+    "Mutation.reportResolve": Row(MEMBERS),
+    "Mutation.reportConfirm": Row(MEMBERS),
+    "Mutation.reportReopen": Row(MEMBERS),
+    "Mutation.reportReject": Row(STAFF),
+    "Mutation.reportCancel": Row(MEMBERS),
+    "Mutation.reportClocksSet": Row(STAFF),
+    "Mutation.notificationMarkRead": Row(
+        MEMBERS, own_only=True, note="marks only the caller's own; others' ids are skipped"
+    ),
+    "Mutation.tagCreate": Row(MANAGERS),
+    "Mutation.tagsCreateForBuilding": Row(MANAGERS),
+    "Mutation.tagsCreateForCompoundAssets": Row(MANAGERS),
+    "Mutation.tagRevoke": Row(MANAGERS),
+    "Mutation.tagReissue": Row(MANAGERS),
+    "Mutation.teamCreate": Row(MANAGERS),
+    "Mutation.teamCaptainAppoint": Row(MANAGERS),
+    "Mutation.teamJoinRequest": Row(MEMBERS),
+    "Mutation.teamJoinDecide": Row(CAPTAIN),
+    "Mutation.activitySchedule": Row(CAPTAIN | MANAGERS),
+    "Mutation.activitySignUp": Row(MEMBERS),
+    "Mutation.emergencyDeclare": Row(MANAGERS),
+    "Mutation.attendanceCheckIn": Row(
+        NOBODY, refusals=("CHECKIN_CODE_INVALID",), note="the rotating code is the key"
+    ),
+    "Mutation.attendanceCheckOut": Row(
+        NOBODY, refusals=("CHECKIN_CODE_INVALID",), note="the rotating code is the key"
+    ),
+    "Mutation.attendanceCaptainCheckIn": Row(CAPTAIN),
+    "Mutation.attendanceCaptainCheckOut": Row(CAPTAIN),
+    "Mutation.attendanceApprove": Row(CAPTAIN),
+    "Mutation.attendanceAdjust": Row(CAPTAIN),
+    "Mutation.attendanceReject": Row(CAPTAIN),
+    "Mutation.volunteerCardIssue": Row(MANAGERS),
+    "Mutation.activityLogPatrol": Row(CAPTAIN),
+    "Mutation.activityLogTutoring": Row(CAPTAIN),
+    "Mutation.activityLogMediation": Row(CAPTAIN),
+    "Mutation.activityLogSnowClearing": Row(CAPTAIN),
+    "Mutation.activityLogCleaning": Row(CAPTAIN),
+    "Mutation.opinionPost": Row(MEMBERS),
+    "Mutation.opinionSupport": Row(MEMBERS),
+    "Mutation.opinionAnswer": Row(MANAGERS),
+    "Mutation.opinionDone": Row(MANAGERS),
+    "Mutation.accountEntryRecord": Row(MANAGERS),
+    "Mutation.surveyCreate": Row(MANAGERS),
+    "Mutation.surveyAnswer": Row(MEMBERS),
+    "Mutation.boardPublicitySet": Row(MANAGERS),
+    "Mutation.meetingCreate": Row(MANAGERS),
+    "Mutation.agendaTopicAdd": Row(MANAGERS),
+    "Mutation.topicVote": Row(MEMBERS),
+    "Mutation.topicClose": Row(MANAGERS),
+    "Mutation.meetingCheckIn": Row(MEMBERS),
+    "Mutation.boardPrivacySet": Row(MEMBERS),
+    "Mutation.corridorWeightsSet": Row(MANAGERS),
+    "Mutation.monthClose": Row(MANAGERS),
+    "Query.community": Row(MEMBERS),
+    "Query.myPoints": Row(MEMBERS),
+    "Query.rewardCatalog": Row(MEMBERS),
+    "Query.myRedemptions": Row(MEMBERS),
+    "Query.pendingPickups": Row(MANAGERS),
+    "Query.economySummary": Row(MEMBERS),
+    "Query.pointRules": Row(MEMBERS),
+    "Query.report": Row(MEMBERS),
+    "Query.reportQueue": Row(REPAIRER | STAFF),
+    "Query.teams": Row(MEMBERS),
+    "Query.team": Row(MEMBERS),
+    "Query.activity": Row(MEMBERS),
+    "Query.myActivities": Row(MEMBERS),
+    "Query.activityCheckInCode": Row(CAPTAIN),
+    "Query.myServiceHours": Row(MEMBERS, may_be_empty=True),
+    "Query.teamHours": Row(CAPTAIN | MANAGERS),
+    "Query.emergencies": Row(MEMBERS),
+    "Query.opinions": Row(MEMBERS),
+    "Query.opinionCounts": Row(MEMBERS),
+    "Query.accountStatement": Row(MEMBERS),
+    "Query.satisfactionByMonth": Row(MEMBERS),
+    "Query.satisfactionByTeam": Row(MEMBERS),
+    "Query.surveys": Row(MEMBERS),
+    "Query.boardPublicity": Row(MEMBERS),
+    "Query.repairsDone": Row(MEMBERS),
+    "Query.meetings": Row(MEMBERS),
+    "Query.meetingAgenda": Row(MEMBERS),
+    "Query.roundTableSuggestions": Row(MANAGERS),
+    "Query.meetingCheckInCode": Row(MANAGERS),
+    # The team's board: its members and the office see it (scopeId is ignored community-wide).
+    "Query.leaderboard": Row(
+        frozenset({"volunteer", "captain"}) | MANAGERS, refusals=("NOT_IN_SCOPE",), fixed=(("scope", "TEAM"),)
+    ),
+    "Query.groupBoard": Row(MEMBERS),
+    "Query.corridorStanding": Row(MEMBERS),
+    "Query.corridorFlagHistory": Row(MEMBERS),
+    "Query.node:AccountEntry": Row(NOBODY),
+    "Query.node:Activity": Row(NOBODY),
+    "Query.node:AgendaTopic": Row(NOBODY),
+    "Query.node:Asset": Row(NOBODY),
+    "Query.node:Attendance": Row(NOBODY),
+    "Query.node:Building": Row(MEMBERS),
+    "Query.node:CleaningLog": Row(NOBODY),
+    "Query.node:Community": Row(MEMBERS),
+    "Query.node:Compound": Row(MEMBERS),
+    "Query.node:Emergency": Row(NOBODY),
+    "Query.node:Entrance": Row(MEMBERS),
+    "Query.node:Household": Row(MANAGERS),
+    "Query.node:Invite": Row(NOBODY),
+    "Query.node:MediationLog": Row(NOBODY),
+    "Query.node:Meeting": Row(NOBODY),
+    "Query.node:Membership": Row(NOBODY),
+    "Query.node:Notification": Row(NOBODY),
+    "Query.node:Opinion": Row(NOBODY),
+    "Query.node:PatrolFinding": Row(NOBODY),
+    "Query.node:PatrolLog": Row(NOBODY),
+    "Query.node:PointTransfer": Row(MANAGERS),
+    "Query.node:Redemption": Row(MANAGERS),
+    "Query.node:Report": Row(MEMBERS),
+    "Query.node:ReportEvent": Row(NOBODY),
+    "Query.node:ReportPhoto": Row(NOBODY),
+    "Query.node:Reward": Row(MEMBERS),
+    "Query.node:SnowClearingLog": Row(NOBODY),
+    "Query.node:Survey": Row(NOBODY),
+    "Query.node:Tag": Row(MANAGERS),
+    "Query.node:Team": Row(NOBODY),
+    "Query.node:TeamJoinRequest": Row(NOBODY),
+    "Query.node:TeamMember": Row(NOBODY),
+    "Query.node:TutoringLog": Row(NOBODY),
+    "Query.node:User": Row(NOBODY),
+}
+
+
+@dataclass(frozen=True)
+class HttpRow:
+    """A route outside GraphQL that takes an id in its query string, and who gets it (200)."""
+
+    allowed: frozenset[str]
+    # Query parameters by the kind of object they name ("Community", "Building", "CardHolder").
+    params: tuple[tuple[str, str], ...] = ()
+    fixed: tuple[tuple[str, str], ...] = ()
+
+
+HTTP_ROWS: dict[str, HttpRow] = {
+    "/qr-sheet.pdf": HttpRow(MANAGERS, params=(("building", "Building"),)),
+    # Another member's certificate or card: the office only (one's own is asked without `user`).
+    "/certificates/hours.png": HttpRow(
+        MANAGERS,
+        params=(("community", "Community"), ("user", "CardHolder")),
+        fixed=(("from", "2026-01"), ("to", "2026-12")),
+    ),
+    "/cards/volunteer.png": HttpRow(MANAGERS, params=(("community", "Community"), ("user", "CardHolder"))),
+}
+
+# Routes that take no id a caller could swap: the key is a signed capability (a photo's signed
+# link, a pickup code, a tag's code), or the page is public by the office's own choice.
+HTTP_WITHOUT_IDS = {
+    "/graphql": "the matrix above",
+    "/healthz": "no data",
+    "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
+    "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
+    "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
+    "/qr/{name}": "a tag's signed code rendered as an image",
+    "/board/{slug}": "the notice board, public only for what the office chose to publish",
+}

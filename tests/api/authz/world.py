@@ -1,0 +1,243 @@
+"""The world the authorization matrix runs in: two communities full of objects, and one person
+per role in each.
+
+`hongxing` ("ours") is the demo community after a whole day in the life (reports in every state,
+a team with activities and attendances, redemptions, opinions, a round-table, a survey, the flag),
+so every kind of object exists there. `binhe` ("theirs") gets the objects another community's
+ids are needed for: a team, an opinion, a meeting, a reward, a report. Each community gets one
+person per role holding only that role; the captain leads our patrol team and the volunteer is
+a member of it, so those roles mean what they mean in the app.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tortoise import Tortoise, connections
+from tortoise.models import Model
+
+from api.contract import operation_documents
+from models.enums import Role
+from models.ledger import PointTransfer
+from models.open_books import AccountEntry
+from models.people import Invite, Membership
+from models.places import Asset, Building, Community, Compound, Entrance, Household
+from models.reports import Notification, Report, ReportEvent, ReportPhoto
+from models.rewards import Redemption, Reward
+from models.round_table import AgendaTopic, Meeting
+from models.tags import Tag
+from models.teams import (
+    Activity,
+    ActivityLog,
+    Attendance,
+    Emergency,
+    LogKind,
+    PatrolFinding,
+    Team,
+    TeamJoinRequest,
+    TeamMember,
+)
+from models.voice import Opinion, Survey
+from points_engine import redemption
+from runtime import clock
+from runtime.clock import MovableClock
+from tests.api.teams.support import APPOINT, JOIN_DECIDE, JOIN_REQUEST, TEAM_CREATE
+from tests.contract.test_day_in_the_life import (
+    test_a_day_in_the_life_runs_every_operation_of_the_app as live_a_day,
+)
+from tests.support.people import Person, gid, make_person
+
+ROLES: tuple[Role, ...] = tuple(Role)
+OURS, THEIRS = "ours", "theirs"
+# The objects a row's arguments name, by their GraphQL type name.
+KINDS: dict[str, type[Model]] = {
+    "Community": Community,
+    "Compound": Compound,
+    "Building": Building,
+    "Entrance": Entrance,
+    "Household": Household,
+    "Asset": Asset,
+    "Report": Report,
+    "Team": Team,
+    "TeamJoinRequest": TeamJoinRequest,
+    "Activity": Activity,
+    "Attendance": Attendance,
+    "Emergency": Emergency,
+    "Reward": Reward,
+    "Redemption": Redemption,
+    "PointTransfer": PointTransfer,
+    "Notification": Notification,
+    "Opinion": Opinion,
+    "Survey": Survey,
+    "Meeting": Meeting,
+    "AgendaTopic": AgendaTopic,
+    "Invite": Invite,
+    "Tag": Tag,
+    "AccountEntry": AccountEntry,
+    "Membership": Membership,
+    "TeamMember": TeamMember,
+    "ReportEvent": ReportEvent,
+    "PatrolFinding": PatrolFinding,
+}
+LOGS = {
+    "PatrolLog": LogKind.PATROL,
+    "TutoringLog": LogKind.TUTORING,
+    "MediationLog": LogKind.MEDIATION,
+    "SnowClearingLog": LogKind.SNOW_CLEARING,
+    "CleaningLog": LogKind.CLEANING,
+}
+
+
+@dataclass
+class Side:
+    """One community's ids (global, by type name) and its people (by role)."""
+
+    community: Community
+    ids: dict[str, str] = field(default_factory=dict)
+    people: dict[Role, Person] = field(default_factory=dict)
+
+    def id(self, kind: str) -> str:
+        return self.ids[kind]
+
+
+@dataclass
+class World:
+    ours: Side
+    theirs: Side
+    tokens: dict[str, str | None]  # caller label → bearer token (None: anonymous)
+
+
+async def _post(http: httpx.AsyncClient, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {token}"},
+    )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    for payload in body["data"].values():
+        if isinstance(payload, dict) and payload.get("errors"):
+            raise AssertionError(payload["errors"])
+    return body
+
+
+async def _first_ids(community_id: int) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for kind, model in KINDS.items():
+        query = model.all() if model is Community else model.filter(community_id=community_id)
+        if model is Community:
+            query = query.filter(id=community_id)
+        row = await query.order_by("id").first()
+        if row is not None:
+            ids[kind] = gid(kind, row.pk)
+    for kind, log_kind in LOGS.items():
+        log = await ActivityLog.filter(community_id=community_id, kind=log_kind).order_by("id").first()
+        if log is not None:
+            ids[kind] = gid(kind, log.pk)
+    photo = await ReportPhoto.filter(report__community_id=community_id).order_by("id").first()
+    if photo is not None:
+        ids["ReportPhoto"] = gid("ReportPhoto", photo.pk)
+    return ids
+
+
+async def build_world(http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path) -> World:
+    await live_a_day(http, moved_clock, photo_dir)
+    ours = Side(await Community.get(slug="hongxing"))
+    theirs = Side(await Community.get(slug="binhe"))
+    for side in (ours, theirs):
+        for role in ROLES:
+            household = None
+            if role in (Role.RESIDENT, Role.VOLUNTEER, Role.CAPTAIN):
+                household = await Household.filter(community_id=side.community.id).order_by("-id").first()
+            side.people[role] = await make_person(side.community, (role,), household, name=f"{role.value}")
+    await _their_objects(http, theirs)
+    await _our_team_roles(http, ours)
+    for side in (ours, theirs):
+        side.ids = await _first_ids(side.community.id)
+        # A member nobody in the matrix calls as, so appointing or naming them changes no caller.
+        bystander = await make_person(side.community, (Role.RESIDENT,), name="旁观者")
+        side.ids["User"] = gid("User", bystander.user.id)
+    tokens: dict[str, str | None] = {"anonymous": None}
+    for label, side in ((OURS, ours), (THEIRS, theirs)):
+        for role, person in side.people.items():
+            tokens[f"{label} {role.value}"] = person.token
+    return World(ours, theirs, tokens)
+
+
+async def _our_team_roles(http: httpx.AsyncClient, ours: Side) -> None:
+    """Our captain leads the first team (the patrol) and our volunteer is a member of it."""
+    team = await Team.filter(community_id=ours.community.id).order_by("id").first()
+    assert team is not None
+    staff = ours.people[Role.STAFF].token
+    captain = ours.people[Role.CAPTAIN]
+    volunteer = ours.people[Role.VOLUNTEER]
+    await _post(
+        http, staff, APPOINT, input={"teamId": gid("Team", team.id), "userId": gid("User", captain.user.id)}
+    )
+    asked = await _post(http, volunteer.token, JOIN_REQUEST, input={"teamId": gid("Team", team.id)})
+    request_id = asked["data"]["teamJoinRequest"]["request"]["id"]
+    await _post(http, captain.token, JOIN_DECIDE, input={"requestId": request_id, "approve": True})
+
+
+async def _their_objects(http: httpx.AsyncClient, theirs: Side) -> None:
+    documents = operation_documents()
+    cid = gid("Community", theirs.community.id)
+    staff = theirs.people[Role.STAFF].token
+    resident = theirs.people[Role.RESIDENT].token
+    await _post(
+        http, staff, TEAM_CREATE, input={"communityId": cid, "name": "滨河巡逻队", "kind": "RIVER_PATROL"}
+    )
+    await _post(
+        http,
+        resident,
+        documents["OpinionPost"],
+        input={"communityId": cid, "kind": "SUGGESTION", "topic": "PARKING", "text": "滨河的停车"},
+    )
+    now = clock.now()
+    await _post(
+        http,
+        staff,
+        documents["MeetingCreate"],
+        input={
+            "communityId": cid,
+            "title": "滨河圆桌会",
+            "location": "活动室",
+            "startsAt": now.isoformat(),
+            "endsAt": (now + timedelta(hours=2)).isoformat(),
+        },
+    )
+    await redemption.create_reward(theirs.community.id, kind="gift", name="滨河的毛巾", cost=10, stock=5)
+    entrance = await Entrance.filter(community_id=theirs.community.id).order_by("id").first()
+    assert entrance is not None
+    await _post(
+        http,
+        resident,
+        documents["ReportCreate"],
+        input={
+            "placeId": gid("Entrance", entrance.id),
+            "category": "LIGHTING",
+            "text": "滨河楼道灯",
+            "idempotencyKey": "theirs-1",
+            "photos": [],
+        },
+    )
+
+
+async def database_digest() -> str:
+    """Every row of every table, hashed: equal digests mean nothing was written."""
+
+    conn = connections.get("default")
+    digest = hashlib.sha256()
+    for model in sorted(Tortoise.apps["models"].values(), key=lambda m: m._meta.db_table):
+        table = model._meta.db_table
+        if table in ("aerich", "rate_counter", "sign_in_throttle"):
+            continue
+        rows = await conn.execute_query_dict(f'SELECT * FROM "{table}" ORDER BY 1')
+        digest.update(table.encode())
+        digest.update(repr(rows).encode())
+    return digest.hexdigest()
