@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksu
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SCALE  ?= large
 
-.PHONY: help install run test test-pg lint contract bench lock clean
+.PHONY: help install run test test-pg lint contract bench bench-smoke wrk lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,10 +40,18 @@ test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only test
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
 	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2
 
-bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreSQL, 213 volunteers checking in at once
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || \
+	  { echo "wrk is missing: install it (sudo apt-get install wrk) and run make again" >&2; exit 1; }
+
+bench: install wrk  ## benchmarks (not tests): the load run on a synthetic city (SCALE=large|medium|small) on SQLite and PostgreSQL against `{ hello }`, ledger posting, 213 volunteers checking in at once
+	$(BIN)/python -m bench.load --scale $(SCALE) --database sqlite --database $(PG_URL)
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
+
+bench-smoke: install wrk  ## the load benchmark end to end on the small city, both databases (CI; no timing asserted)
+	$(BIN)/python -m bench.load --scale small --database sqlite --database $(PG_URL) --out $$(mktemp -d)
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract
