@@ -567,9 +567,16 @@ def main() -> None:
     )
     parser.add_argument("--out", default=str(RESULTS), help="where the markdown and JSON tables go")
     parser.add_argument("--count-writes", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--one-database", nargs=2, metavar=("DATABASE", "JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_writes:
         print(json.dumps(asyncio.run(count_writes(args.count_writes))))
+        return
+    if args.one_database:
+        database, into = args.one_database
+        with tempfile.TemporaryDirectory(prefix="rs-load-") as tmp:
+            db = run_database("" if database == "sqlite" else database, args.scale, Path(tmp))
+        Path(into).write_text(json.dumps(db), encoding="utf-8")
         return
     if shutil.which("wrk") is None:
         sys.exit(
@@ -585,8 +592,23 @@ def main() -> None:
     }
     failed = False
     for database in databases:
-        with tempfile.TemporaryDirectory(prefix="rs-load-") as tmp:
-            db = run_database("" if database == "sqlite" else database, args.scale, Path(tmp))
+        # Each database in a process of its own: tortoise keeps one global context per process.
+        with tempfile.NamedTemporaryFile(suffix=".json") as into:
+            subprocess.run(  # noqa: S603 - our own interpreter and module
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.load",
+                    "--scale",
+                    args.scale,
+                    "--one-database",
+                    database,
+                    into.name,
+                ],
+                check=True,
+                cwd=HERE.parent,
+            )
+            db = json.loads(Path(into.name).read_text(encoding="utf-8"))
         results["databases"].append(db)
         failed = failed or not db["ledger_check"]["passed"] or any(r["failed"] for r in db["rows"])
     out = Path(args.out)
