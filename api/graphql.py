@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
+from graphql import ASTValidationRule, specified_rules
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,11 +23,17 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.http import GraphQLRequestData
+from strawberry.http.async_base_view import AsyncHTTPRequestAdapter
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
 from api.gate import Refusal, resolve_persisted
+from api.persisted import PersistedOperations
 from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
@@ -46,20 +53,30 @@ class NameTheOperation(SchemaExtension):
         yield
 
 
+# Made once: each limiter instance makes a new rule class, and strawberry's ValidationCache keys
+# on the rule classes, so limiters built per request made every validation a cache miss.
+LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+# What a document must pass beyond graphql-core's own rules.
+EXECUTION_EXTENSIONS: tuple[Callable[[], SchemaExtension], ...] = (NameTheOperation, ShapeErrors)
+
+
+def extra_rules(production: bool) -> list[type[ASTValidationRule]]:
+    return [*LIMIT_RULES, NoSchemaIntrospectionCustomRule] if production else list(LIMIT_RULES)
+
+
 def build_schema(production: bool) -> strawberry.Schema:
     # Factories, so each request gets fresh extension state; the parse and validation caches
     # live at module level in strawberry, so every document is parsed and validated once.
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(extra_rules(production)),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        NameTheOperation,
-        ShapeErrors,
+        *EXECUTION_EXTENSIONS,
     ]
-    if production:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
         query=Query, mutation=Mutation, subscription=Subscription, types=list(TYPES), extensions=extensions
     )
@@ -69,6 +86,44 @@ class RedStewardGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: strawberry.Schema, production: bool, **options: Any) -> None:
         super().__init__(schema, **options)
         self.production = production
+        self.persisted = PersistedOperations(
+            schema, (*specified_rules, *extra_rules(production)), MAX_TOKENS, EXECUTION_EXTENSIONS
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The app's persisted documents skip parsing and validation (done once, api/persisted.py);
+        anything else takes strawberry's path with its caches and limits."""
+        prepared = (
+            self.persisted.find(request_data.query, request_data.extensions)
+            if request_adapter.method == "POST"
+            else None
+        )
+        if prepared is None:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        try:
+            return await self.persisted.execute(
+                prepared,
+                variables=request_data.variables,
+                context=context,
+                root_value=root_value,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=OperationType.from_http("POST"),
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason()) from e
+        except InvalidOperationTypeError as e:
+            raise HTTPException(400, e.as_http_error_reason("POST")) from e
 
     async def parse_multipart(self, request: Any) -> dict[str, str]:
         """Uploads (the GraphQL multipart request) are a form post, which a web page on another
