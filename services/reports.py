@@ -346,7 +346,6 @@ async def file_report(
             if key is not None:
                 # A retry of this key that raced the first attempt (on another worker) waited on
                 # the lock above: it gets the first report, not DUPLICATE_REPORT of it.
-                await idempotency.replayed(me, key, "reportCreate", digest)
                 raced = await Report.get_or_none(reporter_id=me, idempotency_key=key)
                 if raced is not None:
                     return raced
