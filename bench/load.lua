@@ -17,7 +17,9 @@ end
 function init(args)
   -- `threads` is filled in the main Lua state only; each thread walks the requests from its
   -- own offset, and its id keeps its keys apart from the other threads'.
-  counter = tid * 7919
+  -- RS_BENCH_OFFSET: how many requests the earlier runs of this scenario sent, so that a run
+  -- goes on where the last one stopped (new slots and pairs, not replays of the warm-up's).
+  counter = tid * 7919 + tonumber(os.getenv("RS_BENCH_OFFSET") or "0")
   typed = {}
   failed = 0
   done_count = 0

@@ -319,10 +319,18 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def wrk(
-    port: int, data: Path, seconds: int, connections: int, delay_ms: float, run: str, out: Path
+    port: int,
+    data: Path,
+    seconds: int,
+    connections: int,
+    delay_ms: float,
+    run: str,
+    out: Path,
+    offset: int = 0,
 ) -> dict[str, Any]:
     env = dict(
         os.environ,
+        RS_BENCH_OFFSET=str(offset),
         RS_BENCH_DATA=str(data),
         RS_BENCH_DELAY_MS=f"{delay_ms:.0f}",
         RS_BENCH_RUN=run,
@@ -348,7 +356,7 @@ def wrk(
 def measure(
     port: int, name: str, data: Path, timing: Timing, workdir: Path, baseline_rps: float | None
 ) -> Row:
-    wrk(
+    warm = wrk(
         port,
         data,
         timing.warmup,
@@ -365,6 +373,7 @@ def measure(
         0,
         f"{name}-sat-{time.time_ns()}",
         workdir / "out.json",
+        offset=warm["requests"],
     )
     offered = 0.5 * min(flat["rps"], baseline_rps or flat["rps"])
     # Each paced connection sends one request, waits for the answer, then waits `delay`; the
@@ -373,7 +382,14 @@ def measure(
     connections = max(1, min(timing.paced_connections, int(offered // 25)))
     delay = max(0.0, connections * 1000 / offered - 1000 / flat["rps"])
     paced = wrk(
-        port, data, timing.fixed, connections, delay, f"{name}-fix-{time.time_ns()}", workdir / "out.json"
+        port,
+        data,
+        timing.fixed,
+        connections,
+        delay,
+        f"{name}-fix-{time.time_ns()}",
+        workdir / "out.json",
+        offset=warm["requests"] + flat["requests"],
     )
     typed = dict(flat["typed_errors"])
     for k, v in paced["typed_errors"].items():
