@@ -9,7 +9,9 @@ PORT   ?= 8000
 # Generated operations per root field in `make fuzz`, each sent as a resident and as staff.
 FUZZ_EXAMPLES ?= 200
 
-.PHONY: help install run test test-pg fuzz lint contract bench faults faults-selfcheck audit lock clean
+SCALE  ?= large
+
+.PHONY: help install run test test-pg fuzz lint contract bench bench-smoke wrk faults faults-selfcheck audit lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -41,7 +43,12 @@ test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only test
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
 	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2
 
-bench: install  ## benchmarks (not tests): ledger posting on SQLite and PostgreSQL, 213 volunteers checking in at once, a board page + my rank at 100k and 1M transfers
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || \
+	  { echo "wrk is missing: install it (sudo apt-get install wrk) and run make again" >&2; exit 1; }
+
+bench: install wrk  ## benchmarks (not tests): the load run on a synthetic city (SCALE=large|medium|small) on SQLite and PostgreSQL against `{ hello }`, ledger posting, 213 volunteers checking in at once, the gate's upload check, a board page + my rank at 100k and 1M transfers
+	$(BIN)/python -m bench.load --scale $(SCALE) --database sqlite --database $(PG_URL)
 	$(BIN)/python -m bench.ledger_posting
 	$(BIN)/python -m bench.ledger_posting $(PG_URL)
 	$(BIN)/python -m bench.emergency_checkin
@@ -61,6 +68,9 @@ audit: install  ## pip-audit over requirements.lock: fails on a known vulnerabil
 fuzz: install  ## fuzz every root field of a seeded server as a resident and as staff (FUZZ_EXAMPLES per field)
 	RS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) RS_FUZZ_REPORT=fuzz-report.json $(BIN)/pytest -p no:xdist -q tests/fuzz
 	@cat fuzz-report.json
+
+bench-smoke: install wrk  ## the load benchmark end to end on the small city, both databases (CI; no timing asserted)
+	$(BIN)/python -m bench.load --scale small --database sqlite --database $(PG_URL) --out $$(mktemp -d)
 
 contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
 	$(BIN)/redsteward export-contract

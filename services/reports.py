@@ -333,6 +333,12 @@ async def file_report(
             # One account's filings queue up behind this row lock on PostgreSQL (SQLite
             # serialises writers), so two at once cannot both slip under the rate limit.
             await User.filter(id=me).select_for_update().first()
+            if key is not None:
+                # A retry of this key that raced the first attempt (on another worker) waited on
+                # the lock above: it gets the first report, not DUPLICATE_REPORT of it.
+                raced = await Report.get_or_none(reporter_id=me, idempotency_key=key)
+                if raced is not None:
+                    return raced
             if rate_limited:
                 await _rate_check(viewer, community_id, now)
             existing = (
