@@ -6,17 +6,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from models.enums import Role
-from models.people import Membership, MembershipRole, User
+from models.people import User
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 
 MANAGERS = frozenset({Role.STAFF, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user as a request needs them: never the password hash, which only
+    sign-in reads (services.accounts), so a request cannot leak what it never loaded."""
+
+    id: int
+    phone: str
+    display_name: str
 
 
 @dataclass
 class Viewer:
     """The caller of one request. Anonymous when `user` is None."""
 
-    user: User | None = None
+    user: Caller | None = None
     # community id → roles held there; loaded once per request.
     roles: dict[int, frozenset[Role]] = field(default_factory=dict)
     # community id → household id of the caller's own home there, if any.
@@ -28,7 +38,7 @@ class Viewer:
     def user_id(self) -> int:
         return self.require_user().id
 
-    def require_user(self) -> User:
+    def require_user(self) -> Caller:
         if self.user is None:
             raise NotAuthenticated(self.auth_problem or "Sign in first.")
         return self.user
@@ -67,20 +77,34 @@ class Viewer:
 
 
 async def load_viewer(user_id: int | None, auth_problem: str | None = None) -> Viewer:
+    """One statement: the user, their memberships and roles in a single left join (a row per
+    role; a membership without roles, or a user without memberships, still yields a row).
+    Loaded once per request into its context and never shared across requests: roles change."""
     if user_id is None:
         return Viewer(auth_problem=auth_problem)
-    user = await User.get_or_none(id=user_id, is_active=True)
-    if user is None:
-        return Viewer(auth_problem="This account no longer exists.")
-    memberships = await Membership.filter(user_id=user.id).values("id", "community_id", "household_id")
-    role_rows = await MembershipRole.filter(membership_id__in=[m["id"] for m in memberships]).values(
-        "membership_id", "role"
+    rows = await User.filter(id=user_id, is_active=True).values(
+        "id",
+        "phone",
+        "display_name",
+        "memberships__community_id",
+        "memberships__household_id",
+        "memberships__roles__role",
     )
-    by_membership: dict[int, set[Role]] = {}
-    for row in role_rows:
-        by_membership.setdefault(row["membership_id"], set()).add(Role(row["role"]))
+    if not rows:
+        return Viewer(auth_problem="This account no longer exists.")
+    first = rows[0]
+    roles: dict[int, set[Role]] = {}
+    households: dict[int, int | None] = {}
+    for row in rows:
+        community_id = row["memberships__community_id"]
+        if community_id is None:
+            continue
+        held = roles.setdefault(community_id, set())
+        households[community_id] = row["memberships__household_id"]
+        if row["memberships__roles__role"] is not None:
+            held.add(Role(row["memberships__roles__role"]))
     return Viewer(
-        user=user,
-        roles={m["community_id"]: frozenset(by_membership.get(m["id"], set())) for m in memberships},
-        households={m["community_id"]: m["household_id"] for m in memberships},
+        user=Caller(id=first["id"], phone=first["phone"], display_name=first["display_name"]),
+        roles={community_id: frozenset(held) for community_id, held in roles.items()},
+        households=households,
     )
