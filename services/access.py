@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from models.enums import Role
 from models.people import User
@@ -22,6 +23,30 @@ class Caller:
     display_name: str
 
 
+@dataclass(frozen=True)
+class UserName:
+    """Another user as a response shows them: their name, never their phone or password hash."""
+
+    id: int
+    display_name: str
+
+
+async def user_names_by_ids(ids: Sequence[int]) -> list[UserName | None]:
+    rows = await User.filter(id__in=list(set(ids))).values("id", "display_name")
+    found = {row["id"]: UserName(id=row["id"], display_name=row["display_name"]) for row in rows}
+    return [found.get(i) for i in ids]
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """The caller's membership as the viewer's own statement read it."""
+
+    id: int
+    community_id: int
+    household_id: int | None
+    joined_at: datetime
+
+
 @dataclass
 class Viewer:
     """The caller of one request. Anonymous when `user` is None."""
@@ -31,6 +56,8 @@ class Viewer:
     roles: dict[int, frozenset[Role]] = field(default_factory=dict)
     # community id → household id of the caller's own home there, if any.
     households: dict[int, int | None] = field(default_factory=dict)
+    # The caller's memberships by id, read with the roles: the `Me` screen needs no second read.
+    memberships: tuple[MembershipRow, ...] = ()
     # Why the presented token was refused, so an operation that needs a user can say so.
     auth_problem: str | None = None
 
@@ -86,6 +113,8 @@ async def load_viewer(user_id: int | None, auth_problem: str | None = None) -> V
         "id",
         "phone",
         "display_name",
+        "memberships__id",
+        "memberships__joined_at",
         "memberships__community_id",
         "memberships__household_id",
         "memberships__roles__role",
@@ -95,16 +124,24 @@ async def load_viewer(user_id: int | None, auth_problem: str | None = None) -> V
     first = rows[0]
     roles: dict[int, set[Role]] = {}
     households: dict[int, int | None] = {}
+    joined: dict[int, MembershipRow] = {}
     for row in rows:
         community_id = row["memberships__community_id"]
         if community_id is None:
             continue
         held = roles.setdefault(community_id, set())
         households[community_id] = row["memberships__household_id"]
+        joined[row["memberships__id"]] = MembershipRow(
+            id=row["memberships__id"],
+            community_id=community_id,
+            household_id=row["memberships__household_id"],
+            joined_at=row["memberships__joined_at"],
+        )
         if row["memberships__roles__role"] is not None:
             held.add(Role(row["memberships__roles__role"]))
     return Viewer(
         user=Caller(id=first["id"], phone=first["phone"], display_name=first["display_name"]),
         roles={community_id: frozenset(held) for community_id, held in roles.items()},
         households=households,
+        memberships=tuple(joined[key] for key in sorted(joined)),
     )
