@@ -10,10 +10,10 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from models.people import User
 from models.places import Asset, Building, Community, Compound, Entrance, Household
 from models.teams import Activity, ActivityLog, Attendance, Emergency, TeamMember
 from services import activities, activity_logs, attendance, flag, teams
+from services.access import user_names_by_ids
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
 from services.points import rewards_by_ids
@@ -106,7 +106,7 @@ class Loaders:
         self.reports = ReportLoaders()
         self.tag_location_by_tag = DataLoader(locations_of)
         self.active_tag_by_target = DataLoader(active_tags_by_key)
-        self.user_by_id = DataLoader(partial(rows_by_ids, User))
+        self.user_by_id = DataLoader(user_names_by_ids)
         self.team_by_id = DataLoader(teams.teams_by_ids)
         self.activity_by_id = DataLoader(activities.activities_by_ids)
         self.members_by_team = DataLoader(_pages(TeamMember, "team_id"))

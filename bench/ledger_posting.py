@@ -31,14 +31,16 @@ async def _scratch_pg(admin_url: str) -> str:
     conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
     await conn.execute(f'CREATE DATABASE "{name}"')
     await conn.close()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
+    # Keep a query string: `?host=/var/run/postgresql` names a Unix socket directory.
+    base, sep, query = admin_url.partition("?")
+    return base.rsplit("/", 1)[0] + "/" + name + sep + query
 
 
 async def _drop_pg(admin_url: str, url: str) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    await conn.execute(f'DROP DATABASE IF EXISTS "{url.partition("?")[0].rsplit("/", 1)[1]}" WITH (FORCE)')
     await conn.close()
 
 

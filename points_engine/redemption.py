@@ -110,7 +110,12 @@ def is_available(reward: Reward, at: datetime) -> bool:
     )
 
 
-async def redeem(community_id: int, user_id: int, reward_id: int, idempotency_key: str) -> Redeemed:
+async def redeem(
+    community_id: int, user_id: int, reward_id: int, idempotency_key: str, read: Reward | None = None
+) -> Redeemed:
+    """`read`: the reward row the caller already read to authorize the request. Reading it again
+    here bought nothing: that read was a plain one too (no lock), and what can race — the stock,
+    the monthly limit — is decided below by conditional UPDATE and under the member's row lock."""
     if not 1 <= len(idempotency_key or "") <= 64:
         raise _invalid("The idempotency key must be 1 to 64 characters.", "idempotencyKey")
     async with in_transaction():
@@ -119,7 +124,10 @@ async def redeem(community_id: int, user_id: int, reward_id: int, idempotency_ke
         )
         if first is not None:
             return _replayed(first, reward_id)
-        reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
+        if read is not None and read.id == reward_id and read.community_id == community_id:
+            reward: Reward | None = read
+        else:
+            reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
         if reward is None:
             raise PointsError(PointsErrorCode.NOT_FOUND, "No such reward.", "rewardId")
         now = clock.now()

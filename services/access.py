@@ -2,25 +2,62 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from models.enums import Role
-from models.people import Membership, MembershipRole, User
+from models.people import User
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 
 MANAGERS = frozenset({Role.STAFF, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user as a request needs them: never the password hash, which only
+    sign-in reads (services.accounts), so a request cannot leak what it never loaded."""
+
+    id: int
+    phone: str
+    display_name: str
+
+
+@dataclass(frozen=True)
+class UserName:
+    """Another user as a response shows them: their name, never their phone or password hash."""
+
+    id: int
+    display_name: str
+
+
+async def user_names_by_ids(ids: Sequence[int]) -> list[UserName | None]:
+    rows = await User.filter(id__in=list(set(ids))).values("id", "display_name")
+    found = {row["id"]: UserName(id=row["id"], display_name=row["display_name"]) for row in rows}
+    return [found.get(i) for i in ids]
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """The caller's membership as the viewer's own statement read it."""
+
+    id: int
+    community_id: int
+    household_id: int | None
+    joined_at: datetime
 
 
 @dataclass
 class Viewer:
     """The caller of one request. Anonymous when `user` is None."""
 
-    user: User | None = None
+    user: Caller | None = None
     # community id → roles held there; loaded once per request.
     roles: dict[int, frozenset[Role]] = field(default_factory=dict)
     # community id → household id of the caller's own home there, if any.
     households: dict[int, int | None] = field(default_factory=dict)
+    # The caller's memberships by id, read with the roles: the `Me` screen needs no second read.
+    memberships: tuple[MembershipRow, ...] = ()
     # Why the presented token was refused, so an operation that needs a user can say so.
     auth_problem: str | None = None
 
@@ -28,7 +65,7 @@ class Viewer:
     def user_id(self) -> int:
         return self.require_user().id
 
-    def require_user(self) -> User:
+    def require_user(self) -> Caller:
         if self.user is None:
             raise NotAuthenticated(self.auth_problem or "Sign in first.")
         return self.user
@@ -67,20 +104,44 @@ class Viewer:
 
 
 async def load_viewer(user_id: int | None, auth_problem: str | None = None) -> Viewer:
+    """One statement: the user, their memberships and roles in a single left join (a row per
+    role; a membership without roles, or a user without memberships, still yields a row).
+    Loaded once per request into its context and never shared across requests: roles change."""
     if user_id is None:
         return Viewer(auth_problem=auth_problem)
-    user = await User.get_or_none(id=user_id, is_active=True)
-    if user is None:
-        return Viewer(auth_problem="This account no longer exists.")
-    memberships = await Membership.filter(user_id=user.id).values("id", "community_id", "household_id")
-    role_rows = await MembershipRole.filter(membership_id__in=[m["id"] for m in memberships]).values(
-        "membership_id", "role"
+    rows = await User.filter(id=user_id, is_active=True).values(
+        "id",
+        "phone",
+        "display_name",
+        "memberships__id",
+        "memberships__joined_at",
+        "memberships__community_id",
+        "memberships__household_id",
+        "memberships__roles__role",
     )
-    by_membership: dict[int, set[Role]] = {}
-    for row in role_rows:
-        by_membership.setdefault(row["membership_id"], set()).add(Role(row["role"]))
+    if not rows:
+        return Viewer(auth_problem="This account no longer exists.")
+    first = rows[0]
+    roles: dict[int, set[Role]] = {}
+    households: dict[int, int | None] = {}
+    joined: dict[int, MembershipRow] = {}
+    for row in rows:
+        community_id = row["memberships__community_id"]
+        if community_id is None:
+            continue
+        held = roles.setdefault(community_id, set())
+        households[community_id] = row["memberships__household_id"]
+        joined[row["memberships__id"]] = MembershipRow(
+            id=row["memberships__id"],
+            community_id=community_id,
+            household_id=row["memberships__household_id"],
+            joined_at=row["memberships__joined_at"],
+        )
+        if row["memberships__roles__role"] is not None:
+            held.add(Role(row["memberships__roles__role"]))
     return Viewer(
-        user=user,
-        roles={m["community_id"]: frozenset(by_membership.get(m["id"], set())) for m in memberships},
-        households={m["community_id"]: m["household_id"] for m in memberships},
+        user=Caller(id=first["id"], phone=first["phone"], display_name=first["display_name"]),
+        roles={community_id: frozenset(held) for community_id, held in roles.items()},
+        households=households,
+        memberships=tuple(joined[key] for key in sorted(joined)),
     )

@@ -14,7 +14,7 @@ from models.enums import Role
 from models.people import Invite, Membership, MembershipRole
 from models.places import Household
 from runtime import clock
-from services.access import Viewer
+from services.access import MembershipRow, Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
 
 # Crockford's base32 without look-alikes (no I, L, O, U): easy to read out over the phone.
@@ -41,8 +41,10 @@ def invite_code_digest(code: str) -> str:
     return hashlib.sha256(("rs-invite:" + canonical).encode()).hexdigest()
 
 
-async def of_viewer(viewer: Viewer) -> list[Membership]:
-    return await Membership.filter(user_id=viewer.user_id).order_by("id")
+def of_viewer(viewer: Viewer) -> tuple[MembershipRow, ...]:
+    """Read with the viewer itself, at the start of this request (services.access.load_viewer)."""
+    viewer.require_user()
+    return viewer.memberships
 
 
 async def create_invite(

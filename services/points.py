@@ -154,9 +154,12 @@ async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Rewar
 # Changing --------------------------------------------------------------------------------------
 
 
-async def redeem(viewer: Viewer, community_id: int, reward_id: int, idempotency_key: str) -> Redemption:
-    viewer.require_member(community_id)
-    done = await _run(redemption.redeem(community_id, viewer.user_id, reward_id, idempotency_key))
+async def redeem(viewer: Viewer, reward: Reward, idempotency_key: str) -> Redemption:
+    """`reward` as get_reward returned it: authorized, and read once for the whole request."""
+    viewer.require_member(reward.community_id)
+    done = await _run(
+        redemption.redeem(reward.community_id, viewer.user_id, reward.id, idempotency_key, read=reward)
+    )
     return done.redemption
 
 

@@ -295,7 +295,7 @@ async def file_report(
     if key is not None:
         first_id = await idempotency.replayed(me, key, "reportCreate", digest)
         # Past the 24-hour window the key still names its report (a unique key on the report).
-        first = await Report.get_or_none(id=first_id if first_id is not None else 0, reporter_id=me)
+        first = None if first_id is None else await Report.get_or_none(id=first_id, reporter_id=me)
         if first is None:
             first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
         if first is not None:
@@ -323,8 +323,10 @@ async def file_report(
         ):
             raise DomainError(ErrorCode.NOT_FOUND, "No asset at this place has this id.", "assetId")
     now = clock.now()
-    if rate_limited:
-        await _rate_check(viewer, community_id, now)  # before decoding photos; checked again below
+    if rate_limited and photos:
+        # Before decoding photos, so a limited account cannot make us decode them; without
+        # photos there is nothing to spare and the check under the row lock below decides.
+        await _rate_check(viewer, community_id, now)
     cleaned = await clean_photos(photos)
     clocks = await clocks_for(community_id, category)
     written = PhotoWrites()
@@ -332,7 +334,7 @@ async def file_report(
         async with in_transaction():
             # One account's filings queue up behind this row lock on PostgreSQL (SQLite
             # serialises writers), so two at once cannot both slip under the rate limit.
-            await User.filter(id=me).select_for_update().first()
+            await User.filter(id=me).select_for_update().only("id").first()  # the lock, not the hash
             if key is not None:
                 # A retry of this key that raced the first attempt (on another worker) waited on
                 # the lock above: it gets the first report, not DUPLICATE_REPORT of it.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 async def memberships_of_viewer(info: Info) -> list[types.Membership]:
     from api.schema import people as types
 
-    rows = await memberships.of_viewer(info.context.viewer)
+    rows = memberships.of_viewer(info.context.viewer)
     return [
         types.Membership(
             id=row.id,

@@ -96,7 +96,7 @@ async def reward_redeem(info: Info, input: s.RewardRedeemInput) -> s.RedemptionP
             viewer, decode_global_id(input.reward_id, "Reward", "rewardId"), "rewardId"
         )
         await rate_checked(info, "redeem", viewer.user_id)
-        row = await points.redeem(viewer, reward.community_id, reward.id, input.idempotency_key)
+        row = await points.redeem(viewer, reward, input.idempotency_key)
         return await _redemption_payload(info, row)
 
     return await guarded(s.RedemptionPayload, work())

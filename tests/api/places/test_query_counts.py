@@ -52,8 +52,8 @@ query Register($id: ID!) {
 }
 """
 
-# Loading the caller: user, memberships, roles.
-VIEWER = 3
+# Loading the caller: user, memberships and roles in one join (services.access.load_viewer).
+VIEWER = 1
 # The community itself.
 COMMUNITY = 1
 # compounds page + count, buildings page + count, entrances page + count, household counts.

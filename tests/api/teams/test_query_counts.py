@@ -53,10 +53,10 @@ async def test_my_activities_cost_the_same_for_two_or_eight(
     assert data["myActivities"]["totalCount"] == 8
     assert data["myActivities"]["nodes"][0]["attendances"]["totalCount"] == 1
     assert large == small, queries.statements
-    # viewer 3; the page and its count each: my teams, emergencies in force, the rows (6); then one
+    # viewer 1; the page and its count each: my teams, emergencies in force, the rows (6); then one
     # batch each: team, my membership, place, emergencies in force, my attendance, captain's teams,
     # attendances page and count, their users and activities, logs page and count (12).
-    assert large == 3 + 6 + 12, queries.statements
+    assert large == 1 + 6 + 12, queries.statements
 
 
 async def test_teams_with_members_cost_the_same_for_one_or_five(
