@@ -62,6 +62,7 @@ ID_KINDS = {
     "followUpById": "User",
     "corrects": "PointTransfer",
     "correctsId": "PointTransfer",
+    "flagId": "AbuseFlag",
 }
 
 

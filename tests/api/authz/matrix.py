@@ -38,6 +38,9 @@ class Row:
     fixed: tuple[tuple[str, object], ...] = ()
     # The caller's own list, which is empty for someone who has none.
     may_be_empty: bool = False
+    # Roles that pass but are shown only their own objects, of which the world gives them none:
+    # they must get an empty list, neither a refusal nor anyone else's objects.
+    shown_none: frozenset[str] = frozenset()
     note: str = ""
 
 
@@ -115,11 +118,13 @@ ROWS: dict[str, Row] = {
     "Mutation.boardPrivacySet": Row(MEMBERS),
     "Mutation.corridorWeightsSet": Row(MANAGERS),
     "Mutation.monthClose": Row(MANAGERS),
+    "Mutation.abuseFlagDecide": Row(STAFF),
     "Query.community": Row(MEMBERS),
     "Query.myPoints": Row(MEMBERS),
     "Query.rewardCatalog": Row(MEMBERS),
-    "Query.myRedemptions": Row(MEMBERS),
-    "Query.pendingPickups": Row(MANAGERS),
+    "Query.myRedemptions": Row(MEMBERS, may_be_empty=True),
+    # The day picks up or cancels every redemption, so nothing waits at the counter.
+    "Query.pendingPickups": Row(MANAGERS, may_be_empty=True),
     "Query.economySummary": Row(MEMBERS),
     "Query.pointRules": Row(MEMBERS),
     "Query.report": Row(MEMBERS),
@@ -127,7 +132,7 @@ ROWS: dict[str, Row] = {
     "Query.teams": Row(MEMBERS),
     "Query.team": Row(MEMBERS),
     "Query.activity": Row(MEMBERS),
-    "Query.myActivities": Row(MEMBERS),
+    "Query.myActivities": Row(MEMBERS, may_be_empty=True),
     "Query.activityCheckInCode": Row(CAPTAIN),
     "Query.myServiceHours": Row(MEMBERS, may_be_empty=True),
     "Query.teamHours": Row(CAPTAIN | MANAGERS),
@@ -151,6 +156,11 @@ ROWS: dict[str, Row] = {
     "Query.groupBoard": Row(MEMBERS),
     "Query.corridorStanding": Row(MEMBERS),
     "Query.corridorFlagHistory": Row(MEMBERS),
+    # Every state, so the flag the day dismissed is listed; admins are not staff here.
+    "Query.abuseFlags": Row(STAFF, fixed=(("state", None),)),
+    # The office sees every inspection; anyone else only their own (our cleaner made none).
+    "Query.inspections": Row(MANAGERS, shown_none=MEMBERS - MANAGERS),
+    "Query.node:AbuseFlag": Row(NOBODY),
     "Query.node:AccountEntry": Row(NOBODY),
     "Query.node:Activity": Row(NOBODY),
     "Query.node:AgendaTopic": Row(NOBODY),
@@ -215,6 +225,7 @@ HTTP_WITHOUT_IDS = {
     "/graphql": "the matrix above",
     "/healthz": "no data",
     "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
+    "/photos/inspection/{photo_id:int}": "the same, signed for inspection photos only",
     "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
     "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
     "/qr/{name}": "a tag's signed code rendered as an image",

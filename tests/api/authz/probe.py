@@ -17,6 +17,7 @@ class Outcome:
     refused: bool
     codes: list[str]
     leaked: Any  # what a refused caller was shown anyway (None when nothing)
+    listed: int | None = None  # how many objects a list showed (None when it is no list)
 
     def label(self) -> str:
         if self.refused:
@@ -58,9 +59,13 @@ async def send(
     codes = top + _payload_codes(value)
     refused = bool(REFUSALS & set(codes)) or (not codes and value is None)
     shown = _shown(value)
+    listed = None
+    if isinstance(value, dict) and isinstance(value.get("edges"), list):
+        listed = len(value["edges"])
     return Outcome(
         got_data=not codes and shown is not None,
         refused=refused,
         codes=codes,
         leaked=shown if refused else None,
+        listed=listed,
     )

@@ -17,6 +17,7 @@ import pytest
 from api.app import create_app
 from models.teams import VolunteerCard
 from runtime.clock import MovableClock
+from runtime.settings import Settings
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.authz import documents
 from tests.api.authz.calls import SCHEMA, arguments, probes
@@ -78,9 +79,9 @@ def _refused(outcome: Outcome, row: Row) -> bool:
 
 
 async def test_who_gets_data_from_every_field_that_takes_an_id(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> None:
-    world: World = await build_world(http, moved_clock, photo_dir)
+    world: World = await build_world(http, moved_clock, photo_dir, settings)
     failures: list[str] = []
     calls = 0
     for key, operation, field_name, node_type in probes():
@@ -89,7 +90,7 @@ async def test_who_gets_data_from_every_field_that_takes_an_id(
         assert root is not None
         query = documents.document(operation, field_name, root.fields[field_name], node_type)
         variables = arguments(operation, field_name, node_type, row, world.ours)
-        passing = {f"{OURS} {role}" for role in row.allowed}
+        passing = {f"{OURS} {role}" for role in row.allowed | row.shown_none}
         if row.own_only:
             passing |= {caller for caller in world.tokens if caller != "anonymous"}
         refused = [caller for caller in world.tokens if caller not in passing]
@@ -109,6 +110,11 @@ async def test_who_gets_data_from_every_field_that_takes_an_id(
             calls += 1
             if _refused(outcome, row):
                 failures.append(f"{key}: {caller} was refused ({outcome.codes})")
+            elif caller.split(" ", 1)[1] in row.shown_none:
+                if outcome.listed != 0:
+                    failures.append(f"{key}: {caller} was shown {outcome.listed} objects, not none")
+            elif operation == "query" and outcome.listed == 0 and not row.may_be_empty:
+                failures.append(f"{key}: {caller} got an empty list")
             elif operation == "query" and not outcome.got_data and not row.may_be_empty:
                 failures.append(f"{key}: {caller} got no data ({outcome.label()})")
     assert calls >= len(ROWS) * len(world.tokens)
@@ -138,13 +144,13 @@ def id_slots(variables: dict[str, Any], operation: str, field_name: str) -> list
 
 
 async def test_an_id_of_another_community_is_refused_wherever_it_appears(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> None:
     """Authorization on every object, not only at the door: a caller allowed to call a field in
     their own community swaps one of its ids (the main one, or a secondary one such as the
     household of an invite, the user of an appointment, the opinion of an agenda topic) for
     the id of an object of another community. Every such call must fail and change nothing."""
-    world: World = await build_world(http, moved_clock, photo_dir)
+    world: World = await build_world(http, moved_clock, photo_dir, settings)
     failures: list[str] = []
     swaps = 0
     for key, operation, field_name, node_type in probes():

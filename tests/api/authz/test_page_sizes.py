@@ -13,6 +13,7 @@ import pytest
 from graphql import GraphQLNonNull, GraphQLObjectType
 
 from runtime.clock import MovableClock
+from runtime.settings import Settings
 from services.paging import MAX_PAGE
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.authz import documents
@@ -56,9 +57,9 @@ def _codes(body: dict[str, Any]) -> list[str]:
 
 
 async def test_every_list_runs_at_the_cap_and_refuses_one_more(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> None:
-    world: World = await build_world(http, moved_clock, photo_dir)
+    world: World = await build_world(http, moved_clock, photo_dir, settings)
     failures: list[str] = []
     reached: set[tuple[str, str]] = set()
     for type_name, field_name in paged_fields():

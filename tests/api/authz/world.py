@@ -4,7 +4,8 @@ per role in each.
 `hongxing` ("ours") is the demo community after a whole day in the life (reports in every state,
 a team with activities and attendances, redemptions, opinions, a round-table, a survey, the flag),
 so every kind of object exists there. `binhe` ("theirs") gets the objects another community's
-ids are needed for: a team, an opinion, a meeting, a reward, a report. Each community gets one
+ids are needed for: a team, an opinion, a meeting, a reward, reports (a burst of them, which
+raises an abuse flag). Each community gets one
 person per role holding only that role; the captain leads our patrol team and the volunteer is
 a member of it, so those roles mean what they mean in the app.
 """
@@ -22,7 +23,8 @@ from tortoise import Tortoise, connections
 from tortoise.models import Model
 
 from api.contract import operation_documents
-from models.enums import Role
+from models.abuse import AbuseFlag
+from models.enums import ReportCategory, Role
 from models.ledger import PointTransfer
 from models.open_books import AccountEntry
 from models.people import Invite, Membership
@@ -46,6 +48,7 @@ from models.voice import Opinion, Survey
 from points_engine import redemption
 from runtime import clock
 from runtime.clock import MovableClock
+from runtime.settings import Settings, get_settings
 from tests.api.teams.support import APPOINT, JOIN_DECIDE, JOIN_REQUEST, TEAM_CREATE
 from tests.contract.test_day_in_the_life import (
     test_a_day_in_the_life_runs_every_operation_of_the_app as live_a_day,
@@ -56,6 +59,7 @@ ROLES: tuple[Role, ...] = tuple(Role)
 OURS, THEIRS = "ours", "theirs"
 # The objects a row's arguments name, by their GraphQL type name.
 KINDS: dict[str, type[Model]] = {
+    "AbuseFlag": AbuseFlag,
     "Community": Community,
     "Compound": Compound,
     "Building": Building,
@@ -145,8 +149,10 @@ async def _first_ids(community_id: int) -> dict[str, str]:
     return ids
 
 
-async def build_world(http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path) -> World:
-    await live_a_day(http, moved_clock, photo_dir)
+async def build_world(
+    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
+) -> World:
+    await live_a_day(http, moved_clock, photo_dir, settings)
     ours = Side(await Community.get(slug="hongxing"))
     theirs = Side(await Community.get(slug="binhe"))
     for side in (ours, theirs):
@@ -214,18 +220,24 @@ async def _their_objects(http: httpx.AsyncClient, theirs: Side) -> None:
     await redemption.create_reward(theirs.community.id, kind="gift", name="滨河的毛巾", cost=10, stock=5)
     entrance = await Entrance.filter(community_id=theirs.community.id).order_by("id").first()
     assert entrance is not None
-    await _post(
-        http,
-        resident,
-        documents["ReportCreate"],
-        input={
-            "placeId": gid("Entrance", entrance.id),
-            "category": "LIGHTING",
-            "text": "滨河楼道灯",
-            "idempotencyKey": "theirs-1",
-            "photos": [],
-        },
-    )
+    # Enough reports for the burst signal to raise an abuse flag; one per category, because a
+    # second active report of a category at the same place is a duplicate.
+    categories = [c.name for c in ReportCategory]
+    assert get_settings().abuse_burst_reports <= len(categories)
+    for n, category in enumerate(categories[: get_settings().abuse_burst_reports]):
+        await _post(
+            http,
+            resident,
+            documents["ReportCreate"],
+            input={
+                "placeId": gid("Entrance", entrance.id),
+                "category": category,
+                "text": f"滨河的问题 {n + 1}",
+                "idempotencyKey": f"theirs-{n + 1}",
+                "photos": [],
+            },
+        )
+    assert await AbuseFlag.filter(community_id=theirs.community.id).exists(), "the burst raised a flag"
 
 
 async def database_digest() -> str:
