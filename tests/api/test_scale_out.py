@@ -18,7 +18,13 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.api.reports.test_subscriptions import assert_clean_log, build_town, next_notification, subscribe
+from tests.api.reports.test_subscriptions import (
+    assert_clean_log,
+    build_town,
+    inbox_cursor,
+    next_notification,
+    subscribe,
+)
 from tests.support.server import running_server
 
 REGISTER = (
@@ -77,7 +83,8 @@ async def test_two_servers_share_rate_limits_idempotency_and_subscriptions(
         assert codes == ["['RATE_LIMITED']"] * 5 + ["[]"] * 3
 
         # Subscription: the repairer listens on server two while the report is filed on both.
-        ws = await subscribe(two.replace("http://", "ws://"), town.repairer)
+        cursor = await inbox_cursor(two, town.repairer)
+        ws = await subscribe(two.replace("http://", "ws://"), town.repairer, cursor)
         try:
             # Idempotency: a retry that the balancer sends to the other server while the first
             # attempt is still running gets the same report, and only one exists.

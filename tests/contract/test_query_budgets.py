@@ -54,7 +54,7 @@ BUDGETS: dict[str, int] = {
     "ActivityCheckInCode": 4,
     "ActivityLogCleaning": 6,
     "ActivityLogMediation": 6,
-    "ActivityLogPatrol": 25,  # a finding files a report: the burst check
+    "ActivityLogPatrol": 26,  # a finding files a report: the burst check
     "ActivityLogSnowClearing": 6,
     "ActivityLogTutoring": 6,
     "ActivityLogs": 11,
@@ -123,8 +123,8 @@ BUDGETS: dict[str, int] = {
     "RepairsDone": 3,
     "ReportCancel": 11,
     "ReportClaim": 31,
-    "ReportConfirm": 42,  # the pairing and self-dealing checks
-    "ReportCreate": 29,  # the burst check; a raced retry of its key re-checked under the lock
+    "ReportConfirm": 43,  # the pairing and self-dealing checks
+    "ReportCreate": 30,  # the burst check; a raced retry of its key re-checked under the lock
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
