@@ -300,25 +300,31 @@ async def drive(
     for mutation in mutations:
         queue.put_nowait(mutation)
     done = asyncio.Event()
-    answered = asyncio.Event()  # this server process has answered a mutation, or the round is done
+    answered = asyncio.Event()  # one more mutation answered, or the round is done
+    count = 0
     kills_before = server.kills
 
     async def client_loop() -> None:
+        nonlocal count
         async with httpx.AsyncClient(base_url=server.base, timeout=REQUEST_TIMEOUT) as client:
             while not queue.empty():
                 await send_until_answered(client, world, queue.get_nowait())
+                count += 1
                 answered.set()
 
     async def killer() -> None:
-        for _ in range(max_kills):
-            answered.clear()
-            # Kill while work flows: once this process has answered, at a random moment after.
-            await answered.wait()  # also set when the round is done
-            try:
-                await asyncio.wait_for(done.wait(), timeout=rng.uniform(0.2, 2.0))
+        # Kill while work flows, after a random number of answers rather than a random time: on
+        # a fast, quiet machine a whole round can finish inside any fixed delay, and a round
+        # without a kill proves nothing. Each kill falls inside the share of the work left.
+        for left in range(max_kills, 0, -1):
+            remaining = len(mutations) - count
+            target = count + rng.randint(1, max(1, remaining // (left + 1)))
+            while count < target and not done.is_set():
+                answered.clear()
+                await answered.wait()
+            if done.is_set():
                 return
-            except TimeoutError:
-                await server.restart()
+            await server.restart()
 
     killing = asyncio.create_task(killer())
     await asyncio.gather(*(client_loop() for _ in range(clients)))
