@@ -12,6 +12,7 @@ from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor
 from api.photos import read_uploads
 from api.resolvers.payloads import guarded
+from api.resolvers.points_mapping import connection as keyset_connection
 from api.schema import boards as s
 from api.schema.common import Connection, Edge, PageInfo
 from models.boards import Inspection, MonthClose
@@ -249,20 +250,12 @@ async def inspections(
     cid = _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await flag.inspections(viewer, cid, month, size, after_id)
-    edges = [Edge(cursor=encode_cursor(r.id), node=_inspection(r, r.entrance.name)) for r in rows[:size]]
 
     async def count() -> int:
         return await flag.inspection_count(viewer, cid, month)
 
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
+    return keyset_connection(
+        rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
     )
 
 
