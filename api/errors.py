@@ -17,7 +17,8 @@ log = logging.getLogger("redsteward.api")
 # "cannot represent a non string value: 13912345678") and guess at names ("Did you mean
 # 'password'?"). The values may be a password or a phone number, which must not reach a log or
 # an error; the guesses map the schema for a prober, so production leaves them out.
-_FOUND = re.compile(r"\s*Found: .*$", re.S)
+# "Found: {...}" after a sentence, or ", found: {...}" after a missing required field.
+_FOUND = re.compile(r",?\s*found: .*$", re.S | re.I)
 _REPRESENTED = re.compile(r"(cannot represent[^:]*):.*$", re.S)
 _GOT = re.compile(r"(got invalid value) .*$", re.S)
 _QUOTED_ENUM = re.compile(r"Value '.*?' does not exist", re.S)

@@ -201,6 +201,7 @@ def _persisted(name: str, variables: dict[str, object]) -> dict[str, object]:
 PASSWORD, PHONE = "hunter2-is-my-password", "13912345678"
 MISSHAPEN = [
     ("SignIn", {"input": {"phone": PHONE, "password": PASSWORD, "pasword": PASSWORD}}),
+    ("SignIn", {"input": {"phone": PHONE, "pasword": PASSWORD}}),  # a required field missing
     ("SignIn", {"input": {"phone": int(PHONE), "password": PASSWORD}}),
     ("SignIn", {"input": {"phone": PHONE, "password": [PASSWORD]}}),
     ("ReportQueue", {"communityId": "Q29tbXVuaXR5OjE=", "queue": "UNCLAIMD", "first": PHONE}),
