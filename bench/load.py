@@ -5,10 +5,11 @@ loopback, driven by wrk, beside a `{ hello }` baseline measured in the same run.
     python -m bench.load --scale large --database postgres://postgres@127.0.0.1:5432/test
 
 For each database: build the synthetic city (bench/city.py) in a scratch database, start a
-server (`uvicorn api.asgi:app`, production mode: persisted operations only) and, with the very
-same uvicorn settings, the baseline (bench/hello_app.py). Every scenario is one operation from
-mobile-contract/persisted-queries.json sent by hash (Apollo's shape) with a real resident's
-token, rotating over many residents, places, activities and gifts:
+server (`api.asgi:app` through `redsteward serve`'s launcher, bench/serve.py; production mode:
+persisted operations only) and, with the very same settings, the baseline (bench/hello_app.py).
+Every scenario is one operation from mobile-contract/persisted-queries.json sent by hash
+(Apollo's shape) with a real resident's token, rotating over many residents, places, activities
+and gifts:
 
     scan        ScanTag           a tag on an entrance or building
     board       Leaderboard       a page of 20 of the monthly community board, with my rank
@@ -22,7 +23,8 @@ connections (saturation req/s), then paced at a fixed offered load of half of
 min(its saturation, the baseline's) for p50/p95/p99. wrk cannot schedule an open-loop rate
 (wrk2 is not in Debian): the pacing is wrk's `delay()` hook, every connection waiting a fixed
 time between requests, so the achieved rate is reported next to the latencies. Peak RSS is each
-worker's VmHWM after all scenarios. Reads are also run on two workers for the scale-out ratio.
+worker's VmHWM after all scenarios. On PostgreSQL, reads are also run on two workers for the
+scale-out ratio (SQLite serves one worker).
 
 All load comes from 127.0.0.1, so the per-address limits on reports and redemptions
 (120 an hour in production) are raised for the run (RS_RATE_LIMITS); the per-account limits
@@ -270,14 +272,10 @@ def free_port() -> int:
 def server(
     module: str, workers: int, env: dict[str, str], log: Path
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """A uvicorn process on loopback with the settings `redsteward serve` uses (asyncio loop,
-    h11, proxy headers, no server header); stopped on exit."""
+    """A uvicorn process on loopback started by the launcher `redsteward serve` uses (asyncio
+    loop, h11, proxy headers, no server header, TCP_NODELAY on every worker); stopped on exit."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port),
-        "--workers", str(workers), "--log-level", "warning", "--no-access-log", "--proxy-headers",
-        "--no-server-header",
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "bench.serve", module, str(port), str(workers)]
     with log.open("ab") as sink:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             command, env=env, stdout=sink, stderr=subprocess.STDOUT, cwd=HERE.parent
@@ -454,7 +452,12 @@ def run_database(admin: str, scale: str, workdir: Path) -> dict[str, Any]:
         log = workdir / f"{dialect}-servers.log"
         rows: list[Row] = []
         load_before = os.getloadavg()
-        for workers, scenarios in ((1, ("hello", *READS, *WRITES)), (2, ("hello", *READS))):
+        # Several workers only on PostgreSQL: `redsteward serve` refuses them on SQLite, whose
+        # one file takes one writer at a time.
+        runs: list[tuple[int, tuple[str, ...]]] = [(1, ("hello", *READS, *WRITES))]
+        if admin:
+            runs.append((2, ("hello", *READS)))
+        for workers, scenarios in runs:
             with server("bench.hello_app:app", workers, env, log) as (port, process):
                 print(f"  {workers} worker(s): hello", flush=True)
                 hello = measure(port, "hello", files["hello"], timing, workdir, None)
@@ -566,12 +569,13 @@ def markdown(results: dict[str, Any]) -> str:
         scale_out = ", ".join(
             f"{name} {two[name] / one[name]:.2f}×" for name in READS if name in two and one.get(name)
         )
-        lines += [
-            "",
-            f"Two workers ÷ one worker (saturation req/s): {scale_out}; "
-            f"hello {two['hello'] / one['hello']:.2f}×.",
-            "",
-        ]
+        lines.append("")
+        if two:
+            lines += [
+                f"Two workers ÷ one worker (saturation req/s): {scale_out}; "
+                f"hello {two['hello'] / one['hello']:.2f}×.",
+                "",
+            ]
     return "\n".join(lines) + "\n"
 
 

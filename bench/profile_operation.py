@@ -33,6 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +196,7 @@ async def build_scenarios(client: Client) -> list[Scenario]:
                 "title": "巡逻",
                 "placeId": gid("Building", building.id),
                 "startsAt": start.isoformat(),
-                "endsAt": (start.replace(hour=23)).isoformat() if start.hour < 22 else start.isoformat(),
+                "endsAt": (start + timedelta(hours=2)).isoformat(),
                 "idempotencyKey": "profile-activity",
                 "kind": "RIVER_PATROL",
             }

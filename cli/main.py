@@ -40,10 +40,19 @@ async def _with_database(work: Callable[[], Awaitable[int]]) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from runtime.http_server import serve
 
-    get_settings()  # fail here, loudly, on a bad configuration rather than in each worker
-    uvicorn.run(
+    settings = get_settings()  # fail here, loudly, on a bad configuration rather than in each worker
+    if settings.is_sqlite and args.workers > 1:
+        # Two processes writing one SQLite file refuse each other ("database is locked") as soon
+        # as a transaction that read goes on to write; SQLite is the one-process default.
+        print(
+            "configuration error: SQLite serves one worker; use --workers 1, or PostgreSQL "
+            "(RS_DATABASE_URL=postgres://...) for several",
+            file=sys.stderr,
+        )
+        return 2
+    started = serve(
         "api.asgi:app",
         host=args.host,
         port=args.port,
@@ -52,10 +61,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # X-Forwarded-For / X-Forwarded-Proto, but only from the proxies listed here.
         proxy_headers=args.proxy_headers,
         forwarded_allow_ips=args.forwarded_allow_ips,
-        log_config=None,
-        server_header=False,
     )
-    return 0
+    return 0 if started else 3
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -377,7 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the HTTP/GraphQL server with uvicorn")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes, each with its own listener on the port (default 1; PostgreSQL only)",
+    )
     p.add_argument(
         "--forwarded-allow-ips",
         default=None,
