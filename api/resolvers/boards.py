@@ -84,7 +84,7 @@ async def leaderboard(
         ]
 
         async def count() -> int:
-            return await boards.board_total(viewer, cid, scope, target, period)
+            return page.total  # read with the page, in the same statement
 
         entries = Connection(
             edges=edges,

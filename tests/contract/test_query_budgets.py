@@ -89,7 +89,7 @@ BUDGETS: dict[str, int] = {
     "Inspections": 4,
     "InviteCreate": 3,
     "JoinCommunity": 9,
-    "Leaderboard": 4,
+    "Leaderboard": 2,  # the viewer, then page + my rank + count in one statement
     "Me": 4,
     "MeetingAgenda": 7,
     "MeetingCheckIn": 4,
