@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 
 from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus
@@ -17,6 +17,7 @@ from points_engine import accounts
 class Page:
     items: list[PointTransfer]
     has_next: bool
+    total: int | None = None  # every transfer of the account, when the page read it
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,15 @@ async def account_history(account_id: int | None, first: int, before_id: int | N
     if account_id is None or first == 0:
         return Page([], False)
     query = PointTransfer.filter(Q(debit_id=account_id) | Q(credit_id=account_id))
-    if before_id is not None:
+    if before_id is None:
+        # The first page is what the history screen opens on: its window count (taken before
+        # LIMIT) is the account's total, so totalCount needs no statement of its own.
+        query = query.annotate(history_total=RawSQL("COUNT(*) OVER ()"))
+    else:
         query = query.filter(id__lt=before_id)
     rows = await query.order_by("-id").limit(first + 1)
-    return Page(rows[:first], len(rows) > first)
+    total = int(getattr(rows[0], "history_total", 0)) if before_id is None and rows else None
+    return Page(rows[:first], len(rows) > first, 0 if before_id is None and not rows else total)
 
 
 async def history_count(community_id: int, user_id: int) -> int:

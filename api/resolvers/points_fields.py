@@ -22,12 +22,14 @@ async def history_of(
     viewer = info.context.viewer
     size, before_id = clamp_first(first), decode_cursor(after)
     page = await points.history(viewer, root.community_id, root.account_id, size, before_id)
+
+    async def count() -> int:
+        if page.total is not None:
+            return page.total
+        return await points.history_count(viewer, root.community_id, root.account_id)
+
     return mapping.connection(
-        page.items,
-        page.has_next,
-        lambda row: mapping.transfer(row, root.account_id),
-        lambda: points.history_count(viewer, root.community_id, root.account_id),
-        before_id,
+        page.items, page.has_next, lambda row: mapping.transfer(row, root.account_id), count, before_id
     )
 
 

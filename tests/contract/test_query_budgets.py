@@ -100,7 +100,7 @@ BUDGETS: dict[str, int] = {
     "MyActivities": 11,
     "MyInbox": 6,  # myInboxCursor: the newest notification id, for the subscription's `after`
     "MyPointsBalance": 3,
-    "MyPointsHistory": 4,
+    "MyPointsHistory": 3,  # the first page carries its total (a window count)
     "MyRedemptions": 4,
     "MyReports": 9,
     "MyServiceHours": 2,

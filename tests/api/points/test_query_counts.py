@@ -75,3 +75,39 @@ async def test_points_lists_cost_the_same_for_3_rows_and_for_12(
     # reads the account (with the balance) once and the expiries.
     assert large["catalog"] <= 3 and large["pending"] <= 4 and large["mine"] <= 4, large
     assert large["history"] <= 5, large
+
+
+PAGED_HISTORY = """
+query Paged($communityId: ID!, $after: String) {
+  myPoints(communityId: $communityId) {
+    history(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { amount } }
+  }
+}"""
+
+
+async def test_history_counts_every_transfer_on_every_page_and_the_first_page_in_its_own_read(
+    api: GraphQLClient, queries: QueryCounter
+) -> None:
+    place = await make_neighbourhood("paged", "paged community")
+    cid = place.community.id
+    staff = await make_person(place.community, (Role.STAFF,))
+    member, newcomer = await make_person(place.community), await make_person(place.community)
+    for n in range(5):
+        await earning.manual(cid, staff.user.id, member.user.id, n + 1, "more", f"p{n}", award=True)
+    variables: dict[str, Any] = {"communityId": gid("Community", cid), "after": None}
+    seen, totals, statements = [], [], []
+    while True:
+        queries.statements.clear()
+        page = (await api.data(PAGED_HISTORY, variables, member.token))["myPoints"]["history"]
+        statements.append(queries.count)
+        seen += [node["amount"] for node in page["nodes"]]
+        totals.append(page["totalCount"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        variables["after"] = page["pageInfo"]["endCursor"]
+    assert seen == [5, 4, 3, 2, 1] and totals == [5, 5, 5]
+    # The first page's total comes with its rows; a later page counts apart (cursor pages skip
+    # the rows before them, so their window would miss those).
+    assert statements[0] == statements[1] - 1, statements
+    empty = (await api.data(PAGED_HISTORY, {**variables, "after": None}, newcomer.token))["myPoints"]
+    assert empty["history"]["totalCount"] == 0 and empty["history"]["nodes"] == []
