@@ -6,8 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tortoise import connections
+
 from models.enums import Role
-from models.people import User
+from models.people import Membership, User
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 
 MANAGERS = frozenset({Role.STAFF, Role.ADMIN})
@@ -103,22 +105,31 @@ class Viewer:
         return self.roles.keys()
 
 
+_VIEWER_SQL_TEMPLATE = (
+    "SELECT u.id, u.phone, u.display_name, m.id AS membership_id, m.joined_at, m.community_id, "
+    "m.household_id, r.role FROM user_account u "
+    "LEFT JOIN membership m ON m.user_id = u.id "
+    "LEFT JOIN membership_role r ON r.membership_id = m.id "
+    "WHERE u.id = {} AND u.is_active = TRUE"
+)
+_VIEWER_SQL = {"postgres": _VIEWER_SQL_TEMPLATE.format("$1"), "sqlite": _VIEWER_SQL_TEMPLATE.format("?")}
+_JOINED_AT = Membership._meta.fields_map["joined_at"]
+
+
+def _dialect() -> str:
+    return "postgres" if connections.get("default").capabilities.dialect == "postgres" else "sqlite"
+
+
 async def load_viewer(user_id: int | None, auth_problem: str | None = None) -> Viewer:
     """One statement: the user, their memberships and roles in a single left join (a row per
     role; a membership without roles, or a user without memberships, still yields a row).
     Loaded once per request into its context and never shared across requests: roles change."""
     if user_id is None:
         return Viewer(auth_problem=auth_problem)
-    rows = await User.filter(id=user_id, is_active=True).values(
-        "id",
-        "phone",
-        "display_name",
-        "memberships__id",
-        "memberships__joined_at",
-        "memberships__community_id",
-        "memberships__household_id",
-        "memberships__roles__role",
-    )
+    # Hand-written rather than built by the ORM: every request runs it, and building this join
+    # through pypika and converting its values took ~0.5 ms of CPU a request (profile_operation:
+    # a board read 2.6 -> 2.1 ms, `{ hello }` 1.2 ms).
+    _, rows = await connections.get("default").execute_query(_VIEWER_SQL[_dialect()], [user_id])
     if not rows:
         return Viewer(auth_problem="This account no longer exists.")
     first = rows[0]
@@ -126,19 +137,20 @@ async def load_viewer(user_id: int | None, auth_problem: str | None = None) -> V
     households: dict[int, int | None] = {}
     joined: dict[int, MembershipRow] = {}
     for row in rows:
-        community_id = row["memberships__community_id"]
+        community_id = row["community_id"]
         if community_id is None:
             continue
         held = roles.setdefault(community_id, set())
-        households[community_id] = row["memberships__household_id"]
-        joined[row["memberships__id"]] = MembershipRow(
-            id=row["memberships__id"],
-            community_id=community_id,
-            household_id=row["memberships__household_id"],
-            joined_at=row["memberships__joined_at"],
-        )
-        if row["memberships__roles__role"] is not None:
-            held.add(Role(row["memberships__roles__role"]))
+        households[community_id] = row["household_id"]
+        if row["membership_id"] not in joined:
+            joined[row["membership_id"]] = MembershipRow(
+                id=row["membership_id"],
+                community_id=community_id,
+                household_id=row["household_id"],
+                joined_at=_JOINED_AT.to_python_value(row["joined_at"]),
+            )
+        if row["role"] is not None:
+            held.add(Role(row["role"]))
     return Viewer(
         user=Caller(id=first["id"], phone=first["phone"], display_name=first["display_name"]),
         roles={community_id: frozenset(held) for community_id, held in roles.items()},
