@@ -73,3 +73,14 @@ def test_every_persisted_document_passes_every_rule(production: bool) -> None:
     rules = (*specified_rules, *extra_rules(production))
     for name, text in operation_documents().items():
         assert strawberry_schema.validate_document(schema._schema, parse(text), rules) == [], name
+
+
+async def test_one_text_is_judged_by_each_schema_and_rule_set_it_meets_not_by_the_first() -> None:
+    """Validation results are kept by text, schema and rules: an introspection document passed by
+    a development schema must still be refused by a production one in the same process."""
+    text = f"# {uuid.uuid4()}\n{{ __schema {{ queryType {{ name }} }} }}"
+    development, production = build_schema(production=False), build_schema(production=True)
+    for _ in range(2):
+        assert (await development.execute(text)).errors is None
+        refused = await production.execute(text)
+        assert refused.errors and "introspection" in refused.errors[0].message.lower()
