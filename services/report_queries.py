@@ -6,15 +6,19 @@ reported it is shown in full to staff and to the reporter, as initials to everyo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, RawSQL
 from tortoise.queryset import QuerySet
 
 from models.enums import Role, TagTargetKind
-from models.reports import ACTIVE_STATES, Report, ReportState
+from models.people import User
+from models.reports import ACTIVE_STATES, Report, ReportMeToo, ReportState
 from runtime import clock
-from services.access import Viewer
+from services.access import UserName, Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
 from services.paging import Page
 
@@ -103,18 +107,73 @@ async def queue_count(viewer: Viewer, community_id: int, queue: ReportQueue) -> 
     return await _queue(viewer, community_id, queue).count()
 
 
-async def active_reports_at_target(kind: TagTargetKind, target_id: int) -> list[Report]:
+@dataclass(frozen=True)
+class ReportsShown:
+    """Reports with what their list shows of each beyond its row, read with the rows so the list's
+    nested fields need not read them again: me-too counts, which ones the viewer joined (for a
+    signed-in viewer), and the names of reporters and claimers by user id."""
+
+    reports: tuple[Report, ...] = ()
+    me_too_counts: Mapping[int, int] = field(default_factory=dict)
+    me_too_by_viewer: frozenset[int] | None = None
+    user_names: Mapping[int, UserName] = field(default_factory=dict)
+
+
+def _shown(row: Report, name: str) -> Any:
+    """A value the read annotated the row with (tortoise sets annotations as attributes)."""
+    return getattr(row, f"shown_{name}")
+
+
+def _name_of(column: str) -> RawSQL:
+    users, reports = User._meta.db_table, Report._meta.db_table
+    return RawSQL(f'(SELECT "display_name" FROM "{users}" WHERE "id" = "{reports}"."{column}")')  # noqa: S608 - names of the models only
+
+
+async def active_reports_at_target(
+    kind: TagTargetKind, target_id: int, viewer_id: int | None
+) -> ReportsShown:
     """What is being handled exactly where a tag hangs: on its asset, or at its place itself
-    (not at the places below it), the same notion of "here" as the duplicate check."""
+    (not at the places below it), the same notion of "here" as the duplicate check. Oldest first."""
     below = {
         TagTargetKind.COMPOUND: {"building_id__isnull": True},
         TagTargetKind.BUILDING: {"entrance_id__isnull": True},
         TagTargetKind.ENTRANCE: {},
         TagTargetKind.ASSET: {},
     }[kind]
-    return await Report.filter(
-        **{f"{kind.value}_id": target_id}, **below, state__in=list(ACTIVE_STATES)
-    ).order_by("id")
+    me_toos, reports = ReportMeToo._meta.db_table, Report._meta.db_table
+    # Correlated subqueries rather than joins: one row per report, and the count stays one
+    # statement however long the list. Only ints and the models' names are formatted in.
+    of_report = f'FROM "{me_toos}" WHERE "{me_toos}"."report_id" = "{reports}"."id"'
+    extras: dict[str, RawSQL] = {
+        "shown_me_too_count": RawSQL(f"(SELECT COUNT(*) {of_report})"),
+        "shown_reporter_name": _name_of("reporter_id"),
+        "shown_claimer_name": _name_of("claimed_by_id"),
+    }
+    if viewer_id is not None:
+        extras["shown_me_too_mine"] = RawSQL(
+            f'(SELECT COUNT(*) {of_report} AND "{me_toos}"."user_id" = {int(viewer_id)})'
+        )
+    rows = (
+        await Report.filter(**{f"{kind.value}_id": target_id}, **below, state__in=list(ACTIVE_STATES))
+        .annotate(**extras)
+        .order_by("id")
+    )
+    names: dict[int, UserName] = {}
+    for row in rows:
+        for user_id, name in (
+            (row.reporter_id, _shown(row, "reporter_name")),
+            (row.claimed_by_id, _shown(row, "claimer_name")),
+        ):
+            if user_id is not None and name is not None:
+                names[user_id] = UserName(id=user_id, display_name=name)
+    return ReportsShown(
+        reports=tuple(rows),
+        me_too_counts={row.id: int(_shown(row, "me_too_count")) for row in rows},
+        me_too_by_viewer=(
+            frozenset(row.id for row in rows if _shown(row, "me_too_mine")) if viewer_id is not None else None
+        ),
+        user_names=names,
+    )
 
 
 async def active_reports_at(

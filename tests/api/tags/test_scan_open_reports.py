@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import httpx
 
+from api.ids import decode_global_id
+from models.enums import Role
 from models.tags import Tag
-from services import tags
+from services import reports, tags
 from services.access import load_viewer
 from tests.api.tags.conftest import TagWorld
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid
+from tests.support.people import gid, make_person
 
 SCAN = """query($code: String!) { scanTag(code: $code) {
   scan { openReportCount openReports { id category state } } errors { code } } }"""
@@ -86,3 +88,31 @@ async def test_the_landing_page_lists_what_is_already_reported_without_names_or_
     assert "漏水、堵塞" in page.text and "等待维修队接单" in page.text
     assert "楼道灯不亮了" not in page.text
     assert world.resident.user.display_name not in page.text
+
+
+SHOWN = """{ id meTooCount meTooByMe reporterName reportedByMe claimedBy { id displayName } }"""
+SCAN_SHOWN = "query($code: String!) { scanTag(code: $code) { scan { openReports " + SHOWN + " } } }"
+READ = "query($id: ID!) { report(id: $id) " + SHOWN + " }"
+
+
+async def test_each_offered_report_shows_what_reading_it_shows(api: GraphQLClient, world: TagWorld) -> None:
+    # given two reports at the tagged entrance: a neighbour joined the first, a repairer claimed
+    # the second
+    tag = await tag_on(world, world.place.entrance)
+    joined = await report(api, world, gid("Entrance", world.place.entrance.id), "LIGHTING")
+    claimed = await report(api, world, gid("Entrance", world.place.entrance.id), "PLUMBING")
+    neighbour = await make_person(world.place.community, name="邻居")
+    repairer = await make_person(world.place.community, (Role.REPAIRER,), name="维修工")
+    await reports.me_too(await load_viewer(neighbour.user.id), decode_global_id(joined, "Report", "id"))
+    await reports.claim(await load_viewer(repairer.user.id), decode_global_id(claimed, "Report", "id"))
+
+    for person in (world.resident, neighbour, world.staff):
+        # when each scans the entrance's code
+        data = await api.data(SCAN_SHOWN, {"code": tags.code_of(tag)}, person.token)
+
+        # then each report says what it says when read on its own (names masked or not alike)
+        offered = data["scanTag"]["scan"]["openReports"]
+        alone = [(await api.data(READ, {"id": rid}, person.token))["report"] for rid in (joined, claimed)]
+        assert offered == alone
+    assert [r["meTooCount"] for r in offered] == [1, 0]
+    assert offered[1]["claimedBy"]["displayName"] == "维修工"
