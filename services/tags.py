@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tortoise import connections
@@ -230,7 +231,8 @@ _SCANNED: tuple[tuple[str, type[Model]], ...] = (
 )
 
 
-def _scanned_sql() -> str:
+@cache  # built once per dialect: the scan is the hottest read
+def _scanned_sql(tag_id_placeholder: str) -> str:
     def table(model: type[Model]) -> str:
         return f'"{model._meta.db_table}"'
 
@@ -250,13 +252,13 @@ def _scanned_sql() -> str:
         f'LEFT JOIN {table(Building)} b ON b."id" = COALESCE({here("building_id")}, e."building_id") '
         f'LEFT JOIN {table(Compound)} c ON c."id" = COALESCE({here("compound_id")}, b."compound_id") '
         f'JOIN {table(Community)} m ON m."id" = t."community_id" '
-        f'WHERE t."id" = {placeholder(1)}'
+        f'WHERE t."id" = {tag_id_placeholder}'
     )
 
 
 async def _scanned(tag_id: int) -> tuple[Tag, TagLocation] | None:
     """The tag of this id and where it hangs, in one statement; None if there is no such tag."""
-    _, records = await connections.get("default").execute_query(_scanned_sql(), [tag_id])
+    _, records = await connections.get("default").execute_query(_scanned_sql(placeholder(1)), [tag_id])
     if not records:
         return None
     record = dict(records[0])
