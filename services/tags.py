@@ -29,7 +29,7 @@ from services import signed_codes
 from services.access import Viewer
 from services.boards import placeholder
 from services.errors import DomainError, ErrorCode
-from services.report_queries import ReportsShown, active_reports_at_target
+from services.report_queries import ReportsShown, SqlPart, active_at_tag_sql, reports_shown, shown_columns_sql
 from services.tag_printing import PrintedTag
 
 PURPOSE = "tag"
@@ -219,8 +219,8 @@ def _location(
 
 
 # Every column of the rows a scan shows, as "<alias>__<column>", so that one statement reads the
-# tag with its asset and the places above it: a scan is the hottest read, and each statement
-# costs more Python than the database's work on it (locations_of takes up to five).
+# tag with its asset, the places above it and the reports being handled there: a scan is the
+# hottest read, and each statement costs more Python than the database's work on it.
 _SCANNED: tuple[tuple[str, type[Model]], ...] = (
     ("t", Tag),
     ("a", Asset),
@@ -231,8 +231,11 @@ _SCANNED: tuple[tuple[str, type[Model]], ...] = (
 )
 
 
-@cache  # built once per dialect: the scan is the hottest read
-def _scanned_sql(tag_id_placeholder: str) -> str:
+@cache  # built once per dialect
+def _scanned_sql(dialect: str) -> SqlPart:
+    """Parameters: the viewer's user id (or NULL), the reports' join's, the tag's id; numbered in
+    the order they stand in the text, as SQLite's "?" binds them."""
+
     def table(model: type[Model]) -> str:
         return f'"{model._meta.db_table}"'
 
@@ -240,34 +243,44 @@ def _scanned_sql(tag_id_placeholder: str) -> str:
         # The same choice as locations_of: an asset's tag hangs where its asset is.
         return f'CASE WHEN t."asset_id" IS NULL THEN t."{column}" ELSE a."{column}" END'
 
-    columns = ", ".join(
+    places = ", ".join(
         f'{alias}."{column}" AS "{alias}__{column}"'
         for alias, model in _SCANNED
         for column in model._meta.fields_db_projection.values()
     )
-    return (
-        f"SELECT {columns} FROM {table(Tag)} t "  # noqa: S608 - only names from the models are formatted in
+    reports = active_at_tag_sql("t", "r", placeholder, 2)
+    sql = (
+        f"SELECT {places}, {shown_columns_sql('r', placeholder(1))} "  # noqa: S608 - no values formatted in
+        f"FROM {table(Tag)} t "
         f'LEFT JOIN {table(Asset)} a ON a."id" = t."asset_id" '
         f'LEFT JOIN {table(Entrance)} e ON e."id" = {here("entrance_id")} '
         f'LEFT JOIN {table(Building)} b ON b."id" = COALESCE({here("building_id")}, e."building_id") '
         f'LEFT JOIN {table(Compound)} c ON c."id" = COALESCE({here("compound_id")}, b."compound_id") '
         f'JOIN {table(Community)} m ON m."id" = t."community_id" '
-        f'WHERE t."id" = {tag_id_placeholder}'
+        f"LEFT JOIN {table(Report)} r ON {reports.sql} "
+        f'WHERE t."id" = {placeholder(2 + len(reports.params))}'
     )
+    return SqlPart(sql, reports.params)
 
 
-async def _scanned(tag_id: int) -> tuple[Tag, TagLocation] | None:
-    """The tag of this id and where it hangs, in one statement; None if there is no such tag."""
-    _, records = await connections.get("default").execute_query(_scanned_sql(placeholder(1)), [tag_id])
-    if not records:
+async def _scanned(tag_id: int, viewer_id: int | None) -> tuple[Tag, TagLocation, ReportsShown] | None:
+    """The tag of this id, where it hangs and what is being handled there, in one statement (one
+    row per report, or one without); None if there is no such tag."""
+    connection = connections.get("default")
+    statement = _scanned_sql(connection.capabilities.dialect)
+    _, found = await connection.execute_query(statement.sql, [viewer_id, *statement.params, tag_id])
+    if not found:
         return None
-    record = dict(records[0])
+    records = [dict(record) for record in found]
     rows: dict[str, Any] = {}
     for alias, model in _SCANNED:
         prefix = f"{alias}__"
-        values = {key.removeprefix(prefix): value for key, value in record.items() if key.startswith(prefix)}
+        values = {
+            key.removeprefix(prefix): value for key, value in records[0].items() if key.startswith(prefix)
+        }
         rows[alias] = model._init_from_db(**values) if values["id"] is not None else None
-    return rows["t"], _location(rows["m"], rows["c"], rows["b"], rows["e"], rows["a"])
+    location = _location(rows["m"], rows["c"], rows["b"], rows["e"], rows["a"])
+    return rows["t"], location, reports_shown(records, viewer_id)
 
 
 def categories_for(location: TagLocation) -> tuple[ReportCategory, ...]:
@@ -279,19 +292,16 @@ def categories_for(location: TagLocation) -> tuple[ReportCategory, ...]:
 async def scan(viewer: Viewer, code: str) -> Scan:
     """Anyone may scan; only members of the tag's community may report there."""
     tag_id, version = _read_code(code)
-    scanned = await _scanned(tag_id)
+    scanned = await _scanned(tag_id, viewer.user.id if viewer.user else None)
     tag = _active(scanned[0] if scanned else None, version)
     assert scanned is not None  # _active raised otherwise
-    location = scanned[1]
-    kind = TagTargetKind(tag.target_kind)
+    _, location, shown = scanned
     return Scan(
         tag=tag,
         location=location,
         may_report=viewer.user is not None and viewer.is_member(tag.community_id),
         categories=categories_for(location),
-        shown=await active_reports_at_target(
-            kind, getattr(tag, f"{kind.value}_id"), viewer.user.id if viewer.user else None
-        ),
+        shown=shown,
     )
 
 

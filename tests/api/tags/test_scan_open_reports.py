@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 
 from api.ids import decode_global_id
-from models.enums import Role
+from models.enums import ReportCategory, Role
 from models.tags import Tag
 from services import reports, tags
-from services.access import load_viewer
+from services.access import Viewer, load_viewer
 from tests.api.tags.conftest import TagWorld
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_person
@@ -116,3 +116,40 @@ async def test_each_offered_report_shows_what_reading_it_shows(api: GraphQLClien
         assert offered == alone
     assert [r["meTooCount"] for r in offered] == [1, 0]
     assert offered[1]["claimedBy"]["displayName"] == "维修工"
+
+
+async def test_each_tag_offers_what_is_handled_right_where_it_hangs(world: TagWorld) -> None:
+    # given a report at the compound itself, at the building itself, at the entrance, and on the
+    # entrance's lamp
+    resident = await load_viewer(world.resident.user.id)
+    place = world.place
+    filed = {
+        name: (await reports.file_report(resident, at, kind, "坏了", asset_id=asset, rate_limited=False)).id
+        for name, at, kind, asset in (
+            ("compound", place.compound, ReportCategory.SANITATION, None),
+            ("building", place.building, ReportCategory.LIGHTING, None),
+            ("entrance", place.entrance, ReportCategory.PLUMBING, None),
+            ("lamp", place.entrance, ReportCategory.ELECTRICAL, world.lamp.id),
+        )
+    }
+    staff = await load_viewer(world.staff.user.id)
+    offered = {}
+    for name, target in (
+        ("compound", place.compound),
+        ("building", place.building),
+        ("entrance", place.entrance),
+        ("lamp", world.lamp),
+    ):
+        # when a passer-by scans the tag on each
+        tag = await tags.create_tag(staff, target)
+        scan = await tags.scan(Viewer(), tags.code_of(tag))
+        offered[name] = [row.id for row in scan.open_reports]
+
+    # then a place's tag offers what was filed at the place itself, not below it; an entrance's
+    # also what was filed on its assets
+    assert offered == {
+        "compound": [filed["compound"]],
+        "building": [filed["building"]],
+        "entrance": [filed["entrance"], filed["lamp"]],
+        "lamp": [filed["lamp"]],
+    }
