@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.functions import Max
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.enums import AssetKind, ReportCategory, TagTargetKind
@@ -24,8 +27,9 @@ from runtime import clock
 from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
+from services.boards import placeholder
 from services.errors import DomainError, ErrorCode
-from services.report_queries import active_reports_at_target
+from services.report_queries import ReportsShown, SqlPart, active_at_tag_sql, reports_shown, shown_columns_sql
 from services.tag_printing import PrintedTag
 
 PURPOSE = "tag"
@@ -91,7 +95,12 @@ class Scan:
     location: TagLocation
     may_report: bool
     categories: tuple[ReportCategory, ...]
-    open_reports: tuple[Report, ...] = ()
+    # The reports being handled here, with what the scan shows of each.
+    shown: ReportsShown = field(default_factory=ReportsShown)
+
+    @property
+    def open_reports(self) -> tuple[Report, ...]:
+        return self.shown.reports
 
 
 @dataclass
@@ -134,7 +143,11 @@ async def tag_by_code(code: str) -> Tag:
     """The active tag of a genuine code. Forged/mangled → TAG_CODE_INVALID; a genuine code whose
     tag is gone → NOT_FOUND; revoked or re-issued → TAG_REVOKED."""
     tag_id, version = _read_code(code)
-    tag = await Tag.get_or_none(id=tag_id)
+    return _active(await Tag.get_or_none(id=tag_id), version)
+
+
+def _active(tag: Tag | None, version: int) -> Tag:
+    """The tag a code of this version names, if it still hangs (see tag_by_code)."""
     if tag is None or tag.version != version:
         raise DomainError(ErrorCode.NOT_FOUND, "No tag has this code.", "code")
     if tag.revoked_at is not None:
@@ -182,21 +195,92 @@ async def locations_of(tags: Sequence[Tag]) -> list[TagLocation]:
         compound_id = compound_id or (building.compound_id if building else None)
         compound = compounds.get(compound_id) if compound_id else None
         asset = assets.get(tag.asset_id) if tag.asset_id else None
-        result.append(
-            TagLocation(
-                community_id=tag.community_id,
-                community_name=communities[tag.community_id].name,
-                compound_name=compound.name if compound else None,
-                building_name=building.name if building else None,
-                entrance_name=entrance.name if entrance else None,
-                asset_name=asset.name if asset else None,
-                asset_kind=AssetKind(asset.kind) if asset else None,
-                rows=tuple(
-                    row for row in (communities[tag.community_id], compound, building, entrance, asset) if row
-                ),
-            )
-        )
+        result.append(_location(communities[tag.community_id], compound, building, entrance, asset))
     return result
+
+
+def _location(
+    community: Community,
+    compound: Compound | None,
+    building: Building | None,
+    entrance: Entrance | None,
+    asset: Asset | None,
+) -> TagLocation:
+    return TagLocation(
+        community_id=community.id,
+        community_name=community.name,
+        compound_name=compound.name if compound else None,
+        building_name=building.name if building else None,
+        entrance_name=entrance.name if entrance else None,
+        asset_name=asset.name if asset else None,
+        asset_kind=AssetKind(asset.kind) if asset else None,
+        rows=tuple(row for row in (community, compound, building, entrance, asset) if row),
+    )
+
+
+# Every column of the rows a scan shows, as "<alias>__<column>", so that one statement reads the
+# tag with its asset, the places above it and the reports being handled there: a scan is the
+# hottest read, and each statement costs more Python than the database's work on it.
+_SCANNED: tuple[tuple[str, type[Model]], ...] = (
+    ("t", Tag),
+    ("a", Asset),
+    ("e", Entrance),
+    ("b", Building),
+    ("c", Compound),
+    ("m", Community),
+)
+
+
+@cache  # built once per dialect
+def _scanned_sql(dialect: str) -> SqlPart:
+    """Parameters: the viewer's user id (or NULL), the reports' join's, the tag's id; numbered in
+    the order they stand in the text, as SQLite's "?" binds them."""
+
+    def table(model: type[Model]) -> str:
+        return f'"{model._meta.db_table}"'
+
+    def here(column: str) -> str:
+        # The same choice as locations_of: an asset's tag hangs where its asset is.
+        return f'CASE WHEN t."asset_id" IS NULL THEN t."{column}" ELSE a."{column}" END'
+
+    places = ", ".join(
+        f'{alias}."{column}" AS "{alias}__{column}"'
+        for alias, model in _SCANNED
+        for column in model._meta.fields_db_projection.values()
+    )
+    reports = active_at_tag_sql("t", "r", placeholder, 2)
+    sql = (
+        f"SELECT {places}, {shown_columns_sql('r', placeholder(1))} "  # noqa: S608 - no values formatted in
+        f"FROM {table(Tag)} t "
+        f'LEFT JOIN {table(Asset)} a ON a."id" = t."asset_id" '
+        f'LEFT JOIN {table(Entrance)} e ON e."id" = {here("entrance_id")} '
+        f'LEFT JOIN {table(Building)} b ON b."id" = COALESCE({here("building_id")}, e."building_id") '
+        f'LEFT JOIN {table(Compound)} c ON c."id" = COALESCE({here("compound_id")}, b."compound_id") '
+        f'JOIN {table(Community)} m ON m."id" = t."community_id" '
+        f"LEFT JOIN {table(Report)} r ON {reports.sql} "
+        f'WHERE t."id" = {placeholder(2 + len(reports.params))}'
+    )
+    return SqlPart(sql, reports.params)
+
+
+async def _scanned(tag_id: int, viewer_id: int | None) -> tuple[Tag, TagLocation, ReportsShown] | None:
+    """The tag of this id, where it hangs and what is being handled there, in one statement (one
+    row per report, or one without); None if there is no such tag."""
+    connection = connections.get("default")
+    statement = _scanned_sql(connection.capabilities.dialect)
+    _, found = await connection.execute_query(statement.sql, [viewer_id, *statement.params, tag_id])
+    if not found:
+        return None
+    records = [dict(record) for record in found]
+    rows: dict[str, Any] = {}
+    for alias, model in _SCANNED:
+        prefix = f"{alias}__"
+        values = {
+            key.removeprefix(prefix): value for key, value in records[0].items() if key.startswith(prefix)
+        }
+        rows[alias] = model._init_from_db(**values) if values["id"] is not None else None
+    location = _location(rows["m"], rows["c"], rows["b"], rows["e"], rows["a"])
+    return rows["t"], location, reports_shown(records, viewer_id)
 
 
 def categories_for(location: TagLocation) -> tuple[ReportCategory, ...]:
@@ -207,15 +291,17 @@ def categories_for(location: TagLocation) -> tuple[ReportCategory, ...]:
 
 async def scan(viewer: Viewer, code: str) -> Scan:
     """Anyone may scan; only members of the tag's community may report there."""
-    tag = await tag_by_code(code)
-    (location,) = await locations_of([tag])
-    kind = TagTargetKind(tag.target_kind)
+    tag_id, version = _read_code(code)
+    scanned = await _scanned(tag_id, viewer.user.id if viewer.user else None)
+    tag = _active(scanned[0] if scanned else None, version)
+    assert scanned is not None  # _active raised otherwise
+    _, location, shown = scanned
     return Scan(
         tag=tag,
         location=location,
         may_report=viewer.user is not None and viewer.is_member(tag.community_id),
         categories=categories_for(location),
-        open_reports=tuple(await active_reports_at_target(kind, getattr(tag, f"{kind.value}_id"))),
+        shown=shown,
     )
 
 

@@ -136,7 +136,7 @@ BUDGETS: dict[str, int] = {
     "RoundTableSuggestions": 2,
     "SatisfactionByMonth": 4,
     "SatisfactionByTeam": 7,
-    "ScanTag": 12,
+    "ScanTag": 4,
     "SignIn": 7,
     "SignOut": 2,
     "SurveyAnswer": 4,
