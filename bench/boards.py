@@ -40,7 +40,7 @@ ROUNDS = int(os.environ.get("RS_BENCH_ROUNDS", "200"))
 BATCH = 5000
 MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
-from bench.ledger_posting import _drop_pg, _scratch_pg  # noqa: E402
+from bench.scratch import drop_pg, scratch_pg  # noqa: E402
 
 
 def _stats(samples: list[float]) -> tuple[float, float]:
@@ -219,7 +219,7 @@ def main() -> None:
     target = sys.argv[1] if len(sys.argv) > 1 else ""
     admin = target if target.startswith("postgres") else ""
     if admin:
-        url = asyncio.run(_scratch_pg(admin))
+        url = asyncio.run(scratch_pg(admin))
     else:
         url = f"sqlite://{Path(tempfile.mkdtemp(prefix='rs-bench-')) / 'bench.sqlite3'}"
     print(f"{'postgres' if admin else 'sqlite'}: {MEMBERS:,} members, {ROUNDS} requests per figure")
@@ -227,7 +227,7 @@ def main() -> None:
         asyncio.run(run(url))
     finally:
         if admin:
-            asyncio.run(_drop_pg(admin, url))
+            asyncio.run(drop_pg(admin, url))
 
 
 if __name__ == "__main__":

@@ -446,7 +446,7 @@ async def build(scale_name: str, seed: int = 8) -> City:
 
 
 def main() -> None:
-    from bench.ledger_posting import _drop_pg, _scratch_pg
+    from bench.scratch import drop_pg, scratch_pg
     from runtime.database import close_database, open_database
     from runtime.migrations import upgrade
 
@@ -458,7 +458,7 @@ def main() -> None:
     args = parser.parse_args()
     admin = args.database if args.database.startswith("postgres") else ""
     if admin:
-        url = asyncio.run(_scratch_pg(admin))
+        url = asyncio.run(scratch_pg(admin))
     else:
         import tempfile
         from pathlib import Path
@@ -483,7 +483,7 @@ def main() -> None:
         city = asyncio.run(work())
     finally:
         if admin and not args.keep:
-            asyncio.run(_drop_pg(admin, url))
+            asyncio.run(drop_pg(admin, url))
     print(
         f"city ({city.scale}, seed {city.seed}) built in {city.seconds:.0f} s: "
         + ", ".join(f"{v:,} {k}" for k, v in city.counts.items())

@@ -19,29 +19,11 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.scratch import drop_pg, scratch_pg
+
 os.environ.setdefault("RS_SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnop")
 
 N = int(os.environ.get("RS_BENCH_N", "2000"))
-
-
-async def _scratch_pg(admin_url: str) -> str:
-    import asyncpg
-
-    name = f"rs_bench_{uuid.uuid4().hex[:8]}"
-    conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'CREATE DATABASE "{name}"')
-    await conn.close()
-    # Keep a query string: `?host=/var/run/postgresql` names a Unix socket directory.
-    base, sep, query = admin_url.partition("?")
-    return base.rsplit("/", 1)[0] + "/" + name + sep + query
-
-
-async def _drop_pg(admin_url: str, url: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(admin_url.replace("postgres://", "postgresql://", 1))
-    await conn.execute(f'DROP DATABASE IF EXISTS "{url.partition("?")[0].rsplit("/", 1)[1]}" WITH (FORCE)')
-    await conn.close()
 
 
 async def run(url: str) -> dict[str, float]:
@@ -126,14 +108,14 @@ def main() -> None:
     target = sys.argv[1] if len(sys.argv) > 1 else ""
     admin = target if target.startswith("postgres") else ""
     if admin:
-        url = asyncio.run(_scratch_pg(admin))
+        url = asyncio.run(scratch_pg(admin))
     else:
         url = f"sqlite://{Path(tempfile.mkdtemp(prefix='rs-bench-')) / 'bench.sqlite3'}"
     try:
         result = asyncio.run(run(url))
     finally:
         if admin:
-            asyncio.run(_drop_pg(admin, url))
+            asyncio.run(drop_pg(admin, url))
     dialect = "postgres" if admin else "sqlite"
     base = result["baseline insert/s"]
     print(f"{dialect}: {N} transfers each")

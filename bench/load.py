@@ -415,12 +415,12 @@ def measure(
 
 def run_database(admin: str, scale: str, workdir: Path) -> dict[str, Any]:
     from bench.city import build
-    from bench.ledger_posting import _drop_pg, _scratch_pg
+    from bench.scratch import drop_pg, scratch_pg
     from runtime.database import close_database, open_database
     from runtime.migrations import upgrade
 
     dialect = "postgres" if admin else "sqlite"
-    url = asyncio.run(_scratch_pg(admin)) if admin else f"sqlite://{workdir / 'city.sqlite3'}"
+    url = asyncio.run(scratch_pg(admin)) if admin else f"sqlite://{workdir / 'city.sqlite3'}"
     timing = TIMINGS[scale]
     print(f"== {dialect}: building the {scale} city", flush=True)
 
@@ -513,7 +513,7 @@ def run_database(admin: str, scale: str, workdir: Path) -> dict[str, Any]:
         }
     finally:
         if admin:
-            asyncio.run(_drop_pg(admin, url))
+            asyncio.run(drop_pg(admin, url))
 
 
 async def count_writes(url: str) -> dict[str, int]:

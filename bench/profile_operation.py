@@ -375,9 +375,9 @@ async def main(args: argparse.Namespace) -> None:
 
     scratch = None
     if args.database and args.database.startswith("postgres"):
-        from bench.ledger_posting import _drop_pg, _scratch_pg
+        from bench.scratch import drop_pg, scratch_pg
 
-        scratch = url = await _scratch_pg(args.database)
+        scratch = url = await scratch_pg(args.database)
     else:
         url = f"sqlite://{Path(tempfile.mkdtemp(prefix='rs-profile-')) / 'profile.sqlite3'}"
     env = {**os.environ, "RS_DATABASE_URL": url, "RS_CLOCK_TICK_SECONDS": "0"}
@@ -447,7 +447,7 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         await close_database()
         if scratch:
-            await _drop_pg(args.database, scratch)
+            await drop_pg(args.database, scratch)
 
 
 if __name__ == "__main__":
