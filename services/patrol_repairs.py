@@ -33,14 +33,14 @@ async def on_finding_recorded(event: DomainEvent) -> None:
     viewer = await load_viewer(event.actor_user_id)
     place = await PLACE_MODELS[str(data["place_type"])].get(id=int(data["place_id"]))
     try:
-        report = await reports.file_report(
+        filed = await reports.file_report(
             viewer,
             place,
             ReportCategory(str(data.get("category") or ReportCategory.OTHER)),
             str(data["description"]),
             rate_limited=False,
         )
-        report_id = report.id
+        report_id = filed.report.id
     except DuplicateReport as duplicate:
         report_id = duplicate.existing_report_id
     await PatrolFinding.filter(id=int(data["finding_id"])).update(report_id=report_id)

@@ -231,20 +231,24 @@ async def _move(
 
 async def _store_photos(
     report: Report, photos: Sequence[CleanPhoto], kind: PhotoKind, uploader_id: int, written: PhotoWrites
-) -> None:
+) -> list[ReportPhoto]:
+    stored = []
     for photo in photos:
         key = await written.put(PhotoOwner.REPORT, report.community_id, photo)
-        await ReportPhoto.create(
-            report_id=report.id,
-            kind=kind,
-            uploaded_by_id=uploader_id,
-            storage_key=key,
-            content_type=photo.content_type,
-            size=len(photo.data),
-            width=photo.width,
-            height=photo.height,
-            created_at=clock.now(),
+        stored.append(
+            await ReportPhoto.create(
+                report_id=report.id,
+                kind=kind,
+                uploaded_by_id=uploader_id,
+                storage_key=key,
+                content_type=photo.content_type,
+                size=len(photo.data),
+                width=photo.width,
+                height=photo.height,
+                created_at=clock.now(),
+            )
         )
+    return stored
 
 
 # ── filing ───────────────────────────────────────────────────────────────────────────────
@@ -259,6 +263,17 @@ async def _place_columns(place: Place) -> tuple[int, int | None, int | None]:
     return building.compound_id, building.id, place.id
 
 
+@dataclass(frozen=True)
+class Filed:
+    """What filing answers: the report, and whether this call opened it (a replayed key did
+    not). A report opened by this call has no me-toos and no materials yet, and exactly the
+    photos stored with it, so the answer can show it without reading those back."""
+
+    report: Report
+    opened_now: bool
+    photos: tuple[ReportPhoto, ...] = ()
+
+
 async def file_report(
     viewer: Viewer,
     place: Place,
@@ -270,7 +285,7 @@ async def file_report(
     proxy_for_user_id: int | None = None,
     proxy_channel: str = "",
     rate_limited: bool = True,
-) -> Report:
+) -> Filed:
     """File a report at a place the caller has checked the viewer may see.
 
     Replaying an idempotency key returns the report that key filed first, whatever the input.
@@ -299,7 +314,7 @@ async def file_report(
         if first is None:
             first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
         if first is not None:
-            return first
+            return Filed(first, opened_now=False)
     text = _clean_text(text, "text")
     channel = ""
     if proxy_for_user_id is not None:
@@ -340,7 +355,7 @@ async def file_report(
                 # the lock above: it gets the first report, not DUPLICATE_REPORT of it.
                 raced = await Report.get_or_none(reporter_id=me, idempotency_key=key)
                 if raced is not None:
-                    return raced
+                    return Filed(raced, opened_now=False)
             if rate_limited:
                 await _rate_check(viewer, community_id, now)
             existing = (
@@ -376,7 +391,7 @@ async def file_report(
                 created_at=now,
                 updated_at=now,
             )
-            await _store_photos(report, cleaned, PhotoKind.REPORT, me, written)
+            stored = await _store_photos(report, cleaned, PhotoKind.REPORT, me, written)
             await _record(report, ReportEventKind.OPENED, me, None, proxy=proxy_for_user_id is not None)
             if key is not None:
                 await idempotency.remember(me, key, "reportCreate", digest, report.id)
@@ -386,12 +401,12 @@ async def file_report(
             await idempotency.replayed(me, key, "reportCreate", digest)  # unless the input differs
             first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
             if first is not None:
-                return first
+                return Filed(first, opened_now=False)
         raise
     except BaseException:
         await written.remove()
         raise
-    return report
+    return Filed(report, opened_now=True, photos=tuple(stored))
 
 
 async def me_too(viewer: Viewer, report_id: int) -> Report:

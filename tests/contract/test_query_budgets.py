@@ -124,7 +124,7 @@ BUDGETS: dict[str, int] = {
     "ReportCancel": 11,
     "ReportClaim": 31,
     "ReportConfirm": 43,  # the pairing and self-dealing checks
-    "ReportCreate": 30,  # the burst check; a raced retry of its key re-checked under the lock
+    "ReportCreate": 24,  # burst check, raced-retry re-check; a new report answers from what it wrote
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,

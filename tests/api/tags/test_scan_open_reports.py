@@ -124,7 +124,9 @@ async def test_each_tag_offers_what_is_handled_right_where_it_hangs(world: TagWo
     resident = await load_viewer(world.resident.user.id)
     place = world.place
     filed = {
-        name: (await reports.file_report(resident, at, kind, "坏了", asset_id=asset, rate_limited=False)).id
+        name: (
+            await reports.file_report(resident, at, kind, "坏了", asset_id=asset, rate_limited=False)
+        ).report.id
         for name, at, kind, asset in (
             ("compound", place.compound, ReportCategory.SANITATION, None),
             ("building", place.building, ReportCategory.LIGHTING, None),
