@@ -43,6 +43,7 @@ import json
 import os
 import platform
 import random
+import resource
 import shutil
 import socket
 import subprocess
@@ -97,6 +98,11 @@ class Row:
     peak_rss_mb: list[float] = field(default_factory=list)
     failed: int = 0
     typed_errors: dict[str, int] = field(default_factory=dict)
+    # CPU per request during the saturation run, by who spent it: the server's workers, the
+    # PostgreSQL server's processes (SQLite works inside the workers), and wrk itself.
+    app_cpu_ms: float = 0.0
+    db_cpu_ms: float = 0.0
+    wrk_cpu_ms: float = 0.0
 
 
 def gid(type_name: str, row_id: int) -> str:
@@ -309,6 +315,34 @@ def worker_pids(process: subprocess.Popen[bytes], workers: int) -> list[int]:
     return [int(p) for p in children if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()]
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have spent so far (gone processes count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
+    return total / _TICK
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL server process on this machine (backends, writers, the checkpointer)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -352,7 +386,13 @@ def wrk(
 
 
 def measure(
-    port: int, name: str, data: Path, timing: Timing, workdir: Path, baseline_rps: float | None
+    port: int,
+    name: str,
+    data: Path,
+    timing: Timing,
+    workdir: Path,
+    baseline_rps: float | None,
+    workers: list[int],
 ) -> Row:
     warm = wrk(
         port,
@@ -363,6 +403,9 @@ def measure(
         f"{name}-warm-{time.time_ns()}",
         workdir / "out.json",
     )
+    database = postgres_pids()
+    app_before, db_before = cpu_seconds(workers), cpu_seconds(database)
+    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     flat = wrk(
         port,
         data,
@@ -373,6 +416,11 @@ def measure(
         workdir / "out.json",
         offset=warm["requests"],
     )
+    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = max(1, flat["requests"])
+    app_ms = (cpu_seconds(workers) - app_before) * 1000 / done
+    db_ms = (cpu_seconds(database) - db_before) * 1000 / done
+    wrk_s = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
     offered = 0.5 * min(flat["rps"], baseline_rps or flat["rps"])
     # Each paced connection sends one request, waits for the answer, then waits `delay`; the
     # service time at this load is about one request's share of the saturated run.
@@ -410,6 +458,9 @@ def measure(
             + paced["socket_errors"]
         ),
         typed_errors=typed,
+        app_cpu_ms=round(app_ms, 2),
+        db_cpu_ms=round(db_ms, 2),
+        wrk_cpu_ms=round(wrk_s * 1000 / done, 2),
     )
 
 
@@ -460,7 +511,9 @@ def run_database(admin: str, scale: str, workdir: Path) -> dict[str, Any]:
         for workers, scenarios in runs:
             with server("bench.hello_app:app", workers, env, log) as (port, process):
                 print(f"  {workers} worker(s): hello", flush=True)
-                hello = measure(port, "hello", files["hello"], timing, workdir, None)
+                hello = measure(
+                    port, "hello", files["hello"], timing, workdir, None, worker_pids(process, workers)
+                )
                 hello.workers = workers
                 hello.peak_rss_mb = [round(peak_rss_mb(p), 1) for p in worker_pids(process, workers)]
                 hello.ratio = 1.0
@@ -469,7 +522,15 @@ def run_database(admin: str, scale: str, workdir: Path) -> dict[str, Any]:
                 measured = []
                 for name in scenarios[1:]:
                     print(f"  {workers} worker(s): {name}", flush=True)
-                    row = measure(port, name, files[name], timing, workdir, hello.saturation_rps)
+                    row = measure(
+                        port,
+                        name,
+                        files[name],
+                        timing,
+                        workdir,
+                        hello.saturation_rps,
+                        worker_pids(process, workers),
+                    )
                     row.workers = workers
                     row.ratio = round(row.saturation_rps / hello.saturation_rps, 2)
                     measured.append(row)
@@ -540,7 +601,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Machine: {results['machine']}. wrk, 1 thread; saturation on 16 connections, then a fixed "
         "offered load (up to 8 paced connections) at half of min(scenario, baseline) saturation. "
-        "Ratio = scenario req/s ÷ `{ hello }` req/s on the same server settings in the same run.",
+        "Ratio = scenario req/s ÷ `{ hello }` req/s on the same server settings in the same run. "
+        "CPU ms per request (saturation run, from /proc): the server's workers (app; SQLite works "
+        "inside them), PostgreSQL's processes (db) and wrk's own (load tool), which share the "
+        "machine's cores.",
         "",
     ]
     for db in results["databases"]:
@@ -553,8 +617,9 @@ def markdown(results: dict[str, Any]) -> str:
             f"({' '.join(db['ledger_check']['output'])}); written: {db['ledger_check']['written']}.",
             "",
             "| scenario | workers | req/s (saturation) | × hello | offered req/s | achieved | "
-            "p50 ms | p95 ms | p99 ms | peak RSS MB/worker | failed | typed errors |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "p50 ms | p95 ms | p99 ms | CPU ms/req app · db · load tool | peak RSS MB/worker | failed | "
+            "typed errors |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in db["rows"]:
             typed = ", ".join(f"{k} {v}" for k, v in sorted(r["typed_errors"].items())) or "—"
@@ -562,6 +627,7 @@ def markdown(results: dict[str, Any]) -> str:
                 f"| {r['scenario']} | {r['workers']} | {r['saturation_rps']:.0f} | {r['ratio']:.2f} | "
                 f"{r['offered_rps']:.0f} | "
                 f"{r['achieved_rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
+                f"{r['app_cpu_ms']:.2f} · {r['db_cpu_ms']:.2f} · {r['wrk_cpu_ms']:.2f} | "
                 f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | {r['failed']} | {typed} |"
             )
         one = {r["scenario"]: r["saturation_rps"] for r in db["rows"] if r["workers"] == 1}
