@@ -50,6 +50,16 @@ class WorkersConfig(uvicorn.Config):
         if self.uds is not None or self.fd is not None:
             return super().bind_socket()
         family = socket.AF_INET6 if self.host and ":" in self.host else socket.AF_INET
+        # SO_REUSEPORT would also let us share the port with a server already on it (a stale one
+        # from the last deploy, of the same user), silently splitting the phones between two
+        # versions. A plain bind first fails on any listener there, as uvicorn's own does.
+        with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((self.host, self.port))
+            except OSError as exc:
+                logger.error("cannot listen on %s:%s: %s", self.host, self.port, exc)
+                sys.exit(STARTUP_FAILURE)
         sock = WorkerListener(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)

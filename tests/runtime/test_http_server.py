@@ -154,3 +154,18 @@ def test_two_workers_share_sixteen_keep_alive_connections(tmp_path: Path, pg_url
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def test_a_port_another_server_listens_on_is_refused_even_one_that_shares_ports() -> None:
+    """Each worker's SO_REUSEPORT listener must not join a stale server's on the same port."""
+    port = free_port()
+    stale = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    stale.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    stale.bind(("127.0.0.1", port))
+    stale.listen()
+    try:
+        with pytest.raises(SystemExit) as refused:
+            WorkersConfig("api.asgi:app", host="127.0.0.1", port=port, workers=2).bind_socket()
+        assert refused.value.code == 3
+    finally:
+        stale.close()
