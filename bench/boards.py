@@ -187,7 +187,7 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
                             samples.append(elapsed)
                     if "leaderboard" in data["data"]:
                         board = data["data"]["leaderboard"]["board"]
-                        assert len(board["entries"]["edges"]) == 20
+                        assert len(board["entries"]["nodes"]) == 20
                         assert board["me"]["rank"] > listed // 2, board["me"]  # far down, off the page
                         print(
                             f"    caller ranked {board['me']['rank']:,} of {listed:,} on the November board"
