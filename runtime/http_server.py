@@ -34,12 +34,24 @@ class WorkerListener(socket.socket):
         return _worker_listener, (self.family, self.getsockname())
 
 
-def _worker_listener(family: socket.AddressFamily, address: Any) -> socket.socket:
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+def _tcp_bound(
+    family: socket.AddressFamily, address: Any, reuse_port: bool, kind: type[socket.socket] = socket.socket
+) -> socket.socket:
+    """A TCP socket (saying IPPROTO_TCP, so asyncio sets TCP_NODELAY) bound to `address`."""
+    sock = kind(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
+    if reuse_port:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
     return sock
+
+
+def _worker_listener(family: socket.AddressFamily, address: Any) -> socket.socket:
+    return _tcp_bound(family, address, reuse_port=True)
 
 
 class WorkersConfig(uvicorn.Config):
@@ -53,18 +65,10 @@ class WorkersConfig(uvicorn.Config):
         # SO_REUSEPORT would also let us share the port with a server already on it (a stale one
         # from the last deploy, of the same user), silently splitting the phones between two
         # versions. A plain bind first fails on any listener there, as uvicorn's own does.
-        with socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((self.host, self.port))
-            except OSError as exc:
-                logger.error("cannot listen on %s:%s: %s", self.host, self.port, exc)
-                sys.exit(STARTUP_FAILURE)
-        sock = WorkerListener(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        address = (self.host, self.port)
         try:
-            sock.bind((self.host, self.port))
+            _tcp_bound(family, address, reuse_port=False).close()
+            sock = _tcp_bound(family, address, reuse_port=True, kind=WorkerListener)
         except OSError as exc:
             logger.error("cannot listen on %s:%s: %s", self.host, self.port, exc)
             sys.exit(STARTUP_FAILURE)
