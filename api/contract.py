@@ -38,15 +38,17 @@ def _spreads(text: str) -> set[str]:
     return names
 
 
-def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
-    """Operation name → the full document the app sends: the operation, then every fragment it
-    uses (transitively), in name order, separated by blank lines."""
+def operation_documents(folder: Path = CONTRACT, client: str = "app") -> dict[str, str]:
+    """Operation name → the full document the client sends: the operation, then every fragment
+    it uses (transitively), in name order, separated by blank lines. The app's documents are
+    operations/*.graphql; another client's (the server's own web pages) are operations/<client>/."""
     fragments = {
         p.stem: p.read_text(encoding="utf-8").strip()
         for p in sorted((folder / "fragments").glob("*.graphql"))
     }
+    where = folder / "operations" if client == "app" else folder / "operations" / client
     documents: dict[str, str] = {}
-    for path in sorted((folder / "operations").glob("*.graphql")):
+    for path in sorted(where.glob("*.graphql")):
         text = path.read_text(encoding="utf-8").strip()
         needed: set[str] = set()
         queue = list(_spreads(text))
@@ -62,8 +64,33 @@ def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
     return documents
 
 
+# Clients other than the app whose documents the server serves: each is a folder of operations/.
+# "web" is the server's own pages (the resident's no-app path), run in process for the viewer.
+CLIENTS = ("web",)
+
+
+def client_documents(folder: Path = CONTRACT) -> dict[str, dict[str, str]]:
+    """Client name → its operation documents (the app's under "app")."""
+    return {
+        "app": operation_documents(folder),
+        **{client: operation_documents(folder, client) for client in CLIENTS},
+    }
+
+
+def render_clients() -> str:
+    """Client → operation name → hash: which documents belong to whom (the app's codegen reads
+    operation-ids.json; the web pages find their documents here)."""
+    clients = {
+        client: {name: document_hash(doc) for name, doc in documents.items()}
+        for client, documents in client_documents().items()
+    }
+    return json.dumps(clients, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_manifest() -> str:
-    manifest = {document_hash(doc): doc for doc in operation_documents().values()}
+    manifest = {
+        document_hash(doc): doc for documents in client_documents().values() for doc in documents.values()
+    }
     return json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -83,6 +110,7 @@ def generated_files() -> dict[Path, str]:
         CONTRACT / "persisted-queries.json": render_manifest(),
         CONTRACT / "operation-ids.json": render_operation_ids(),
         CONTRACT / "errors.md": render_errors_md(),
+        CONTRACT / "clients.json": render_clients(),
     }
 
 
