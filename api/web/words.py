@@ -93,6 +93,16 @@ def age(value: str | None) -> str:
     return f"{minutes // (24 * 60)} 天前"
 
 
+def flag_reason(reason: str) -> str:
+    """Why an entrance is out of the flag's running (services.flag words it in English)."""
+    if reason.startswith("fewer than"):
+        count = "".join(ch for ch in reason if ch.isdigit())
+        return f"本月检查少于 {count} 次，暂不参评"
+    if reason == "no occupied household":
+        return "没有住户，不参评"
+    return reason
+
+
 def here(url: str | None) -> str:
     """A link the API made absolute (with the configured public address) as a path on the host
     that served the page, so a page never loads from another host, whatever the proxy in front."""
@@ -121,4 +131,5 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "local_time": local_time,
     "age": age,
     "here": here,
+    "flag_reason": flag_reason,
 }
