@@ -43,7 +43,7 @@ async def stairwell() -> Stairwell:
     return Stairwell(
         place=place,
         code=tags.code_of(tag),
-        resident=await make_person(place.community, household=place.households[0], name="王阿姨"),
+        resident=await make_person(place.community, household=place.households[0], name="王秀英"),
         neighbour=await make_person(place.community, household=place.households[1], name="李大爷"),
     )
 
@@ -82,7 +82,8 @@ async def test_a_member_reports_with_photos_and_a_neighbour_says_me_too(
     # Signed out, the page tells only how many problems are open here; a member sees them.
     await post_form(http, "/logout", {}, from_page="/me")
     anonymous = (await http.get(stairwell.url)).text
-    assert "这里有 1 个问题正在处理" in anonymous and "三楼灯闪烁" not in anonymous
+    assert "照明" in anonymous and "等待接单" in anonymous and "登录后点「我也遇到了」" in anonymous
+    assert "三楼灯闪烁" not in anonymous and "王秀英" not in anonymous
     await sign_in(http, stairwell.neighbour.phone, PASSWORD)
     page = (await http.get(stairwell.url)).text
     assert "三楼灯闪烁" in page and "我也遇到了" in page
