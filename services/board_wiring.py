@@ -18,6 +18,7 @@ from tortoise import connections
 from models.boards import ALL_TIME
 from models.ledger import AccountKind, PointAccount, PointTransfer, TransferKind
 from points_engine import ledger
+from runtime.database import placeholder
 
 EARNING_KINDS = frozenset(
     {
@@ -34,15 +35,14 @@ async def add(community_id: int, user_id: int, month: str, delta: int) -> None:
     """Add `delta` to the member's month and all-time rows, creating them: one upsert statement
     (INSERT … ON CONFLICT … DO UPDATE, on PostgreSQL and SQLite ≥ 3.24 alike), safe against a
     concurrent first insert, run on the caller's transaction."""
-    conn = connections.get("default")
-    p = [f"${i}" if conn.capabilities.dialect == "postgres" else "?" for i in range(1, 9)]
+    p = [placeholder(i) for i in range(1, 9)]
     sql = (
         "INSERT INTO board_earning (community_id, user_id, period, points) "  # noqa: S608 - placeholders
         f"VALUES ({p[0]}, {p[1]}, {p[2]}, {p[3]}), ({p[4]}, {p[5]}, {p[6]}, {p[7]}) "
         "ON CONFLICT (community_id, period, user_id) "
         "DO UPDATE SET points = board_earning.points + excluded.points"
     )
-    await conn.execute_query(
+    await connections.get("default").execute_query(
         sql, [community_id, user_id, month, delta, community_id, user_id, ALL_TIME, delta]
     )
 

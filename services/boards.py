@@ -39,6 +39,7 @@ from models.places import Building, Entrance
 from models.teams import Team, TeamMember
 from points_engine.localtime import local_month, timezone_of
 from runtime import clock
+from runtime.database import is_postgres, numbered_placeholder, placeholder
 from services.access import Viewer
 from services.board_wiring import EARNING_KINDS
 from services.errors import DomainError, ErrorCode
@@ -155,13 +156,15 @@ async def member_board(
     await _require_scope(viewer, community_id, scope, scope_id)
     me = viewer.user_id
     params: list[Any] = [community_id, period, me, size + 1]
-    members = _SCOPE_MEMBERS[scope].format(c=_n(1), t=_n(5))
+    # Named after the parameter each stands for; numbered, as the community's stands thrice.
+    community, in_period, caller, limit = (numbered_placeholder(i) for i in range(1, 5))
+    members = _SCOPE_MEMBERS[scope].format(c=community, t=numbered_placeholder(5))
     if scope != Scope.COMMUNITY:
         params.append(scope_id)
     cursor = ""
     if after is not None:
         params += [after[0], after[1]]
-        points, user_id = _n(len(params) - 1), _n(len(params))
+        points, user_id = numbered_placeholder(len(params) - 1), numbered_placeholder(len(params))
         cursor = f"WHERE s.points < {points} OR (s.points = {points} AND s.user_id > {user_id}) "
     # Ahead of the page's first row: everyone above it, and those level with it listed before it
     # (by user id) — 0 on the first page, so only a later page pays for the two counts.
@@ -175,20 +178,20 @@ async def member_board(
     # is a next page), 'm' the caller with how many are above them, 'n' how many are on the board.
     sql = (
         "WITH scoped AS (SELECT e.user_id, e.points FROM board_earning e "  # noqa: S608 - only placeholders and fixed SQL are formatted in
-        f"WHERE e.community_id = {_n(1)} AND e.period = {_n(2)} AND e.points > 0 "
+        f"WHERE e.community_id = {community} AND e.period = {in_period} AND e.points > 0 "
         f"AND e.user_id IN ({members})), "
         f"page AS (SELECT s.user_id, s.points FROM scoped s {cursor}"
-        f"ORDER BY s.points DESC, s.user_id LIMIT {_n(4)}), "
+        f"ORDER BY s.points DESC, s.user_id LIMIT {limit}), "
         "lead_row AS (SELECT p.user_id, p.points FROM page p ORDER BY p.points DESC, p.user_id LIMIT 1) "
         "SELECT 'p' AS part, p.user_id AS uid, p.points AS points, u.display_name AS name, "
         "bp.by_initials AS hidden, 0 AS n1, 0 AS n2 FROM page p "
         "JOIN user_account u ON u.id = p.user_id "
-        f"LEFT JOIN board_profile bp ON bp.community_id = {_n(1)} AND bp.user_id = p.user_id "
+        f"LEFT JOIN board_profile bp ON bp.community_id = {community} AND bp.user_id = p.user_id "
         "UNION ALL "
         "SELECT 'm', s.user_id, s.points, NULL, bp.by_initials, "
         "(SELECT COUNT(*) FROM scoped x WHERE x.points > s.points), 0 FROM scoped s "
-        f"LEFT JOIN board_profile bp ON bp.community_id = {_n(1)} AND bp.user_id = s.user_id "
-        f"WHERE s.user_id = {_n(3)} "
+        f"LEFT JOIN board_profile bp ON bp.community_id = {community} AND bp.user_id = s.user_id "
+        f"WHERE s.user_id = {caller} "
         f"UNION ALL SELECT 'n', NULL, (SELECT COUNT(*) FROM scoped), NULL, NULL, {ahead}"
     )
     _, found = await connections.get("default").execute_query(sql, params)
@@ -239,19 +242,6 @@ async def set_initials(viewer: Viewer, community_id: int, by_initials: bool) -> 
 # ---- boards of entrances and teams --------------------------------------------------------------
 
 
-def placeholder(index: int) -> str:
-    """The SQL placeholder of the index-th parameter in the default connection's dialect."""
-    return f"${index}" if connections.get("default").capabilities.dialect == "postgres" else "?"
-
-
-_p = placeholder
-
-
-def _n(index: int) -> str:
-    """A numbered placeholder, which may stand in a statement more than once ($1 / ?1)."""
-    return f"${index}" if connections.get("default").capabilities.dialect == "postgres" else f"?{index}"
-
-
 async def entrance_board(viewer: Viewer, community_id: int, period: str) -> list[GroupRow]:
     viewer.require_member(community_id)
     conn = connections.get("default")
@@ -260,7 +250,7 @@ async def entrance_board(viewer: Viewer, community_id: int, period: str) -> list
         "COUNT(DISTINCT m.household_id) AS n "
         "FROM membership m JOIN household h ON h.id = m.household_id "
         "LEFT JOIN board_earning e ON e.user_id = m.user_id AND e.community_id = m.community_id "
-        f"AND e.period = {_p(1)} WHERE m.community_id = {_p(2)} GROUP BY h.entrance_id"
+        f"AND e.period = {placeholder(1)} WHERE m.community_id = {placeholder(2)} GROUP BY h.entrance_id"
     )
     _, rows = await conn.execute_query(sql, [period, community_id])
     names = dict(
@@ -283,8 +273,8 @@ async def team_board(viewer: Viewer, community_id: int, period: str) -> list[Gro
         "FROM team_member t LEFT JOIN membership m ON m.user_id = t.user_id "
         "AND m.community_id = t.community_id "
         "LEFT JOIN board_earning e ON e.user_id = t.user_id "
-        f"AND e.community_id = t.community_id AND e.period = {_p(1)} "
-        f"WHERE t.community_id = {_p(2)} GROUP BY t.team_id"
+        f"AND e.community_id = t.community_id AND e.period = {placeholder(1)} "
+        f"WHERE t.community_id = {placeholder(2)} GROUP BY t.team_id"
     )
     _, rows = await conn.execute_query(sql, [period, community_id])
     names = dict(
@@ -322,7 +312,7 @@ async def rebuild(community_id: int) -> int:
     def summed(kinds: list[str], member_side: str, reversal: bool) -> str:
         # `t` is the transfer posted; `o` (for a reversal) the transfer it reverses, whose month
         # the reversal counts in.
-        marks = ", ".join(_p(i + 2) for i in range(len(kinds)))
+        marks = ", ".join(placeholder(i + 2) for i in range(len(kinds)))
         join, kind, month = "", "t.kind", "SUBSTR(t.local_day, 1, 7)"
         if reversal:
             join, kind = "JOIN point_transfer o ON o.id = t.reverses_id ", "t.kind = 'reversal' AND o.kind"
@@ -330,7 +320,7 @@ async def rebuild(community_id: int) -> int:
         return (
             f"SELECT a.user_id AS uid, {month} AS month, SUM(t.amount) AS points "  # noqa: S608 - only placeholders are formatted in
             f"FROM point_transfer t {join}JOIN point_account a ON a.id = t.{member_side}_id "
-            f"WHERE t.community_id = {_p(1)} AND a.kind = 'member' AND {kind} IN ({marks}) "
+            f"WHERE t.community_id = {placeholder(1)} AND a.kind = 'member' AND {kind} IN ({marks}) "
             f"GROUP BY a.user_id, {month}"
         )
 
@@ -364,8 +354,7 @@ async def analyze() -> bool:
     """After a bulk rebuild on PostgreSQL: fresh planner statistics for the board tables, so a
     board read after a big load is planned for the rows it now holds rather than for the empty
     table autovacuum last saw. True when it ran (SQLite keeps no statistics unless asked)."""
-    conn = connections.get("default")
-    if conn.capabilities.dialect != "postgres":
+    if not is_postgres():
         return False
-    await conn.execute_script("ANALYZE board_earning; ANALYZE board_profile")
+    await connections.get("default").execute_script("ANALYZE board_earning; ANALYZE board_profile")
     return True

@@ -45,10 +45,10 @@ from models.teams import AttendanceStatus
 from points_engine import rules
 from points_engine.localtime import local_day, local_month, zone
 from runtime import clock
+from runtime.database import placeholder
 from services import events, tags
 from services.access import Viewer
 from services.boards import check_period
-from services.boards import placeholder as _p
 from services.errors import DomainError, ErrorCode, Forbidden
 from services.report_photos import PhotoOwner, PhotoWrites, clean_photos
 
@@ -252,8 +252,9 @@ async def standings(community: Community, month: str) -> tuple[list[Standing], d
     # The second one is aggregated in the database rather than moving every membership here.
     _, inspected_rows = await conn.execute_query(
         "SELECT e.id AS eid, e.name AS name, COUNT(i.id) AS n, COALESCE(SUM(i.score), 0) AS total "  # noqa: S608 - only placeholders are formatted in
-        f"FROM entrance e LEFT JOIN inspection i ON i.entrance_id = e.id AND i.local_month = {_p(1)} "
-        f"WHERE e.community_id = {_p(2)} GROUP BY e.id, e.name ORDER BY e.id",
+        "FROM entrance e LEFT JOIN inspection i ON i.entrance_id = e.id "
+        f"AND i.local_month = {placeholder(1)} "
+        f"WHERE e.community_id = {placeholder(2)} GROUP BY e.id, e.name ORDER BY e.id",
         [month, community.id],
     )
     entrances = [(int(r["eid"]), str(r["name"])) for r in inspected_rows]
@@ -263,10 +264,10 @@ async def standings(community: Community, month: str) -> tuple[list[Standing], d
     _, household_rows = await conn.execute_query(
         "SELECT h.entrance_id AS eid, COUNT(DISTINCT m.household_id) AS households, "  # noqa: S608 - only placeholders are formatted in
         "COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM attendance a WHERE a.user_id = m.user_id "
-        f"AND a.community_id = m.community_id AND a.local_month = {_p(1)} "
-        f"AND a.status IN ({_p(2)}, {_p(3)})) THEN m.household_id END) AS served "
+        f"AND a.community_id = m.community_id AND a.local_month = {placeholder(1)} "
+        f"AND a.status IN ({placeholder(2)}, {placeholder(3)})) THEN m.household_id END) AS served "
         "FROM membership m JOIN household h ON h.id = m.household_id "
-        f"WHERE m.community_id = {_p(4)} GROUP BY h.entrance_id",
+        f"WHERE m.community_id = {placeholder(4)} GROUP BY h.entrance_id",
         [month, AttendanceStatus.APPROVED.value, AttendanceStatus.ADJUSTED.value, community.id],
     )
     occupied = {int(r["eid"]): int(r["households"]) for r in household_rows}

@@ -24,7 +24,7 @@ from typing import Any
 from tortoise import connections
 
 from models.reports import Notification
-from runtime.database import dialect
+from runtime.database import is_postgres
 from runtime.settings import get_settings
 
 log = logging.getLogger("redsteward.inbox")
@@ -46,7 +46,7 @@ async def announce(user_ids: Iterable[int]) -> None:
     wanted = sorted(set(user_ids))
     if not wanted:
         return
-    if dialect() == "postgres":
+    if is_postgres():
         conn = connections.get("default")
         await conn.execute_query(
             "SELECT pg_notify($1, u) FROM unnest($2::text[]) AS u", [CHANNEL, [str(u) for u in wanted]]
@@ -63,7 +63,7 @@ def _on_notify(connection: Any, pid: int, channel: str, payload: str) -> None:
 
 async def _ensure_listener() -> None:
     global _listener
-    if dialect() != "postgres":
+    if not is_postgres():
         return
     async with _listener_lock:
         if _listener is not None and not _listener.is_closed():

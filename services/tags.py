@@ -24,10 +24,10 @@ from models.places import Asset, Building, Community, Compound, Entrance
 from models.reports import Report
 from models.tags import Tag
 from runtime import clock
+from runtime.database import dialect, placeholder
 from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
-from services.boards import placeholder
 from services.errors import DomainError, ErrorCode
 from services.report_queries import ReportsShown, SqlPart, active_at_tag_sql, reports_shown, shown_columns_sql
 from services.tag_printing import PrintedTag
@@ -232,7 +232,7 @@ _SCANNED: tuple[tuple[str, type[Model]], ...] = (
 
 
 @cache  # built once per dialect
-def _scanned_sql(dialect: str) -> SqlPart:
+def _scanned_sql(dialect_name: str) -> SqlPart:
     """Parameters: the viewer's user id (or NULL), the reports' join's, the tag's id; numbered in
     the order they stand in the text, as SQLite's "?" binds them."""
 
@@ -266,9 +266,9 @@ def _scanned_sql(dialect: str) -> SqlPart:
 async def _scanned(tag_id: int, viewer_id: int | None) -> tuple[Tag, TagLocation, ReportsShown] | None:
     """The tag of this id, where it hangs and what is being handled there, in one statement (one
     row per report, or one without); None if there is no such tag."""
-    connection = connections.get("default")
-    statement = _scanned_sql(connection.capabilities.dialect)
-    _, found = await connection.execute_query(statement.sql, [viewer_id, *statement.params, tag_id])
+    statement = _scanned_sql(dialect())
+    params = [viewer_id, *statement.params, tag_id]
+    _, found = await connections.get("default").execute_query(statement.sql, params)
     if not found:
         return None
     records = [dict(record) for record in found]
