@@ -9,12 +9,12 @@ from typing import Any
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id, encode_cursor
+from api.ids import decode_cursor, decode_global_id
 from api.photos import read_uploads
+from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
-from api.resolvers.points_mapping import connection as keyset_connection
 from api.schema import boards as s
-from api.schema.common import Connection, Edge, PageInfo
+from api.schema.common import Connection
 from models.boards import Inspection, MonthClose
 from services import boards, flag
 from services.boards import Scope
@@ -79,22 +79,17 @@ async def leaderboard(
         period = boards.check_period(month)
         size, cursor = clamp_first(first), _decode_board_cursor(after)
         page = await boards.member_board(viewer, cid, scope, target, period, size, cursor)
-        edges = [
-            Edge(cursor=_board_cursor(r.points, r.user_id), node=_entry(r, viewer.user_id)) for r in page.rows
-        ]
 
         async def count() -> int:
             return page.total  # read with the page, in the same statement
 
-        entries = Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.has_next,
-                has_previous_page=after is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            _count=count,
+        entries = connection(
+            page.rows,
+            page.has_next,
+            lambda r: _entry(r, viewer.user_id),
+            count,
+            after,
+            cursor_of=lambda r: _board_cursor(r.points, r.user_id),
         )
         return s.LeaderboardPayload(
             board=s.Leaderboard(
@@ -198,21 +193,11 @@ async def corridor_flag_history(
         found = await MonthClose.get_or_none(id=after_id, community_id=cid)
         before = found.month if found else "0000-00"
     rows = await flag.history(viewer, cid, size, before)
-    edges = [Edge(cursor=encode_cursor(r.id), node=_award(r, _winner_name(r))) for r in rows[:size]]
 
     async def count() -> int:
         return await MonthClose.filter(community_id=cid).count()
 
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(rows) > size,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
-    )
+    return connection(rows[:size], len(rows) > size, lambda r: _award(r, _winner_name(r)), count, after)
 
 
 def _inspection(row: Inspection, entrance_name: str) -> s.Inspection:
@@ -254,7 +239,7 @@ async def inspections(
     async def count() -> int:
         return await flag.inspection_count(viewer, cid, month)
 
-    return keyset_connection(
+    return connection(
         rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
     )
 

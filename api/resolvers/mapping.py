@@ -1,15 +1,12 @@
-"""Model rows to schema objects, and service pages to connections."""
+"""Place rows to schema objects."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from api.ids import encode_cursor
 from api.schema import places as types
-from api.schema.common import Connection, Edge, PageInfo
 from models import places as m
-from services.paging import Page
 
 T = TypeVar("T")
 
@@ -64,19 +61,3 @@ def place(row: Any) -> types.Place:
         m.Household: household,
     }
     return mapper[type(row)](row)
-
-
-def connection(
-    page: Page[Any], convert: Callable[[Any], T], count: Callable[[], Awaitable[int]], after: int | None
-) -> Connection[T]:
-    edges = [Edge(cursor=encode_cursor(row.pk), node=convert(row)) for row in page.items]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
-    )

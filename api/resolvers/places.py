@@ -11,6 +11,7 @@ from api.context import Info
 from api.ids import decode_cursor
 from api.loaders import PageKey
 from api.resolvers import mapping
+from api.resolvers.connections import connection
 from models.enums import TagTargetKind
 from services.paging import Page, clamp_first
 from services.tags import active_key
@@ -34,7 +35,7 @@ async def _children(
     """One page of a parent's children through the request's loaders (one query per level)."""
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await pages.load((parent_id, size, after_id))
-    return mapping.connection(page, convert, lambda: counts.load(parent_id), after_id)
+    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)
 
 
 async def compounds_of(

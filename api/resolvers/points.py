@@ -9,6 +9,7 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
 from api.resolvers import points_mapping as mapping
+from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded, rate_checked
 from api.schema import points as s
 from api.schema.common import Connection
@@ -36,7 +37,7 @@ async def reward_catalog(
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await points.catalog(viewer, cid, size, after_id, include_inactive)
-    return mapping.connection(
+    return connection(
         rows[:size],
         len(rows) > size,
         mapping.reward,
@@ -51,7 +52,7 @@ async def my_redemptions(
     viewer, cid = info.context.viewer, _community(community_id)
     size, before_id = clamp_first(first), decode_cursor(after)
     rows = await points.my_redemptions(viewer, cid, size, before_id)
-    return mapping.connection(
+    return connection(
         rows[:size],
         len(rows) > size,
         lambda row: mapping.redemption(row, viewer),
@@ -66,7 +67,7 @@ async def pending_pickups(
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await points.pending_pickups(viewer, cid, size, after_id)
-    return mapping.connection(
+    return connection(
         rows[:size],
         len(rows) > size,
         lambda row: mapping.redemption(row, viewer),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from api.context import Info
 from api.ids import decode_cursor
+from api.resolvers.connections import connection
 from services import points
 from services.paging import clamp_first
 
@@ -28,7 +29,7 @@ async def history_of(
             return page.total
         return await points.history_count(viewer, root.community_id, root.account_id)
 
-    return mapping.connection(
+    return connection(
         page.items, page.has_next, lambda row: mapping.transfer(row, root.account_id), count, before_id
     )
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from strawberry import relay
 
-from api.ids import encode_cursor
 from api.schema import points as t
-from api.schema.common import Connection, Edge, PageInfo
 from models.ledger import PointTransfer, TransferKind
 from models.rewards import Redemption, Reward
 from points_engine import rules, statements
@@ -121,24 +118,4 @@ def point_rules(current: rules.Rules) -> t.PointRules:
         expiry=t.PointExpiryPolicy(
             mode=current.expiry.mode, years_after=current.expiry.years_after, days=current.expiry.days
         ),
-    )
-
-
-def connection(
-    rows: list[Any],
-    has_next: bool,
-    convert: Callable[[Any], T],
-    count: Callable[[], Awaitable[int]],
-    after: int | None,
-) -> Connection[T]:
-    edges = [Edge(cursor=encode_cursor(row.pk), node=convert(row)) for row in rows]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        _count=count,
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from api.context import Info
 from api.ids import decode_cursor
 from api.resolvers import mapping
+from api.resolvers.connections import connection
 from api.schema.common import Connection
 from models import reports as m
 from services import report_queries
@@ -70,7 +71,7 @@ async def _user(info: Info, user_id: int | None) -> people_types.User | None:
 
     if user_id is None:
         return None
-    row = await info.context.loaders.reports.user_by_id.load(user_id)
+    row = await info.context.loaders.user_by_id.load(user_id)
     return people_types.User(id=row.id, display_name=row.display_name) if row else None
 
 
@@ -95,7 +96,7 @@ def asset_id_of(root: types.Report) -> str | None:
 
 
 async def reporter_name_of(root: types.Report, info: Info) -> str:
-    user = await info.context.loaders.reports.user_by_id.load(root.row.reporter_id)
+    user = await info.context.loaders.user_by_id.load(root.row.reporter_id)
     name = user.display_name if user else ""
     return (
         name if report_queries.sees_reporter(info.context.viewer, root.row) else report_queries.initials(name)
@@ -167,7 +168,7 @@ async def timeline_of(
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await loaders.events_by_report.load((root.id, size, after_id))
     actor_ids = sorted({e.actor_id for e in page.items if e.actor_id is not None})
-    users = await loaders.user_by_id.load_many(actor_ids)
+    users = await info.context.loaders.user_by_id.load_many(actor_ids)
     names = {uid: (user.display_name if user else "") for uid, user in zip(actor_ids, users, strict=True)}
     hide_reporter = not report_queries.sees_reporter(info.context.viewer, root.row)
     reporters = {root.row.reporter_id, root.row.proxy_for_id}
@@ -187,7 +188,9 @@ async def timeline_of(
             actor_name=name,
         )
 
-    return mapping.connection(page, convert, lambda: loaders.event_count_by_report.load(root.id), after_id)
+    return connection(
+        page.items, page.has_next, convert, lambda: loaders.event_count_by_report.load(root.id), after_id
+    )
 
 
 async def report_of_notification(root: types.Notification, info: Info) -> types.Report | None:

@@ -8,7 +8,7 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
 from api.photos import read_uploads
-from api.resolvers import mapping
+from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.report_fields import notification
 from api.resolvers.report_fields import report as report_type
@@ -32,7 +32,7 @@ def _report_id(value: str) -> int:
 def _connection(
     page: Page[Any], convert: Callable[[Any], Any], count: Callable[[], Awaitable[int]], after: int | None
 ) -> Any:
-    return mapping.connection(page, convert, count, after)
+    return connection(page.items, page.has_next, convert, count, after)
 
 
 def _prime_opened(info: Info, filed: reports.Filed, place: m.Compound | m.Building | m.Entrance) -> None:
@@ -45,7 +45,7 @@ def _prime_opened(info: Info, filed: reports.Filed, place: m.Compound | m.Buildi
     loaders.reports.me_too_by_report_and_user.prime((report_id, caller.id), False)
     loaders.reports.materials_by_report.prime(report_id, [])
     loaders.reports.photos_by_report.prime(report_id, list(filed.photos))
-    loaders.reports.user_by_id.prime(caller.id, UserName(id=caller.id, display_name=caller.display_name))
+    loaders.user_by_id.prime(caller.id, UserName(id=caller.id, display_name=caller.display_name))
     by_type: dict[type[Any], Any] = {
         m.Compound: loaders.compound_by_id,
         m.Building: loaders.building_by_id,

@@ -129,4 +129,4 @@ def _prime_reports(info: Info, shown: ReportsShown) -> None:
                 (report.id, viewer.user.id), report.id in shown.me_too_by_viewer
             )
     for user_id, name in shown.user_names.items():
-        loaders.user_by_id.prime(user_id, name)
+        info.context.loaders.user_by_id.prime(user_id, name)

@@ -9,8 +9,8 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
-from api.resolvers import points_mapping
 from api.resolvers import teams_mapping as tm
+from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema import teams as s
 from api.schema.common import Connection
@@ -54,9 +54,7 @@ async def teams_list(
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await teams.teams_of_community(viewer, cid, size, after_id)
-    return points_mapping.connection(
-        rows[:size], len(rows) > size, tm.team, lambda: teams.team_count(cid), after_id
-    )
+    return connection(rows[:size], len(rows) > size, tm.team, lambda: teams.team_count(cid), after_id)
 
 
 async def team(info: Info, id: strawberry.ID) -> s.Team | None:
@@ -83,7 +81,7 @@ async def my_activities(
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await activities.my_activities(viewer, cid, size, after_id, upcoming)
-    return points_mapping.connection(
+    return connection(
         rows[:size],
         len(rows) > size,
         tm.activity,
@@ -126,7 +124,7 @@ async def emergencies(
     viewer, cid = info.context.viewer, _community(community_id)
     size, before_id = clamp_first(first), decode_cursor(after)
     rows = await activities.emergencies(viewer, cid, size, before_id)
-    return points_mapping.connection(
+    return connection(
         rows[:size], len(rows) > size, tm.emergency, lambda: activities.emergency_count(cid), before_id
     )
 

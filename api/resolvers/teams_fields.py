@@ -15,6 +15,7 @@ from api.context import Info
 from api.ids import decode_cursor
 from api.loaders import PageKey
 from api.resolvers import mapping
+from api.resolvers.connections import connection
 from services import attendance, teams
 from services.errors import Forbidden
 from services.paging import Page, clamp_first
@@ -39,7 +40,7 @@ async def _children(
 ) -> Connection[T]:
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await pages.load((parent_id, size, after_id))
-    return mapping.connection(page, convert, lambda: counts.load(parent_id), after_id)
+    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)
 
 
 async def _require_captain_or_manager(info: Info, team_id: int, community_id: int) -> None:
@@ -86,7 +87,6 @@ async def activities_of(
 async def join_requests_of(
     root: t.Team, info: Info, first: int | None, after: str | None
 ) -> Connection[t.TeamJoinRequest] | None:
-    from api.resolvers import points_mapping
     from api.resolvers import teams_mapping as tm
 
     await _require_captain_or_manager(info, root.id, root.community_id)
@@ -94,7 +94,7 @@ async def join_requests_of(
     team = await info.context.loaders.team_by_id.load(root.id)
     assert team is not None
     rows = await teams.pending_requests(info.context.viewer, team, size, after_id)
-    return points_mapping.connection(
+    return connection(
         rows[:size], len(rows) > size, tm.join_request, lambda: teams.pending_request_count(root.id), after_id
     )
 
@@ -102,7 +102,6 @@ async def join_requests_of(
 async def to_review_of(
     root: t.Team, info: Info, first: int | None, after: str | None
 ) -> Connection[t.Attendance] | None:
-    from api.resolvers import points_mapping
     from api.resolvers import teams_mapping as tm
 
     await _require_captain_or_manager(info, root.id, root.community_id)
@@ -110,7 +109,7 @@ async def to_review_of(
     team = await info.context.loaders.team_by_id.load(root.id)
     assert team is not None
     rows = await attendance.to_review(info.context.viewer, team, size, after_id)
-    return points_mapping.connection(
+    return connection(
         rows[:size], len(rows) > size, tm.attendance, lambda: attendance.to_review_count(root.id), after_id
     )
 
