@@ -8,8 +8,8 @@ from strawberry.dataloader import DataLoader
 
 from api.loaders import _counts, _pages
 from models.reports import Report, ReportEvent
-from services import report_reads
 from services.places import rows_by_ids
+from services.reports import reads as report_reads
 
 
 class ReportLoaders:

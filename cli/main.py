@@ -219,7 +219,7 @@ def cmd_qr_sheet(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     """The report clock job, as the server's background task runs it; safe to run from cron."""
-    from services.report_clocks import run_clock_tick
+    from services.reports.clocks import run_clock_tick
 
     async def work() -> int:
         result = await run_clock_tick()
@@ -322,7 +322,7 @@ async def _communities(slug: str | None) -> list[int]:
 
 
 def cmd_rebuild_boards(args: argparse.Namespace) -> int:
-    from services.boards import analyze, rebuild
+    from services.leaderboards import analyze, rebuild
 
     async def work() -> int:
         ids = await _communities(args.community)
@@ -340,8 +340,8 @@ def cmd_rebuild_boards(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
+    from services.corridor_flag import close_month
     from services.errors import DomainError
-    from services.flag import close_month
 
     async def work() -> int:
         ids = await _communities(args.community)

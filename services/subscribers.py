@@ -3,7 +3,9 @@ CLI), so that a change and its consequences (points paid, inbox rows written) co
 
 from __future__ import annotations
 
-from services import board_sources, board_wiring, notifications, patrol_repairs, points_wiring
+from services import notifications, patrol_repairs, points_wiring
+from services.leaderboards import sources as board_sources
+from services.leaderboards import wiring as board_wiring
 
 
 def install() -> None:

@@ -29,7 +29,13 @@ from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
-from services.report_queries import ReportsShown, SqlPart, active_at_tag_sql, reports_shown, shown_columns_sql
+from services.reports.queries import (
+    ReportsShown,
+    SqlPart,
+    active_at_tag_sql,
+    reports_shown,
+    shown_columns_sql,
+)
 from services.tag_printing import PrintedTag
 
 PURPOSE = "tag"

@@ -16,11 +16,12 @@ from api.resolvers.payloads import guarded
 from api.schema import boards as s
 from api.schema.common import Connection
 from models.boards import Inspection, MonthClose
-from services import boards, flag
-from services.boards import Scope
+from services import corridor_flag, leaderboards
+from services import inspections as inspection_service
 from services.errors import DomainError, ErrorCode
+from services.leaderboards import Scope
 from services.paging import clamp_first
-from services.report_photos import PhotoOwner, photo_link
+from services.reports.photos import PhotoOwner, photo_link
 
 
 def _gid(type_name: str, row_id: int) -> strawberry.ID:
@@ -56,7 +57,7 @@ def _decode_board_cursor(cursor: str | None) -> tuple[int, int] | None:
     raise DomainError(ErrorCode.INVALID_INPUT, "This cursor is not valid.", "after")
 
 
-def _entry(row: boards.BoardRow, me: int) -> s.BoardEntry:
+def _entry(row: leaderboards.BoardRow, me: int) -> s.BoardEntry:
     return s.BoardEntry(rank=row.rank, points=row.points, name=row.name, is_me=row.user_id == me)
 
 
@@ -76,9 +77,9 @@ async def leaderboard(
         target = None
         if scope != Scope.COMMUNITY and scope_id is not None:
             target = decode_global_id(scope_id, _SCOPE_TYPES[scope], "scopeId")
-        period = boards.check_period(month)
+        period = leaderboards.check_period(month)
         size, cursor = clamp_first(first), _decode_board_cursor(after)
-        page = await boards.member_board(viewer, cid, scope, target, period, size, cursor)
+        page = await leaderboards.member_board(viewer, cid, scope, target, period, size, cursor)
 
         async def count() -> int:
             return page.total  # read with the page, in the same statement
@@ -109,11 +110,11 @@ async def group_board(
     async def work() -> s.GroupBoardPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        cid, period = _community(community_id), boards.check_period(month)
+        cid, period = _community(community_id), leaderboards.check_period(month)
         if kind == s.GroupBoardKind.ENTRANCES:
-            rows, type_name = await boards.entrance_board(viewer, cid, period), "Entrance"
+            rows, type_name = await leaderboards.entrance_board(viewer, cid, period), "Entrance"
         else:
-            rows, type_name = await boards.team_board(viewer, cid, period), "Team"
+            rows, type_name = await leaderboards.team_board(viewer, cid, period), "Team"
         return s.GroupBoardPayload(
             period=period,
             entries=[
@@ -134,7 +135,7 @@ async def group_board(
     return await guarded(s.GroupBoardPayload, work())
 
 
-def _standing(row: flag.Standing | dict[str, Any]) -> s.CorridorEntrance:
+def _standing(row: corridor_flag.Standing | dict[str, Any]) -> s.CorridorEntrance:
     data = dict(row) if isinstance(row, dict) else row.__dict__
     return s.CorridorEntrance(
         entrance_id=_gid("Entrance", data["entrance_id"]),
@@ -171,7 +172,7 @@ async def corridor_standing(
     async def work() -> s.CorridorStandingPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        name, rows, provisional = await flag.live_standing(viewer, _community(community_id), month)
+        name, rows, provisional = await corridor_flag.live_standing(viewer, _community(community_id), month)
         return s.CorridorStandingPayload(
             standing=s.CorridorStanding(
                 month=name, provisional=provisional, entrances=[_standing(r) for r in rows]
@@ -192,7 +193,7 @@ async def corridor_flag_history(
     if after_id is not None:
         found = await MonthClose.get_or_none(id=after_id, community_id=cid)
         before = found.month if found else "0000-00"
-    rows = await flag.history(viewer, cid, size, before)
+    rows = await corridor_flag.history(viewer, cid, size, before)
 
     async def count() -> int:
         return await MonthClose.filter(community_id=cid).count()
@@ -216,7 +217,7 @@ async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.Ins
         viewer = info.context.viewer
         viewer.require_user()
         photos = await read_uploads(input.photos, "photos")
-        row = await flag.record_inspection(viewer, input.code, input.score, input.notes, photos)
+        row = await inspection_service.record_inspection(viewer, input.code, input.score, input.notes, photos)
         entrance = await row.entrance
         return s.InspectionPayload(inspection=_inspection(row, entrance.name))
 
@@ -234,10 +235,10 @@ async def inspections(
     viewer.require_user()
     cid = _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
-    rows = await flag.inspections(viewer, cid, month, size, after_id)
+    rows = await inspection_service.inspections(viewer, cid, month, size, after_id)
 
     async def count() -> int:
-        return await flag.inspection_count(viewer, cid, month)
+        return await inspection_service.inspection_count(viewer, cid, month)
 
     return connection(
         rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
@@ -266,7 +267,7 @@ async def board_privacy_set(info: Info, input: s.BoardPrivacySetInput) -> s.Boar
     async def work() -> s.BoardPrivacyPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        done = await boards.set_initials(viewer, _community(input.community_id), input.by_initials)
+        done = await leaderboards.set_initials(viewer, _community(input.community_id), input.by_initials)
         return s.BoardPrivacyPayload(by_initials=done)
 
     return await guarded(s.BoardPrivacyPayload, work())
@@ -276,7 +277,7 @@ async def corridor_weights_set(info: Info, input: s.CorridorWeightsSetInput) -> 
     async def work() -> s.CorridorWeightsPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        weights = await flag.set_weights(
+        weights = await corridor_flag.set_weights(
             viewer,
             _community(input.community_id),
             input.inspection,
@@ -294,7 +295,7 @@ async def month_close(info: Info, input: s.MonthCloseInput) -> s.MonthClosePaylo
         viewer = info.context.viewer
         cid = _community(input.community_id)
         viewer.require_manager(cid)
-        done = await flag.close_month(cid, input.month)
+        done = await corridor_flag.close_month(cid, input.month)
         return s.MonthClosePayload(award=_award(done.close, _winner_name(done.close)), created=done.created)
 
     return await guarded(s.MonthClosePayload, work())
@@ -306,7 +307,7 @@ async def scan_flag(info: Info, community_id: int, entrance_id: int | None) -> s
     community = await info.context.loaders.community_by_id.load(community_id)
     if community is None:
         return None
-    holds, month, standing = await flag.scan_status(community, entrance_id)
+    holds, month, standing = await corridor_flag.scan_status(community, entrance_id)
     return s.CorridorFlagStatus(
         holds_flag=holds,
         month=month,

@@ -13,9 +13,9 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers import place_mutations, points, report_fields, tags
-from services import report_queries
 from services import tags as tag_service
 from services.errors import DomainError
+from services.reports import queries as report_queries
 
 Lookup = Callable[[Info, str, int], Awaitable[Any]]
 

@@ -1,6 +1,6 @@
 """Fields of Report and Notification, and rows → schema objects.
 
-A Report object exists only after `services.report_queries.get_report` (or a listing with the same
+A Report object exists only after `services.reports.queries.get_report` (or a listing with the same
 check) let the viewer see it; its nested fields inherit that check and add their own where a
 field is narrower (proxy details: staff only; the reporter's name: staff and the reporter).
 """
@@ -16,9 +16,9 @@ from api.resolvers import mapping
 from api.resolvers.connections import connection
 from api.schema.common import Connection
 from models import reports as m
-from services import report_queries
 from services.paging import clamp_first
-from services.report_photos import photo_link
+from services.reports import queries as report_queries
+from services.reports.photos import photo_link
 
 if TYPE_CHECKING:
     from api.schema import people as people_types

@@ -17,10 +17,12 @@ from api.schema import reports as types
 from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
-from services import inbox_bus, notifications, places, report_clocks, report_queries, reports
+from services import inbox_bus, notifications, places, reports
 from services.access import UserName
 from services.errors import DomainError, DuplicateReport, RateLimited
 from services.paging import Page, clamp_first
+from services.reports import clocks as report_clocks
+from services.reports import queries as report_queries
 
 PLACES: dict[str, type[Any]] = {"Compound": m.Compound, "Building": m.Building, "Entrance": m.Entrance}
 

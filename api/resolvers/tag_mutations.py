@@ -17,7 +17,7 @@ from api.schema import tag_mutations as s
 from api.schema import tags as t
 from models import places as m
 from services import places, tags
-from services.report_queries import ReportsShown
+from services.reports.queries import ReportsShown
 
 
 async def scan_tag(info: Info, code: str) -> s.TagScanPayload:

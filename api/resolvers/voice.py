@@ -18,7 +18,7 @@ from models.round_table import Meeting as MeetingRow
 from models.voice import Opinion as OpinionRow
 from models.voice import OpinionStatus
 from models.voice import Survey as SurveyRow
-from services import board, open_books, opinions, round_table, satisfaction
+from services import notice_board, open_books, opinions, round_table, satisfaction
 from services.access import Viewer
 from services.paging import clamp_first
 
@@ -102,7 +102,7 @@ def statement_type(found: open_books.Statement) -> s.AccountStatement:
     )
 
 
-def _publicity(shown: board.Publicity, slug: str) -> s.BoardPublicity:
+def _publicity(shown: notice_board.Publicity, slug: str) -> s.BoardPublicity:
     return s.BoardPublicity(
         flag=shown.flag,
         volunteers=shown.volunteers,
@@ -326,23 +326,23 @@ async def survey_answer(info: Info, input: s.SurveyAnswerInput) -> s.SurveyAnswe
 async def board_publicity(info: Info, community_id: strawberry.ID) -> s.BoardPublicity:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_member(cid)
-    community = await board.community_of(cid)
-    return _publicity(await board.publicity(cid), community.slug)
+    community = await notice_board.community_of(cid)
+    return _publicity(await notice_board.publicity(cid), community.slug)
 
 
 async def board_publicity_set(info: Info, input: s.BoardPublicitySetInput) -> s.BoardPublicityPayload:
     async def work() -> s.BoardPublicityPayload:
         viewer, cid = info.context.viewer, _community(input.community_id)
         viewer.require_user()
-        chosen = board.Publicity(
+        chosen = notice_board.Publicity(
             flag=input.flag,
             volunteers=input.volunteers,
             repairs=input.repairs,
             satisfaction=input.satisfaction,
             accounts=input.accounts,
         )
-        shown = await board.set_publicity(viewer, cid, chosen)
-        community = await board.community_of(cid)
+        shown = await notice_board.set_publicity(viewer, cid, chosen)
+        community = await notice_board.community_of(cid)
         return s.BoardPublicityPayload(publicity=_publicity(shown, community.slug))
 
     return await guarded(s.BoardPublicityPayload, work())
@@ -352,7 +352,7 @@ async def repairs_done(info: Info, community_id: strawberry.ID, month: str) -> s
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_member(cid)
     open_books.check_month(month)
-    found = await board.repairs_done(cid, month)
+    found = await notice_board.repairs_done(cid, month)
     return s.RepairsDone(
         month=found.month, done=found.done, on_time=found.on_time, on_time_percent=found.on_time_percent
     )

@@ -10,7 +10,7 @@ from strawberry.file_uploads import Upload
 
 from api.context import Info
 from api.schema.common import Connection, UserError
-from services.boards import Scope
+from services.leaderboards import Scope
 
 strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
 

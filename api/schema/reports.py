@@ -16,7 +16,7 @@ from api.schema.places import Place
 from models import reports as m
 from models.enums import ReportCategory
 from models.reports import PhotoKind, RejectReason, ReportEventKind, ReportState
-from services.report_queries import ReportQueue
+from services.reports.queries import ReportQueue
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
 strawberry.enum(

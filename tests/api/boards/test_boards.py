@@ -9,7 +9,7 @@ from models.boards import BoardEarning
 from models.teams import Team, TeamKind, TeamMember
 from runtime import clock
 from runtime.clock import MovableClock
-from services.boards import analyze, rebuild
+from services.leaderboards import analyze, rebuild
 from tests.api.boards.support import (
     DEDUCT,
     GROUPS,

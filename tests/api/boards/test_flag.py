@@ -1,5 +1,5 @@
 """Inspections, the civilized-corridor flag and closing a month, through the API, with the
-formula's values computed by hand (services/flag.py publishes it)."""
+formula's values computed by hand (services/corridor_flag.py publishes it)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from models.places import Household
 from models.reports import Report, ReportState
 from models.teams import Activity, Attendance, AttendanceStatus, CheckInMethod, TeamKind
 from runtime.clock import MovableClock
-from services import flag
+from services import corridor_flag
 from tests.api.boards.support import (
     CLOSE,
     HISTORY,
@@ -180,7 +180,7 @@ async def test_the_formula_by_hand_close_once_and_the_flag_at_the_door(
         await api.data(CLOSE, {"input": {"communityId": town.cid, "month": "2026-11"}}, town.staff.token)
     )["monthClose"]
     assert again["created"] is False and again["award"] == award_
-    assert [c.created for c in await flag.close_due()] == [False]
+    assert [c.created for c in await corridor_flag.close_due()] == [False]
     assert await PointTransfer.filter(kind=TransferKind.RANKING).count() == 3
     assert await MonthClose.all().count() == 1
     # December: E1 holds the flag; its standing starts over.

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from models.boards import BoardProfile, MonthClose
 from models.teams import Activity, Attendance, AttendanceStatus, CheckInMethod, TeamKind
-from services import board_sources
+from services.leaderboards import sources as board_sources
 from tests.api.boards.support import make_town
 
 NOV = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)

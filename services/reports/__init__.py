@@ -50,9 +50,9 @@ from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, DuplicateReport, ErrorCode, Forbidden, RateLimited
 from services.events import DomainEvent, publish
-from services.report_clocks import REOPEN_WINDOW, clocks_for
-from services.report_photos import CleanPhoto, PhotoOwner, PhotoWrites, clean_photos
-from services.report_queries import get_report, is_reporter
+from services.reports.clocks import REOPEN_WINDOW, clocks_for
+from services.reports.photos import CleanPhoto, PhotoOwner, PhotoWrites, clean_photos
+from services.reports.queries import get_report, is_reporter
 
 TEXT_MAX = 1000
 MAX_MATERIALS = 20
@@ -600,7 +600,7 @@ async def cancel(viewer: Viewer, report_id: int, note: str = "") -> Report:
     return moved
 
 
-# ── the clock job's moves (services.report_clocks.run_clock_tick) ─────────────────────────
+# ── the clock job's moves (services.reports.clocks.run_clock_tick) ─────────────────────────
 
 
 async def escalate(report_id: int, level: int, now: datetime) -> bool:

@@ -41,8 +41,8 @@ from points_engine.localtime import local_month, timezone_of
 from runtime import clock
 from runtime.database import is_postgres, numbered_placeholder, placeholder
 from services.access import Viewer
-from services.board_wiring import EARNING_KINDS
 from services.errors import DomainError, ErrorCode
+from services.leaderboards.wiring import EARNING_KINDS
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -304,7 +304,7 @@ def _rank_groups(groups: list[tuple[int, str, int, int]]) -> list[GroupRow]:
 
 async def rebuild(community_id: int) -> int:
     """Recompute a community's board rows from the ledger; returns how many rows it wrote. The
-    same rules as services/board_wiring: earnings add and their reversals subtract (in the
+    same rules as services/leaderboards/wiring: earnings add and their reversals subtract (in the
     earning's month); deductions subtract and their reversals add back (in the deduction's month)."""
     earning = sorted(k.value for k in EARNING_KINDS)
     deduct = [TransferKind.MANUAL_DEDUCT.value]

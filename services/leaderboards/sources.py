@@ -9,26 +9,26 @@ from models.boards import BoardProfile, MonthClose
 from models.people import User
 from models.places import Building, Entrance
 from models.teams import Attendance, AttendanceStatus
-from services import board
-from services.boards import initials
+from services import notice_board
+from services.leaderboards import initials
 
 TOP = 10
 
 
-async def flag_holder(community_id: int, month: str) -> board.FlagHolder | None:
+async def flag_holder(community_id: int, month: str) -> notice_board.FlagHolder | None:
     award = await MonthClose.get_or_none(community_id=community_id, holds_month=month)
     if award is None or award.entrance_id is None:
         return None
     entrance = await Entrance.get(id=award.entrance_id)
     building = await Building.get(id=entrance.building_id)
     score = f"{award.score:.1f}" if award.score is not None else "—"
-    return board.FlagHolder(
+    return notice_board.FlagHolder(
         place_name=f"{building.name} {entrance.name}",
         reason=f"{award.month} 文明楼道评分第一（{score} 分）：保洁检查、住户参与志愿服务、报修按时办结",
     )
 
 
-async def top_volunteers(community_id: int, month: str) -> list[board.TopVolunteer]:
+async def top_volunteers(community_id: int, month: str) -> list[notice_board.TopVolunteer]:
     rows = (
         await Attendance.filter(
             community_id=community_id,
@@ -49,7 +49,7 @@ async def top_volunteers(community_id: int, month: str) -> list[board.TopVolunte
         )
     )
     return [
-        board.TopVolunteer(
+        notice_board.TopVolunteer(
             display_name=initials(names[row["user_id"]])
             if row["user_id"] in hidden
             else names[row["user_id"]],
@@ -61,5 +61,5 @@ async def top_volunteers(community_id: int, month: str) -> list[board.TopVolunte
 
 
 def install() -> None:
-    board.flag_source = flag_holder
-    board.volunteer_source = top_volunteers
+    notice_board.flag_source = flag_holder
+    notice_board.volunteer_source = top_volunteers
