@@ -12,12 +12,13 @@ from tortoise.models import Model
 
 from models.places import Asset, Building, Community, Compound, Entrance, Household
 from models.teams import Activity, ActivityLog, Attendance, Emergency, TeamMember
-from services import activities, activity_logs, attendance, inspections, teams
+from services import inspections, teams
 from services.access import user_names_by_ids
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
 from services.points import rewards_by_ids
 from services.tags import active_tags_by_key, locations_of
+from services.teams import activities, activity_logs, attendance
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")

@@ -108,7 +108,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_import_places(args: argparse.Namespace) -> int:
     from models.places import Community
-    from services.place_import import PlaceImportError, import_places
+    from services.places.importer import PlaceImportError, import_places
 
     async def work() -> int:
         community = await Community.get_or_none(slug=args.community)
@@ -182,7 +182,8 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
 
 def cmd_qr_sheet(args: argparse.Namespace) -> int:
     from models.places import Building
-    from services import tag_printing, tags
+    from services import tags
+    from services.tags import printing as tag_printing
 
     async def work() -> int:
         building = await Building.get_or_none(id=args.building)
@@ -302,7 +303,7 @@ def cmd_expire_points(args: argparse.Namespace) -> int:
 
 
 def cmd_close_attendances(args: argparse.Namespace) -> int:
-    from services.attendance import close_overdue
+    from services.teams.attendance import close_overdue
 
     async def work() -> int:
         closed = await close_overdue()

@@ -30,7 +30,7 @@ async def _report_clocks() -> object:
 
 
 async def _close_attendances() -> object:
-    from services.attendance import close_overdue
+    from services.teams.attendance import close_overdue
 
     return await close_overdue()
 

@@ -8,8 +8,8 @@ from api.resolvers.payloads import guarded, rate_checked
 from api.schema import accounts as s
 from api.schema import people as types
 from models.enums import Role
-from services import accounts, memberships, rate_limits
-from services.accounts import Session
+from services import accounts, rate_limits
+from services.accounts import Session, memberships
 
 
 def _session_payload(session: Session) -> s.SessionPayload:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from api.context import Info
 from api.resolvers import mapping
-from services import memberships
+from services.accounts import memberships
 from services.places import can_see_household
 
 if TYPE_CHECKING:

@@ -17,9 +17,10 @@ from api.schema import reports as types
 from api.schema.common import Connection, ErrorCode, UserError
 from models import places as m
 from models.reports import Report
-from services import inbox_bus, notifications, places, reports
+from services import notifications, places, reports
 from services.access import UserName
 from services.errors import DomainError, DuplicateReport, RateLimited
+from services.notifications import inbox_bus
 from services.paging import Page, clamp_first
 from services.reports import clocks as report_clocks
 from services.reports import queries as report_queries

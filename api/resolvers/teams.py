@@ -15,11 +15,12 @@ from api.resolvers.payloads import guarded
 from api.schema import teams as s
 from api.schema.common import Connection
 from models.teams import LogKind, Team
-from services import activities, activity_logs, attendance, teams
+from services import teams
 from services.access import Viewer
-from services.activities import PlaceRef
 from services.errors import DomainError
 from services.paging import clamp_first
+from services.teams import activities, activity_logs, attendance
+from services.teams.activities import PlaceRef
 
 
 def _community(value: str) -> int:

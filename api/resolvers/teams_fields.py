@@ -16,9 +16,10 @@ from api.ids import decode_cursor
 from api.loaders import PageKey
 from api.resolvers import mapping
 from api.resolvers.connections import connection
-from services import attendance, teams
+from services import teams
 from services.errors import Forbidden
 from services.paging import Page, clamp_first
+from services.teams import attendance
 
 if TYPE_CHECKING:
     from api.schema import people as people_types

@@ -7,8 +7,8 @@ from typing import Any
 from api.schema import teams as t
 from models import teams as m
 from runtime import clock
-from services.activities import place_of
-from services.activity_logs import place_of_finding
+from services.teams.activities import place_of
+from services.teams.activity_logs import place_of_finding
 
 
 def team(row: m.Team) -> t.Team:

@@ -5,7 +5,7 @@ two racing from two phones return the same row. Capacity is taken by a condition
 activity's counter in the same transaction as the insert, so it holds on PostgreSQL too.
 
 Approval publishes `attendance.approved` with `user_id`, `minutes` and `activity_kind` (see
-services/points_wiring.py), in the approving transaction: points and approval commit together.
+services/points/wiring.py), in the approving transaction: points and approval commit together.
 The event's `occurred_at` is the check-in time, so the multiplier of the window the work was done
 in applies, not the one in force when the captain got round to approving it.
 """
@@ -37,11 +37,10 @@ from models.teams import (
 from points_engine.localtime import local_month, timezone_of
 from runtime import clock
 from runtime.settings import get_settings
-from services import activities, checkin_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.events import DomainEvent, publish
-from services.teams import not_found, require_captain, require_captain_or_manager
+from services.teams import activities, checkin_codes, not_found, require_captain, require_captain_or_manager
 
 UNDECIDED = (AttendanceStatus.OPEN, AttendanceStatus.CLOSED, AttendanceStatus.AUTO_CLOSED)
 PAID = (AttendanceStatus.APPROVED, AttendanceStatus.ADJUSTED)

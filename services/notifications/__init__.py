@@ -20,9 +20,9 @@ from models.places import Community
 from models.reports import Notification
 from models.teams import TeamMember
 from runtime import clock
-from services import inbox_bus
 from services.access import Viewer
 from services.events import DomainEvent, subscribe, unsubscribe
+from services.notifications import inbox_bus
 from services.paging import Page
 
 CATEGORY_WORDS = {

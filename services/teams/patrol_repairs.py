@@ -20,9 +20,9 @@ from models.enums import ReportCategory
 from models.teams import PatrolFinding
 from services import reports
 from services.access import load_viewer
-from services.activities import PLACE_MODELS
 from services.errors import DuplicateReport
 from services.events import DomainEvent, subscribe, unsubscribe
+from services.teams.activities import PLACE_MODELS
 
 EVENT = "patrol.finding_recorded"
 

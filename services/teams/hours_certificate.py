@@ -29,9 +29,9 @@ from models.teams import Attendance, TeamKind
 from runtime import clock
 from services import signed_codes
 from services.access import Viewer
-from services.attendance import PAID
 from services.errors import DomainError, ErrorCode, Forbidden
-from services.tag_printing import font
+from services.tags.printing import font
+from services.teams.attendance import PAID
 
 PURPOSE = "hours-certificate"
 MAX_MONTHS = 36

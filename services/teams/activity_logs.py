@@ -2,7 +2,7 @@
 
 A patrol's finding is stored with its place and, when it asks for a repair, published as
 `patrol.finding_recorded` (data: `finding_id`, `place_type`, `place_id`, `description`,
-`category`) inside the logging transaction; services.patrol_repairs subscribes to it to open a
+`category`) inside the logging transaction; services.teams.patrol_repairs subscribes to it to open a
 repair report at that place and writes the report's id back onto the finding.
 """
 
@@ -30,10 +30,10 @@ from models.teams import (
 from runtime import clock
 from runtime.settings import get_settings
 from services.access import Viewer
-from services.activities import PLACE_MODELS, PlaceRef
 from services.errors import DomainError, ErrorCode, Forbidden
 from services.events import DomainEvent, publish
 from services.teams import is_captain, not_found
+from services.teams.activities import PLACE_MODELS, PlaceRef
 
 # Which activities each log form fits.
 FITS: dict[LogKind, frozenset[TeamKind]] = {

@@ -19,7 +19,7 @@ import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont, TiffImagePlugin
 
-FONT_PATH = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.otf"
+FONT_PATH = Path(__file__).resolve().parents[1] / "fonts" / "NotoSansSC-Regular.otf"
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 
 # Sheet geometry, at 300 dpi (11.811 px per mm).

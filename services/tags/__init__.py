@@ -36,7 +36,7 @@ from services.reports.queries import (
     reports_shown,
     shown_columns_sql,
 )
-from services.tag_printing import PrintedTag
+from services.tags.printing import PrintedTag
 
 PURPOSE = "tag"
 Target = Compound | Building | Entrance | Asset
