@@ -8,9 +8,9 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers import boards as board_resolvers
+from api.resolvers import corridor_flag as corridor_flag_resolvers
 from api.resolvers.tags import fields as resolve
-from api.schema.boards import CorridorFlagStatus
+from api.schema.corridor_flag.types import CorridorFlagStatus
 from api.schema.places.types import Asset, Community, Place
 from api.schema.reports.types import Report
 from models import reports as m_reports
@@ -86,7 +86,7 @@ class TagScan:
     async def corridor_flag(self, info: Info) -> CorridorFlagStatus | None:
         if self.tag_row.target_kind != TagTargetKind.ENTRANCE:
             return None
-        return await board_resolvers.scan_flag(info, self.community_id, self.tag_row.entrance_id)
+        return await corridor_flag_resolvers.scan_flag(info, self.community_id, self.tag_row.entrance_id)
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:
