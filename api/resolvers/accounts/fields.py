@@ -10,11 +10,13 @@ from services.accounts import memberships
 from services.places import can_see_household
 
 if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
     from api.schema.accounts import types
     from api.schema.places import types as place_types
 
 
 async def memberships_of_viewer(info: Info) -> list[types.Membership]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.accounts import types
 
     rows = memberships.of_viewer(info.context.viewer)
@@ -46,6 +48,7 @@ async def household_of_membership(root: types.Membership, info: Info) -> place_t
 
 
 async def me(info: Info) -> types.Viewer | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.accounts import types
 
     viewer = info.context.viewer

@@ -19,6 +19,7 @@ from services.tags import active_key
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
     from api.schema.common import Connection
     from api.schema.places import types
     from api.schema.tags import types as tag_types
@@ -146,6 +147,7 @@ async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
 async def active_tag_of(
     kind: TagTargetKind, target_id: int, community_id: int, info: Info
 ) -> tag_types.Tag | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.tags.fields import tag
 
     info.context.viewer.require_manager(community_id)

@@ -11,6 +11,7 @@ from services import points
 from services.paging import clamp_first
 
 if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
     from api.schema.common import Connection
     from api.schema.points import types as t
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 async def history_of(
     root: t.MyPoints, info: Info, first: int | None, after: str | None
 ) -> Connection[t.PointTransfer]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.points import mapping
 
     viewer = info.context.viewer
@@ -35,6 +37,7 @@ async def history_of(
 
 
 async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.points import mapping
 
     row = await info.context.loaders.reward_by_id.load(root.reward_id)
@@ -43,6 +46,7 @@ async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
 
 
 async def upcoming_expiries_of(root: t.MyPoints, info: Info, first: int | None) -> list[t.PointExpiry]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.points import types as schema
 
     due = await points.upcoming_expiries(

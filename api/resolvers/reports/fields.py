@@ -21,12 +21,14 @@ from services.reports import queries as report_queries
 from services.reports.photos import photo_link
 
 if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
     from api.schema.accounts import types as people_types
     from api.schema.places import types as place_types
     from api.schema.reports import types
 
 
 def report(row: m.Report) -> types.Report:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
     return types.Report(
@@ -54,6 +56,7 @@ def report(row: m.Report) -> types.Report:
 
 
 def notification(row: m.Notification) -> types.Notification:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
     return types.Notification(
@@ -67,6 +70,7 @@ def notification(row: m.Notification) -> types.Notification:
 
 
 async def _user(info: Info, user_id: int | None) -> people_types.User | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.accounts import types as people_types
 
     if user_id is None:
@@ -131,6 +135,7 @@ async def me_too_by_me(root: types.Report, info: Info) -> bool:
 
 
 async def materials_of(root: types.Report, info: Info) -> list[types.ReportMaterial]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
     rows = await info.context.loaders.reports.materials_by_report.load(root.id)
@@ -141,6 +146,7 @@ async def materials_of(root: types.Report, info: Info) -> list[types.ReportMater
 
 
 async def photos_of(root: types.Report, info: Info) -> list[types.ReportPhoto]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
     rows = await info.context.loaders.reports.photos_by_report.load(root.id)
@@ -162,6 +168,7 @@ async def photos_of(root: types.Report, info: Info) -> list[types.ReportPhoto]:
 async def timeline_of(
     root: types.Report, info: Info, first: int | None, after: str | None
 ) -> Connection[types.ReportEvent]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
     loaders = info.context.loaders.reports

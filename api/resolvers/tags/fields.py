@@ -14,6 +14,7 @@ from services import places, tags
 from services.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
     from api.schema.places import types as place_types
     from api.schema.reports import types as report_types
     from api.schema.tags import types
@@ -27,6 +28,7 @@ TARGETS: dict[str, type[Any]] = {
 
 
 def tag(row: Tag) -> types.Tag:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.tags import types
 
     return types.Tag(
@@ -85,6 +87,7 @@ async def place_of(root: types.Tag, info: Info) -> place_types.Place:
     if row.asset_id is not None:
         asset = await loaders.asset_by_id.load(row.asset_id)
         assert asset is not None
+        # Imported here: the schema types import this module, so a top-level import is a cycle.
         from api.resolvers.places.fields import place_of_asset
 
         return await place_of_asset(mapping.asset(asset), info)

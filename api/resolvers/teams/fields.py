@@ -22,6 +22,7 @@ from services.paging import Page, clamp_first
 from services.teams import attendance
 
 if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
     from api.schema.accounts import types as people_types
     from api.schema.common import Connection
     from api.schema.places import types as place_types
@@ -56,6 +57,7 @@ async def _require_captain_or_manager(info: Info, team_id: int, community_id: in
 async def members_of(
     root: t.Team, info: Info, first: int | None, after: str | None
 ) -> Connection[t.TeamMember]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     loaders = info.context.loaders
@@ -65,6 +67,7 @@ async def members_of(
 
 
 async def my_membership_of(root: t.Team, info: Info) -> t.TeamMember | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     viewer = info.context.viewer
@@ -77,6 +80,7 @@ async def my_membership_of(root: t.Team, info: Info) -> t.TeamMember | None:
 async def activities_of(
     root: t.Team, info: Info, first: int | None, after: str | None
 ) -> Connection[t.Activity]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     loaders = info.context.loaders
@@ -88,6 +92,7 @@ async def activities_of(
 async def join_requests_of(
     root: t.Team, info: Info, first: int | None, after: str | None
 ) -> Connection[t.TeamJoinRequest] | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     await _require_captain_or_manager(info, root.id, root.community_id)
@@ -103,6 +108,7 @@ async def join_requests_of(
 async def to_review_of(
     root: t.Team, info: Info, first: int | None, after: str | None
 ) -> Connection[t.Attendance] | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     await _require_captain_or_manager(info, root.id, root.community_id)
@@ -116,6 +122,7 @@ async def to_review_of(
 
 
 async def user_of(user_id: int, info: Info) -> people_types.User:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.accounts import types as people_types
 
     row = await info.context.loaders.user_by_id.load(user_id)
@@ -124,6 +131,7 @@ async def user_of(user_id: int, info: Info) -> people_types.User:
 
 
 async def team_of(team_id: int, info: Info) -> t.Team:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     row = await info.context.loaders.team_by_id.load(team_id)
@@ -132,6 +140,7 @@ async def team_of(team_id: int, info: Info) -> t.Team:
 
 
 async def activity_of(activity_id: int, info: Info) -> t.Activity:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     row = await info.context.loaders.activity_by_id.load(activity_id)
@@ -158,6 +167,7 @@ async def open_to_community(root: t.Activity, info: Info) -> bool:
 
 
 async def my_attendance_of(root: t.Activity, info: Info) -> t.Attendance | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     viewer = info.context.viewer
@@ -170,6 +180,7 @@ async def my_attendance_of(root: t.Activity, info: Info) -> t.Attendance | None:
 async def attendances_of(
     root: t.Activity, info: Info, first: int | None, after: str | None
 ) -> Connection[t.Attendance] | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     await _require_captain_or_manager(info, root.team_id, root.community_id)
@@ -187,6 +198,7 @@ async def attendances_of(
 async def logs_of(
     root: t.Activity, info: Info, first: int | None, after: str | None
 ) -> Connection[t.ActivityLog]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     loaders = info.context.loaders
@@ -196,12 +208,14 @@ async def logs_of(
 
 
 async def findings_of(root: t.PatrolLog, info: Info) -> list[t.PatrolFinding]:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
     return [tm.finding(row) for row in await info.context.loaders.findings_by_log.load(root.id)]
 
 
 async def report_of_finding(root: t.PatrolFinding, info: Info) -> report_types.Report | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.reports.fields import report
 
     if root.report_id is None:

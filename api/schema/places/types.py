@@ -14,6 +14,7 @@ from api.schema.common import Connection
 from models.enums import AssetKind, CareTagKind, TagTargetKind
 
 if TYPE_CHECKING:
+    # For the annotation only: the tags types name places, so Tag is reached through strawberry.lazy.
     from api.schema.tags.types import Tag
 
 LazyTag = Annotated["Tag", strawberry.lazy("api.schema.tags.types")]
