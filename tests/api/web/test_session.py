@@ -8,8 +8,8 @@ import httpx
 from models.enums import Role
 from models.sessions import RefreshToken
 from runtime import clock
-from services import memberships
 from services.access import load_viewer
+from services.accounts import memberships
 from tests.api.web.support import csrf_of, post_form, sign_in
 from tests.support.people import PASSWORD, make_neighbourhood, make_person
 
