@@ -31,7 +31,7 @@ class BillingPeriod(StrEnum):
 
 
 class BillTiming(StrEnum):
-    """"先服务后收费": a period's bills are issued when it starts, or only once it has ended."""
+    """ "先服务后收费": a period's bills are issued when it starts, or only once it has ended."""
 
     PERIOD_START = "period_start"
     PERIOD_END = "period_end"
@@ -106,7 +106,7 @@ class FeeBill(Model):
     item = fields.CharEnumField(FeeItem, max_length=30)
     period_start = fields.DateField()
     months = fields.IntField()
-    period_label = fields.CharField(max_length=10)  # 2026-03, 2026Q1, 2026
+    period_label = fields.CharField(max_length=20)  # 2026-03, or 2026-01~2026-03 for several months
     area_m2 = fields.DecimalField(max_digits=8, decimal_places=2)
     unit_price_fen = fields.IntField()
     gross_fen = fields.IntField()  # area × price × months, rounded to the fen
@@ -296,7 +296,7 @@ class FeeReminder(Model):
     household: fields.ForeignKeyRelation[Household] = fields.ForeignKeyField(
         "models.Household", related_name="fee_reminders", on_delete=fields.CASCADE
     )
-    period_label = fields.CharField(max_length=10)
+    period_label = fields.CharField(max_length=20)
     sent_at = fields.DatetimeField()
     recipients = fields.IntField()
 

@@ -73,7 +73,7 @@ CREATE INDEX IF NOT EXISTS "idx_fee_payment_househo_00c514" ON "fee_payment" ("h
 ) /* A hardship reduction of a household's bills, in percent, for bills issued in its window. */;
         CREATE TABLE IF NOT EXISTS "fee_reminder" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
-    "period_label" VARCHAR(10) NOT NULL,
+    "period_label" VARCHAR(20) NOT NULL,
     "sent_at" TIMESTAMP NOT NULL,
     "recipients" INT NOT NULL,
     "community_id" INT NOT NULL REFERENCES "community" ("id") ON DELETE RESTRICT,
@@ -102,7 +102,7 @@ PERIOD_END: period_end */,
     "item" VARCHAR(30) NOT NULL /* PROPERTY_SERVICE: property_service */,
     "period_start" DATE NOT NULL,
     "months" INT NOT NULL,
-    "period_label" VARCHAR(10) NOT NULL,
+    "period_label" VARCHAR(20) NOT NULL,
     "area_m2" VARCHAR(40) NOT NULL,
     "unit_price_fen" INT NOT NULL,
     "gross_fen" INT NOT NULL,
@@ -206,7 +206,7 @@ COMMENT ON TABLE "fee_receipt_counter" IS 'The last receipt number of a communit
 COMMENT ON TABLE "fee_reduction" IS 'A hardship reduction of a household''s bills, in percent, for bills issued in its window.';
         CREATE TABLE IF NOT EXISTS "fee_reminder" (
     "id" SERIAL NOT NULL PRIMARY KEY,
-    "period_label" VARCHAR(10) NOT NULL,
+    "period_label" VARCHAR(20) NOT NULL,
     "sent_at" TIMESTAMPTZ NOT NULL,
     "recipients" INT NOT NULL,
     "community_id" INT NOT NULL REFERENCES "community" ("id") ON DELETE RESTRICT,
@@ -240,7 +240,7 @@ COMMENT ON TABLE "fee_schedule" IS 'One version of a community''s fee schedule f
     "item" VARCHAR(30) NOT NULL,
     "period_start" DATE NOT NULL,
     "months" INT NOT NULL,
-    "period_label" VARCHAR(10) NOT NULL,
+    "period_label" VARCHAR(20) NOT NULL,
     "area_m2" DECIMAL(8,2) NOT NULL,
     "unit_price_fen" INT NOT NULL,
     "gross_fen" INT NOT NULL,
@@ -281,24 +281,24 @@ COMMENT ON TABLE "fee_payment_line" IS 'How much of a payment (or of its reversa
 
 DOWNGRADE = {
     "sqlite": """
-DROP TABLE IF EXISTS "fee_payment";
+DROP TABLE IF EXISTS "fee_receipt";
+        DROP TABLE IF EXISTS "fee_payment_line";
+        DROP TABLE IF EXISTS "fee_reminder";
         DROP TABLE IF EXISTS "fee_receipt_counter";
-        DROP TABLE IF EXISTS "fee_receipt";
         DROP TABLE IF EXISTS "fee_reduction";
+        DROP TABLE IF EXISTS "fee_payment";
         DROP TABLE IF EXISTS "fee_bill";
         DROP TABLE IF EXISTS "fee_schedule";
         DROP TABLE IF EXISTS "fee_offer";
-        DROP TABLE IF EXISTS "fee_reminder";
-        DROP TABLE IF EXISTS "fee_payment_line";
 """,
     "postgres": """
-DROP TABLE IF EXISTS "fee_receipt_counter";
-        DROP TABLE IF EXISTS "fee_payment";
+DROP TABLE IF EXISTS "fee_reminder";
         DROP TABLE IF EXISTS "fee_receipt";
         DROP TABLE IF EXISTS "fee_offer";
-        DROP TABLE IF EXISTS "fee_reminder";
-        DROP TABLE IF EXISTS "fee_bill";
+        DROP TABLE IF EXISTS "fee_receipt_counter";
         DROP TABLE IF EXISTS "fee_schedule";
+        DROP TABLE IF EXISTS "fee_bill";
+        DROP TABLE IF EXISTS "fee_payment";
         DROP TABLE IF EXISTS "fee_reduction";
         DROP TABLE IF EXISTS "fee_payment_line";
 """,
@@ -639,53 +639,53 @@ MODELS_STATE = (
     "uGm7pgQUkwYxmbByZcMQhachKiuQFE7TnDIXMLvJo8HWK2F1s7VF/mBbcsP9duH9BGgBX1"
     "UsJPEDJL6yEozliANxuG3cv9h1c5zxV4OihX7FR65Y6IzpPj6q3nyosJvexWDYH7SH4195"
     "g+G3zk27SVYG47PS2khOJsboAs7mxpfJi2+LE1/UPyG0UBINmZSb3ojcNiumOsNShgkDZk"
-    "m0nh7kGMhVRs8TQGU2yffAnlz859JcLrxRuSrvEHs7S2fylc5RVoSf+LK0vEpY/FRRl7KW"
-    "DHVAKrr0bbFLR/wMEd+2+Ns3nftW9833jasI4xbMTRlx+eBah7Qy+JYvzWlCAoJ0z4+YIO"
-    "4WCbsF1yxNMye0IRlENcm5TjUVttatnMBGxY6H7btzAza3B25UsHYeuAeJBDLobG2n48s3"
-    "k2NyOJWjU1le7rFDhIVw7030vVVnOVENiuBEjQJ6djGxax0GNOeue/HQG7Q6t01iS0/0QW"
-    "s4luyPwHFOcj+1P4B//9LqfIMQ2RdZfd4vPvb9VZYt+yp9x76KhW66nFzcIkmlI4Iyr5qK"
-    "EPTsPrfSIUEM1av0pfR0rWoz/mPzXaJGpPDkTUohj+Fah8R2xVW/WW5og1KIbFIhCfe6LB"
-    "+0UTHENkl1VBbcENRypoCLSCGyGLhVtoPFHjngQtfqBSH+GuyrphBHN8gMELvHVTmT2Ouq"
-    "pgBHDvcM+LpKbAn4Xge6qim+EZU/A77uwVUCvneUjgK91RTiyElfpGysvFlCdT9N1WnByD"
-    "kO/cDurcs7qxH6Bw2c46j153Phg5bkGmg/a+zyDWReswwhcu6dDjH4FGqSCUwC0rMLx5hE"
-    "OPQpXPCezA1KJxeiJs1fofQqeVTnll3CRibOzLEL3szXtm9iJFTuQG+a6BsqG+TNgjenM8"
-    "KeqeGVnLVj72Bc/rpSlaf1isw19gLv+ic1mBON97ZBnmVNnZEptV6gzKz1wgjwTNlLx4Y0"
-    "R9GZBL6L6NN3XJ8+8d8YrOn3mW77WnrpHOAik689KbenWVgI7dAECx82vPzARqTwzi0Ka2"
-    "AjjqGafpETlnrVVzk2FPzITspjugtBT6wghOcTWpiAICYo3QfIs7sOw0ubAzpXcuVfspX4"
-    "fOjGBWsUQY4c+FF2p0Nw4IF5WQLIQ6+j85rHWQGOr+JK1ULxea6LZM7GfdrYxdqsAg138j"
-    "b3TKcbQW+w+VxVgOVQKDhQkTdPfEDJoPXrfbs3ftsgzHBYkGdqmLIGvIm5VhZE1kXN4Y0j"
-    "MGx/aw9HrW4jRtwc7lUTncMFZYlVi6g6+d0WpCYf59/fXpIe/EmcDN5EnkP4J7Q0yYuhWh"
-    "bV96NnNKbImluiGOIyw6GeMyRtjkvawJxIJm12O0a6slUmcC6cBdJ0qUso4GKvgKa3VqKr"
-    "LhvFU3Yg1pIvIbb3YPjSlR6Om9boa5MosrmY6Net3s/SeNjqje7awyaZyvqTBHW3zDk1Jv"
-    "ovbQ7UOPD8hSoL2fJa7DNo5RdzMSj/KjSxrlo68xkSql0Ux+ePGUD+/DEVZHiEcQYY43XG"
-    "3GdAl8qBa0SqFHu5BspL4IYpZ8RcbQPlrjLdL11tuV+6SgqUsy2LvVLahUSRL600Xxq0wX"
-    "KspohYldXMPZfVtt3IXVRfUpfUF6z9cnReekaX4qvsxU1HhJGfxsiC4yqJzqGZt35RXBDx"
-    "TcN3lTvTaFAIVXC8sMqjHmLQxukh3iNoI6IPlHIvGOzsvHSInHeDES0qA9yB86sEqGteRy"
-    "p+2BcIMcDQglyhBTFdIg5dX6djxv8ve0zM0O/qnBSJXPN1lZj4OWWuluQBIKbjVi8Ad8Jm"
-    "8gQQYTjZ3AG+sheyhKt2ERXhhki8gbzLc6JapnfP+Ja8wBOLiRTMkET6MnbhX7SzxHzKAe"
-    "8GkboaSw2d8s4dr7PwOuusrrNgz8iZa8aXwKmamOHNPmRyVlcOCiGuu+mJwLlX0MoI+xKe"
-    "GcpZdbfwBMsSje/UwSgOrlt3o6bIBvbDqjnQuvZIsuocsFa2q80BC2mnxpwOb6L2GiIZId"
-    "z4QkyK5ZQ3QE32lJqsOxgZYXWb49GV5NxiT+jsaPoCiGcCnpgJ8xW4sjwzUbI8/yCHBLEE"
-    "Z9XHmKsXspl0M5PurhQRQx/ALD6A6LKEV+cVNaEyXp2XZEdl4BDcWzP3CijP3dnZnijJ12"
-    "Z7WZw3QLqmZtuKNGpktD8lJSCw8+YG6l9qsmkRR5rYOrV99+JNOAiPlAkYL5fknkHs5XRD"
-    "fn8YwOlIJuurd1efCYfX7un/2f/5D/L+99jdzmFfN9FV3eRajQgDdWbtdyYR8VKyqGTSJA"
-    "P7bB79T5eAi4Rph4yyFyLyhfC/ZEt8EdUy7fKeL8wJPDUnuiU/Uecrm+LSyY4KFcGpYK2L"
-    "nGH8qxtM02BZ8Z9prQ3dfoktl35FFTfy0bRH0/58T/6Qwz1folJu+z4ihddSmKwfldWKak"
-    "GnVVb3UcGc4map2pf7PIPiFWyaIecpt9hn5kJdEU/SVoA8x02utMB9CddAuCa0oobCFZmG"
-    "qGMuPrZLkM/gIfjDvPCpwF7ijjSHetFEH1nynPejgQpkUBnqnaum0KLe2A46wDmQpbwBVY"
-    "raddS5fgel1S358e0PTu/mgkswXbPTe9j+HRmTaqAqdExVyJkZeW7qfQk8XTA3ZEHGFnND"
-    "HgBBjCU/KI+MmTdfw9UMWmAHtG6dhZA3OjQmh3HNGNeM1MHJYcYQ0cpAvDVE9KY1umndti"
-    "9SNuMSIM4YsVixLTjz/I2ePyF04eKq99DtnpT7WgKE6RePzuPGbuYr0DID8eW2J6YTuBWg"
-    "ogTrBITSihoqm0ENbxh2cQknW2TJFTdRoQdiwkSLJMKr/BckXtWFthu7scQnLcW4spPzVP"
-    "5QxOBNN22jcjXM7FR+tlZYYnuYtwExtG0rbdsaVFFXKoVfln2rCguheYC3tmjWnjG2aNai"
-    "WXs+EGcza09md3nFgJPtrmCt4O12V7BG8W67q89tHsiY4V3/ezPxO5Pw7ojbnWchqRZd/g"
-    "ANF7L+SEW9C2ryv3X64vYUt74O85qJfi18BZ4oXQk3AfcVb8DVUjh6GqpC38I/N+SFGtR1"
-    "WliDIZjR3RK+CfzX6RzNuJOace5oxM233VUgXNkqm3AXg2F/0B6Of+UNht86N+0mn8SMG6"
-    "H8bDCp8aw6vyunifchi4n3Id3E+xAz8dzlkH2KByRQh0rQT2HHkcSOlTNHS1wQ8U1KKyKY"
-    "nH03D1+60tvHfb83/tq0K5dP9P95aA3HUB7mH2vZsKBwzK/tFv/TdUg/PVNkqVBma99B8a"
-    "UrPSh8Q+/0b6XRmI9G02GQJf6TDGuiO8/avVvvCbUrR52+fg/XNDWVmrl90aJyr9obbcbV"
-    "y5m8yUOUBUWOt5V/OJvQBvSfeg0cM3Kh6D91NuAiGXpKMhQ9UI7ogRLOcFc8Y3bNstslpM"
-    "oujylucQtBWVwkkMTOk8Y2flj225SahQ4Z0RMyoqlE3JbsP6lMXKXs5n1jNj59ymIIf/qU"
-    "bgnDs5gpnAdhp3kN0X2fKSLm/ZaImPdJmZV0KzGI8KdRv5em5nsiUTtOVSzyL6Kp5jlq+l"
-    "vABTBCxpuL6Zv71t+icN90+9dRqww6uE5SVo957fnv/w+Rfmma"
+    "m0nh7kGMhVRs8TQGU2yffAnlz859JcLrxRuSrvEHs6KZXvjs5PfFlaXiUsfqqoS1lLhjog"
+    "FV36ttilI36GiG9b/O2bzn2r++b7xlWEcQvmpoy4fHCtQ1oZfMuX5jQhAUG650dMEHeLhN"
+    "2Ca5ammRPakAyimuRcp5oKW+tWTmCjYsfD9t25AZvbAzcqWDsP3INEAhl0trbT8eWbyTE5"
+    "nMrRqSwv99ghwkK49yb63qqznKgGRXCiRgE9u5jYtQ4DmnPXvXjoDVqd2yaxpSf6oDUcS/"
+    "ZH4DgnuZ/aH8C/f2l1vkGI7IusPu8XH/v+KsuWfZW+Y1/FQjddTi5ukaTSEUGZV01FCHp2"
+    "n1vpkCCG6lX6Unq6VrUZ/7H5LlEjUnjyJqWQx3CtQ2K74qrfLDe0QSlENqmQhHtdlg/aqB"
+    "him6Q6KgtuCGo5U8BFpBBZDNwq28FijxxwoWv1ghB/DfZVU4ijG2QGiN3jqpxJ7HVVU4Aj"
+    "h3sGfF0ltgR8rwNd1RTfiMqfAV/34CoB3ztKR4Heagpx5KQvUjZW3iyhup+m6rRg5ByHfm"
+    "D31uWd1Qj9gwbOcdT687nwQUtyDbSfNXb5BjKvWYYQOfdOhxh8CjXJBCYB6dmFY0wiHPoU"
+    "LnhP5galkwtRk+avUHqVPKpzyy5hIxNn5tgFb+Zr2zcxEip3oDdN9A2VDfJmwZvTGWHP1P"
+    "BKztqxdzAuf12pytN6ReYae4F3/ZMazInGe9sgz7KmzsiUWi9QZtZ6YQR4puylY0Oao+hM"
+    "At9F9Ok7rk+f+G8M1vT7TLd9Db10DnKRydeelNvTLCyEdmiChQ8bXn5gI1J45xaFNbARx1"
+    "BNv8gJS73qqxwbCn5kJ+Ux3YWgJ1YQwvMJLUxAEBOU7gPk2V2H4aXNAZ0rufIv2Up8PnTj"
+    "gjWKIEcO/Ci70yE48MC8LAHkodfRec3jrADHV3GlaqH4PNdFMmfjPm3sYm1WgYY7eZt7pt"
+    "ONoDfYfK4qwHIoFByoyJsnPqBk0Pr1vt0bv20QZjgsyDM1TFkD3sRcKwsi66Lm8MYRGLa/"
+    "tYejVrcRI24O96qJzuGCssSqRVSd/G4LUpOP8+9vL0kP/iROBm8izyH8E1qa5MVQLYvq+9"
+    "EzGlNkzS1RDHGZ4VDPGZI2xyVtYE4kkza7HSNd2SoTOBfOAmm61CUUcLFXQNNbK9FVl43i"
+    "ycTwbCF4ovzOki8htvdg+NKVHo6b1uhrkyiyuZjo163ez9J42OqN7trDJpnK+pMEdbfMOT"
+    "Um+i9tDtQ48PyFKgvZ8lrsM2jlR88ZlH8VmlhXLZ35DAnVLorj88cMIH/+mAoyPMI4A4zx"
+    "OmPuM6BL5cA1IlWKvVwD5SVww5QzYq62gXJXme6XrrbcL10lBcrZlsVeKe1CosiXVpovDd"
+    "pgOVZTRKzKauaey2rbbuQuqi+pS+oL1n45Oi89o0vxVfbipiPCyE9jZMFxlUTn0Mxbvygu"
+    "iPim4bvKnWk0KIQqOF5Y5VEPMWjj9BDvEbQR0QdKuRcMdnZeOkTOu8GIFpUB7sD5VQLUNa"
+    "8jFT/sC4QYYGhBrtCCmC4Rh66v0zHj/5c9Jmbod3VOikSu+bpKTPycMldL8gAQ03GrF4A7"
+    "YTN5AogwnGzuAF/ZC1nCVbuIinBDJN5A3uU5US3Tu2d8S17gicVECmZIIn0Zu/Av2lliPu"
+    "WAd4NIXY2lhk55547XWXiddVbXWbBn5Mw140vgVE3M8GYfMjmrKweFENfd9ETg3CtoZYR9"
+    "Cc8M5ay6W3iCZYnGd+pgFAfXrbtRU2QD+2HVHGhdeyRZdQ5YK9vV5oCFtFNjToc3UXsNkY"
+    "wQbnwhJsVyyhugJntKTdYdjIywus3x6EpybrEndHY0fQHEMwFPzIT5ClxZnpkoWZ5/kEOC"
+    "WIKz6mPM1QvZTLqZSXdXioihD2AWH0B0WcKr84qaUBmvzkuyozJwCO6tmXsFlOfu7GxPlO"
+    "Rrs70szhsgXVOzbUUaNTLan5ISENh5cwP1LzXZtIgjTWyd2r578SYchEfKBIyXS3LPIPZy"
+    "uiG/PwzgdCST9dW7q8+Ew2v39P/s//wHef977G7nsK+b6Kpucq1GhIE6s/Y7k4h4KVlUMm"
+    "mSgX02j/6nS8BFwrRDRtkLEflC+F+yJb6Iapl2ec8X5gSemhPdkp+o85VNcelkR4WK4FSw"
+    "1kXOMP7VDaZpsKz4z7TWhm6/xJZLv6KKG/lo2qNpf74nf8jhni9RKbd9H5HCaylM1o/Kak"
+    "W1oNMqq/uoYE5xs1Tty32eQfEKNs2Q85Rb7DNzoa6IJ2krQJ7jJlda4L6EayBcE1pRQ+GK"
+    "TEPUMRcf2yXIZ/AQ/GFe+FRgL3FHmkO9aKKPLHnO+9FABTKoDPXOVVNoUW9sBx3gHMhS3o"
+    "AqRe066ly/g9Lqlvz49gend3PBJZiu2ek9bP+OjEk1UBU6pirkzIw8N/W+BJ4umBuyIGOL"
+    "uSEPgCDGkh+UR8bMm6/hagYtsANat85CyBsdGpPDuGaMa0bq4OQwY4hoZSDeGiJ60xrdtG"
+    "7bFymbcQkQZ4xYrNgWnHn+Rs+fELpwcdV76HZPyn0tAcL0i0fncWM38xVomYH4ctsT0wnc"
+    "ClBRgnUCQmlFDZXNoIY3DLu4hJMtsuSKm6jQAzFhokUS4VX+CxKv6kLbjd1Y4pOWYlzZyX"
+    "kqfyhi8KabtlG5GmZ2Kj/xJyyxPczbgBjatpW2bQ2qqCuVwi/LvlWFhdA8wFtbNGvPGFs0"
+    "a9GsPR+Is5m1J7O7vGLAyXZXsFbwdrsrWKN4t93V5zYPZMzwrv+9mfidSXh3xO3Os5BUiy"
+    "5/gIYLWX+kot4FNfnfOn1xe4pbX4d5zUS/Fr4CT5SuhJuA+4o34GopHD0NVaFv4Z8b8kIN"
+    "6jotrMEQzOhuCd8E/ut0jmbcSc04dzTi5tvuKhCubJVNuIvBsD9oD8e/8gbDb52bdpNPYs"
+    "aNUH42mNR4Vp3fldPE+5DFxPuQbuJ9iJl47nLIPsUDEqhDJeinsONIYsfKmaMlLoj4JqUV"
+    "EUzOvpuHL13p7eO+3xt/bdqVyyf6/zy0hmMoD/OPtWxYUDjm13aL/+k6pJ++ro+lQpmtfQ"
+    "fFl670oPANvdO/lUZjPhpNh0GW+E8yrInuPGv3br0n1K4cdXoaj2uamkrN3L5oUblX7Y02"
+    "4+rlTN7kIcqCIsfbyj+cTWgD+k+9Bo4ZuVD0nzobcJEMPSUZih4oR/RACWe4K54xu2bZ7R"
+    "JSZZfHFLe4haAsLhJIYudJYxs/LPttSs1Ch4zoCRnRVCJuS/afVCauUnbzvu4snz5lMYQ/"
+    "fUq3hOFZzBTOg7DTvIbovs8UEfN+S0TM+6TMSrqVGET406jfS1PzPZGoHacqFvkX0VTzHD"
+    "X9LeACGCHjzcX0zX3rb1G4b7r966hVBh1cJymrx7z2/Pf/BxkgaaA="
 )
