@@ -17,6 +17,7 @@ from api.resolvers import node as node_resolvers
 from api.resolvers import people as people_resolvers
 from api.resolvers import place_mutations as place_resolvers
 from api.resolvers import tag_mutations as tag_resolvers
+from api.resolvers.fees import FeesMutation, FeesQuery
 from api.schema import abuse as abuse_types
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
@@ -147,6 +148,7 @@ QUERIES: tuple[type, ...] = (
     TeamsQuery,
     VoiceQuery,
     BoardsQuery,
+    FeesQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -158,6 +160,7 @@ MUTATIONS: tuple[type, ...] = (
     TeamsMutation,
     VoiceMutation,
     BoardsMutation,
+    FeesMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
