@@ -40,7 +40,9 @@ async def fee_world(
 ) -> FeeWorld:
     place = await make_neighbourhood(slug, name)
     staff = await make_person(place.community, (Role.STAFF,), name="王会计")
-    resident = await make_person(place.community, (Role.RESIDENT,), household=place.households[0], name="李阿姨")
+    resident = await make_person(
+        place.community, (Role.RESIDENT,), household=place.households[0], name="李阿姨"
+    )
     staff_viewer = await load_viewer(staff.user.id)
     await schedule.set_schedule(
         staff_viewer,

@@ -37,7 +37,9 @@ async def _snapshot() -> tuple[Any, ...]:
         await FeePaymentLine.all().count(),
         await FeeReceipt.all().count(),
         list(await FeeReceiptCounter.all().values_list("last_number", flat=True)),
-        list(await FeeBill.all().order_by("id").values_list("paid_fen", "discount_fen", "amount_fen", "state")),
+        list(
+            await FeeBill.all().order_by("id").values_list("paid_fen", "discount_fen", "amount_fen", "state")
+        ),
         await IdempotencyRecord.all().count(),
     )
 
@@ -63,14 +65,21 @@ async def test_bills_are_issued_once_with_area_times_price() -> None:
     assert (first.created, again.created, again.existing) == (2, 0, 2)
     assert first.period is not None and first.period.label == "2026-10~2026-12"
     bill = await FeeBill.get(household_id=world.home.id)
-    assert (bill.gross_fen, bill.amount_fen, bill.unit_price_fen, bill.months) == (QUARTER_FEN, QUARTER_FEN, 30, 3)
+    assert (bill.gross_fen, bill.amount_fen, bill.unit_price_fen, bill.months) == (
+        QUARTER_FEN,
+        QUARTER_FEN,
+        30,
+        3,
+    )
     assert bill.state == BillState.UNPAID
     assert bill.due_date == date(2026, 10, 31)
 
 
 async def test_a_household_without_an_area_is_listed_not_billed() -> None:
     world = await fee_world()
-    bare = await Household.create(community_id=world.community_id, entrance=world.place.entrance, number="303")
+    bare = await Household.create(
+        community_id=world.community_id, entrance=world.place.entrance, number="303"
+    )
     issued = await billing.issue(world.staff_viewer, world.community_id, TODAY)
     assert issued.unbillable == [bare.id]
     assert not await FeeBill.exists(household_id=bare.id)
@@ -117,7 +126,11 @@ async def test_payment_settles_the_bill_with_receipt_number_one() -> None:
     world = await fee_world()
     bill = await _billed(world)
     done = await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        amount_fen=QUARTER_FEN,
+        method=PaymentMethod.CASH,
     )
     assert done.created
     receipt = await FeeReceipt.get(id=done.payment.receipt_id)
@@ -137,7 +150,11 @@ async def test_part_payments_then_the_rest() -> None:
     await _refused(
         ErrorCode.FEE_OVERPAID,
         payments.record(
-            world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
+            world.staff_viewer,
+            world.home.id,
+            bill_ids=[bill.id],
+            amount_fen=QUARTER_FEN,
+            method=PaymentMethod.CASH,
         ),
     )
     second = await payments.record(
@@ -160,7 +177,11 @@ async def test_zero_or_negative_amount_is_refused(amount: int) -> None:
     error = await _refused(
         ErrorCode.INVALID_AMOUNT,
         payments.record(
-            world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=amount, method=PaymentMethod.CASH
+            world.staff_viewer,
+            world.home.id,
+            bill_ids=[bill.id],
+            amount_fen=amount,
+            method=PaymentMethod.CASH,
         ),
     )
     assert error.field == "amountFen"
@@ -170,7 +191,11 @@ async def test_paying_a_settled_bill_twice_is_refused() -> None:
     world = await fee_world()
     bill = await _billed(world)
     await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        amount_fen=QUARTER_FEN,
+        method=PaymentMethod.CASH,
     )
     await _refused(
         ErrorCode.FEE_BILL_SETTLED,
@@ -191,7 +216,11 @@ async def test_a_bill_of_another_household_or_community_is_not_found() -> None:
         await _refused(
             ErrorCode.NOT_FOUND,
             payments.record(
-                world.staff_viewer, world.home.id, bill_ids=[bill_id], amount_fen=100, method=PaymentMethod.CASH
+                world.staff_viewer,
+                world.home.id,
+                bill_ids=[bill_id],
+                amount_fen=100,
+                method=PaymentMethod.CASH,
             ),
         )
     # Their household, from our office: not found either.
@@ -223,7 +252,11 @@ async def test_reversal_voids_the_receipt_and_cannot_itself_be_reversed() -> Non
     world = await fee_world()
     bill = await _billed(world)
     paid = await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        amount_fen=QUARTER_FEN,
+        method=PaymentMethod.CASH,
     )
     undone = await payments.reverse(world.staff_viewer, paid.payment.id, reason="收错户了")
     assert undone.payment.reverses_id == paid.payment.id
@@ -240,7 +273,11 @@ async def test_reversal_voids_the_receipt_and_cannot_itself_be_reversed() -> Non
     )
     # Paid again properly: the next receipt number, no gap, the books add up.
     again = await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        amount_fen=QUARTER_FEN,
+        method=PaymentMethod.CASH,
     )
     assert (await FeeReceipt.get(id=again.payment.receipt_id)).number == 2
     assert (await check_fees()).problems == []
@@ -256,7 +293,9 @@ async def test_idempotency_key_replays_the_first_payment() -> None:
     assert await FeePayment.all().count() == 1
     await _refused(
         ErrorCode.IDEMPOTENCY_KEY_REUSED,
-        payments.record(world.staff_viewer, world.home.id, idempotency_key="k-1", **{**args, "amount_fen": 999}),
+        payments.record(
+            world.staff_viewer, world.home.id, idempotency_key="k-1", **{**args, "amount_fen": 999}
+        ),
     )
 
 
@@ -276,7 +315,11 @@ async def test_receipt_numbers_restart_each_year_and_a_failed_payment_leaves_no_
         ),
     )
     second = await payments.record(
-        world.staff_viewer, world.place.households[1].id, bill_ids=[other.id], amount_fen=100, method=PaymentMethod.CASH
+        world.staff_viewer,
+        world.place.households[1].id,
+        bill_ids=[other.id],
+        amount_fen=100,
+        method=PaymentMethod.CASH,
     )
     assert (await FeeReceipt.get(id=second.payment.receipt_id)).number == 2
     moved_clock.advance(days=40)  # 2027-01-02

@@ -21,7 +21,9 @@ QUARTER_FEN = 6525
 
 async def test_pay_a_year_get_two_months_free_and_a_gift_through_the_pickup_flow() -> None:
     world = await fee_world()
-    gift = await redemption.create_reward(world.community_id, kind=RewardKind.GIFT, name="毛巾", cost=1, stock=5)
+    gift = await redemption.create_reward(
+        world.community_id, kind=RewardKind.GIFT, name="毛巾", cost=1, stock=5
+    )
     await discounts.create_offer(
         world.staff_viewer,
         world.community_id,
@@ -54,7 +56,11 @@ async def test_pay_a_year_get_two_months_free_and_a_gift_through_the_pickup_flow
     assert "赠送2个月" in bills[-1].discount_note
     assert done.payment.discount_fen == QUARTER_FEN * 2 // 3
     handed = await Redemption.get(id=done.payment.gift_redemption_id)
-    assert (handed.cost, handed.user_id, handed.status) == (0, world.resident.user.id, RedemptionStatus.PENDING)
+    assert (handed.cost, handed.user_id, handed.status) == (
+        0,
+        world.resident.user.id,
+        RedemptionStatus.PENDING,
+    )
     assert (await Reward.get(id=gift.id)).stock == 4
     # The job issuing next quarter's bills later finds them there: nothing new, nothing re-priced.
     assert (await billing.issue_due(world.community_id, date(2027, 1, 2))).created == 1  # the neighbour
@@ -85,7 +91,11 @@ async def test_the_offer_needs_the_months_at_once_and_the_full_amount() -> None:
     bill = await FeeBill.get(household_id=world.home.id)
     # One quarter: no offer.
     await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        amount_fen=QUARTER_FEN,
+        method=PaymentMethod.CASH,
     )
     assert (await FeeBill.get(id=bill.id)).discount_fen == 0
     # A year ahead paid in part: no offer either, the money goes to the oldest bills first (the
