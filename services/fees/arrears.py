@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -102,6 +102,38 @@ def reminder_text(arrear: Arrear, community_name: str) -> str:
     )
 
 
+async def _remind(
+    community_id: int, community_name: str, due: list[tuple[Arrear, list[int]]], now: datetime
+) -> None:
+    await FeeReminder.bulk_create(
+        [
+            FeeReminder(
+                community_id=community_id,
+                household_id=arrear.household_id,
+                period_label=arrear.oldest_label,
+                sent_at=now,
+                recipients=len(recipients),
+            )
+            for arrear, recipients in due
+        ]
+    )
+    await Notification.bulk_create(
+        [
+            Notification(
+                user_id=user_id,
+                community_id=community_id,
+                event="fee.reminder",
+                text=reminder_text(arrear, community_name)[:300],
+                created_at=now,
+            )
+            for arrear, recipients in due
+            for user_id in recipients
+        ],
+        batch_size=500,
+    )
+    await inbox_bus.announce([user_id for _, recipients in due for user_id in recipients])
+
+
 async def send_reminders(viewer: Viewer, community_id: int) -> int:
     """Remind every overdue household once for its oldest overdue period; a household reminded
     for that period already is skipped. Returns how many households were reminded now."""
@@ -114,35 +146,25 @@ async def send_reminders(viewer: Viewer, community_id: int) -> int:
         community_id=community_id, household_id__in=[a.household_id for a in arrears]
     ).values("household_id", "user_id"):
         members[row["household_id"]].append(row["user_id"])
-    sent = 0
     now = clock.now()
-    for arrear in arrears:
-        recipients = sorted(set(members[arrear.household_id]))
-        if not recipients or arrear.oldest_label in arrear.reminded_periods:
-            continue
+    due = [
+        (arrear, sorted(set(members[arrear.household_id])))
+        for arrear in arrears
+        if members[arrear.household_id] and arrear.oldest_label not in arrear.reminded_periods
+    ]
+    try:
+        # All at once: a few statements whatever the number of households.
+        async with in_transaction():
+            await _remind(community_id, community.name, due, now)
+        return len(due)
+    except IntegrityError:
+        pass  # another run reminded some of them a moment ago: one by one, skipping those
+    sent = 0
+    for one in due:
         try:
             async with in_transaction():
-                await FeeReminder.create(
-                    community_id=community_id,
-                    household_id=arrear.household_id,
-                    period_label=arrear.oldest_label,
-                    sent_at=now,
-                    recipients=len(recipients),
-                )
-                await Notification.bulk_create(
-                    [
-                        Notification(
-                            user_id=user_id,
-                            community_id=community_id,
-                            event="fee.reminder",
-                            text=reminder_text(arrear, community.name)[:300],
-                            created_at=now,
-                        )
-                        for user_id in recipients
-                    ]
-                )
-                await inbox_bus.announce(recipients)
+                await _remind(community_id, community.name, [one], now)
+            sent += 1
         except IntegrityError:
-            continue  # reminded for this period by another run a moment ago
-        sent += 1
+            continue
     return sent

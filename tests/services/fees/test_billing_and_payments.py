@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from models.fees import (
-    BillState,
     BillingPeriod,
+    BillState,
     BillTiming,
     FeeBill,
     FeePayment,
