@@ -14,12 +14,13 @@ from tortoise.transactions import in_transaction
 
 from models.fees import BillState, FeeBill, FeeReminder
 from models.people import Membership
-from models.places import Community
+from models.places import Building, Community, Compound
 from models.reports import Notification
 from points_engine.localtime import zone
 from runtime import clock
 from services import inbox_bus
 from services.access import Viewer
+from services.errors import DomainError, ErrorCode
 from services.fees import households
 from services.fees.money import yuan
 from services.fees.periods import Period
@@ -91,6 +92,10 @@ async def list_for_office(
     viewer: Viewer, community_id: int, compound_id: int | None = None, building_id: int | None = None
 ) -> list[Arrear]:
     viewer.require_manager(community_id)
+    if compound_id is not None and not await Compound.exists(id=compound_id, community_id=community_id):
+        raise DomainError(ErrorCode.NOT_FOUND, "本社区没有这个小区。", "compoundId")
+    if building_id is not None and not await Building.exists(id=building_id, community_id=community_id):
+        raise DomainError(ErrorCode.NOT_FOUND, "本社区没有这栋楼。", "buildingId")
     return await overdue(community_id, await _today(community_id), compound_id, building_id)
 
 

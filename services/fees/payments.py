@@ -125,6 +125,9 @@ async def record(
         raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多缴{MAX_BILLS}张账单。", "billIds")
     if not wanted and not prepay_periods:
         raise DomainError(ErrorCode.INVALID_INPUT, "请选择要缴的账单，或预缴期数。", "billIds")
+    if gift_recipient_id is not None:
+        # Checked whether or not this payment earns a gift: a name from elsewhere is refused.
+        await discounts.gift_recipient(household, gift_recipient_id)
     community = await Community.get(id=community_id)
     now = clock.now()
     today = now.astimezone(zone(community.timezone)).date()
