@@ -137,9 +137,10 @@ def draw(receipt: ReceiptView) -> Image.Image:
         pen.text((MARGIN + 10, y + 226), f"备注：{receipt.note}", font=small, fill="black")
     pen.text((WIDTH - MARGIN, height - 50), "先服务后收费 · 账目公开", font=small, fill="gray", anchor="ra")
     if receipt.voided:
-        stamp = font(120)
-        pen.rectangle((WIDTH - 470, 150, WIDTH - 110, 330), outline="red", width=8)
-        pen.text((WIDTH - 290, 175), "作废", font=stamp, fill="red", anchor="ma")
+        stamp = font(100)
+        # Beside the totals, where the page is empty, so the voided figures stay legible.
+        pen.rectangle((WIDTH - 360, y + 10, WIDTH - 80, y + 170), outline="red", width=8)
+        pen.text((WIDTH - 220, y + 35), "作废", font=stamp, fill="red", anchor="ma")
         pen.text((MARGIN + 10, height - 50), f"作废原因：{receipt.void_reason}", font=small, fill="red")
     return page
 

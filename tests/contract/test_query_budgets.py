@@ -67,7 +67,7 @@ BUDGETS: dict[str, int] = {
     "AccountEntryRecord": 2,
     "AbuseFlagDecide": 35,  # a dismissal pays each held repair through the engine
     "AbuseFlags": 8,
-    "AccountStatement": 5,
+    "AccountStatement": 6,  # fee income, summed from the payments of the month
     "ActivityCheckInCode": 4,
     "ActivityLogCleaning": 6,
     "ActivityLogMediation": 6,
