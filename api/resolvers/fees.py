@@ -303,6 +303,30 @@ async def fee_receipt(info: Info, payment_id: strawberry.ID) -> s.FeeReceipt:
     )
 
 
+async def fee_payment_quote(
+    info: Info,
+    household_id: strawberry.ID,
+    bill_ids: list[strawberry.ID] | None = None,
+    prepay_periods: int = 0,
+) -> s.FeePaymentQuote:
+    found = await payments.quote(
+        info.context.viewer,
+        decode_global_id(household_id, "Household", "householdId"),
+        bill_ids=[decode_global_id(b, "FeeBill", "billIds") for b in bill_ids or []],
+        prepay_periods=prepay_periods,
+    )
+    return s.FeePaymentQuote(
+        periods=found.periods,
+        months=found.months,
+        owed_fen=found.owed_fen,
+        discount_fen=found.discount_fen,
+        due_fen=found.due_fen,
+        due_yuan=yuan(found.due_fen),
+        gift=found.gift,
+        offer_name=found.offer_name,
+    )
+
+
 # Mutations -------------------------------------------------------------------------------------
 
 
@@ -447,6 +471,10 @@ class FeesQuery:
     my_fees: s.MyFees = strawberry.field(
         resolver=my_fees,
         description="我的物业费: the caller's household's bills, payments and the offer in force.",
+    )
+    fee_payment_quote: s.FeePaymentQuote = strawberry.field(
+        resolver=fee_payment_quote,
+        description="Office: what to collect for these bills and the next prepaid periods, offer applied.",
     )
     fee_receipt: s.FeeReceipt = strawberry.field(
         resolver=fee_receipt,

@@ -92,6 +92,20 @@ class FeePayment(relay.Node):
     lines: list[FeePaymentLine]
 
 
+@strawberry.type(description="What to collect for these bills (and the next periods when prepaying).")
+class FeePaymentQuote:
+    periods: list[str]
+    months: int
+    owed_fen: int = strawberry.field(description="Before the offer.")
+    discount_fen: int
+    due_fen: int = strawberry.field(
+        description="To settle them all at once, after the offer: the amount to record."
+    )
+    due_yuan: str
+    gift: bool = strawberry.field(description="Settling them all at once also earns the offer's gift.")
+    offer_name: str
+
+
 @strawberry.type(description="A discount rule: pay N months at once, M free; and/or a gift with a full year.")
 class FeeOffer:
     id: strawberry.ID

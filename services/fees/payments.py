@@ -320,3 +320,63 @@ async def reverse(
             return Recorded(replayed, False)
         raise DomainError(ErrorCode.ALREADY_REVERSED, "这笔缴费已经冲正过。", "paymentId") from None
     return Recorded(reversal, True)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the office should collect for these bills (and the next periods, when prepaying)."""
+
+    periods: list[str]
+    months: int
+    owed_fen: int  # before the offer
+    discount_fen: int
+    due_fen: int  # to settle everything at once, after the offer
+    gift: bool  # settling it all at once also earns the offer's gift
+    offer_name: str
+
+
+class _Rollback(Exception):
+    def __init__(self, quote: Quote) -> None:
+        super().__init__("quote")
+        self.quote = quote
+
+
+async def quote(
+    viewer: Viewer, household_id: int, *, bill_ids: Sequence[int], prepay_periods: int = 0
+) -> Quote:
+    """The amount to ask for, computed exactly as `record` will (the prepaid periods' bills are
+    made and priced inside a transaction that is then rolled back, so nothing is written)."""
+    household = await households.get(viewer, household_id)
+    viewer.require_manager(household.community_id)
+    wanted = sorted(set(bill_ids))
+    if not wanted and not prepay_periods:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请选择要缴的账单，或预缴期数。", "billIds")
+    community = await Community.get(id=household.community_id)
+    today = clock.now().astimezone(zone(community.timezone)).date()
+    try:
+        async with in_transaction():
+            ahead = await billing.issue_ahead(household, prepay_periods, today) if prepay_periods else []
+            ids = sorted(set(wanted) | {bill.id for bill in ahead})
+            bills = await FeeBill.filter(id__in=ids).order_by("period_start", "id")
+            if len(bills) != len(ids) or any(b.household_id != household.id for b in bills):
+                raise DomainError(ErrorCode.NOT_FOUND, "所选账单不属于这一户。", "billIds")
+            open_bills = [b for b in bills if b.state not in (BillState.PAID, BillState.WAIVED)]
+            offer = await discounts.in_force(household.community_id, today)
+            discount = discounts.free_months_discount(offer, open_bills)
+            owed = sum(b.amount_fen - b.paid_fen for b in open_bills)
+            off = discount.total if discount else 0
+            raise _Rollback(
+                Quote(
+                    periods=[b.period_label for b in open_bills],
+                    months=sum(b.months for b in open_bills),
+                    owed_fen=owed,
+                    discount_fen=off,
+                    due_fen=owed - off,
+                    gift=discounts.earns_gift(offer, open_bills),
+                    offer_name=offer.name
+                    if offer and (off or discounts.earns_gift(offer, open_bills))
+                    else "",
+                )
+            )
+    except _Rollback as done:
+        return done.quote

@@ -54,7 +54,8 @@ BUDGETS: dict[str, int] = {
     "FeeCollectionRates": 3,
     "FeeOfferCreate": 2,
     "FeeOffers": 2,
-    "FeePaymentRecord": 16,  # bills locked, receipt counter, payment, lines, idempotency
+    "FeePaymentQuote": 11,  # prices the prepaid periods in a transaction it rolls back
+    "FeePaymentRecord": 26,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
     "FeePaymentReverse": 15,
     "FeeReceipt": 8,
     "FeeReductionSet": 4,

@@ -170,6 +170,7 @@ ROWS: dict[str, Row] = {
     "Query.feeArrears": Row(MANAGERS),
     "Query.feeCollectionRates": Row(MEMBERS),
     "Query.myFees": Row(MEMBERS, note="the caller's own household; without one, an empty statement"),
+    "Query.feePaymentQuote": Row(MANAGERS),
     "Query.feeReceipt": Row(
         MANAGERS, note="and the paying household's members, none of whom the matrix calls as"
     ),

@@ -73,6 +73,29 @@ async def property_fees(app: Runs, staff: str, resident: str, cid: str, today: d
     void = (await app.run("FeeReceipt", staff, paymentId=wrong_id))["feeReceipt"]
     assert void["voided"] is True
 
+    # The same household then takes the offer: this quarter and the next four at once. The
+    # office asks what to collect (15 months, two of them free) and records exactly that.
+    current = bills[0]
+    asked = await app.run(
+        "FeePaymentQuote", staff, householdId=home, billIds=[current["id"]], prepayPeriods=4
+    )
+    quote = asked["feePaymentQuote"]
+    assert (quote["months"], quote["discountFen"] > 0) == (15, True), quote
+    prepaid = await app.run(
+        "FeePaymentRecord",
+        staff,
+        input={
+            "householdId": home,
+            "billIds": [current["id"]],
+            "prepayPeriods": 4,
+            "amountFen": quote["dueFen"],
+            "method": "WECHAT_TRANSFER",
+            "reference": "4200009999",
+            "idempotencyKey": "fee-3",
+        },
+    )
+    assert prepaid["feePaymentRecord"]["payment"]["discountFen"] == quote["discountFen"]
+
     # A hardship household gets half off; only staff see the reduction itself.
     neighbour = next(
         b
@@ -101,4 +124,5 @@ async def property_fees(app: Runs, staff: str, resident: str, cid: str, today: d
     summer_rate = rates["feeCollectionRates"][0]
     assert summer_rate["householdsPaid"] >= 1 and summer_rate["householdsBilled"] > 1, summer_rate
     mine = (await app.run("MyFees", resident, communityId=cid))["myFees"]
-    assert [p["kind"] for p in mine["payments"]] == ["PAYMENT", "REVERSAL", "PAYMENT"]
+    assert [p["kind"] for p in mine["payments"]] == ["PAYMENT", "PAYMENT", "REVERSAL", "PAYMENT"]
+    assert mine["owedFen"] == 0 and len(mine["bills"]) == 6
