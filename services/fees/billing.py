@@ -13,7 +13,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.fees import BillState, BillTiming, FeeBill, FeeItem, FeeReduction, FeeSchedule
-from models.places import Household
+from models.places import Community, Household
+from points_engine.localtime import zone
 from runtime import clock
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -134,6 +135,21 @@ async def issue_due(community_id: int, day: date, item: FeeItem = FeeItem.PROPER
     if period is None:
         return Issued(None, 0, 0, [])
     return await issue_for(sched, period)
+
+
+async def issue_all_due() -> dict[int, int]:
+    """The background job: every community with a schedule gets the bills due today in its own
+    time zone; idempotent, so running it hourly only costs a few reads. Community id → bills made."""
+    made: dict[int, int] = {}
+    ids = await FeeSchedule.all().distinct().values_list("community_id", flat=True)
+    for community in await Community.filter(id__in=list(ids)).order_by("id"):
+        today = clock.now().astimezone(zone(community.timezone)).date()
+        try:
+            issued = await issue_due(community.id, today)
+        except DomainError:
+            continue  # its schedule starts later
+        made[community.id] = issued.created
+    return made
 
 
 async def issue(viewer: Viewer, community_id: int, day: date) -> Issued:

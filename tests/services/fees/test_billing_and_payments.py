@@ -342,3 +342,13 @@ async def test_fees_check_finds_a_tampered_bill_and_a_gap() -> None:
     problems = [p.message for p in (await check_fees()).problems]
     assert any("paid 200" in p for p in problems)
     assert any("numbers [2] missing" in p for p in problems)
+
+
+async def test_the_background_job_bills_every_community_with_a_schedule_once() -> None:
+    world = await fee_world()
+    other = await fee_world(slug="binhe", name="滨河社区")
+    from services import jobs
+
+    (job,) = [j for j in jobs.periodic_jobs(60) if j.name == "issue-fee-bills"]
+    assert await jobs.run_once([job]) == {"issue-fee-bills": {world.community_id: 2, other.community_id: 2}}
+    assert await jobs.run_once([job]) == {"issue-fee-bills": {world.community_id: 0, other.community_id: 0}}

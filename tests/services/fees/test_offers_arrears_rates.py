@@ -186,3 +186,37 @@ async def test_collection_rate_by_month_and_period() -> None:
     # Each month carries a third of each bill: 6525 / 3 = 2175 a household.
     assert [(r.billed_fen, r.collected_fen) for r in by_month] == [(4350, 2175 + 333)] * 3
     assert await rates(world.community_id, "红星社区", 2025, Scope.COMMUNITY, Granularity.MONTH) == []
+
+
+async def test_the_quote_is_what_the_payment_accepts_and_writes_nothing() -> None:
+    world = await fee_world()
+    await discounts.create_offer(
+        world.staff_viewer,
+        world.community_id,
+        name="预缴全年",
+        pay_months=12,
+        free_months=2,
+        gift_reward_id=None,
+        valid_from=date(2026, 1, 1),
+        valid_until=None,
+    )
+    await billing.issue(world.staff_viewer, world.community_id, TODAY)
+    bill = await FeeBill.get(household_id=world.home.id)
+    quoted = await payments.quote(world.staff_viewer, world.home.id, bill_ids=[bill.id], prepay_periods=3)
+    assert await FeeBill.filter(household_id=world.home.id).count() == 1, "the quote wrote no bill"
+    assert (quoted.months, quoted.owed_fen) == (12, 4 * QUARTER_FEN)
+    assert (
+        quoted.discount_fen == QUARTER_FEN * 2 // 3
+        and quoted.due_fen == quoted.owed_fen - quoted.discount_fen
+    )
+    assert quoted.periods[0] == "2026-10~2026-12" and len(quoted.periods) == 4
+    done = await payments.record(
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        prepay_periods=3,
+        amount_fen=quoted.due_fen,
+        method=PaymentMethod.CASH,
+    )
+    assert done.payment.discount_fen == quoted.discount_fen
+    assert (await check_fees()).problems == []
