@@ -352,3 +352,30 @@ async def test_the_background_job_bills_every_community_with_a_schedule_once() -
     (job,) = [j for j in jobs.periodic_jobs(60) if j.name == "issue-fee-bills"]
     assert await jobs.run_once([job]) == {"issue-fee-bills": {world.community_id: 2, other.community_id: 2}}
     assert await jobs.run_once([job]) == {"issue-fee-bills": {world.community_id: 0, other.community_id: 0}}
+
+
+async def test_a_gift_recipient_from_outside_the_household_is_refused() -> None:
+    world = await fee_world()
+    other = await fee_world(slug="binhe", name="滨河社区")
+    bill = await _billed(world)
+    for stranger in (other.resident.user.id, world.staff.user.id):
+        await _refused(
+            ErrorCode.NOT_FOUND,
+            payments.record(
+                world.staff_viewer,
+                world.home.id,
+                bill_ids=[bill.id],
+                amount_fen=100,
+                method=PaymentMethod.CASH,
+                gift_recipient_id=stranger,
+            ),
+        )
+    done = await payments.record(
+        world.staff_viewer,
+        world.home.id,
+        bill_ids=[bill.id],
+        amount_fen=100,
+        method=PaymentMethod.CASH,
+        gift_recipient_id=world.resident.user.id,
+    )
+    assert done.created
