@@ -11,8 +11,8 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
+from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
-from api.resolvers.points_mapping import connection
 from api.schema import fees as s
 from api.schema.common import Connection
 from models import fees as m

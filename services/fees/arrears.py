@@ -18,12 +18,12 @@ from models.places import Building, Community, Compound
 from models.reports import Notification
 from points_engine.localtime import zone
 from runtime import clock
-from services import inbox_bus
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees import households
 from services.fees.money import yuan
 from services.fees.periods import Period
+from services.notifications import inbox_bus
 
 OPEN_STATES = (BillState.UNPAID, BillState.PART_PAID)
 

@@ -23,7 +23,7 @@ from services.fees import households, payments
 from services.fees.money import capitals, yuan
 from services.fees.periods import Period
 from services.fees.receipts import receipt_label
-from services.tag_printing import font
+from services.tags.printing import font
 
 METHOD_WORDS = {
     PaymentMethod.CASH: "现金",
