@@ -20,12 +20,12 @@ from pathlib import Path
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLUnionType,
     NameNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -152,6 +152,19 @@ def render_operation_ids() -> str:
     return json.dumps(ids, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_possible_types() -> str:
+    """Interface and union → the object types that implement them: Apollo's InMemoryCache
+    (`possibleTypes`) and urql's Graphcache need it to match a fragment on an interface
+    (`ActivityLogFields on ActivityLog`) against an answer's `__typename` (`PatrolLog`)."""
+    schema = build_schema(production=False)._schema
+    possible: dict[str, list[str]] = {}
+    for name, named in sorted(schema.type_map.items()):
+        if name.startswith("__") or not isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            continue
+        possible[name] = sorted(t.name for t in schema.get_possible_types(named))
+    return json.dumps(possible, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_sdl() -> str:
     return build_schema(production=False).as_str() + "\n"
 
@@ -162,6 +175,7 @@ def generated_files() -> dict[Path, str]:
         CONTRACT / "persisted-queries.json": render_manifest(),
         CONTRACT / "persisted-query-manifest.json": render_apollo_manifest(),
         CONTRACT / "operation-ids.json": render_operation_ids(),
+        CONTRACT / "possible-types.json": render_possible_types(),
         CONTRACT / "errors.md": render_errors_md(),
     }
 
