@@ -6,6 +6,7 @@
 //   2. every mutation answers with its typed payload, no top-level error;
 //   3. NotificationAdded over GraphQLWsLink delivers a missed and a live call-out.
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from "@apollo/client";
+import { SetContextLink } from "@apollo/client/link/context";
 import { PersistedQueryLink } from "@apollo/client/link/persisted-queries";
 import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { getMainDefinition } from "@apollo/client/utilities";
@@ -22,24 +23,25 @@ const possibleTypes = readJSON(CONTRACT + "possible-types.json");
 const documents = appDocuments();
 const problems = [];
 
+// The set-up of mobile-contract/README.md ("Apollo Client 4"), one client (and cache) per person.
 function apolloClient(token) {
-  const authorization = token ? { authorization: `Bearer ${token}` } : {};
-  const http = new HttpLink({ uri: fixture.url + "/graphql", headers: authorization });
+  const auth = () => (token ? { authorization: `Bearer ${token}` } : {});
+  const http = new HttpLink({ uri: fixture.url + "/graphql" });
   const ws = new GraphQLWsLink(
-    createClient({ url: fixture.ws + "/graphql", webSocketImpl: WebSocket, connectionParams: authorization }),
-  );
-  const persisted = new PersistedQueryLink(
-    generatePersistedQueryIdsFromManifest({ loadManifest: () => Promise.resolve(manifest) }),
+    createClient({ url: fixture.ws + "/graphql", webSocketImpl: WebSocket, connectionParams: auth }),
   );
   const isSubscription = ({ query }) => {
     const definition = getMainDefinition(query);
     return definition.kind === "OperationDefinition" && definition.operation === "subscription";
   };
-  const client = new ApolloClient({
-    link: persisted.concat(ApolloLink.split(isSubscription, ws, http)),
+  return new ApolloClient({
+    link: ApolloLink.from([
+      new PersistedQueryLink(generatePersistedQueryIdsFromManifest({ loadManifest: () => Promise.resolve(manifest) })),
+      new SetContextLink((context) => ({ headers: { ...context.headers, ...auth() } })),
+      ApolloLink.split(isSubscription, ws, http),
+    ]),
     cache: new InMemoryCache({ possibleTypes }),
   });
-  return client;
 }
 
 const clients = new Map();
