@@ -26,6 +26,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage, SubscribeMessage
 
+from api.request_checks import control_character_field
+
 MANIFEST = Path(__file__).resolve().parent.parent / "mobile-contract" / "persisted-queries.json"
 MAX_JSON_BODY = 64 * 1024
 MAX_MULTIPART_BODY = 60 * 1024 * 1024
@@ -307,6 +309,12 @@ class PersistedSubscriptions(BaseGraphQLTransportWSHandler[Any, None]):
                 resolved = resolve_persisted(payload, production=getattr(self.view, "production", True))
                 if not isinstance(resolved.get("query"), str):
                     raise Refusal(400, "BAD_REQUEST", "Send `query` or `extensions.persistedQuery`.")
+                # strawberry's subscribe path skips the RequestChecks extension: the same rule here.
+                field = control_character_field(resolved.get("variables") or {})
+                if field is not None:
+                    raise Refusal(
+                        400, "INVALID_INPUT", "Text may not contain control characters.", field=field
+                    )
             except Refusal as refusal:
                 refused = ErrorMessage(id=message["id"], type="error", payload=[cast(Any, refusal.error())])
                 await self.send_message(refused)

@@ -3,6 +3,7 @@ anything runs or is written, never a plain-text 400, a 500 or a database error."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from dataclasses import replace
@@ -271,3 +272,27 @@ async def test_several_operations_without_an_operation_name_are_refused(
     assert _codes(response) == ["OPERATION_NAME_REQUIRED"]
     named = await http.post("/graphql", json={"query": query, "operationName": "A"})
     assert named.json() == {"data": {"__typename": "Query"}}
+
+
+async def test_control_characters_in_a_subscriptions_variables_are_refused_for_that_subscription(
+    settings: Settings,
+) -> None:
+    """strawberry's subscribe path runs no execute hook: the WebSocket gate applies the rule."""
+    from tests.api.reports.test_subscriptions import connected
+    from tests.support.server import serving_in_process
+
+    person = await make_person((await make_neighbourhood()).community)
+    async with serving_in_process(create_app(settings, manage_database=False)) as base:
+        ws = await connected(base.replace("http://", "ws://"), person.token)
+        try:
+            subscribe = {
+                "id": "1",
+                "type": "subscribe",
+                "payload": _persisted("NotificationAdded", after="a\x00b"),
+            }
+            await ws.send(json.dumps(subscribe))
+            message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        finally:
+            await ws.close()
+    assert (message["id"], message["type"]) == ("1", "error")
+    assert message["payload"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "after"}
