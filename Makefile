@@ -80,7 +80,7 @@ fuzz: install  ## fuzz every root field of a seeded server as a resident and as 
 bench-smoke: install wrk  ## the load benchmark end to end on the small city, both databases (CI; no timing asserted)
 	$(BIN)/python -m bench.load --scale small --database sqlite --database $(PG_URL) --out $$(mktemp -d)
 
-contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
+contract: install  ## regenerate mobile-contract/ (schema.graphql, the persisted-query manifests, operation-ids.json, possible-types.json, errors.md)
 	$(BIN)/redsteward export-contract
 
 lock: install  ## re-pin requirements.lock from what .venv holds
