@@ -51,9 +51,12 @@ MAX_COST = 5_000
 # C0 controls but tab, LF and CR; DEL; C1 controls; lone surrogates (not encodable as UTF-8).
 # NUL is what PostgreSQL's text refuses; the rest have no place in a name or a report either.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# A control character can reach a document's literal only escaped (\u0000) or, for DEL, C1 and
-# surrogates, raw: documents without either are not walked.
-_MAYBE_CONTROL_LITERAL = re.compile("\\\\u|[\x7f-\x9f\ud800-\udfff]")
+
+
+def _may_hold_control_literal(text: str) -> bool:
+    """A control character reaches a document's literal only escaped (\\u0000) or raw (DEL, C1,
+    surrogates; raw C0 does not parse): documents with neither are not walked."""
+    return "\\u" in text or _CONTROL.search(text) is not None
 
 
 def _refused(code: str, message: str) -> GraphQLExecutionResult:
@@ -241,7 +244,7 @@ class RequestChecks(SchemaExtension):
                 "OPERATION_NAME_REQUIRED", "The document has several operations: send `operationName`."
             )
         field = control_character_field(variables or {})
-        if field is None and (text is None or _MAYBE_CONTROL_LITERAL.search(text)):
+        if field is None and (text is None or _may_hold_control_literal(text)):
             field = _literal_with_control_character(document)
         if field is not None:
             return _invalid_input("Text may not contain control characters.", field)
