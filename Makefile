@@ -32,10 +32,11 @@ run: install  ## migrate the SQLite database, seed the demo, serve on http://127
 	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql"
 	$(BIN)/redsteward serve --host $(HOST) --port $(PORT)
 
-lint: install  ## ruff and mypy
+lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers; strawberry only in api/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # The stock-client tests (Node) have their own target and CI stage; the suites below leave them out.
 CLIENT_TESTS := tests/contract/test_clients.py
