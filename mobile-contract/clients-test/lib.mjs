@@ -27,7 +27,8 @@ export function appDocuments() {
     fragments.set(file.replace(/\.graphql$/, ""), readFileSync(CONTRACT + "fragments/" + file, "utf8").trim());
   }
   const documents = new Map();
-  for (const file of readdirSync(CONTRACT + "operations").sort()) {
+  // The app's documents only: operations/web/ holds the server's own pages (client "web").
+  for (const file of readdirSync(CONTRACT + "operations").filter((f) => f.endsWith(".graphql")).sort()) {
     const text = readFileSync(CONTRACT + "operations/" + file, "utf8").trim();
     const needed = new Set();
     const queue = [...spreads(text)];
