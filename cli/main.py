@@ -94,7 +94,12 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         width = 24
         filled = width * done // max(total, 1)
         end = "\n" if done >= total else ""
-        print(f"\r\033[K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}", end=end, file=sys.stderr, flush=True)
+        print(
+            f"\r\033[K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
     async def work() -> int:
         started = time.perf_counter()

@@ -83,8 +83,15 @@ async def seed(story: Story) -> None:
     for index, (rhythm, begins) in enumerate(coming):
         if begins > story.now:
             story.at(story.now)
-            await _schedule(story, rhythm.kind, rhythm.title, _place(story, rhythm.place, index), begins,
-                            rhythm.minutes, f"up-{index}")
+            await _schedule(
+                story,
+                rhythm.kind,
+                rhythm.title,
+                _place(story, rhythm.place, index),
+                begins,
+                rhythm.minutes,
+                f"up-{index}",
+            )
     story.at(story.now)
     await attendance.close_overdue()
 
@@ -117,7 +124,13 @@ async def _hold(story: Story, rhythm: Rhythm, begins: datetime, index: int) -> N
     team = story.teams[rhythm.kind]
     story.at(begins - timedelta(days=3))
     activity = await _schedule(
-        story, rhythm.kind, rhythm.title, _place(story, rhythm.place, index), begins, rhythm.minutes, f"a-{index}"
+        story,
+        rhythm.kind,
+        rhythm.title,
+        _place(story, rhythm.place, index),
+        begins,
+        rhythm.minutes,
+        f"a-{index}",
     )
     members = story.members[team.id]
     crew = [members[0], *story.pick(members[1:], rhythm.attendees - 1)]
@@ -185,8 +198,13 @@ async def _log(story: Story, kind: TeamKind, activity: Activity, index: int) -> 
             text, category = FINDINGS[index % len(FINDINGS)]
             place = PlaceRef("Building", story.buildings[index % len(story.buildings)])
             findings.append(Finding(place, text, wants_repair=True, category=category))
-        findings.append(Finding(PlaceRef("Compound", activity.compound_id or story.compounds[0]),
-                                "河边步道积水，已提醒居民绕行", wants_repair=False))
+        findings.append(
+            Finding(
+                PlaceRef("Compound", activity.compound_id or story.compounds[0]),
+                "河边步道积水，已提醒居民绕行",
+                wants_repair=False,
+            )
+        )
     elif kind == TeamKind.TUTORING:
         log_kind = LogKind.TUTORING
         values = {"pupils": rng.randint(8, 22), "subject": rng.choice(SUBJECTS)}
@@ -195,7 +213,11 @@ async def _log(story: Story, kind: TeamKind, activity: Activity, index: int) -> 
         values = {"settled": index % 5 != 0, "category": str(rng.choice(MEDIATIONS))}
     elif kind == TeamKind.CLEANING:
         log_kind = LogKind.CLEANING
-        values = {"area_m2": Decimal(rng.randint(150, 400)), "bags": rng.randint(3, 12), "note": "清理楼道杂物和小广告"}
+        values = {
+            "area_m2": Decimal(rng.randint(150, 400)),
+            "bags": rng.randint(3, 12),
+            "note": "清理楼道杂物和小广告",
+        }
     else:
         return  # mutual aid and repair days keep no log of their own
     await activity_logs.write(captain, activity, log_kind, f"demo-log-{activity.id}", values, findings)

@@ -35,7 +35,9 @@ async def seed(story: Story) -> None:
             (line.cost for line in await open_books.repair_materials(community_id, month)), Decimal(0)
         )
         for category, amount, memo in INCOME:
-            await open_books.record(staff, community_id, month=month, category=category, amount=amount, memo=memo)
+            await open_books.record(
+                staff, community_id, month=month, category=category, amount=amount, memo=memo
+            )
         # Labour is 68% of all spending: spending = (materials + other) / (1 − 68%).
         spending = (materials + OTHER_SPENDING) / (1 - LABOUR_SHARE)
         labour = (spending * LABOUR_SHARE).quantize(CENT)

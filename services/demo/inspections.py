@@ -13,7 +13,12 @@ from services.demo.story import Story
 
 # Some entrances are kept spotless by their neighbours: they score high every month.
 SPOTLESS_EVERY = 9
-NOTES = {5: "干净整洁，无杂物", 4: "基本整洁，个别小广告", 3: "有堆放杂物，已提醒住户", 2: "楼道堆物较多，需整改"}
+NOTES = {
+    5: "干净整洁，无杂物",
+    4: "基本整洁，个别小广告",
+    3: "有堆放杂物，已提醒住户",
+    2: "楼道堆物较多，需整改",
+}
 
 
 async def seed(story: Story) -> None:

@@ -46,14 +46,14 @@ def logins(phones: dict[str, str]) -> list[DemoLogin]:
 
 
 def table(rows: list[DemoLogin]) -> str:
-    """The printed table: role, phone, password, and what to open first."""
-    lines = ["演示账号（角色 / 手机号 / 密码 / 先试试）："]
+    """The printed table: role (its id, then in words), phone, password, and what to open first."""
+    lines = ["演示账号（角色 / 手机号 / 密码 / 中文角色 / 先试试）："]
     for row in rows:
         first = TRY_FIRST[row.role]
         arguments = f"（{first.arguments}）" if first.arguments else ""
         lines.append(
-            f"  {ROLE_NAMES[row.role]:<10}\t{row.phone}  {row.password}  "
-            f"{first.operation}{arguments}：{first.shows}"
+            f"  {row.role:<12} {row.phone}  {row.password}  {ROLE_NAMES[row.role]}  "
+            f"先试试 {first.operation}{arguments}：{first.shows}"
         )
-    lines.append(f"  无需登录\t公告栏 {PUBLIC_PAGE}：流动红旗、志愿者榜、报修、满意度、账目")
+    lines.append(f"  {'(无需登录)':<12} 公告栏 {PUBLIC_PAGE}：流动红旗、志愿者榜、报修、满意度、账目")
     return "\n".join(lines)

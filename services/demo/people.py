@@ -105,7 +105,9 @@ def binhe_people(seed: int) -> list[Person]:
     rng = random.Random(seed + 1)
     names = _names(3, rng)
     return [
-        Person(phone(BINHE_FIRST_PHONE), names[0], (Role.STAFF,), lives_here=False, login_label="binhe staff"),
+        Person(
+            phone(BINHE_FIRST_PHONE), names[0], (Role.STAFF,), lives_here=False, login_label="binhe staff"
+        ),
         Person(phone(BINHE_FIRST_PHONE + 1), names[1], (Role.RESIDENT,), lives_here=True),
         Person(phone(BINHE_FIRST_PHONE + 2), names[2], (Role.RESIDENT,), lives_here=True),
     ]
@@ -115,7 +117,10 @@ async def refuse_clashes(people: Sequence[Person], slugs: Sequence[str]) -> None
     """Without these checks a half-used database fails deep inside the seed on a unique key."""
     taken = await Community.filter(slug__in=list(slugs)).values_list("slug", flat=True)
     if taken:
-        raise DomainError(ErrorCode.NAME_TAKEN, f"A community with the slug {', '.join(map(str, taken))} exists already; seed an empty database.")
+        raise DomainError(
+            ErrorCode.NAME_TAKEN,
+            f"A community with the slug {', '.join(map(str, taken))} exists already; seed an empty database.",
+        )
     phones = [normalize_phone(person.phone) for person in people]
     if await User.filter(phone__in=phones).exists():
         message = "Some demo phone numbers (139 000…) belong to accounts already; seed an empty database."

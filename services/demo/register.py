@@ -57,6 +57,7 @@ async def create_hongxing(seed: int) -> Community:
     )
     await import_places(hongxing, io.StringIO(hongxing_register(seed)))
     await _add_assets(hongxing.id)
+    await _add_care_tags(hongxing.id, await household_ids(hongxing.id), random.Random(seed))
     return hongxing
 
 
@@ -151,7 +152,7 @@ async def _add_assets(community_id: int) -> None:
     await Asset.bulk_create(assets)
 
 
-async def add_care_tags(community_id: int, household_ids: Sequence[int], rng: random.Random) -> None:
+async def _add_care_tags(community_id: int, household_ids: Sequence[int], rng: random.Random) -> None:
     kinds = (CareTagKind.PARTY_MEMBER, CareTagKind.LIVING_ALONE, CareTagKind.HARDSHIP, CareTagKind.DISABILITY)
     weights = (40, 30, 15, 15)
     tagged = sorted(rng.sample(list(household_ids), round(len(household_ids) * CARE_TAG_SHARE)))

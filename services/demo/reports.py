@@ -249,7 +249,9 @@ def _script(story: Story, case: _Case, photos: list[bytes]) -> None:
     late = rng.random() < 0.12
     fixed = claimed + timedelta(hours=rng.randint(50, 70) if late else rng.randint(2, 30))
     if script in ("resolved", "reopened_waiting"):
-        fixed = min(fixed, story.recent(days=2 if script == "reopened_waiting" else 0, hours=rng.randint(2, 20)))
+        fixed = min(
+            fixed, story.recent(days=2 if script == "reopened_waiting" else 0, hours=rng.randint(2, 20))
+        )
     add((fixed, resolve))
     if script in ("resolved", "auto"):
         return  # waiting for the resident, or for the clock to confirm it after seven days
@@ -267,9 +269,9 @@ def _script(story: Story, case: _Case, photos: list[bytes]) -> None:
 
 async def _patrol_cases(story: Story) -> list[_Case]:
     """The river patrol's findings opened repair orders: the repair team takes them like any other."""
-    opened = await PatrolFinding.filter(community_id=story.community.id, report_id__not_isnull=True).values_list(
-        "report_id", flat=True
-    )
+    opened = await PatrolFinding.filter(
+        community_id=story.community.id, report_id__not_isnull=True
+    ).values_list("report_id", flat=True)
     rows = await Report.filter(id__in=list(opened), state=ReportState.OPEN).order_by("id")
     return [
         _Case(

@@ -48,7 +48,9 @@ async def seed(story: Story) -> None:
         if how == "waiting":
             moment = story.recent(days=rng.randint(0, 3), hours=rng.randint(1, 8))
         else:
-            moment = story.month_start(1) + timedelta(days=3, seconds=rng.randint(0, int(span.total_seconds())))
+            moment = story.month_start(1) + timedelta(
+                days=3, seconds=rng.randint(0, int(span.total_seconds()))
+            )
         story.at(moment)
         balance = await statements.balance(community_id, user_id)
         rewards = await Reward.filter(community_id=community_id).order_by("id")  # stock as it is now

@@ -66,17 +66,22 @@ async def seed_demo(
     try:
         # One transaction: a failed seed leaves nothing behind, and a second run sees all or nothing.
         async with in_transaction():
-            await people.refuse_clashes([*hongxing_people, *binhe_people], [register.HONGXING, register.BINHE])
+            await people.refuse_clashes(
+                [*hongxing_people, *binhe_people], [register.HONGXING, register.BINHE]
+            )
             report(0, total, REGISTER_STEPS[0])
             hongxing = await register.create_hongxing(seed)
             households = await register.household_ids(hongxing.id)
-            await register.add_care_tags(hongxing.id, households, random.Random(seed))
             report(1, total, REGISTER_STEPS[1])
-            ids = await people.add_people(hongxing.id, hongxing_people, households, password_hash, random.Random(seed))
+            ids = await people.add_people(
+                hongxing.id, hongxing_people, households, password_hash, random.Random(seed)
+            )
             report(2, total, REGISTER_STEPS[2])
             binhe = await register.create_binhe()
             binhe_households = await register.household_ids(binhe.id)
-            await people.add_people(binhe.id, binhe_people, binhe_households, password_hash, random.Random(seed))
+            await people.add_people(
+                binhe.id, binhe_people, binhe_households, password_hash, random.Random(seed)
+            )
             told = await _story(hongxing, hongxing_people, ids, rng, movable)
             for done, step in enumerate(steps, start=len(REGISTER_STEPS)):
                 report(done, total, step.label)
@@ -110,9 +115,13 @@ async def _story(
         residents=[i for i in having(Role.RESIDENT) if i not in set(volunteers)],
         logins={p.login_label: ids[p.phone] for p in persons if p.login_label},
     )
-    scope = {"community_id": community.id}
     told = Story(community=community, cast=cast, rng=rng, now=movable.now(), _clock=movable)
-    told.compounds = [int(i) for i in await Compound.filter(**scope).order_by("id").values_list("id", flat=True)]
-    told.buildings = [int(i) for i in await Building.filter(**scope).order_by("id").values_list("id", flat=True)]
-    told.entrances = [int(i) for i in await Entrance.filter(**scope).order_by("id").values_list("id", flat=True)]
+    told.compounds = await _ids(Compound, community.id)
+    told.buildings = await _ids(Building, community.id)
+    told.entrances = await _ids(Entrance, community.id)
     return told
+
+
+async def _ids(model: type[Compound | Building | Entrance], community_id: int) -> list[int]:
+    rows = await model.filter(community_id=community_id).order_by("id").values_list("id", flat=True)
+    return [int(str(row)) for row in rows]

@@ -13,7 +13,12 @@ from services import opinions, round_table, satisfaction
 from services.demo.story import Story
 
 OPINIONS = (
-    (OpinionKind.SUGGESTION, OpinionTopic.PARKING, "建议在休闲小区东侧空地划电动车停车位，加装充电桩", "adopted"),
+    (
+        OpinionKind.SUGGESTION,
+        OpinionTopic.PARKING,
+        "建议在休闲小区东侧空地划电动车停车位，加装充电桩",
+        "adopted",
+    ),
     (OpinionKind.SUGGESTION, OpinionTopic.GREENING, "幸福小区3号楼前的花坛可以种点月季", "done"),
     (OpinionKind.COMPLAINT, OpinionTopic.NOISE, "晚上广场舞音响太大，十点后还在跳", "answered"),
     (OpinionKind.SUGGESTION, OpinionTopic.FACILITIES, "希望在和平小区加几把休息长椅", "open"),
@@ -76,7 +81,12 @@ async def _meetings(story: Story) -> None:
     starts = story.local(1, 25, 19)
     story.at(starts - timedelta(days=7))
     meeting = await round_table.create_meeting(
-        staff, community_id, "红色议事会：停车与照明", "社区党群服务中心二楼", starts, starts + timedelta(hours=2)
+        staff,
+        community_id,
+        "红色议事会：停车与照明",
+        "社区党群服务中心二楼",
+        starts,
+        starts + timedelta(hours=2),
     )
     parking = await round_table.add_topic(
         staff,
@@ -87,7 +97,10 @@ async def _meetings(story: Story) -> None:
         one_vote_per_household=True,
     )
     lights = await round_table.add_topic(
-        staff, meeting, "休闲小区楼道灯统一更换为声控LED", report_category=ReportCategory.LIGHTING,
+        staff,
+        meeting,
+        "休闲小区楼道灯统一更换为声控LED",
+        report_category=ReportCategory.LIGHTING,
         report_place="休闲小区",
     )
     fund = await round_table.add_topic(staff, meeting, "设立楼道自治基金，每户每年自愿缴纳20元")
@@ -98,19 +111,28 @@ async def _meetings(story: Story) -> None:
         viewer = await story.viewer(user_id)
         await round_table.check_in(viewer, meeting, code)
         story.at(moment + timedelta(minutes=30))
-        await round_table.vote(viewer, parking, rng.choice(["划线停车并加装充电桩"] * 3 + ["只划线停车", "维持现状"]))
+        await round_table.vote(
+            viewer, parking, rng.choice(["划线停车并加装充电桩"] * 3 + ["只划线停车", "维持现状"])
+        )
         await round_table.vote(viewer, lights, rng.choice(["yes"] * 5 + ["no", "abstain"]))
         await round_table.vote(viewer, fund, rng.choice(["yes", "yes", "no", "abstain"]))
     story.at(starts + timedelta(hours=1, minutes=50))
     follow = story.cast.captains[0]
-    await round_table.close(staff, parking, "多数赞成划线停车并加装充电桩，报街道审批", follow, "红色维修队月底前出方案")
+    await round_table.close(
+        staff, parking, "多数赞成划线停车并加装充电桩，报街道审批", follow, "红色维修队月底前出方案"
+    )
     await round_table.close(staff, lights, "通过，分批更换，先换休闲小区", follow, "材料费从公共收益列支")
     await round_table.close(staff, fund, "意见分歧较大，下次议事会再议", None, "")
     # The next meeting is announced, its topic open.
     story.at(story.now)
     upcoming = story.now + timedelta(days=9)
     nxt = await round_table.create_meeting(
-        staff, community_id, "红色议事会：冬季清雪与供暖", "社区党群服务中心二楼", upcoming, upcoming + timedelta(hours=2)
+        staff,
+        community_id,
+        "红色议事会：冬季清雪与供暖",
+        "社区党群服务中心二楼",
+        upcoming,
+        upcoming + timedelta(hours=2),
     )
     await round_table.add_topic(staff, nxt, "清雪突击队扩编，各楼栋推荐队员")
 
@@ -124,7 +146,11 @@ async def _surveys(story: Story) -> None:
         opens = story.month_start(back)
         story.at(opens)
         survey = await satisfaction.create_survey(
-            staff, community_id, f"{story.month_name(back)} 居民满意度调查", SURVEY_QUESTIONS, opens,
+            staff,
+            community_id,
+            f"{story.month_name(back)} 居民满意度调查",
+            SURVEY_QUESTIONS,
+            opens,
             story.month_start(back - 1),
         )
         window = min(story.now, story.month_start(back - 1)) - opens
@@ -137,10 +163,16 @@ async def _surveys(story: Story) -> None:
     story.at(opens)
     repair_team = story.teams[TeamKind.REPAIR]
     survey = await satisfaction.create_survey(
-        staff, community_id, "红色维修队服务评价", ["上门是否准时？", "维修质量如何？"], opens,
+        staff,
+        community_id,
+        "红色维修队服务评价",
+        ["上门是否准时？", "维修质量如何？"],
+        opens,
         story.month_start(0),
         team_id=repair_team.id,
     )
     for user_id in story.pick(people, 20):
         story.at(opens + (story.month_start(0) - opens) * rng.random())
-        await satisfaction.answer(await story.viewer(user_id), survey, [rng.choice((4, 5, 5)), rng.choice((4, 5))])
+        await satisfaction.answer(
+            await story.viewer(user_id), survey, [rng.choice((4, 5, 5)), rng.choice((4, 5))]
+        )
