@@ -46,6 +46,7 @@ RHYTHMS = (
     Rhythm(TeamKind.MUTUAL_AID, "邻里互助：为独居老人送菜", (4,), 9, 0, 120, 10, "Building"),
     Rhythm(TeamKind.REPAIR, "义务维修日", (6,), 9, 0, 180, 5, "Compound"),
     Rhythm(TeamKind.CLEANING, "楼道大扫除", (0,), 7, 0, 120, 4, "Entrance"),
+    Rhythm(TeamKind.SNOW_CLEARING, "清雪备勤：工具检修与演练", (2,), 15, 0, 60, 6, "Compound"),
 )
 SUBJECTS = ("数学", "语文", "英语", "书法", "科学")
 PATROL_NOTES = ("河道水位正常", "岸边垃圾已清理", "护栏完好", "劝离钓鱼人员两名", "河面无结冰")

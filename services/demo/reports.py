@@ -276,6 +276,7 @@ async def _patrol_cases(story: Story) -> list[_Case]:
     return [
         _Case(
             reporter=row.reporter_id,
+            # Filed already (at the finding's building): only picks the fix's photo here.
             entrance=row.building_id or 0,
             category=row.category,
             text=row.text,
