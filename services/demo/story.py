@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from models.enums import Role
-from models.people import MembershipRole
 from models.places import Community
 from models.teams import Team, TeamKind
 from runtime import clock
@@ -64,12 +62,6 @@ class Story:
         self._clock.set(moment)
         return moment
 
-    def ahead(self, moment: datetime) -> datetime:
-        """Move the clock to a moment that may lie after the story's end (upcoming things are
-        scheduled before they happen, so this is only for reading back what is upcoming)."""
-        self._clock.set(moment)
-        return moment
-
     def month_start(self, back: int) -> datetime:
         """Midnight, local time, of the first day of the month `back` months before the current one."""
         local = self.now.astimezone(self.zone)
@@ -108,10 +100,3 @@ class Story:
 
     def pick(self, people: Sequence[int], count: int) -> list[int]:
         return self.rng.sample(list(people), min(count, len(people)))
-
-
-async def holders(community_id: int, role: Role) -> list[int]:
-    rows = await MembershipRole.filter(community_id=community_id, role=role).values_list(
-        "membership__user_id", flat=True
-    )
-    return sorted(int(str(row)) for row in rows)
