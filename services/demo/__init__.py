@@ -5,6 +5,10 @@ it — tags, teams, activities, reports, points, rewards, inspections, the flag,
 surveys, accounts — is a story told through the services on the project's movable clock, over the
 two months before the current one and the current one so far (services.demo.steps lists the
 steps). The same seed gives the same community; a second run finds it there and changes nothing.
+
+Measured on the 2-core development machine while shared (load average ~9): `redsteward seed-demo`
+takes 41 s on SQLite (14 s of CPU) and 94 s on PostgreSQL (17 s of CPU, the rest waiting on ~47,000
+statement round trips); about half of the CPU is the points engine posting each earning.
 """
 
 from services.demo.logins import TRY_FIRST, table
