@@ -13,11 +13,11 @@ from typing import Any
 
 from models.enums import ReportCategory
 from models.teams import Activity, Attendance, AttendanceStatus, LogKind, MediationCategory, Team, TeamKind
-from services import activities as activity_service
-from services import activity_logs, attendance, checkin_codes
-from services.activities import PlaceRef
-from services.activity_logs import Finding
 from services.demo.story import Story
+from services.teams import activities as activity_service
+from services.teams import activity_logs, attendance, checkin_codes
+from services.teams.activities import PlaceRef
+from services.teams.activity_logs import Finding
 
 # Attendance of the last days waits for the captain: the captain's first screen shows it.
 UNDECIDED_DAYS = 7

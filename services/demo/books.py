@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from models.open_books import AccountCategory
-from services import board, open_books
+from services import notice_board, open_books
 from services.demo.story import Story
 
 LABOUR_SHARE = Decimal("0.68")
@@ -69,5 +69,7 @@ async def seed(story: Story) -> None:
             memo="楼道照明及水泵电费",
         )
     story.at(story.now)
-    everything = board.Publicity(flag=True, volunteers=True, repairs=True, satisfaction=True, accounts=True)
-    await board.set_publicity(staff, community_id, everything)
+    everything = notice_board.Publicity(
+        flag=True, volunteers=True, repairs=True, satisfaction=True, accounts=True
+    )
+    await notice_board.set_publicity(staff, community_id, everything)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from models.enums import TagTargetKind
 from models.tags import Tag
-from services import flag, tags
+from services import corridor_flag, inspections, tags
 from services.demo.story import Story
 
 # Some entrances are kept spotless by their neighbours: they score high every month.
@@ -47,7 +47,7 @@ async def seed(story: Story) -> None:
                 spotless = position % SPOTLESS_EVERY == 0
                 score = 5 if spotless else rng.choice((3, 4, 4, 4, 5, 5, 2))
                 cleaner = await story.viewer(cleaners[(position + turn) % len(cleaners)])
-                await flag.record_inspection(
+                await inspections.record_inspection(
                     cleaner,
                     codes[entrance_id],
                     score,
@@ -56,7 +56,7 @@ async def seed(story: Story) -> None:
                 )
     for back in (2, 1):
         story.at(story.month_start(back - 1) + timedelta(hours=1))
-        await flag.close_month(community_id, story.month_name(back))
+        await corridor_flag.close_month(community_id, story.month_name(back))
 
 
 def _photo() -> bytes:

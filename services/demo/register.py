@@ -18,7 +18,7 @@ from tortoise.functions import Count
 from models.enums import AssetKind, CareTagKind, Role
 from models.people import Membership, MembershipRole
 from models.places import Asset, Building, Community, Compound, Entrance, Household, HouseholdCareTag
-from services.place_import import import_places
+from services.places.importer import import_places
 
 HONGXING = "hongxing"
 BINHE = "binhe"

@@ -22,8 +22,8 @@ from models.reports import RejectReason, Report, ReportState
 from models.teams import PatrolFinding
 from services import reports as report_service
 from services.demo.story import Story
-from services.report_clocks import run_clock_tick
 from services.reports import MaterialInput
+from services.reports.clocks import run_clock_tick
 
 # What residents report, and what a repair of it uses.
 CASES: dict[ReportCategory, tuple[tuple[str, ...], tuple[tuple[str, str, str, str], ...]]] = {

@@ -12,12 +12,13 @@ from tortoise.transactions import in_transaction
 from models.enums import Role
 from models.places import Building, Community, Compound, Entrance
 from runtime import clock
-from services import events, points_wiring, subscribers
+from services import events, subscribers
 from services.demo import census, logins, people, register
 from services.demo.people import DEMO_PASSWORD, DemoLogin, Person
 from services.demo.steps import STORY_STEPS
 from services.demo.story import Cast, Story
 from services.passwords import hash_password
+from services.points import wiring as points_wiring
 
 DEFAULT_SEED = 2026
 REGISTER_STEPS = ("小区、楼栋、单元、住户", "居民与志愿者账号", "滨河社区")

@@ -37,7 +37,7 @@ from models.teams import (
 from models.voice import Opinion, OpinionStatus, SurveyResponse
 from points_engine.audit import check_ledger
 from runtime.clock import MovableClock
-from services import board, open_books
+from services import notice_board, open_books
 from services.demo import seed_demo, seed_register
 from services.photo_storage import LocalDiskStorage, use_storage
 
@@ -126,7 +126,7 @@ async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_se
         shares = {str(c.category): c.share_percent for c in statement.categories}
         assert abs(shares["labour"] - 68) < 1
         assert statement.repair_materials and statement.repair_materials_total > Decimal(0)
-    assert await board.publicity(community.id) == board.Publicity(True, True, True, True, True)
+    assert await notice_board.publicity(community.id) == notice_board.Publicity(True, True, True, True, True)
 
     count, problems = await check_ledger()
     assert count > 100 and problems == []
