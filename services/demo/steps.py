@@ -5,6 +5,10 @@ Adding to the demo is adding a step here. Property fees (issue 20) go in where m
 fee schedules, bills per household (areas in m² are in the register), payments with receipts and
 some arrears — after the reports (the accounts read repair materials) and before the books, so
 that the monthly FEES income of services.demo.books can come from the payments instead of a sum.
+services.fees.demo.seed_fees(community_id, staff_user_id, year, seed) exists since the fees merge;
+it is not wired in yet because it writes a whole calendar year on its own dates, not on the
+story's clock (payments would land after the story's "now"): the step should pass `story.now`
+as the latest day, then `books` can read the month's fee income from the payments.
 """
 
 from __future__ import annotations
