@@ -38,15 +38,27 @@ def _spreads(text: str) -> set[str]:
     return names
 
 
-def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
-    """Operation name → the full document the app sends: the operation, then every fragment it
+# Each client of the contract sends its own documents: the app those of operations/, every other
+# client (the office console) those of operations/<client>/. They share fragments/ and the
+# manifest; the server serves each by its hash, whoever sends it.
+APP = "app"
+
+
+def clients(folder: Path = CONTRACT) -> list[str]:
+    """The app, then every other client by name (a folder of operations/ is one)."""
+    return [APP, *sorted(p.name for p in (folder / "operations").iterdir() if p.is_dir())]
+
+
+def operation_documents(folder: Path = CONTRACT, client: str = APP) -> dict[str, str]:
+    """Operation name → the full document the client sends: the operation, then every fragment it
     uses (transitively), in name order, separated by blank lines."""
     fragments = {
         p.stem: p.read_text(encoding="utf-8").strip()
         for p in sorted((folder / "fragments").glob("*.graphql"))
     }
+    operations = folder / "operations" if client == APP else folder / "operations" / client
     documents: dict[str, str] = {}
-    for path in sorted((folder / "operations").glob("*.graphql")):
+    for path in sorted(operations.glob("*.graphql")):
         text = path.read_text(encoding="utf-8").strip()
         needed: set[str] = set()
         queue = list(_spreads(text))
@@ -62,8 +74,23 @@ def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
     return documents
 
 
+def client_documents(folder: Path = CONTRACT) -> dict[str, dict[str, str]]:
+    """Client → its documents by operation name. An operation name belongs to one client only, so
+    logs and budgets that name an operation name one document."""
+    by_client = {client: operation_documents(folder, client) for client in clients(folder)}
+    seen: dict[str, str] = {}
+    for client, documents in by_client.items():
+        for name in documents:
+            if name in seen:
+                raise ValueError(f"operation {name} is in both {seen[name]} and {client}")
+            seen[name] = client
+    return by_client
+
+
 def render_manifest() -> str:
-    manifest = {document_hash(doc): doc for doc in operation_documents().values()}
+    manifest = {
+        document_hash(doc): doc for documents in client_documents().values() for doc in documents.values()
+    }
     return json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -71,6 +98,30 @@ def render_operation_ids() -> str:
     """Operation name → the hash to send: what an app's codegen needs to name its documents by."""
     ids = {name: document_hash(doc) for name, doc in operation_documents().items()}
     return json.dumps(ids, ensure_ascii=False, indent=2) + "\n"
+
+
+def _operation_type(document: str) -> str:
+    definition = parse(document).definitions[0]
+    return str(getattr(definition, "operation").value)
+
+
+def render_client_manifest() -> str:
+    """Every persisted document with the client that sends it, in Apollo's manifest format
+    (`format`, `version`, `operations` of `id`, `name`, `type`, `body`) plus `clientName`, as
+    GraphOS persisted query lists name the client of each operation."""
+    operations = [
+        {
+            "id": document_hash(doc),
+            "name": name,
+            "type": _operation_type(doc),
+            "body": doc,
+            "clientName": client,
+        }
+        for client, documents in client_documents().items()
+        for name, doc in sorted(documents.items())
+    ]
+    manifest = {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
+    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_sdl() -> str:
@@ -82,6 +133,7 @@ def generated_files() -> dict[Path, str]:
         CONTRACT / "schema.graphql": render_sdl(),
         CONTRACT / "persisted-queries.json": render_manifest(),
         CONTRACT / "operation-ids.json": render_operation_ids(),
+        CONTRACT / "operations-by-client.json": render_client_manifest(),
         CONTRACT / "errors.md": render_errors_md(),
     }
 

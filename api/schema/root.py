@@ -16,10 +16,12 @@ from api.resolvers import accounts as account_resolvers
 from api.resolvers import node as node_resolvers
 from api.resolvers import people as people_resolvers
 from api.resolvers import place_mutations as place_resolvers
+from api.resolvers import register as register_resolvers
 from api.resolvers import tag_mutations as tag_resolvers
 from api.schema import abuse as abuse_types
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
+from api.schema import register as register_types
 from api.schema import tag_mutations as tag_types
 from api.schema.boards_root import BoardsMutation, BoardsQuery
 from api.schema.common import Connection
@@ -84,6 +86,11 @@ class PlaceMutation:
     household_care_tags_set: place_types.HouseholdCareTagsSetPayload = strawberry.mutation(
         resolver=place_resolvers.household_care_tags_set,
         description="Staff: replace a household's care tags.",
+    )
+    places_import: register_types.PlacesImportPayload = strawberry.mutation(
+        resolver=register_resolvers.places_import,
+        description="Staff: import the household register (CSV upload). Every problem is listed by "
+        "line and nothing is imported while there is one; importing the same file again changes nothing.",
     )
 
 
