@@ -13,6 +13,7 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    OperationDefinitionNode,
     build_ast_schema,
     find_breaking_changes,
     parse,
@@ -102,7 +103,8 @@ def render_operation_ids() -> str:
 
 def _operation_type(document: str) -> str:
     definition = parse(document).definitions[0]
-    return str(getattr(definition, "operation").value)
+    assert isinstance(definition, OperationDefinitionNode), "an operation comes first in its document"
+    return str(definition.operation.value)
 
 
 def render_client_manifest() -> str:

@@ -24,7 +24,9 @@ async def places_import(info: Info, input: s.PlacesImportInput) -> s.PlacesImpor
         try:
             summary = await place_import.import_register(community, data)
         except place_import.PlaceImportError as exc:
-            problems = [s.RegisterProblem(line=p.line, column=p.column, message=p.message) for p in exc.problems]
+            problems = [
+                s.RegisterProblem(line=p.line, column=p.column, message=p.message) for p in exc.problems
+            ]
             return s.PlacesImportPayload(
                 problems=problems,
                 errors=[UserError(code=exc.code, message=exc.message, field="file")],

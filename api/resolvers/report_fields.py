@@ -8,7 +8,6 @@ field is narrower (proxy details: staff only; the reporter's name: staff and the
 from __future__ import annotations
 
 import asyncio
-
 import base64
 from typing import TYPE_CHECKING
 
