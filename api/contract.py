@@ -13,7 +13,6 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
-    OperationDefinitionNode,
     build_ast_schema,
     find_breaking_changes,
     parse,
@@ -39,27 +38,17 @@ def _spreads(text: str) -> set[str]:
     return names
 
 
-# Each client of the contract sends its own documents: the app those of operations/, every other
-# client (the office console) those of operations/<client>/. They share fragments/ and the
-# manifest; the server serves each by its hash, whoever sends it.
-APP = "app"
-
-
-def clients(folder: Path = CONTRACT) -> list[str]:
-    """The app, then every other client by name (a folder of operations/ is one)."""
-    return [APP, *sorted(p.name for p in (folder / "operations").iterdir() if p.is_dir())]
-
-
-def operation_documents(folder: Path = CONTRACT, client: str = APP) -> dict[str, str]:
-    """Operation name → the full document the client sends: the operation, then every fragment it
-    uses (transitively), in name order, separated by blank lines."""
+def operation_documents(folder: Path = CONTRACT, client: str = "app") -> dict[str, str]:
+    """Operation name → the full document the client sends: the operation, then every fragment
+    it uses (transitively), in name order, separated by blank lines. The app's documents are
+    operations/*.graphql; another client's (the server's own web pages) are operations/<client>/."""
     fragments = {
         p.stem: p.read_text(encoding="utf-8").strip()
         for p in sorted((folder / "fragments").glob("*.graphql"))
     }
-    operations = folder / "operations" if client == APP else folder / "operations" / client
+    where = folder / "operations" if client == "app" else folder / "operations" / client
     documents: dict[str, str] = {}
-    for path in sorted(operations.glob("*.graphql")):
+    for path in sorted(where.glob("*.graphql")):
         text = path.read_text(encoding="utf-8").strip()
         needed: set[str] = set()
         queue = list(_spreads(text))
@@ -75,17 +64,28 @@ def operation_documents(folder: Path = CONTRACT, client: str = APP) -> dict[str,
     return documents
 
 
+# Clients other than the app whose documents the server serves: each is a folder of operations/.
+# "web" is the server's own pages (the resident's no-app path), "office" the office console (/office/);
+# both run in process for the signed-in viewer.
+CLIENTS = ("web", "office")
+
+
 def client_documents(folder: Path = CONTRACT) -> dict[str, dict[str, str]]:
-    """Client → its documents by operation name. An operation name belongs to one client only, so
-    logs and budgets that name an operation name one document."""
-    by_client = {client: operation_documents(folder, client) for client in clients(folder)}
-    seen: dict[str, str] = {}
-    for client, documents in by_client.items():
-        for name in documents:
-            if name in seen:
-                raise ValueError(f"operation {name} is in both {seen[name]} and {client}")
-            seen[name] = client
-    return by_client
+    """Client name → its operation documents (the app's under "app")."""
+    return {
+        "app": operation_documents(folder),
+        **{client: operation_documents(folder, client) for client in CLIENTS},
+    }
+
+
+def render_clients() -> str:
+    """Client → operation name → hash: which documents belong to whom (the app's codegen reads
+    operation-ids.json; the web pages find their documents here)."""
+    clients = {
+        client: {name: document_hash(doc) for name, doc in documents.items()}
+        for client, documents in client_documents().items()
+    }
+    return json.dumps(clients, ensure_ascii=False, indent=2) + "\n"
 
 
 def render_manifest() -> str:
@@ -101,31 +101,6 @@ def render_operation_ids() -> str:
     return json.dumps(ids, ensure_ascii=False, indent=2) + "\n"
 
 
-def _operation_type(document: str) -> str:
-    definition = parse(document).definitions[0]
-    assert isinstance(definition, OperationDefinitionNode), "an operation comes first in its document"
-    return str(definition.operation.value)
-
-
-def render_client_manifest() -> str:
-    """Every persisted document with the client that sends it, in Apollo's manifest format
-    (`format`, `version`, `operations` of `id`, `name`, `type`, `body`) plus `clientName`, as
-    GraphOS persisted query lists name the client of each operation."""
-    operations = [
-        {
-            "id": document_hash(doc),
-            "name": name,
-            "type": _operation_type(doc),
-            "body": doc,
-            "clientName": client,
-        }
-        for client, documents in client_documents().items()
-        for name, doc in sorted(documents.items())
-    ]
-    manifest = {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
-    return json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-
-
 def render_sdl() -> str:
     return build_schema(production=False).as_str() + "\n"
 
@@ -135,8 +110,8 @@ def generated_files() -> dict[Path, str]:
         CONTRACT / "schema.graphql": render_sdl(),
         CONTRACT / "persisted-queries.json": render_manifest(),
         CONTRACT / "operation-ids.json": render_operation_ids(),
-        CONTRACT / "operations-by-client.json": render_client_manifest(),
         CONTRACT / "errors.md": render_errors_md(),
+        CONTRACT / "clients.json": render_clients(),
     }
 
 

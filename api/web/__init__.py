@@ -1,0 +1,27 @@
+"""The server's own web pages for people without the app (issue 19), and the layer they share
+with the office console: sessions in cookies, CSRF, persisted documents run in process, Jinja2
+templates, our own CSS and script."""
+
+from __future__ import annotations
+
+import strawberry
+from starlette.routing import BaseRoute, Route
+
+from api.web import accounts
+from api.web.core import Handler, endpoint
+from api.web.operations import Runner
+from api.web.pages import static_file
+
+
+def routes(schema: strawberry.Schema) -> list[BaseRoute]:
+    runner = Runner(schema)
+
+    def page(path: str, handler: Handler, methods: tuple[str, ...] = ("GET",)) -> Route:
+        return Route(path, endpoint(runner, handler), methods=list(methods))
+
+    return [
+        Route("/web/static/{name}", static_file, methods=["GET"]),
+        page("/login", accounts.login, ("GET", "POST")),
+        page("/logout", accounts.logout, ("POST",)),
+        page("/me", accounts.home, ("GET", "POST")),
+    ]
