@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 from starlette.routing import BaseRoute, Route
 
-from api.web import accounts
+from api.web import accounts, office
 from api.web.core import Handler, endpoint
 from api.web.operations import Runner
 from api.web.pages import static_file
@@ -24,4 +24,5 @@ def routes(schema: strawberry.Schema) -> list[BaseRoute]:
         page("/login", accounts.login, ("GET", "POST")),
         page("/logout", accounts.logout, ("POST",)),
         page("/me", accounts.home, ("GET", "POST")),
+        *office.routes(page),
     ]

@@ -1,0 +1,118 @@
+"""Teams and their captains; rewards with stock, limits and images."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from api.web.office.common import Office, numbers, office_errors, office_page, required_errors
+from api.web.office.labels import REWARD_KINDS, TEAM_KINDS
+from api.web.operations import Problem
+
+TEAM_FIELDS = ("name", "kind", "userId")
+REWARD_FIELDS = ("name", "kind", "cost", "stock", "monthlyLimit", "description", "imageUrl", "activeUntil")
+
+
+async def _teams(office: Office, status: int = 200, errors: Any = None, **context: Any) -> Response:
+    after = office.page.request.query_params.get("after")
+    variables: dict[str, Any] = {
+        "communityId": office.cid,
+        "first": 20,
+        **({"after": after} if after else {}),
+    }
+    teams = (await office.run("OfficeTeams", variables)).data.get("teams") or {}
+    context.setdefault("done", office.page.request.query_params.get("done"))
+    return office.render(
+        "office/teams.html", "teams", "志愿队伍", status, errors, teams=teams, kinds=TEAM_KINDS, **context
+    )
+
+
+@office_page
+async def teams(office: Office) -> Response:
+    if office.page.request.method == "GET":
+        return await _teams(office)
+    values = office.page.values("name", "kind")
+    empty = [Problem("INVALID_INPUT", "", f) for f in ("name", "kind") if not values[f]]
+    if empty:
+        return await _teams(office, 400, required_errors(empty), values=values)
+    created = await office.run("OfficeTeamCreate", {"input": {"communityId": office.cid, **values}})
+    if not created.ok:
+        return await _teams(office, 400, office_errors(created.problems, TEAM_FIELDS), values=values)
+    return office.done("/office/teams?done=created")
+
+
+@office_page
+async def captain(office: Office) -> Response:
+    page = office.page
+    done = await office.run(
+        "OfficeTeamCaptainAppoint",
+        {"input": {"teamId": page.value("teamId"), "userId": page.value("userId")}},
+    )
+    if not done.ok:
+        return await _teams(office, 400, office_errors(done.problems, TEAM_FIELDS))
+    return office.done("/office/teams?done=captain")
+
+
+async def _rewards(office: Office, status: int = 200, errors: Any = None, **context: Any) -> Response:
+    after = office.page.request.query_params.get("after")
+    variables: dict[str, Any] = {
+        "communityId": office.cid,
+        "first": 50,
+        **({"after": after} if after else {}),
+    }
+    rewards = (await office.run("OfficeRewards", variables)).data.get("rewardCatalog") or {}
+    context.setdefault("done", office.page.request.query_params.get("done"))
+    return office.render(
+        "office/rewards.html",
+        "rewards",
+        "积分礼品",
+        status,
+        errors,
+        rewards=rewards,
+        kinds=REWARD_KINDS,
+        **context,
+    )
+
+
+@office_page
+async def rewards(office: Office) -> Response:
+    page = office.page
+    if page.request.method == "GET":
+        return await _rewards(office)
+    values = page.values("name", "kind", "cost", "stock", "monthlyLimit", "description", "imageUrl")
+    counts, problems = numbers(page, "cost", optional=("stock", "monthlyLimit"))
+    problems += [Problem("INVALID_INPUT", "", f) for f in ("name", "kind") if not values[f]]
+    if problems:
+        return await _rewards(office, 400, office_errors(problems, REWARD_FIELDS), values=values)
+    created = await office.run(
+        "OfficeRewardCreate",
+        {
+            "input": {
+                "communityId": office.cid,
+                "name": values["name"],
+                "kind": values["kind"],
+                "description": values["description"],
+                "imageUrl": values["imageUrl"],
+                **counts,
+            }
+        },
+    )
+    if not created.ok:
+        return await _rewards(office, 400, office_errors(created.problems, REWARD_FIELDS), values=values)
+    return office.done("/office/rewards?done=created")
+
+
+@office_page
+async def reward_update(office: Office) -> Response:
+    page = office.page
+    counts, problems = numbers(page, optional=("stock", "cost"))
+    if problems:
+        return await _rewards(office, 400, office_errors(problems, REWARD_FIELDS))
+    changes: dict[str, Any] = {k: v for k, v in counts.items() if v is not None}
+    if page.value("isActive") in ("true", "false"):
+        changes["isActive"] = page.value("isActive") == "true"
+    done = await office.run("OfficeRewardUpdate", {"input": {"id": page.value("id"), **changes}})
+    if not done.ok:
+        return await _rewards(office, 400, office_errors(done.problems, REWARD_FIELDS))
+    return office.done("/office/rewards?done=updated")
