@@ -147,16 +147,19 @@ def path_of(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def office_errors(problems: list[Problem], fields: tuple[str, ...] = ()) -> list[Shown]:
+def office_errors(
+    problems: list[Problem], fields: tuple[str, ...] = (), default: str | None = None
+) -> list[Shown]:
     """The API's typed errors as the office reads them: Chinese, next to the form field that has
-    the API's name (the last part of `input.field`), else in the summary at the top."""
+    the API's name (the last part of `input.field`), else at `default` (a form of one field: the
+    API may name the object, e.g. `id`, where the form asked for its code), else in the summary."""
     shown: list[Shown] = []
     for problem in problems:
         text = (
             OFFICE_TEXTS.get(problem.code) or TEXTS.get(problem.code) or f"操作没有成功（{problem.code}）。"
         )
         parts = [part.split("[")[0] for part in (problem.field or "").split(".") if part and part != "input"]
-        field = next((p for p in reversed(parts) if p in fields), None)
+        field = next((p for p in reversed(parts) if p in fields), default)
         shown.append(Shown(text=text, field=field))
     return shown
 

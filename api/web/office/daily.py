@@ -45,7 +45,10 @@ async def pickups(office: Office) -> Response:
     handed = await office.run("OfficeRedemptionFulfil", {"input": {"pickupCode": code}})
     if not handed.ok:
         return await _pickups(
-            office, 400, office_errors(handed.problems, PICKUP_FIELDS), values={"pickupCode": code}
+            office,
+            400,
+            office_errors(handed.problems, PICKUP_FIELDS, default="pickupCode"),
+            values={"pickupCode": code},
         )
     return await _pickups(office, handed=handed.payload.get("redemption"))
 
