@@ -33,6 +33,7 @@ from tests.support.server import running_server
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SHOTS = Path(tempfile.gettempdir()) / "redsteward-office"
+FONTS = Path(__file__).resolve().parents[3] / "services" / "fonts"
 SIZES = {"pc": (1366, 768), "phone": (390, 844)}
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="chromium is not installed")
@@ -86,6 +87,20 @@ def _seed(database_url: str) -> dict[str, tuple[str, str]]:
     for role, phone, password in re.findall(r"^\s+(\w+)\s+(\d{11})\s+(\S+)$", done.stdout, re.MULTILINE):
         logins.setdefault(role, (phone, password))
     return logins
+
+
+def _with_chinese_fonts(tmp_path: Path) -> dict[str, str]:
+    """An office PC has Chinese fonts; a CI machine may have none, and its screenshots would show
+    boxes. The browser gets the project's own Noto Sans SC (services/fonts, for the printed
+    sheets) through fontconfig, besides the machine's fonts. The pages themselves load no font."""
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{FONTS}</dir><cachedir>{tmp_path / 'fontcache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    return {**{k: v for k, v in os.environ.items() if isinstance(v, str)}, "FONTCONFIG_FILE": str(conf)}
 
 
 @pytest.fixture
@@ -171,7 +186,9 @@ def test_the_office_month_in_chromium_at_both_sizes(postgres_url: str, tmp_path:
         )
 
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=_with_chinese_fonts(tmp_path)
+            )
             try:
                 for size, (width, height) in SIZES.items():
                     context = browser.new_context(

@@ -23,6 +23,13 @@ PAGES = (
     "/office/places",
     "/office/teams",
     "/office/rewards",
+    "/office/flags",
+    "/office/inspections",
+    "/office/meetings",
+    "/office/surveys",
+    "/office/rules",
+    "/office/invites",
+    "/office/board",
 )
 
 
@@ -59,3 +66,83 @@ async def test_a_team_form_shows_the_typed_error_next_to_its_field(http: httpx.A
     assert again.status_code == 400
     assert 'id="name-error">这个名称已经有了' in again.text
     assert (await Community.get(slug="hongxing")) is not None
+
+
+async def test_the_rest_of_the_office_forms_do_their_work(http: httpx.AsyncClient) -> None:
+    logins = await _staff(http)
+    # Round table: call it, add a topic with a vote, close it with the decision.
+    called = await post_form(
+        http,
+        "/office/meetings",
+        {
+            "title": "十二月圆桌会",
+            "location": "活动室",
+            "startsAt": "2026-12-10T19:00",
+            "endsAt": "2026-12-10T21:00",
+        },
+    )
+    assert called.status_code == 303, called.text[:3000]
+    meeting = called.headers["location"]
+    added = await post_form(http, meeting, {"title": "北门划车位", "choices": "同意，反对"})
+    assert added.status_code == 303
+    page = (await http.get(meeting)).text
+    topic_id = re.search(r'name="topicId" value="([^"]+)"', page)
+    assert topic_id is not None and "北门划车位" in page
+    closed = await post_form(
+        http, meeting + "/close", {"topicId": topic_id[1], "decision": "划 20 个车位"}, from_page=meeting
+    )
+    assert closed.status_code == 303 and "决定：划 20 个车位" in (await http.get(meeting)).text
+    # A survey, with a missing field said at the field first.
+    empty = await post_form(http, "/office/surveys", {"title": "维修满意度"})
+    assert empty.status_code == 400 and 'id="questions-error"' in empty.text
+    made = await post_form(
+        http,
+        "/office/surveys",
+        {
+            "title": "维修满意度",
+            "questions": "及时吗？\n态度好吗？",
+            "opensAt": "2026-11-23T08:00",
+            "closesAt": "2026-11-30T20:00",
+        },
+    )
+    assert made.status_code == 303 and "及时吗？；态度好吗？" in (await http.get("/office/surveys")).text
+    # Rules: a new version; clocks; a bad number at its field.
+    bad = await post_form(http, "/office/rules", {"inspection": "x"})
+    assert bad.status_code == 400 and 'id="inspection-error"' in bad.text
+    rules_page = (await http.get("/office/rules")).text
+    current = dict(re.findall(r'name="(\w+)" value="(\d+)"', rules_page))
+    version = re.search(r"积分规则（第 (\d+) 版）", rules_page)
+    assert version is not None
+    saved = await post_form(http, "/office/rules", {**current, "inspection": "8"})
+    assert (
+        saved.status_code == 303 and f"第 {int(version[1]) + 1} 版" in (await http.get("/office/rules")).text
+    )
+    clocks = await post_form(
+        http,
+        "/office/rules/clocks",
+        {"claimMinutes": "60", "resolveMinutes": "2880"},
+        from_page="/office/rules",
+    )
+    assert clocks.status_code == 303
+    unknown = await post_form(
+        http,
+        "/office/rules/reverse",
+        {"transferId": "UG9pbnRUcmFuc2Zlcjo5OTk=", "reason": "录错"},
+        from_page="/office/rules",
+    )
+    assert unknown.status_code == 400 and 'id="transferId-error"' in unknown.text
+    # Invites: staff may invite residents; inviting staff needs an admin (said at the roles).
+    resident_invite = await post_form(
+        http, "/office/invites", {"roles": "RESIDENT", "maxUses": "5", "validDays": "7"}
+    )
+    assert resident_invite.status_code == 200 and 'data-testid="invite"' in resident_invite.text
+    staff_invite = await post_form(
+        http, "/office/invites", {"roles": "STAFF", "maxUses": "1", "validDays": "7"}
+    )
+    assert staff_invite.status_code in (400, 403)
+    # The notice board's sections.
+    shown = await post_form(http, "/office/board", {"flag": "on", "accounts": "on"})
+    assert shown.status_code == 303
+    board = (await http.get("/office/board")).text
+    assert 'name="flag" checked' in board and 'name="volunteers" checked' not in board
+    assert logins["staff"]
