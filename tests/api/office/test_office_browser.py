@@ -89,7 +89,7 @@ def _seed(database_url: str) -> dict[str, tuple[str, str]]:
     return logins
 
 
-def _with_chinese_fonts(tmp_path: Path) -> dict[str, str]:
+def _with_chinese_fonts(tmp_path: Path) -> dict[str, str | float | bool]:
     """An office PC has Chinese fonts; a CI machine may have none, and its screenshots would show
     boxes. The browser gets the project's own Noto Sans SC (services/fonts, for the printed
     sheets) through fontconfig, besides the machine's fonts. The pages themselves load no font."""
