@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from api.web.office.common import Office, office_errors, office_page, required_errors
+from api.web.office.common import Office, new_key, office_errors, office_page, required_errors
 from api.web.office.labels import ACCOUNT_CATEGORIES, OPINION_OUTCOMES, OPINION_STATUS
 from api.web.operations import Problem
 
@@ -120,6 +120,7 @@ async def _accounts(
 ) -> Response:
     statement = (await office.run("OfficeAccountStatement", {"communityId": office.cid, "month": month})).data
     context.setdefault("done", office.page.request.query_params.get("done"))
+    context.setdefault("key", office.page.value("idempotency_key") or new_key())
     return office.render(
         "office/accounts.html",
         "accounts",
@@ -155,6 +156,7 @@ async def accounts(office: Office) -> Response:
                 "memo": values["memo"],
                 "brandModel": values["brandModel"],
                 "correctsId": values["correctsId"] or None,
+                "idempotencyKey": page.value("idempotency_key") or None,
             }
         },
     )

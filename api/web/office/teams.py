@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from api.web.office.common import Office, numbers, office_errors, office_page, required_errors
+from api.web.office.common import Office, new_key, numbers, office_errors, office_page, required_errors
 from api.web.office.labels import REWARD_KINDS, TEAM_KINDS
 from api.web.operations import Problem
 
@@ -23,6 +23,8 @@ async def _teams(office: Office, status: int = 200, errors: Any = None, **contex
     }
     teams = (await office.run("OfficeTeams", variables)).data.get("teams") or {}
     context.setdefault("done", office.page.request.query_params.get("done"))
+    # The form's key: kept while the form is shown again with an error, new after a success.
+    context.setdefault("key", office.page.value("idempotency_key") or new_key())
     return office.render(
         "office/teams.html", "teams", "志愿队伍", status, errors, teams=teams, kinds=TEAM_KINDS, **context
     )
@@ -36,7 +38,10 @@ async def teams(office: Office) -> Response:
     empty = [Problem("INVALID_INPUT", "", f) for f in ("name", "kind") if not values[f]]
     if empty:
         return await _teams(office, 400, required_errors(empty), values=values)
-    created = await office.run("OfficeTeamCreate", {"input": {"communityId": office.cid, **values}})
+    key = office.page.value("idempotency_key") or None
+    created = await office.run(
+        "OfficeTeamCreate", {"input": {"communityId": office.cid, **values, "idempotencyKey": key}}
+    )
     if not created.ok:
         return await _teams(office, 400, office_errors(created.problems, TEAM_FIELDS), values=values)
     return office.done("/office/teams?done=created")
@@ -63,6 +68,7 @@ async def _rewards(office: Office, status: int = 200, errors: Any = None, **cont
     }
     rewards = (await office.run("OfficeRewards", variables)).data.get("rewardCatalog") or {}
     context.setdefault("done", office.page.request.query_params.get("done"))
+    context.setdefault("key", office.page.value("idempotency_key") or new_key())
     return office.render(
         "office/rewards.html",
         "rewards",
@@ -94,6 +100,7 @@ async def rewards(office: Office) -> Response:
                 "kind": values["kind"],
                 "description": values["description"],
                 "imageUrl": values["imageUrl"],
+                "idempotencyKey": page.value("idempotency_key") or None,
                 **counts,
             }
         },

@@ -241,6 +241,12 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
             },
         )
     )["rewardCreate"]["reward"]
+    keyed = {"communityId": cid, "kind": "SERVICE", "name": "上门修锁", "cost": 80, "idempotencyKey": "rw-1"}
+    first = (await api.run("OfficeRewardCreate", staff, input=keyed))["rewardCreate"]["reward"]
+    again = (await api.run("OfficeRewardCreate", staff, input=keyed))["rewardCreate"]["reward"]
+    assert again["id"] == first["id"]  # a retried creation makes one reward
+    reused = await api.raw("OfficeRewardCreate", staff, input={**keyed, "cost": 90})
+    assert reused["data"]["rewardCreate"]["errors"][0]["code"] == "IDEMPOTENCY_KEY_REUSED"
     await api.run("OfficeRewardUpdate", staff, input={"id": reward["id"], "stock": 20})
     assert any(
         r["name"] == "环保袋"

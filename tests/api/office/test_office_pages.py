@@ -146,3 +146,30 @@ async def test_the_rest_of_the_office_forms_do_their_work(http: httpx.AsyncClien
     board = (await http.get("/office/board")).text
     assert 'name="flag" checked' in board and 'name="volunteers" checked' not in board
     assert logins["staff"]
+
+
+async def test_a_double_clicked_create_button_does_one_thing(http: httpx.AsyncClient) -> None:
+    """The form carries one key; both posts of a double-click send it, the API makes one."""
+    from models.open_books import AccountEntry
+    from models.rewards import Reward
+    from models.teams import Team
+
+    await _staff(http)
+    for path, form, model, where in (
+        ("/office/teams", {"name": "互助队", "kind": "MUTUAL_AID"}, Team, {"name": "互助队"}),
+        ("/office/rewards", {"name": "雨伞", "kind": "GIFT", "cost": "30"}, Reward, {"name": "雨伞"}),
+        (
+            "/office/accounts",
+            {"month": "2026-11", "category": "LABOUR", "amount": "300.00", "memo": "保洁工资"},
+            AccountEntry,
+            {"memo": "保洁工资"},
+        ),
+    ):
+        page = (await http.get(path)).text
+        key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+        assert key is not None and token is not None, path
+        body = {"csrf_token": token[1], "idempotency_key": key[1], **form}
+        first, second = await http.post(path, data=body), await http.post(path, data=body)
+        assert first.status_code == second.status_code == 303, (path, second.text[:2000])
+        assert await model.filter(**where).count() == 1, path
