@@ -41,6 +41,7 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/places/tag-revoke", places.tag_revoke, POST),
         page("/office/places/tag-reissue", places.tag_reissue, POST),
         page("/office/places/sheet", places.sheet, GET),
+        page("/office/places/entrance/{entrance_id}", places.entrance, BOTH),
         page("/office/teams", teams.teams, BOTH),
         page("/office/teams/captain", teams.captain, POST),
         page("/office/rewards", teams.rewards, BOTH),

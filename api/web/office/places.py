@@ -120,3 +120,41 @@ async def sheet(office: Office) -> Response:
                 heading = f"{compound['name']} {building['name']} 单元二维码"
                 return office.render("office/sheet.html", "places", "打印二维码", tags=tags, heading=heading)
     return office.page.render("problem.html", 404, title="没有找到", message="没有找到这栋楼。")
+
+
+CARE_FIELDS = ("tags",)
+
+
+async def _entrance(office: Office, entrance_id: str, status: int = 200, errors: Any = None) -> Response:
+    after = office.page.request.query_params.get("after")
+    variables: dict[str, Any] = {"id": entrance_id, "first": 50, **({"after": after} if after else {})}
+    entrance = (await office.run("OfficeEntranceHouseholds", variables)).data.get("node")
+    if not entrance:
+        return office.page.render("problem.html", 404, title="没有找到", message="没有找到这个单元。")
+    label = f"{entrance['building']['compound']['name']} {entrance['building']['name']} {entrance['name']}"
+    return office.render(
+        "office/entrance.html",
+        "places",
+        f"住户：{label}",
+        status,
+        errors,
+        entrance=entrance,
+        done=office.page.request.query_params.get("done"),
+    )
+
+
+@office_page
+async def entrance(office: Office) -> Response:
+    """An entrance's households; staff set their care tags (never shown to anyone else)."""
+    entrance_id = str(office.page.request.path_params["entrance_id"])
+    if office.page.request.method == "GET":
+        return await _entrance(office, entrance_id)
+    form = office.page.form
+    tags = [t for t in (form.getlist("tags") if form else []) if isinstance(t, str)]
+    done = await office.run(
+        "OfficeHouseholdCareTagsSet",
+        {"input": {"householdId": office.page.value("householdId"), "tags": tags}},
+    )
+    if not done.ok:
+        return await _entrance(office, entrance_id, 400, office_errors(done.problems, CARE_FIELDS))
+    return office.done(f"/office/places/entrance/{entrance_id}?done=care")

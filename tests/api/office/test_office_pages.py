@@ -173,3 +173,25 @@ async def test_a_double_clicked_create_button_does_one_thing(http: httpx.AsyncCl
         first, second = await http.post(path, data=body), await http.post(path, data=body)
         assert first.status_code == second.status_code == 303, (path, second.text[:2000])
         assert await model.filter(**where).count() == 1, path
+
+
+async def test_staff_set_care_tags_on_an_entrance_page(http: httpx.AsyncClient) -> None:
+    from models.places import Entrance, Household, HouseholdCareTag
+
+    await _staff(http)
+    entrance = await Entrance.filter(households__id__isnull=False).order_by("id").first()
+    assert entrance is not None
+    household = await Household.filter(entrance_id=entrance.id).order_by("id").first()
+    assert household is not None
+    from tests.support.people import gid
+
+    path = f"/office/places/entrance/{gid('Entrance', entrance.id)}"
+    assert (await http.get(path)).status_code == 200
+    saved = await post_form(
+        http, path, {"householdId": gid("Household", household.id), "tags": ["LIVING_ALONE", "HARDSHIP"]}
+    )
+    assert saved.status_code == 303
+    assert {str(t.kind) for t in await HouseholdCareTag.filter(household_id=household.id)} >= {
+        "living_alone",
+        "hardship",
+    }
