@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -180,14 +181,38 @@ async def month_close(office: Office) -> Response:
     if page.request.method == "POST" and page.value("confirm") == "yes":
         closed = await office.run("OfficeMonthClose", {"input": {"communityId": office.cid, "month": month}})
         if closed.ok:
+            award = closed.payload.get("award") or {}
+            holder = (await entrance_labels(office)).get(
+                award.get("entranceId") or "", award.get("entranceName")
+            )
             return office.render(
-                "office/month.html", "month", "月末评比", closed=closed.payload, month=month, standing=None
+                "office/month.html",
+                "month",
+                "月末评比",
+                closed=closed.payload,
+                holder=holder,
+                month=month,
+                standing=None,
             )
         errors = office_errors(closed.problems, ("month",))
     else:
         errors = []
     data = (await office.run("OfficeCorridorStanding", {"communityId": office.cid, "month": month})).data
     payload = data.get("corridorStanding") or {}
+    standing = payload.get("standing")
+    if standing:
+        labels = await entrance_labels(office)
+        standing = {
+            **standing,
+            "entrances": [
+                {
+                    **e,
+                    "label": labels.get(e["entranceId"], e["entranceName"]),
+                    "reason": said_reason(e.get("reason") or ""),
+                }
+                for e in standing["entrances"]
+            ],
+        }
     errors += office_errors([Problem(**_problem(e)) for e in payload.get("errors") or []], ("month",))
     return office.render(
         "office/month.html",
@@ -195,10 +220,32 @@ async def month_close(office: Office) -> Response:
         "月末评比",
         400 if errors else 200,
         errors,
-        standing=payload.get("standing"),
+        standing=standing,
         month=month,
         closed=None,
     )
+
+
+async def entrance_labels(office: Office) -> dict[str, str]:
+    """Entrance id → "休闲小区 1号楼 1单元": the standing names an entrance by itself only, and
+    "1单元" alone says nothing in a community of many compounds."""
+    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 20})).data
+    labels: dict[str, str] = {}
+    for compound in ((tree.get("community") or {}).get("compounds") or {}).get("nodes") or []:
+        for building in compound["buildings"]["nodes"]:
+            for entrance in building["entrances"]["nodes"]:
+                labels[entrance["id"]] = f"{compound['name']} {building['name']} {entrance['name']}"
+    return labels
+
+
+_FEWER = re.compile(r"fewer than (\d+) inspections")
+
+
+def said_reason(reason: str) -> str:
+    """Why an entrance is out of the running, in Chinese (the API states it in English)."""
+    if found := _FEWER.fullmatch(reason):
+        return f"本月检查少于 {found[1]} 次"
+    return {"no occupied household": "没有住户"}.get(reason, reason)
 
 
 def _problem(error: dict[str, Any]) -> dict[str, Any]:
