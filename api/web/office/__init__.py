@@ -44,6 +44,8 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/places/entrance/{entrance_id}", places.entrance, BOTH),
         page("/office/teams", teams.teams, BOTH),
         page("/office/teams/captain", teams.captain, POST),
+        page("/office/card", teams.card, GET),
+        page("/office/card.png", teams.card_image, GET),
         page("/office/rewards", teams.rewards, BOTH),
         page("/office/rewards/update", teams.reward_update, POST),
         *more.routes(page),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from api.ids import decode_global_id
 from api.web.office.common import Office, new_key, numbers, office_errors, office_page, required_errors
 from api.web.office.labels import REWARD_KINDS, TEAM_KINDS
 from api.web.operations import Problem
+from services import attendance, tag_printing
+from services.errors import DomainError
 
 TEAM_FIELDS = ("name", "kind", "userId")
 REWARD_FIELDS = ("name", "kind", "cost", "stock", "monthlyLimit", "description", "imageUrl", "activeUntil")
@@ -123,3 +128,40 @@ async def reward_update(office: Office) -> Response:
     if not done.ok:
         return await _rewards(office, 400, office_errors(done.problems, REWARD_FIELDS))
     return office.done("/office/rewards?done=updated")
+
+
+@office_page
+async def card(office: Office) -> Response:
+    """A member's printed volunteer card (for a volunteer without a smartphone): issued through
+    the API's own volunteerCardIssue, the QR drawn by the image route below."""
+    user_id = office.page.request.query_params.get("user", "")
+    issued = await office.run(
+        "OfficeVolunteerCardIssue",
+        {"input": {"communityId": office.cid, "userId": user_id, "replace": False}},
+    )
+    if not issued.ok:
+        return await _teams(office, 400, office_errors(issued.problems, TEAM_FIELDS))
+    return office.render(
+        "office/card.html",
+        "teams",
+        "志愿者证",
+        image=f"/office/card.png?user={quote(user_id)}",
+        name=office.page.request.query_params.get("name", ""),
+    )
+
+
+@office_page
+async def card_image(office: Office) -> Response:
+    """The card's QR with the holder's name, as `GET /cards/volunteer.png` draws it for the app,
+    here for the signed-in office (a cookie, not a bearer token). It issues nothing."""
+    try:
+        user_id = decode_global_id(office.page.request.query_params.get("user", ""), "User", "user")
+        community_id = decode_global_id(office.cid, "Community", "community")
+        printable = await attendance.printable_card(office.page.visit.viewer, community_id, user_id)
+    except DomainError:
+        return Response("没有这张志愿者证。", status_code=404, media_type="text/plain; charset=utf-8")
+    printed = tag_printing.PrintedTag(
+        url=printable.code, label=f"{printable.holder_name} {printable.community_name}志愿者"
+    )
+    png = await run_in_threadpool(tag_printing.tag_png, printed)
+    return Response(png, media_type="image/png", headers={"cache-control": "private, no-store"})

@@ -195,3 +195,31 @@ async def test_staff_set_care_tags_on_an_entrance_page(http: httpx.AsyncClient) 
         "living_alone",
         "hardship",
     }
+
+
+async def test_the_office_prints_a_volunteer_card_for_a_team_member(http: httpx.AsyncClient) -> None:
+    from models.teams import TeamMember
+    from tests.support.people import gid
+
+    from models.people import User
+    from models.teams import Team
+    from services.phones import normalize_phone
+
+    logins = await _staff(http)
+    await post_form(http, "/office/teams", {"name": "银发巡河队", "kind": "RIVER_PATROL"})
+    team = await Team.get(name="银发巡河队")
+    volunteer = await User.get(phone=normalize_phone(logins["volunteer"]))
+    appointed = await post_form(
+        http,
+        "/office/teams/captain",
+        {"teamId": gid("Team", team.id), "userId": gid("User", volunteer.id)},
+        from_page="/office/teams",
+    )
+    assert appointed.status_code == 303
+    member = await TeamMember.get(team_id=team.id, user_id=volunteer.id)
+    user = gid("User", member.user_id)
+    page = await http.get("/office/card", params={"user": user, "name": "张大爷"})
+    assert page.status_code == 200 and 'data-testid="volunteer-card"' in page.text
+    image = await http.get("/office/card.png", params={"user": user})
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert (await http.get("/office/card.png", params={"user": "bm9wZQ=="})).status_code == 404
