@@ -198,12 +198,10 @@ async def test_staff_set_care_tags_on_an_entrance_page(http: httpx.AsyncClient) 
 
 
 async def test_the_office_prints_a_volunteer_card_for_a_team_member(http: httpx.AsyncClient) -> None:
-    from models.teams import TeamMember
-    from tests.support.people import gid
-
     from models.people import User
-    from models.teams import Team
+    from models.teams import Team, TeamMember
     from services.phones import normalize_phone
+    from tests.support.people import gid
 
     logins = await _staff(http)
     await post_form(http, "/office/teams", {"name": "银发巡河队", "kind": "RIVER_PATROL"})
