@@ -357,6 +357,7 @@ def _month(
     walk.go("/office/month")
     breakdown = page.get_by_test_id("breakdown")
     assert breakdown.locator("tbody tr").count() > 0
+    assert "不参评的单元" in page.get_by_test_id("not-eligible").inner_text()  # the demo inspects few
     walk.shot("month-breakdown")
     if page.get_by_role("button", name=re.compile("确认结算")).count():
         walk.submit("确认结算")
