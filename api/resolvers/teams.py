@@ -15,7 +15,7 @@ from api.resolvers.payloads import guarded
 from api.schema import teams as s
 from api.schema.common import Connection
 from models.teams import LogKind, Team
-from services import activities, activity_logs, attendance, teams
+from services import activities, activity_logs, attendance, checkin_codes, teams
 from services.access import Viewer
 from services.activities import PlaceRef
 from services.errors import DomainError
@@ -95,7 +95,7 @@ async def my_activities(
 async def activity_check_in_code(info: Info, activity_id: strawberry.ID) -> s.CheckInCode:
     viewer = info.context.viewer
     code, seconds = await attendance.rotating_code(viewer, await _activity(viewer, activity_id))
-    return s.CheckInCode(code=code, seconds_to_rotation=seconds)
+    return s.CheckInCode(code=code, seconds_to_rotation=seconds, url=checkin_codes.checkin_url(code))
 
 
 async def my_service_hours(

@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from api.web.messages import Shown
 from api.web.session import CSRF_FIELD, Visit
+from api.web.words import FILTERS
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -71,6 +72,7 @@ def _environment() -> Environment:
     )
     env.globals["static_url"] = static_url
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    env.filters.update(FILTERS)
     return env
 
 

@@ -6,6 +6,10 @@ both issued by the SignIn / Register documents (services.accounts and services.t
 rate limits). When the access token has expired, the page runs the app's RefreshSession document;
 when that fails (signed out elsewhere, the refresh token expired or reused) the cookie is dropped
 and the page says the sign-in has expired. HttpOnly, SameSite=Lax, Secure in production.
+Refresh tokens rotate and a reused one revokes its family (services.accounts.refresh), so two
+tabs refreshing the same expired cookie at the same instant sign the person out; only page
+requests refresh (photos, QR images and the stylesheet never read the cookie), which keeps that
+to two tabs opened within the same moment after 15 idle minutes.
 
 CSRF: a random value in its own cookie, and in every form a token that is the HMAC of that
 value under a key derived from the server's secret (a signed double-submit cookie). A cross-site

@@ -221,16 +221,29 @@ HTTP_ROWS: dict[str, HttpRow] = {
 }
 
 # Routes that take no id a caller could swap: the key is a signed capability (a photo's signed
-# link, a pickup code, a tag's code), or the page is public by the office's own choice.
+# link, a pickup code, a tag's code), or the page is public by the office's own choice; or a web
+# page (api/web) that runs a persisted document for the person its cookie signs in, so the matrix
+# above is its authorization (an id in its path goes to that document as is).
+_WEB = "a web page: runs the contract's documents for the cookie's person (the matrix above)"
 HTTP_WITHOUT_IDS = {
     "/graphql": "the matrix above",
     "/healthz": "no data",
     "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
     "/photos/inspection/{photo_id:int}": "the same, signed for inspection photos only",
     "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
-    "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
+    "/t/{code}": "a tag's signed code; the page shows the place, as the printed tag does; " + _WEB,
     "/qr/{name}": "a tag's signed code rendered as an image",
     "/board/{slug}": "the notice board, public only for what the office chose to publish",
+    "/web/static/{name}": "the web pages' own CSS and script",
+    "/login": _WEB,
+    "/logout": _WEB,
+    "/me": _WEB,
+    "/me/reports": _WEB,
+    "/me/reports/{id:path}": _WEB + "; ReportDetail (tests/api/web: another community's is not shown)",
+    "/c/{code}": "the captain's rotating code is the capability; " + _WEB,
+    "/me/points": _WEB,
+    "/me/redemptions/{id:path}": _WEB + "; node(id) of a Redemption (its owner and the office only)",
+    "/me/board": _WEB,
 }
 
 # The office console (issue 18): every page and form runs the office's persisted documents for
