@@ -7,9 +7,10 @@ import re
 
 import httpx
 
-from models.places import Community
+from models.places import Building, Community
 from services.demo_seed import DEMO_PASSWORD, seed_demo
 from tests.api.web.support import post_form, sign_in
+from tests.support.people import gid
 
 PAGES = (
     "/office/",
@@ -221,3 +222,36 @@ async def test_the_office_prints_a_volunteer_card_for_a_team_member(http: httpx.
     image = await http.get("/office/card.png", params={"user": user})
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
     assert (await http.get("/office/card.png", params={"user": "bm9wZQ=="})).status_code == 404
+
+
+async def test_tags_are_made_reissued_and_revoked_from_the_place_tree(http: httpx.AsyncClient) -> None:
+    from models.tags import Tag
+
+    await _staff(http)
+    building = await Building.filter(compound__community__slug="hongxing").order_by("id").first()
+    assert building is not None
+    made = await post_form(
+        http,
+        "/office/places/tags-for-building",
+        {"buildingId": gid("Building", building.id)},
+        from_page="/office/places",
+    )
+    assert made.status_code == 303 and made.headers["location"].startswith("/office/places/sheet?building=")
+    sheet = await http.get(made.headers["location"])
+    assert (
+        sheet.status_code == 200
+        and sheet.text.count("<figure>") == await Tag.filter(entrance__building_id=building.id).count()
+    )
+    tag = await Tag.filter(entrance__building_id=building.id, revoked_at=None).order_by("id").first()
+    assert tag is not None
+    reissued = await post_form(
+        http, "/office/places/tag-reissue", {"tagId": gid("Tag", tag.id)}, from_page="/office/places"
+    )
+    assert reissued.status_code == 200 and "补发" in reissued.text
+    fresh = await Tag.filter(revoked_at=None, entrance_id=tag.entrance_id).first()
+    assert fresh is not None and fresh.id != tag.id
+    revoked = await post_form(
+        http, "/office/places/tag-revoke", {"tagId": gid("Tag", fresh.id)}, from_page="/office/places"
+    )
+    assert revoked.status_code == 303
+    assert await Tag.filter(id=fresh.id, revoked_at=None).count() == 0
