@@ -13,8 +13,9 @@ from starlette.routing import Route
 from api.graphql import viewer_of
 from api.ids import decode_global_id
 from models.places import Building
-from services import tag_printing, tags
+from services import tags
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
+from services.tags import printing as tag_printing
 
 _IMAGE = re.compile(r"^(?P<code>[A-Za-z2-7]{1,64})\.(?P<ext>png|svg)$")
 # Revocation must show within minutes; images of a live code can be cached that long.

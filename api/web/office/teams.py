@@ -12,8 +12,9 @@ from api.ids import decode_global_id
 from api.web.office.common import Office, new_key, numbers, office_errors, office_page, required_errors
 from api.web.office.labels import REWARD_KINDS, TEAM_KINDS
 from api.web.operations import Problem
-from services import attendance, tag_printing
 from services.errors import DomainError
+from services.tags import printing as tag_printing
+from services.teams import attendance
 
 TEAM_FIELDS = ("name", "kind", "userId")
 REWARD_FIELDS = ("name", "kind", "cost", "stock", "monthlyLimit", "description", "imageUrl", "activeUntil")

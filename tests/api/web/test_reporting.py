@@ -14,7 +14,7 @@ from models.enums import Role
 from models.reports import Report, ReportPhoto
 from services import tags
 from services.access import load_viewer
-from services.checkin_codes import code_of_scan
+from services.teams.checkin_codes import code_of_scan
 from tests.api.web.support import csrf_of, post_form, sign_in
 from tests.support.people import PASSWORD, Neighbourhood, Person, make_neighbourhood, make_person
 from tests.support.photos import jpeg_with_gps, png
