@@ -195,7 +195,7 @@ async def report_page(page: Page) -> Response:
                 errors = shown_all(done.problems)
                 if not errors:
                     return page.redirect(f"/me/reports/{report_id}?done=reopened")
-    outcome = await page.run("ReportDetail", {"id": report_id}, client="app")
+    outcome = await page.run("WebReport", {"id": report_id})
     report = outcome.data.get("report")
     if report is None:
         return page.render(

@@ -93,6 +93,22 @@ def age(value: str | None) -> str:
     return f"{minutes // (24 * 60)} 天前"
 
 
+def place_label(place: dict[str, Any] | None) -> str:
+    """休闲小区 1号楼 1单元, never 1单元 alone (from WebPlaceLabelFields)."""
+    if not place:
+        return ""
+    names = [place.get("name") or ""]
+    building = place.get("building")
+    if building:
+        names.insert(0, building.get("name") or "")
+        compound = building.get("compound")
+    else:
+        compound = place.get("compound")
+    if compound:
+        names.insert(0, compound.get("name") or "")
+    return " ".join(n for n in names if n)
+
+
 def flag_reason(reason: str) -> str:
     """Why an entrance is out of the flag's running (services.flag words it in English)."""
     if reason.startswith("fewer than"):
@@ -132,4 +148,5 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "age": age,
     "here": here,
     "flag_reason": flag_reason,
+    "place_label": place_label,
 }

@@ -90,14 +90,7 @@ class TagScan:
         "it signed out): category, state and age only. Public."
     )
     def open_report_summaries(self) -> list[OpenReportSummary]:
-        return [
-            OpenReportSummary(
-                category=ReportCategory(r.category),
-                state=m_reports.ReportState(r.state),
-                created_at=r.created_at,
-            )
-            for r in self.open_report_rows
-        ]
+        return resolve.scan_open_report_summaries(self)
 
     @strawberry.field(description="How many reports are being handled right here. Public.")
     def open_report_count(self) -> int:

@@ -78,6 +78,8 @@ async def test_a_member_reports_with_photos_and_a_neighbour_says_me_too(
     assert report.text == "三楼灯闪烁" and await ReportPhoto.filter(report_id=report.id).count() == 2
     shown = await http.get(sent.headers["location"])
     assert "报修已提交" in shown.text and shown.text.count("报修照片") == 2
+    assert "休闲小区 4号楼 2单元" in shown.text  # the full label, never 2单元 alone
+    assert "休闲小区 4号楼 2单元" in (await http.get("/me/reports")).text
 
     # Signed out, the page tells only how many problems are open here; a member sees them.
     await post_form(http, "/logout", {}, from_page="/me")

@@ -323,8 +323,12 @@ def _walk(
             shot(page, "points")
             page.get_by_test_id("catalog").locator("li", has_text="环保购物袋").get_by_role("button").click()
             expect(page.get_by_test_id("pickup-code")).to_be_visible()
-            qr_ok = page.get_by_test_id("pickup-qr").evaluate("img => img.complete && img.naturalWidth > 0")
-            assert qr_ok, "the pickup QR did not load"
+            # The QR image loads from this server (waits up to 10 s; fails if it never does).
+            page.wait_for_function(
+                "() => { const i = document.querySelector('[data-testid=pickup-qr]');"
+                " return i && i.complete && i.naturalWidth > 0; }",
+                timeout=10_000,
+            )
             shot(page, "redeemed-pickup-qr")
             page.goto(f"{base}/me/points")
             assert int(page.get_by_test_id("balance").inner_text()) == balance - 20
@@ -332,6 +336,23 @@ def _walk(
             expect(page.get_by_test_id("my-rank")).to_contain_text("我的排名")
             expect(page.get_by_test_id("flag-breakdown")).to_be_visible()
             shot(page, "board")
+            context.close()
+
+            # --- JavaScript off: the demo resident signs in inside the form and reports with a photo
+            # (sent as taken: only the shrinking needs the script).
+            context = browser.new_context(**PHONE, java_script_enabled=False)
+            page = context.new_page()
+            watch.attach(page)
+            page.goto(tag_url)
+            page.get_by_text("环境卫生", exact=True).click()
+            page.fill("#text", "楼道里堆了纸箱")
+            page.set_input_files("#photos", [str(photos[0])])
+            page.fill("#phone", "13900000230")
+            page.fill("#password", PASSWORD)
+            page.get_by_role("button", name="提交报修").click()
+            expect(page.get_by_test_id("flash")).to_contain_text("报修已提交")
+            expect(page.locator(".photos img")).to_have_count(1)
+            shot(page, "no-javascript-report-sent")
             context.close()
 
             # --- A volunteer opens the captain's rotating QR URL with the phone camera.

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import httpx
 
+from models.enums import Role
 from models.sessions import RefreshToken
 from runtime import clock
+from services.access import load_viewer
+from services.accounts import memberships
 from tests.api.web.support import csrf_of, post_form, sign_in
 from tests.support.people import PASSWORD, make_neighbourhood, make_person
 
@@ -108,3 +111,27 @@ async def test_an_expired_access_token_is_refreshed_and_an_expired_session_signs
     lapsed = await http.get("/login")
     assert "登录已过期" in lapsed.text
     assert "rs_web" not in http.cookies
+
+
+async def test_registering_with_the_offices_code_joins_the_community(http: httpx.AsyncClient) -> None:
+    place = await make_neighbourhood()
+    staff = await make_person(place.community, (Role.STAFF,))
+    _, code = await memberships.create_invite(
+        await load_viewer(staff.user.id),
+        place.community.id,
+        [Role.RESIDENT],
+        household_id=place.households[1].id,
+    )
+    bad = await post_form(
+        http,
+        "/login",
+        {"phone": "13812345678", "password": "laoli-2026", "display_name": "李大爷", "code": "NOPE"},
+    )
+    assert bad.status_code == 400 and "邀请码不对" in bad.text
+    assert "rs_web" in http.cookies  # the account was made: signed in, only the code is left
+    home = await post_form(http, "/me", {"code": code})
+    assert home.status_code == 303
+    page = (await http.get("/me")).text
+    assert "红星社区 · 302" in page and "李大爷" in page
+    again = await post_form(http, "/me", {"code": code})
+    assert again.status_code == 400 and "已经是这个社区的成员" in again.text
