@@ -140,7 +140,7 @@ async def scan_open_reports(root: types.TagScan, info: Info) -> list[report_type
 
 
 def scan_open_report_summaries(root: types.TagScan) -> list[types.OpenReportSummary]:
-    from api.schema.tags import types  # the schema types import this module: a cycle at the top
+    from api.schema.tags import types  # the schema types import this module: a cycle at import
 
     return [
         types.OpenReportSummary(
