@@ -218,6 +218,10 @@ CARE_TAG_READERS = {
     "api/schema/places/inputs.py",
     "api/schema/places/types.py",
     "api/schema/root.py",
+    # The office console's staff-only households page (through householdCareTagsSet and the
+    # careTags field) and the Chinese words for the kinds.
+    "api/web/office/labels.py",
+    "api/web/office/places.py",
     "models/enums.py",
     "models/places.py",
     "services/demo/register.py",
