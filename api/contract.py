@@ -123,8 +123,9 @@ def operation_documents(folder: Path = CONTRACT, client: str = "app") -> dict[st
 
 
 # Clients other than the app whose documents the server serves: each is a folder of operations/.
-# "web" is the server's own pages (the resident's no-app path), run in process for the viewer.
-CLIENTS = ("web",)
+# "web" is the server's own pages (the resident's no-app path), "office" the office console
+# (/office/); both run in process for the signed-in viewer.
+CLIENTS = ("web", "office")
 
 
 def client_documents(folder: Path = CONTRACT) -> dict[str, dict[str, str]]:

@@ -64,7 +64,8 @@ async def static_file(request: Request) -> Response:
 
 def _environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
+        # The office console keeps its templates with its views (api/web/office/templates/office/).
+        loader=FileSystemLoader([HERE / "templates", HERE / "office" / "templates"]),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,

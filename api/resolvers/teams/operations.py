@@ -136,7 +136,7 @@ async def emergencies(
 async def team_create(info: Info, input: s.TeamCreateInput) -> s.TeamPayload:
     async def work() -> s.TeamPayload:
         row = await teams.create_team(
-            info.context.viewer, _community(input.community_id), input.name, input.kind
+            info.context.viewer, _community(input.community_id), input.name, input.kind, input.idempotency_key
         )
         return s.TeamPayload(team=tm.team(row))
 

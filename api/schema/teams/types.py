@@ -300,6 +300,10 @@ class TeamCreateInput:
     community_id: strawberry.ID
     name: str
     kind: TeamKind
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh key per action; a retry with it within 24 h returns the first result.",
+    )
 
 
 @strawberry.type
