@@ -29,6 +29,7 @@ from services import signed_codes
 from services.access import Viewer
 from services.boards import placeholder
 from services.errors import DomainError, ErrorCode
+from services.place_labels import full_label
 from services.report_queries import ReportsShown, SqlPart, active_at_tag_sql, reports_shown, shown_columns_sql
 from services.tag_printing import PrintedTag
 
@@ -81,10 +82,7 @@ class TagLocation:
 
         Asset names often already say where they are ("4号楼2单元楼道灯"); a place the asset's
         name contains is not repeated."""
-        places = [self.compound_name, self.building_name, self.entrance_name]
-        if self.asset_name:
-            places = [p for p in places if p and p not in self.asset_name]
-        return " ".join(p for p in (*places, self.asset_name) if p)
+        return full_label(self.compound_name, self.building_name, self.entrance_name, asset=self.asset_name)
 
 
 @dataclass(frozen=True)

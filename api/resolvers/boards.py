@@ -131,6 +131,7 @@ async def group_board(
                     per_household=r.per_household,
                     members=r.households,
                     per_member=r.per_household,
+                    entrance_row_id=r.group_id if kind == s.GroupBoardKind.ENTRANCES else None,
                 )
                 for r in rows
             ],
@@ -143,6 +144,7 @@ def _standing(row: flag.Standing | dict[str, Any]) -> s.CorridorEntrance:
     data = dict(row) if isinstance(row, dict) else row.__dict__
     return s.CorridorEntrance(
         entrance_id=_gid("Entrance", data["entrance_id"]),
+        entrance_row_id=int(data["entrance_id"]),
         **{k: v for k, v in data.items() if k != "entrance_id"},
     )
 
@@ -157,6 +159,7 @@ def _award(close: MonthClose, entrance_name: str | None) -> s.CorridorFlagAward:
         holds_month=close.holds_month,
         entrance_id=_gid("Entrance", close.entrance_id) if close.entrance_id else None,
         entrance_name=entrance_name,
+        entrance_row_id=close.entrance_id,
         score=close.score,
         weights=_weights(close.weights),
         breakdown=[_standing(row) for row in close.breakdown],
@@ -223,6 +226,7 @@ def _inspection(row: Inspection, entrance_name: str) -> s.Inspection:
         notes=row.notes,
         local_day=row.local_day,
         row_id=row.id,
+        entrance_row_id=row.entrance_id,
     )
 
 
@@ -232,7 +236,9 @@ async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.Ins
         viewer.require_user()
         photos = await read_uploads(input.photos, "photos")
         row = await flag.record_inspection(viewer, input.code, input.score, input.notes, photos)
-        entrance = await row.entrance
+        # Read with its building and compound, so its full label costs no further statement.
+        entrance = await info.context.loaders.entrance_by_id.load(row.entrance_id)
+        assert entrance is not None
         return s.InspectionPayload(inspection=_inspection(row, entrance.name))
 
     return await guarded(s.InspectionPayload, work())
@@ -254,6 +260,8 @@ async def inspections(
     async def count() -> int:
         return await flag.inspection_count(viewer, cid, month)
 
+    for row in rows:  # read with their parents: the labels come from these rows
+        info.context.loaders.entrance_by_id.prime(row.entrance_id, row.entrance)
     return keyset_connection(
         rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
     )

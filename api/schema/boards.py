@@ -11,8 +11,15 @@ from strawberry.file_uploads import Upload
 from api.context import Info
 from api.schema.common import Connection, UserError
 from services.boards import Scope
+from services.place_labels import PlaceKind
 
 strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
+
+
+async def _entrance_label(info: Info, entrance_id: int | None) -> str | None:
+    from api.resolvers.places import label_by_id
+
+    return await label_by_id(info, PlaceKind.ENTRANCE, entrance_id) if entrance_id else None
 
 
 @strawberry.enum(
@@ -75,6 +82,11 @@ class GroupBoardEntry:
         deprecation_reason="Use perHousehold instead; removed 2027-03-01.",
         description="The same as perHousehold.",
     )
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="An entrance's full label (\"休闲小区 1号楼 1单元\"); a team's name.")
+    async def label(self, info: Info) -> str:
+        return await _entrance_label(info, self.entrance_row_id) or self.name
 
 
 @strawberry.type
@@ -109,6 +121,11 @@ class CorridorEntrance:
     reports_counted: int
     reports_in_time: int
     reports: float
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description='The entrance\'s full label: "休闲小区 1号楼 1单元".')
+    async def entrance_label(self, info: Info) -> str:
+        return await _entrance_label(info, self.entrance_row_id) or self.entrance_name
 
 
 @strawberry.type
@@ -133,6 +150,11 @@ class CorridorFlagAward:
     score: float | None
     weights: CorridorWeights
     breakdown: list[CorridorEntrance]
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description='The winner\'s full label: "休闲小区 1号楼 1单元".')
+    async def entrance_label(self, info: Info) -> str | None:
+        return await _entrance_label(info, self.entrance_row_id) or self.entrance_name
 
 
 @strawberry.type(description="The flag at a scanned entrance: who holds it and where this one stands.")
@@ -175,6 +197,11 @@ class Inspection:
     notes: str
     local_day: str
     row_id: strawberry.Private[int]
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description='The entrance\'s full label: "休闲小区 1号楼 1单元".')
+    async def entrance_label(self, info: Info) -> str:
+        return await _entrance_label(info, self.entrance_row_id) or self.entrance_name
 
     @strawberry.field(description="Photos taken at the inspection (links valid 1–2 hours).")
     async def photos(self, info: Info) -> list[InspectionPhoto]:

@@ -30,6 +30,13 @@ class Place(relay.Node):
     name: str
     community_id: strawberry.Private[int]
 
+    @strawberry.field(
+        description='Where it is, in full: "休闲小区 1号楼 1单元". Show this, not `name`: '
+        "a community has many entrances named 1单元."
+    )
+    async def label(self, info: Info) -> str:
+        return await resolve.label_of(self, info)
+
 
 @strawberry.type(description="The tenant: a community office and the compounds it serves.")
 class Community(relay.Node):
@@ -127,6 +134,10 @@ class Asset(relay.Node):
     compound_id: strawberry.Private[int]
     building_id: strawberry.Private[int | None]
     entrance_id: strawberry.Private[int | None]
+
+    @strawberry.field(description='Where it is, in full: "休闲小区 4号楼 2单元 楼道灯".')
+    async def label(self, info: Info) -> str:
+        return await resolve.label_of(self, info)
 
     @strawberry.field(description="The most specific place it is on: its entrance, building or compound.")
     async def place(self, info: Info) -> Place:
