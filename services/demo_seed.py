@@ -391,3 +391,10 @@ async def _counts() -> dict[str, int]:
         for role in Role:
             counts[prefix + _COUNT_NAMES[role]] = held.get(role.value, 0)
     return counts
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo's sign-ins, drawn from the seed like the people themselves: no database read
+    (the developer start page lists them once the demo is there)."""
+    by_label = {person.login_label: person.phone for person in (*_hongxing_people(), *_binhe_people())}
+    return [DemoLogin(label, by_label[label], DEMO_PASSWORD) for label in LOGIN_LABELS]

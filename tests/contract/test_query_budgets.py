@@ -124,7 +124,7 @@ BUDGETS: dict[str, int] = {
     "ReportCancel": 11,
     "ReportClaim": 32,  # notifications name the place; me-too people are told
     "ReportConfirm": 44,  # pairing, self-dealing checks; notifications: place label, me-too
-    "ReportCreate": 24,  # burst check, raced-retry re-check; a new report answers from what it wrote
+    "ReportCreate": 25,  # burst check, raced-retry re-check, the notice's place label
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
