@@ -230,4 +230,9 @@ HTTP_WITHOUT_IDS = {
     "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
     "/qr/{name}": "a tag's signed code rendered as an image",
     "/board/{slug}": "the notice board, public only for what the office chose to publish",
+    # api/developer_pages.py: development only; production has only "/", a status line.
+    "/": "development: links and the demo's shared logins; production: a status line, no data",
+    "/explorer/": "development only: GraphiQL's page, which runs /graphql as the caller",
+    "/explorer/static/{name}": "development only: GraphiQL's files, by exact name",
+    "/contract/README.md": "development only: the mobile contract's README from the repository",
 }
