@@ -44,6 +44,9 @@ class Community(relay.Node):
     name: str
     slug: str
     timezone: str = strawberry.field(description="IANA time zone; months and days are counted in it.")
+    office_phone: str = strawberry.field(
+        description="The office's phone, offered to people without the app; empty until the office sets it."
+    )
 
     @strawberry.field
     async def compounds(

@@ -17,6 +17,7 @@ from api.resolvers import node as node_resolvers
 from api.resolvers import people as people_resolvers
 from api.resolvers import place_mutations as place_resolvers
 from api.resolvers import tag_mutations as tag_resolvers
+from api.resolvers.community import CommunityMutation
 from api.schema import abuse as abuse_types
 from api.schema import accounts as account_types
 from api.schema import place_mutations as place_types
@@ -158,6 +159,7 @@ MUTATIONS: tuple[type, ...] = (
     TeamsMutation,
     VoiceMutation,
     BoardsMutation,
+    CommunityMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

@@ -73,6 +73,7 @@ BUDGETS: dict[str, int] = {
     "BoardPublicitySet": 5,
     "CommunityCompounds": 4,
     "CompoundBuildings": 6,
+    "CommunityOfficePhoneSet": 4,
     "CorridorFlagHistory": 4,  # the breakdown's entrances' full labels, one joined statement
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,

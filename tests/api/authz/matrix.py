@@ -51,6 +51,7 @@ ROWS: dict[str, Row] = {
     ),
     "Mutation.placeCreate": Row(MANAGERS),
     "Mutation.placeRename": Row(MANAGERS),
+    "Mutation.communityOfficePhoneSet": Row(MANAGERS),
     "Mutation.householdCareTagsSet": Row(STAFF),
     "Mutation.rewardRedeem": Row(MEMBERS),
     "Mutation.redemptionCancel": Row(MANAGERS),
