@@ -21,14 +21,22 @@ def _minutes(earlier: datetime, later: datetime) -> int:
     return max(0, int((later - earlier).total_seconds() // 60))
 
 
+def may_count_zero(row: Attendance) -> bool:
+    """Whether the clock's minutes are what count, and may be 0 (without reading the activity):
+    checked out, not adjusted or rejected, and not already credited with some."""
+    return (
+        AttendanceStatus(row.status) in _CLOCKED
+        and row.checked_out_at is not None
+        and row.credited_minutes in (None, 0)
+    )
+
+
 def zero_minutes_reason(row: Attendance, activity: Activity) -> str | None:
     """The reason an attendance counts 0 minutes; None when it counts some, is still open, or
     its minutes were set by hand (adjusted) or refused (rejected)."""
-    if AttendanceStatus(row.status) not in _CLOCKED or row.checked_out_at is None:
-        return None
-    if row.credited_minutes not in (None, 0):
-        return None
     checked_in, checked_out = row.checked_in_at, row.checked_out_at
+    if not may_count_zero(row) or checked_out is None:
+        return None
     if checked_out <= activity.starts_at:
         early = _minutes(checked_out, activity.starts_at)
         return f"签退时活动还没开始（早了 {early} 分钟）：{_WAY_OUT}"

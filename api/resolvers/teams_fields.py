@@ -17,7 +17,7 @@ from api.loaders import PageKey
 from api.resolvers import mapping
 from models.teams import Attendance
 from services import attendance, teams
-from services.attendance_minutes import zero_minutes_reason
+from services.attendance_minutes import may_count_zero, zero_minutes_reason
 from services.errors import Forbidden
 from services.paging import Page, clamp_first
 
@@ -135,7 +135,7 @@ async def team_of(team_id: int, info: Info) -> t.Team:
 
 async def zero_minutes_reason_of(row: Attendance, info: Info) -> str | None:
     """Read beside the attendance's activity, which the captain's screen loads anyway."""
-    if row.checked_out_at is None or row.credited_minutes not in (None, 0):
+    if not may_count_zero(row):
         return None  # nothing to explain: no statement spent
     activity = await info.context.loaders.activity_by_id.load(row.activity_id)
     return zero_minutes_reason(row, activity) if activity is not None else None

@@ -64,9 +64,9 @@ BUDGETS: dict[str, int] = {
     "AttendanceAdjust": 21,
     "AttendanceApprove": 23,
     "AttendanceCaptainCheckIn": 11,
-    "AttendanceCaptainCheckOut": 9,
+    "AttendanceCaptainCheckOut": 10,  # the activity, to say why the clock gives 0 minutes
     "AttendanceCheckIn": 8,
-    "AttendanceCheckOut": 6,
+    "AttendanceCheckOut": 7,  # the activity, to say why the clock gives 0 minutes
     "AttendanceReject": 8,
     "BoardPrivacySet": 3,
     "BoardPublicity": 3,
