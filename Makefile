@@ -32,10 +32,11 @@ run: install  ## migrate the SQLite database, seed the demo, serve on http://127
 	@echo "start page: http://$(HOST):$(PORT)/   GraphQL explorer (offline GraphiQL): http://$(HOST):$(PORT)/explorer/"
 	$(BIN)/redsteward serve --host $(HOST) --port $(PORT)
 
-lint: install  ## ruff and mypy
+lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers; strawberry only in api/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only tests run if a server answers)
 	$(BIN)/pytest -n 2

@@ -6,7 +6,7 @@ import base64
 from collections import defaultdict
 
 from models.places import Building, Community, Compound, Entrance
-from services.place_labels import full_label
+from services.places.labels import full_label
 
 
 def global_id(type_name: str, row_id: int) -> str:

@@ -9,9 +9,9 @@ from typing import Any
 
 from models.places import Community
 from points_engine.expiry import ExpiryRun
-from services.flag import Closed
-from services.place_labels import PlaceKind, labels_by_id
-from services.report_clocks import TickResult
+from services.corridor_flag import Closed
+from services.places.labels import PlaceKind, labels_by_id
+from services.reports.clocks import TickResult
 
 
 async def job_sentences(results: dict[str, object]) -> list[str]:

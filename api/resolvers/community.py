@@ -1,14 +1,12 @@
-"""Resolvers of the community office's settings, and the area's root mutation fields."""
+"""Resolvers of the community office's settings."""
 
 from __future__ import annotations
 
-import strawberry
-
 from api.context import Info
 from api.ids import decode_global_id
-from api.resolvers import mapping
 from api.resolvers.payloads import guarded
-from api.schema import community as s
+from api.resolvers.places import mapping
+from api.schema.community import types as s
 from services.community import office
 
 
@@ -21,12 +19,3 @@ async def community_office_phone_set(info: Info, input: s.CommunityOfficePhoneSe
         return s.CommunityPayload(community=mapping.community(row))
 
     return await guarded(s.CommunityPayload, work())
-
-
-@strawberry.type
-class CommunityMutation:
-    community_office_phone_set: s.CommunityPayload = strawberry.mutation(
-        resolver=community_office_phone_set,
-        description="The office: set the phone number the tag landing page offers to people without "
-        "the app. Setting the same number again changes nothing.",
-    )

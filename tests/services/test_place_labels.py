@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models.enums import AssetKind
 from models.places import Asset, Building, Compound, Entrance, Household
-from services.place_labels import PlaceKind, full_label, label_of_row, labels_by_id, rows_with_parents
+from services.places.labels import PlaceKind, full_label, label_of_row, labels_by_id, rows_with_parents
 from tests.conftest import QueryCounter
 from tests.support.people import make_neighbourhood
 
