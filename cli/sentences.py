@@ -80,6 +80,15 @@ async def _close_months(result: Any) -> str:
     return "月度评比：" + "；".join(parts) + "。"
 
 
+async def _issue_fee_bills(result: Any) -> str:
+    made: dict[int, int] = dict(result)
+    if not any(made.values()):
+        return "物业费：今天没有到期要开的账单。"
+    names = dict(await Community.filter(id__in=list(made)).values_list("id", "name"))
+    parts = [f"{names.get(cid, f'社区 {cid}')} {count} 张" for cid, count in made.items() if count]
+    return "物业费：开出本期账单 " + "，".join(parts) + "。"
+
+
 async def _forget_expired(result: Any) -> str:
     forgotten: dict[str, int] = dict(result)
     return (
@@ -94,5 +103,6 @@ _JOBS = {
     "expire-redemptions": _expire_redemptions,
     "expire-points": _expire_points,
     "close-months": _close_months,
+    "issue-fee-bills": _issue_fee_bills,
     "forget-expired": _forget_expired,
 }

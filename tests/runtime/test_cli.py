@@ -114,6 +114,7 @@ def test_run_jobs_runs_every_periodic_job_once(tmp_path: Path) -> None:
         "兑换",
         "积分过期",
         "月度评比",
+        "物业费",
         "清理",
     ]
     assert not any(mark in result.stdout for mark in ("Result(", "Closed(", "=<", "{'"))
