@@ -134,12 +134,18 @@ async def start(request: Request) -> Response:
 
 
 async def _demo_logins() -> list[tuple[str, str, str]]:
-    """(role, phone, password) of the demo's sign-ins, once the demo is seeded."""
-    from services import demo_seed
+    """(role, phone, password) of the demo's sign-ins, once the demo is seeded (default seed)."""
+    from services.demo import logins, people, register
+    from services.demo.run import DEFAULT_SEED
 
-    if not await Community.filter(slug=demo_seed.HONGXING).exists():
+    if not await Community.filter(slug=register.HONGXING).exists():
         return []
-    return [(login.role, login.phone, login.password) for login in demo_seed.demo_logins()]
+    seeded = (*people.hongxing_people(DEFAULT_SEED), *people.binhe_people(DEFAULT_SEED))
+    phones = {p.login_label: p.phone for p in seeded if p.login_label}
+    return [
+        (f"{logins.ROLE_NAMES[row.role]}（先试试 {row.try_first}）", row.phone, row.password)
+        for row in logins.logins(phones)
+    ]
 
 
 _STYLE = """

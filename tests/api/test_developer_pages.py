@@ -18,7 +18,8 @@ from api.app import create_app
 from api.developer_pages import GRAPHIQL_FILES, graphiql_dir
 from models.places import Community
 from runtime.settings import Settings
-from services import demo_seed
+from services.demo import people, register
+from services.demo.run import DEFAULT_SEED
 from tests.support.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -41,11 +42,13 @@ async def test_the_start_page_links_the_explorer_the_boards_and_the_contract(htt
 
 
 async def test_once_the_demo_is_there_the_start_page_lists_its_logins(http: httpx.AsyncClient) -> None:
-    await Community.create(name="红星社区", slug=demo_seed.HONGXING)
+    await Community.create(name="红星社区", slug=register.HONGXING)
     page = await http.get("/")
-    for login in demo_seed.demo_logins():
-        assert f"<code>{login.phone}</code>" in page.text
-    assert page.text.count(demo_seed.DEMO_PASSWORD) == len(demo_seed.demo_logins())
+    seeded = (*people.hongxing_people(DEFAULT_SEED), *people.binhe_people(DEFAULT_SEED))
+    phones = [p.phone for p in seeded if p.login_label]
+    assert phones and all(f"<code>{phone}</code>" in page.text for phone in phones)
+    assert page.text.count(people.DEMO_PASSWORD) == len(phones)
+    assert "先试试 ReportQueue" in page.text
 
 
 async def test_the_explorer_and_every_file_it_loads_come_from_this_server(http: httpx.AsyncClient) -> None:
