@@ -10,8 +10,8 @@ import httpx
 from models.enums import Role
 from models.places import Community
 from services import tags
-from services.community.office import dial_link
 from services.access import load_viewer
+from services.community.office import dial_link
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_neighbourhood, make_person
 
