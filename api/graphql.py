@@ -29,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.context import Context
 from api.errors import ShapeErrors
 from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
+from api.i18n import connection_language, mark_language, request_language
 from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
@@ -166,11 +167,15 @@ class RedStewardGraphQL(GraphQL[Context, None]):
             raise HTTPException(refusal.status if refusal.status != 200 else 400, refusal.code) from None
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(request=request, response=response, viewer=await viewer_of(request))
+        language = request_language(request)
+        mark_language(response, language)
+        return Context(request=request, response=response, viewer=await viewer_of(request), language=language)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket client may send its token in the connection_init payload (browsers
-        cannot set headers on a WebSocket); a connection without a valid one is refused."""
+        cannot set headers on a WebSocket); a connection without a valid one is refused. Its
+        language may come the same way (api.i18n.connection_language)."""
+        context.language = connection_language(context.connection_params, context.language)
         if context.viewer.user is None:
             params = context.connection_params or {}
             header = str(params.get("authorization") or params.get("Authorization") or "")

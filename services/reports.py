@@ -45,6 +45,7 @@ from models.reports import (
 )
 from models.teams import PatrolFinding
 from runtime import clock
+from runtime.i18n import N_, Text
 from runtime.settings import get_settings
 from services import idempotency
 from services.access import Viewer
@@ -191,11 +192,14 @@ async def _record(
     kind: ReportEventKind,
     actor_id: int | None,
     from_state: ReportState | None,
-    note: str = "",
+    note: str | Text = "",
     level: int | None = None,
     **data: Any,
 ) -> None:
+    """One timeline line. `note` is what a person wrote (kept as written) or, for the system's own
+    notes, a Text: its id and parameters are stored so each reader sees it in their language."""
     now = clock.now()
+    system_note = note if isinstance(note, Text) else None
     await ReportEvent.create(
         report_id=report.id,
         community_id=report.community_id,
@@ -204,7 +208,9 @@ async def _record(
         from_state=from_state,
         to_state=report.state if from_state is not None or kind is ReportEventKind.OPENED else None,
         escalation_level=level,
-        note=note,
+        note=str(note),
+        note_id=system_note.msgid if system_note else "",
+        note_params=system_note.params_json() if system_note and system_note.params else None,
         created_at=now,
     )
     await publish(
@@ -611,7 +617,7 @@ async def escalate(report_id: int, level: int, now: datetime) -> bool:
             done = await Report.filter(
                 id=report_id, state=ReportState.OPEN, claim_due_at__lte=now, claim_escalated_at__isnull=True
             ).update(claim_escalated_at=now, updated_at=now)
-            note = "Not claimed in time: escalated to the community coordinator."
+            note = Text(N_("Not claimed in time: escalated to the community coordinator."))
         else:
             done = await Report.filter(
                 id=report_id,
@@ -619,7 +625,7 @@ async def escalate(report_id: int, level: int, now: datetime) -> bool:
                 resolve_due_at__lte=now,
                 resolve_escalated_at__isnull=True,
             ).update(resolve_escalated_at=now, updated_at=now)
-            note = "Not fixed in time: escalated to the district."
+            note = Text(N_("Not fixed in time: escalated to the district."))
         if not done:
             return False
         await Report.filter(id=report_id, escalation_level__lt=level).update(escalation_level=level)
@@ -651,7 +657,7 @@ async def auto_confirm(report_id: int, now: datetime) -> bool:
             ReportEventKind.AUTO_CONFIRMED,
             None,
             ReportState.RESOLVED,
-            "Nobody confirmed or reopened within 7 days.",
+            Text(N_("Nobody confirmed or reopened within 7 days.")),
             within_clock=report.resolved_at <= report.resolve_due_at,
             rating=None,
             auto=True,

@@ -15,6 +15,7 @@ from api.ids import decode_cursor
 from api.resolvers import mapping
 from api.schema.common import Connection
 from models import reports as m
+from runtime.i18n import Text
 from services import report_queries
 from services.paging import clamp_first
 from services.report_photos import photo_link
@@ -58,11 +59,20 @@ def notification(row: m.Notification) -> types.Notification:
     return types.Notification(
         id=row.id,
         event=row.event,
-        text=row.text,
+        message=Text.from_stored(row.text_id, row.text_params, row.text),
         created_at=row.created_at,
         read_at=row.read_at,
         report_id=row.report_id,
     )
+
+
+def notification_text(root: types.Notification, info: Info) -> str:
+    """The inbox line in the caller's language (the row keeps the message id and parameters)."""
+    return root.message.render(info.context.language)
+
+
+def event_note(root: types.ReportEvent, info: Info) -> str:
+    return root.note_text.render(info.context.language)
 
 
 async def _user(info: Info, user_id: int | None) -> people_types.User | None:
@@ -182,7 +192,7 @@ async def timeline_of(
             from_state=row.from_state,
             to_state=row.to_state,
             escalation_level=row.escalation_level,
-            note=row.note,
+            note_text=Text.from_stored(row.note_id, row.note_params, row.note),
             created_at=row.created_at,
             actor_name=name,
         )

@@ -147,16 +147,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
             _prime_opened(info, filed, place)
         return s.ReportCreatePayload(report=report_type(filed.report))
     except DomainError as exc:
-        payload = s.ReportCreatePayload(
-            errors=[
-                UserError(
-                    code=exc.code,
-                    message=exc.message,
-                    field=exc.field,
-                    retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
-                )
-            ]
-        )
+        payload = s.ReportCreatePayload(errors=[UserError.of(exc)])
         if isinstance(exc, DuplicateReport):
             existing = await Report.get(id=exc.existing_report_id)
             payload.existing_report = report_type(existing)

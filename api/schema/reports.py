@@ -16,6 +16,7 @@ from api.schema.places import Place
 from models import reports as m
 from models.enums import ReportCategory
 from models.reports import PhotoKind, RejectReason, ReportEventKind, ReportState
+from runtime.i18n import Text
 from services.report_queries import ReportQueue
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
@@ -116,11 +117,16 @@ class ReportEvent(relay.Node):
     from_state: ReportState | None
     to_state: ReportState | None
     escalation_level: int | None
-    note: str
+    note: str = strawberry.field(
+        resolver=resolve.event_note,
+        description="A person's note as written; the system's notes in the language the request asked "
+        "for (Accept-Language), Chinese by default.",
+    )
     created_at: datetime
     actor_name: str | None = strawberry.field(
         description="Who did it (initials for the reporter, unless you are staff); null for the system."
     )
+    note_text: strawberry.Private[Text]
 
 
 @strawberry.type(
@@ -149,10 +155,14 @@ class ReportMaterial:
 class Notification(relay.Node):
     id: relay.NodeID[int]
     event: str = strawberry.field(description="What happened, e.g. report.claimed.")
-    text: str
+    text: str = strawberry.field(
+        resolver=resolve.notification_text,
+        description="In the language the request asked for (Accept-Language); Chinese by default.",
+    )
     created_at: datetime
     read_at: datetime | None
     report_id: strawberry.Private[int | None]
+    message: strawberry.Private[Text]
 
     @strawberry.field(description="The report it is about, if you may still see it.")
     async def report(self, info: Info) -> Report | None:
