@@ -93,8 +93,9 @@ class DomainError(Exception):
     (marked `N_`, it is the catalog's message id) and `params` fill them; the API renders it in
     the caller's language (`text.render(language)`), `str(error)` and `.message` read English."""
 
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None, **params: Any) -> None:
-        self.text = Text(message, params)
+    def __init__(self, code: ErrorCode, message: str | Text, field: str | None = None, **params: Any) -> None:
+        # A Text passes through whole: an error of the points engine keeps its id and parameters.
+        self.text = message if isinstance(message, Text) else Text(message, params)
         self.message = self.text.render(ENGLISH)
         super().__init__(self.message)
         self.code = code
