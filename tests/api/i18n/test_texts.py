@@ -102,3 +102,17 @@ async def test_a_top_level_error_reads_in_the_callers_language(http: httpx.Async
 
 def report_number(global_id: str) -> int:
     return int(base64.b64decode(global_id).decode().split(":", 1)[1])
+
+
+async def test_a_refusal_of_the_gate_reads_in_the_callers_language(http: httpx.AsyncClient) -> None:
+    batch = [{"query": UNREAD}, {"query": UNREAD}]
+    chinese = await http.post("/graphql", json=batch)
+    english = await http.post("/graphql", json=batch, headers={"accept-language": "en"})
+    assert chinese.status_code == english.status_code == 400
+    [said] = chinese.json()["errors"]
+    assert (said["extensions"]["code"], said["message"]) == (
+        "BATCHING_NOT_SUPPORTED",
+        "每个请求只能发送一个操作。",
+    )
+    [said] = english.json()["errors"]
+    assert said["message"] == "Send one operation per request."
