@@ -31,6 +31,7 @@ from api.errors import ShapeErrors
 from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
 from api.i18n import connection_language, mark_language, request_language
 from api.schema.root import TYPES, Mutation, Query, Subscription
+from runtime.i18n import N_
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
 from services.errors import NotAuthenticated
@@ -198,7 +199,7 @@ async def viewer_of(request: Request | WebSocket) -> Viewer:
         try:
             user_id = decode_access_token(token).user_id
         except NotAuthenticated as exc:
-            problem = exc.message
+            problem = exc.text.msgid  # Viewer raises NotAuthenticated with this message id
     return await load_viewer(user_id, problem)
 
 
@@ -208,5 +209,5 @@ def _bearer(request: Request | WebSocket) -> tuple[str | None, str | None]:
         return None, None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, "Send the access token as `Authorization: Bearer <token>`."
+        return None, N_("Send the access token as `Authorization: Bearer <token>`.")
     return token.strip(), None

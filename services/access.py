@@ -10,6 +10,7 @@ from tortoise import connections
 
 from models.enums import Role
 from models.people import Membership, User
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 
 MANAGERS = frozenset({Role.STAFF, Role.ADMIN})
@@ -61,7 +62,7 @@ class Viewer:
     # The caller's memberships by id, read with the roles: the `Me` screen needs no second read.
     memberships: tuple[MembershipRow, ...] = ()
     # Why the presented token was refused, so an operation that needs a user can say so.
-    auth_problem: str | None = None
+    auth_problem: str | None = None  # a message id (runtime.i18n), raised as NotAuthenticated
 
     @property
     def user_id(self) -> int:
@@ -69,7 +70,7 @@ class Viewer:
 
     def require_user(self) -> Caller:
         if self.user is None:
-            raise NotAuthenticated(self.auth_problem or "Sign in first.")
+            raise NotAuthenticated(self.auth_problem or N_("Sign in first."))
         return self.user
 
     def is_member(self, community_id: int) -> bool:

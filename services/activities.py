@@ -236,7 +236,7 @@ async def declare_emergency(
             )
             return emergency
     except PointsError as exc:
-        raise DomainError(ErrorCode(str(exc.code)), exc.message, exc.field) from exc
+        raise DomainError(ErrorCode(str(exc.code)), exc.text, exc.field) from exc
     except IntegrityError:
         return await Emergency.get(community_id=community_id, idempotency_key=key)
 

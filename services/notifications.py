@@ -21,10 +21,10 @@ from models.reports import Notification, RejectReason
 from models.teams import TeamMember
 from runtime import clock
 from runtime.i18n import N_, Text
+from runtime.labels import word
 from services import inbox_bus
 from services.access import Viewer
 from services.events import DomainEvent, subscribe, unsubscribe
-from services.labels import word
 from services.paging import Page
 
 

@@ -27,7 +27,7 @@ async def _as_domain_errors() -> AsyncIterator[None]:
     try:
         yield
     except PointsError as exc:
-        raise DomainError(ErrorCode(str(exc.code)), exc.message, exc.field) from exc
+        raise DomainError(ErrorCode(str(exc.code)), exc.text, exc.field) from exc
 
 
 async def _run(work: Awaitable[T]) -> T:

@@ -16,6 +16,7 @@ from api.resolvers.points_mapping import connection as keyset_connection
 from api.schema import boards as s
 from api.schema.common import Connection, Edge, PageInfo
 from models.boards import Inspection, MonthClose
+from runtime.i18n import N_
 from services import boards, flag
 from services.boards import Scope
 from services.errors import DomainError, ErrorCode
@@ -53,7 +54,7 @@ def _decode_board_cursor(cursor: str | None) -> tuple[int, int] | None:
             return int(points), int(user_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise DomainError(ErrorCode.INVALID_INPUT, "This cursor is not valid.", "after")
+    raise DomainError(ErrorCode.INVALID_INPUT, N_("This cursor is not valid."), "after")
 
 
 def _entry(row: boards.BoardRow, me: int) -> s.BoardEntry:

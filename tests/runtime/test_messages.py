@@ -10,7 +10,7 @@ import pytest
 
 from runtime import i18n
 from runtime.i18n import CHINESE, ENGLISH, N_, Text, negotiate, read_catalog
-from services.labels import WORDS, word
+from runtime.labels import WORDS, word
 from tools.messages import extract, untranslated
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)[^}]*\}")
