@@ -8,7 +8,7 @@ import re
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from api.i18n import say
+from api.i18n import limit_text, say
 from runtime.i18n import DEFAULT_LANGUAGE, N_, render
 from runtime.logging import current_request_id
 from services.errors import DomainError, Forbidden, NotAuthenticated
@@ -55,6 +55,9 @@ class ShapeErrors(MaskErrors):
         language = self._language()
         if original is None:
             code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+            limit = limit_text(error.message, error.extensions)
+            if limit is not None:
+                return self._with(error, limit.render(language), code)
             return self._with(error, without_values(error.message, self.production), code)
         if isinstance(original, NotAuthenticated):
             return self._with(error, say(original, language), "UNAUTHENTICATED")

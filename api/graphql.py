@@ -31,7 +31,7 @@ from api.errors import ShapeErrors
 from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
 from api.i18n import connection_language, mark_language, request_language
 from api.schema.root import TYPES, Mutation, Query, Subscription
-from runtime.i18n import N_
+from runtime.i18n import N_, Text
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
 from services.errors import NotAuthenticated
@@ -59,7 +59,8 @@ class MaxDirectivesRule(ValidationRule):
     def enter_directive(self, node: DirectiveNode, *_args: object) -> object:
         self.count += 1
         if self.count == MAX_DIRECTIVES + 1:
-            self.report_error(GraphQLError(f"More than {MAX_DIRECTIVES} directives in one document.", node))
+            text = Text(N_("More than {limit} directives in one document."), {"limit": MAX_DIRECTIVES})
+            self.report_error(GraphQLError(str(text), node, extensions={"text": text}))
         return None
 
 

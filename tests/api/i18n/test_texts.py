@@ -116,3 +116,19 @@ async def test_a_refusal_of_the_gate_reads_in_the_callers_language(http: httpx.A
     )
     [said] = english.json()["errors"]
     assert said["message"] == "Send one operation per request."
+
+
+async def test_the_document_limits_read_in_the_callers_language(http: httpx.AsyncClient) -> None:
+    from api.graphql import MAX_ALIASES, MAX_DIRECTIVES
+
+    aliases = "{ " + " ".join(f"a{i}: __typename" for i in range(MAX_ALIASES + 1)) + " }"
+    directives = "{ __typename " + "@include(if: true) " * (MAX_DIRECTIVES + 1) + "}"
+    cases = [
+        (aliases, f"文档中有 {MAX_ALIASES + 1} 个别名，最多允许 {MAX_ALIASES} 个。"),
+        (directives, f"一个文档中的指令超过了 {MAX_DIRECTIVES} 个。"),
+    ]
+    for query, chinese in cases:
+        said = [e["message"] for e in (await ask(http, query)).json()["errors"]]
+        assert chinese in said, said
+        english = [e["message"] for e in (await ask(http, query, language="en")).json()["errors"]]
+        assert not any("个" in m for m in english), english
