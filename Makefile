@@ -35,10 +35,11 @@ run: install  ## migrate the SQLite database, seed the demo, serve on http://127
 messages: install  ## extract the texts marked N_/label into the Chinese catalog and list what still needs a translation
 	$(BIN)/python -m tools.messages
 
-lint: install  ## ruff and mypy
+lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers; strawberry only in api/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 
 test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only tests run if a server answers)
 	$(BIN)/pytest -n 2

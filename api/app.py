@@ -25,7 +25,8 @@ from api.pickup_qr import pickup_qr
 from runtime import database, i18n
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
-from services import inbox_bus, jobs, subscribers
+from services import jobs, subscribers
+from services.notifications import inbox_bus
 
 log = logging.getLogger("redsteward.http")
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from html import escape
 
 from models.open_books import AccountCategory
-from services.board import Board
+from services.notice_board import Board
 from services.open_books import CategoryTotal
 from services.satisfaction import MonthSatisfaction
 

@@ -10,8 +10,8 @@ from starlette.routing import Route
 from api.board_page import board_page
 from api.graphql import viewer_of
 from api.tag_landing import problem_page
-from services import board
 from services.errors import DomainError
+from services.notice_board import board, community_by_slug
 
 _HEADERS = {
     "cache-control": "no-cache",
@@ -22,8 +22,8 @@ _HEADERS = {
 
 async def notice_board(request: Request) -> Response:
     try:
-        community = await board.community_by_slug(request.path_params["slug"])
-        shown = await board.board(community, await viewer_of(request), request.query_params.get("month"))
+        community = await community_by_slug(request.path_params["slug"])
+        shown = await board(community, await viewer_of(request), request.query_params.get("month"))
     except DomainError as error:
         return HTMLResponse(
             problem_page("找不到这个公告栏", error.message), status_code=404, headers=_HEADERS

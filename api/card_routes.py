@@ -12,8 +12,9 @@ from starlette.routing import Route
 
 from api.graphql import viewer_of
 from api.ids import decode_global_id
-from services import attendance, tag_printing
 from services.errors import DomainError, Forbidden, NotAuthenticated
+from services.tags import printing as tag_printing
+from services.teams import attendance
 
 
 async def volunteer_card_png(request: Request) -> Response:

@@ -11,8 +11,8 @@ from starlette.routing import Route
 
 from api.graphql import viewer_of
 from api.ids import decode_global_id
-from services import hours_certificate
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
+from services.teams import hours_certificate
 
 
 async def hours_png(request: Request) -> Response:

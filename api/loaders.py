@@ -12,12 +12,13 @@ from tortoise.models import Model
 
 from models.places import Asset, Building, Community, Compound, Entrance, Household
 from models.teams import Activity, ActivityLog, Attendance, Emergency, TeamMember
-from services import activities, activity_logs, attendance, flag, teams
+from services import inspections, teams
 from services.access import user_names_by_ids
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
 from services.points import rewards_by_ids
 from services.tags import active_tags_by_key, locations_of
+from services.teams import activities, activity_logs, attendance
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
@@ -122,4 +123,4 @@ class Loaders:
         self.attendance_by_user = DataLoader(_by_user(attendance.mine_by_activity))
         self.captain_team_ids_by_user = DataLoader(_captain_team_ids)
         self.emergencies_in_force_by_community = DataLoader(_emergencies_in_force)
-        self.photos_by_inspection = DataLoader(flag.photos_by_inspection)
+        self.photos_by_inspection = DataLoader(inspections.photos_by_inspection)

@@ -17,7 +17,7 @@ from starlette.responses import PlainTextResponse, Response
 from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode
-from services.report_photos import PhotoOwner, open_photo
+from services.reports.photos import PhotoOwner, open_photo
 
 
 async def read_uploads(uploads: Sequence[Any], field: str) -> list[bytes]:

@@ -8,14 +8,12 @@ from strawberry.dataloader import DataLoader
 
 from api.loaders import _counts, _pages
 from models.reports import Report, ReportEvent
-from services import report_reads
-from services.access import user_names_by_ids
 from services.places import rows_by_ids
+from services.reports import reads as report_reads
 
 
 class ReportLoaders:
     def __init__(self) -> None:
-        self.user_by_id = DataLoader(user_names_by_ids)
         self.report_by_id = DataLoader(partial(rows_by_ids, Report))
         self.me_too_count_by_report = DataLoader(report_reads.me_too_counts)
         self.me_too_by_report_and_user = DataLoader(report_reads.me_too_of_user)

@@ -15,9 +15,10 @@ from api.ids import decode_global_id
 from api.tag_landing import landing_page, problem_page
 from models.places import Building
 from runtime.settings import get_settings
-from services import tag_printing, tags
+from services import tags
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
+from services.tags import printing as tag_printing
 
 _IMAGE = re.compile(r"^(?P<code>[A-Za-z2-7]{1,64})\.(?P<ext>png|svg)$")
 # Revocation must show within minutes; images of a live code can be cached that long.

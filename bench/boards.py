@@ -8,7 +8,7 @@ Builds a community of RS_BENCH_MEMBERS members (default 10,000) and RS_BENCH_SMA
 (default 100,000) of earning kinds spread over six months, then grows the ledger to RS_BENCH_LARGE
 (default 1,000,000). Transfers are bulk-inserted (posting a million through `ledger.post` one by
 one would take the better part of an hour here) and the board index is then computed by
-`services.boards.rebuild` — the tests prove that equals what the on_posted hook keeps — then
+`services.leaderboards.rebuild` — the tests prove that equals what the on_posted hook keeps — then
 ANALYZEd as `redsteward rebuild-boards` does. At each size it times RS_BENCH_ROUNDS requests
 (default 200) of the app's Leaderboard operation (a page of 20 of the monthly community board, the
 caller's own rank and totalCount), the caller being the member 90% of the way down that board,
@@ -109,7 +109,7 @@ async def run(url: str) -> list[tuple[int, str, float, float]]:
     from runtime.database import close_database, open_database
     from runtime.migrations import upgrade
     from runtime.settings import get_settings
-    from services.boards import analyze, rebuild
+    from services.leaderboards import analyze, rebuild
     from services.tokens import issue_access_token
 
     await upgrade(url)

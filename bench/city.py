@@ -10,7 +10,7 @@ calls take the better part of an hour on this machine, and what is benchmarked i
 writing a big city, not building one. The result is still a city the app's own checks accept:
 every balance is the sum of its transfers, every community sums to zero, every member's lot holds
 the balance (so `redsteward ledger-check` passes), and the board index is computed by the real
-`services.boards.rebuild`.
+`services.leaderboards.rebuild`.
 
 Everything is drawn from `random.Random(seed)` except the few "live" activities (one in ten),
 which run from an hour before the build until a day after it, so the load run can check in to them
@@ -98,7 +98,7 @@ async def build(scale_name: str, seed: int = 8) -> City:
     from models.rewards import Reward, RewardKind
     from models.tags import Tag, TagTargetKind
     from models.teams import Activity, Team, TeamMember
-    from services.boards import rebuild
+    from services.leaderboards import rebuild
     from services.passwords import hash_password
 
     scale = SCALES[scale_name]
@@ -432,7 +432,7 @@ async def build(scale_name: str, seed: int = 8) -> City:
         await conn.execute_script("ANALYZE")
     for fact in facts:
         await rebuild(fact.id)
-    _progress("boards rebuilt (services.boards.rebuild)", started)
+    _progress("boards rebuilt (services.leaderboards.rebuild)", started)
     counts = {
         "communities": len(facts),
         "households": scale.households * len(facts),

@@ -140,8 +140,9 @@ def _lua_string(value: str) -> str:
 def scenario_requests(city: Any, seconds_ahead: int) -> dict[str, dict[str, Any]]:
     """The requests of every scenario (token, body, activity) and the check-in codes they need."""
     from bench.city import BOARD_MONTH, CATEGORIES
-    from services import checkin_codes, signed_codes
+    from services import signed_codes
     from services.tags import PURPOSE
+    from services.teams import checkin_codes
     from services.tokens import issue_access_token
 
     rng = random.Random(city.seed)

@@ -108,7 +108,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
 def cmd_import_places(args: argparse.Namespace) -> int:
     from models.places import Community
-    from services.place_import import PlaceImportError, import_places
+    from services.places.importer import PlaceImportError, import_places
 
     async def work() -> int:
         community = await Community.get_or_none(slug=args.community)
@@ -182,7 +182,8 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
 
 def cmd_qr_sheet(args: argparse.Namespace) -> int:
     from models.places import Building
-    from services import tag_printing, tags
+    from services import tags
+    from services.tags import printing as tag_printing
 
     async def work() -> int:
         building = await Building.get_or_none(id=args.building)
@@ -219,7 +220,7 @@ def cmd_qr_sheet(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     """The report clock job, as the server's background task runs it; safe to run from cron."""
-    from services.report_clocks import run_clock_tick
+    from services.reports.clocks import run_clock_tick
 
     async def work() -> int:
         result = await run_clock_tick()
@@ -302,7 +303,7 @@ def cmd_expire_points(args: argparse.Namespace) -> int:
 
 
 def cmd_close_attendances(args: argparse.Namespace) -> int:
-    from services.attendance import close_overdue
+    from services.teams.attendance import close_overdue
 
     async def work() -> int:
         closed = await close_overdue()
@@ -322,7 +323,7 @@ async def _communities(slug: str | None) -> list[int]:
 
 
 def cmd_rebuild_boards(args: argparse.Namespace) -> int:
-    from services.boards import analyze, rebuild
+    from services.leaderboards import analyze, rebuild
 
     async def work() -> int:
         ids = await _communities(args.community)
@@ -340,8 +341,8 @@ def cmd_rebuild_boards(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
+    from services.corridor_flag import close_month
     from services.errors import DomainError
-    from services.flag import close_month
 
     async def work() -> int:
         ids = await _communities(args.community)

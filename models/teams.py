@@ -177,7 +177,7 @@ class Activity(Model):
     )
     title = fields.CharField(max_length=100)
     kind = fields.CharEnumField(TeamKind, max_length=20)
-    # Exactly one of the three is set (services.activities checks it).
+    # Exactly one of the three is set (services.teams.activities checks it).
     compound: fields.ForeignKeyNullableRelation["Compound"] = fields.ForeignKeyField(
         "models.Compound", related_name="activities", null=True, on_delete=fields.RESTRICT
     )

@@ -11,6 +11,7 @@ from tortoise.expressions import Q, RawSQL
 from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus
 from points_engine import accounts
+from runtime.database import is_postgres
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ async def economy(community_id: int) -> Economy:
         "JOIN point_account d ON d.id = t.debit_id JOIN point_account c ON c.id = t.credit_id "
         "WHERE t.community_id = ? GROUP BY 1, 2, 3 ORDER BY 1"
     )
-    if conn.capabilities.dialect == "postgres":
+    if is_postgres():
         sql = sql.replace("?", "$1")
     rows = await conn.execute_query_dict(sql, [community_id])
     flows: dict[str, dict[str, int]] = defaultdict(lambda: {"issued": 0, "redeemed": 0, "expired": 0})

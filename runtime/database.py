@@ -32,8 +32,28 @@ async def close_database() -> None:
     await connections.close_all()
 
 
+# The one place that asks which database runs: raw SQL differs between the two only in its
+# placeholders and a few statements PostgreSQL alone has (NOTIFY, ANALYZE).
+
+
 def dialect() -> str:
+    """The default connection's dialect: "postgres" or "sqlite"."""
     return str(connections.get("default").capabilities.dialect)
+
+
+def is_postgres() -> bool:
+    return dialect() == "postgres"
+
+
+def placeholder(index: int) -> str:
+    """The SQL placeholder of the index-th parameter (1-based): $1 on PostgreSQL, ? on SQLite,
+    where parameters bind in the order they stand in the text."""
+    return f"${index}" if is_postgres() else "?"
+
+
+def numbered_placeholder(index: int) -> str:
+    """A numbered placeholder, which may stand in a statement more than once ($1 / ?1)."""
+    return f"${index}" if is_postgres() else f"?{index}"
 
 
 async def ping() -> bool:

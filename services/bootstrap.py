@@ -9,8 +9,13 @@ from models.enums import Role
 from models.people import Invite
 from models.places import Community
 from runtime import clock
+from services.accounts.memberships import (
+    MAX_INVITE_DAYS,
+    MAX_INVITE_USES,
+    invite_code_digest,
+    new_invite_code,
+)
 from services.errors import DomainError, ErrorCode
-from services.memberships import MAX_INVITE_DAYS, MAX_INVITE_USES, invite_code_digest, new_invite_code
 
 
 async def office_invite(community: Community, roles: Sequence[Role], uses: int, days: int) -> str:

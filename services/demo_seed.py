@@ -23,7 +23,7 @@ from models.places import Asset, Building, Community, Compound, Entrance, Househ
 from services.errors import DomainError, ErrorCode
 from services.passwords import hash_password
 from services.phones import normalize_phone
-from services.place_import import import_places
+from services.places.importer import import_places
 
 # Printed with the logins and meant to be shared: demo databases hold no real people.
 DEMO_PASSWORD = "hongxing-demo-2026"  # noqa: S105

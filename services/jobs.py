@@ -24,13 +24,13 @@ class Job:
 
 
 async def _report_clocks() -> object:
-    from services.report_clocks import run_clock_tick
+    from services.reports.clocks import run_clock_tick
 
     return await run_clock_tick()
 
 
 async def _close_attendances() -> object:
-    from services.attendance import close_overdue
+    from services.teams.attendance import close_overdue
 
     return await close_overdue()
 
@@ -48,7 +48,7 @@ async def _expire_points() -> object:
 
 
 async def _close_months() -> object:
-    from services.flag import close_due
+    from services.corridor_flag import close_due
 
     return await close_due()
 

@@ -9,6 +9,8 @@ from typing import Generic, TypeVar
 from tortoise import connections
 from tortoise.models import Model
 
+from runtime.database import placeholder
+
 M = TypeVar("M", bound=Model)
 
 MAX_PAGE = 100
@@ -49,9 +51,9 @@ async def pages_by_parent(
     placeholders, params = _in_clause(ids)
     after_clause = ""
     if after_id is not None:
-        after_clause = f" AND id > {_param(len(params) + 1)}"
+        after_clause = f" AND id > {placeholder(len(params) + 1)}"
         params.append(after_id)
-    limit_param = _param(len(params) + 1)
+    limit_param = placeholder(len(params) + 1)
     params.append(first + 1)
     # Table and column names come from our own models, never from input.
     window = f'ROW_NUMBER() OVER (PARTITION BY "{parent_column}" ORDER BY id) AS rs_rank'
@@ -87,13 +89,5 @@ async def counts_by_parent(
     return counts
 
 
-def _is_postgres() -> bool:
-    return connections.get("default").capabilities.dialect == "postgres"
-
-
-def _param(index: int) -> str:
-    return f"${index}" if _is_postgres() else "?"
-
-
 def _in_clause(values: list[int]) -> tuple[str, list[int]]:
-    return ", ".join(_param(i + 1) for i in range(len(values))), list(values)
+    return ", ".join(placeholder(i + 1) for i in range(len(values))), list(values)

@@ -18,9 +18,9 @@ from models.reports import Report
 from models.round_table import AgendaTopic, Meeting, MeetingAttendance, TopicSource, TopicVote
 from models.voice import Opinion
 from runtime import clock
-from services import checkin_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.teams import checkin_codes
 
 CODE_PURPOSE = "meeting"  # a meeting's code is never an activity's, nor the other way round
 EARLY_CHECK_IN = timedelta(minutes=30)

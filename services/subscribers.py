@@ -3,7 +3,11 @@ CLI), so that a change and its consequences (points paid, inbox rows written) co
 
 from __future__ import annotations
 
-from services import board_sources, board_wiring, notifications, patrol_repairs, points_wiring
+from services import notifications
+from services.leaderboards import sources as board_sources
+from services.leaderboards import wiring as board_wiring
+from services.points import wiring as points_wiring
+from services.teams import patrol_repairs
 
 
 def install() -> None:

@@ -8,11 +8,11 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 
+from api.schema.accounts.types import User
 from api.schema.common import UserError
-from api.schema.people import User
 
 # From the schema module that registers them as GraphQL enums, so they are registered first.
-from api.schema.reports import ReportCategory, ReportState
+from api.schema.reports.types import ReportCategory, ReportState
 from models.abuse import AbuseFlagState, AbuseSignal
 
 strawberry.enum(

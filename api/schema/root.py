@@ -12,24 +12,30 @@ from strawberry.tools import merge_types
 
 from api.context import Info
 from api.resolvers import abuse as abuse_resolvers
-from api.resolvers import accounts as account_resolvers
 from api.resolvers import node as node_resolvers
-from api.resolvers import people as people_resolvers
-from api.resolvers import place_mutations as place_resolvers
-from api.resolvers import tag_mutations as tag_resolvers
+from api.resolvers.accounts import fields as people_resolvers
+from api.resolvers.accounts import operations as account_resolvers
+from api.resolvers.places import operations as place_resolvers
+from api.resolvers.tags import operations as tag_resolvers
 from api.schema import abuse as abuse_types
-from api.schema import accounts as account_types
-from api.schema import place_mutations as place_types
-from api.schema import tag_mutations as tag_types
-from api.schema.boards_root import BoardsMutation, BoardsQuery
+from api.schema.accounts import inputs as account_types
+from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
-from api.schema.people import Viewer
-from api.schema.places import Community
-from api.schema.points_root import PointsMutation, PointsQuery
-from api.schema.report_root import ReportMutation, ReportQuery, ReportSubscription
-from api.schema.teams import CleaningLog, MediationLog, PatrolLog, SnowClearingLog, TutoringLog
-from api.schema.teams_root import TeamsMutation, TeamsQuery
-from api.schema.voice_root import VoiceMutation, VoiceQuery
+from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
+from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
+from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
+from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
+from api.schema.open_books.root import OpenBooksMutation, OpenBooksQuery
+from api.schema.opinions.root import OpinionsMutation, OpinionsQuery
+from api.schema.places import inputs as place_types
+from api.schema.places.types import Community
+from api.schema.points.root import PointsMutation, PointsQuery
+from api.schema.reports.root import ReportMutation, ReportQuery, ReportSubscription
+from api.schema.round_table.root import RoundTableMutation, RoundTableQuery
+from api.schema.satisfaction.root import SatisfactionMutation, SatisfactionQuery
+from api.schema.tags import inputs as tag_types
+from api.schema.teams.root import TeamsMutation, TeamsQuery
+from api.schema.teams.types import CleaningLog, MediationLog, PatrolLog, SnowClearingLog, TutoringLog
 
 
 @strawberry.type
@@ -145,8 +151,14 @@ QUERIES: tuple[type, ...] = (
     ReportQuery,
     TagQuery,
     TeamsQuery,
-    VoiceQuery,
-    BoardsQuery,
+    OpinionsQuery,
+    OpenBooksQuery,
+    SatisfactionQuery,
+    NoticeBoardQuery,
+    RoundTableQuery,
+    LeaderboardsQuery,
+    CorridorFlagQuery,
+    InspectionsQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -156,8 +168,14 @@ MUTATIONS: tuple[type, ...] = (
     ReportMutation,
     TagMutation,
     TeamsMutation,
-    VoiceMutation,
-    BoardsMutation,
+    OpinionsMutation,
+    OpenBooksMutation,
+    SatisfactionMutation,
+    NoticeBoardMutation,
+    RoundTableMutation,
+    InspectionsMutation,
+    LeaderboardsMutation,
+    CorridorFlagMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

@@ -13,8 +13,9 @@ from models.enums import Role
 from models.ledger import PointTransfer, TransferKind
 from points_engine import rules, statements
 from runtime.clock import MovableClock
-from services import points_wiring, subscribers
+from services import subscribers
 from services.events import DomainEvent, publish
+from services.points import wiring as points_wiring
 from tests.support.people import make_neighbourhood, make_person
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from models.places import Building, Community, Compound, Entrance, Household
 from services.errors import ErrorCode
-from services.place_import import ImportSummary, PlaceImportError, import_places
+from services.places.importer import ImportSummary, PlaceImportError, import_places
 
 HEADER = "compound,building,entrance,household,area_m2"
 

@@ -235,7 +235,7 @@ class Mutation:
         if self.kind == "redeem":
             return REDEEM, {"rewardId": gid("Reward", world.reward_id), "idempotencyKey": self.key}
         from runtime import clock
-        from services.checkin_codes import rotating_code
+        from services.teams.checkin_codes import rotating_code
 
         # The code on the captain's screen now: a retry long after the first try scans it again.
         code = rotating_code(world.activity_id, clock.now())

@@ -9,7 +9,7 @@ import pytest
 from models.enums import Role
 from models.people import Invite, Membership, MembershipRole
 from runtime.clock import MovableClock
-from services import memberships
+from services.accounts import memberships
 from services.bootstrap import office_invite
 from tests.api.accounts.operations import JOIN, codes, create_invite, join, me
 from tests.support.graphql import GraphQLClient

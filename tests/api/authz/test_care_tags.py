@@ -212,15 +212,15 @@ def test_care_tags_are_in_no_export_board_error_or_log_line(tmp_path: Path) -> N
 # added here on purpose.
 CARE_TAG_READERS = {
     "api/loaders.py",
-    "api/resolvers/place_mutations.py",
-    "api/resolvers/places.py",
-    "api/schema/place_mutations.py",
-    "api/schema/places.py",
+    "api/resolvers/places/operations.py",
+    "api/resolvers/places/fields.py",
+    "api/schema/places/inputs.py",
+    "api/schema/places/types.py",
     "api/schema/root.py",
     "models/enums.py",
     "models/places.py",
     "services/demo_seed.py",
-    "services/places.py",
+    "services/places/__init__.py",
 }
 
 

@@ -15,8 +15,8 @@ from tests.support.people import Person, gid, make_neighbourhood, make_person
 # Statements one request may cost, the viewer's three included (measured; the first award and
 # the first redemption also open the member's and the community's accounts).
 BUDGET = {
-    "PointsAward": 19,  # one more: the leaderboard upsert (services/board_wiring)
-    "PointsDeduct": 16,  # one more: a deduction lowers the leaderboard too (services/board_wiring)
+    "PointsAward": 19,  # one more: the leaderboard upsert (services/leaderboards/wiring)
+    "PointsDeduct": 16,  # one more: a deduction lowers the leaderboard too (services/leaderboards/wiring)
     "RewardCatalog": 5,
     "RewardRedeem": 27,  # 23, and 4 for the two rate-limit windows (account, address) it opens
     "MyRedemptions": 6,

@@ -13,7 +13,7 @@ from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings
 from services.events import DomainEvent
-from services.report_clocks import run_clock_tick
+from services.reports.clocks import run_clock_tick
 from tests.support.people import Person
 from tests.support.reports import CLAIM, CONFIRM, Cast, ReportsApi, make_cast
 

@@ -1,4 +1,4 @@
-"""The live inbox stream (services.inbox_bus.watch) sends each committed notification once, also
+"""The live inbox stream (services.notifications.inbox_bus.watch) sends each committed notification once, also
 when transactions commit out of the order of their ids."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 from models.reports import Notification
 from runtime import clock
 from runtime.database import dialect
-from services import inbox_bus
+from services.notifications import inbox_bus
 from tests.support.people import make_neighbourhood, make_person
 
 

@@ -15,8 +15,9 @@ from PIL import Image
 from models.enums import AssetKind
 from models.places import Asset, Entrance
 from runtime.settings import Settings
-from services import tag_printing, tags
+from services import tags
 from services.access import load_viewer
+from services.tags import printing as tag_printing
 from tests.api.tags.conftest import TagWorld
 from tests.support.people import gid
 from tests.support.qr import decode_all, pdf_pages

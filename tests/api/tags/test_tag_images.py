@@ -10,8 +10,9 @@ import httpx
 from PIL import Image, ImageDraw
 
 from models.places import Entrance
-from services import signed_codes, tag_printing, tags
+from services import signed_codes, tags
 from services.access import load_viewer
+from services.tags import printing as tag_printing
 from tests.api.tags.conftest import TagWorld
 from tests.support.qr import decode_all
 

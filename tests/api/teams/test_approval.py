@@ -9,7 +9,7 @@ from models.ledger import PointTransfer
 from models.teams import Attendance, AttendanceStatus
 from runtime import clock
 from runtime.clock import MovableClock
-from services.attendance import close_overdue
+from services.teams.attendance import close_overdue
 from tests.api.teams import support as t
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid

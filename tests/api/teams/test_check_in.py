@@ -11,7 +11,8 @@ from models.teams import Attendance, VolunteerCard
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings, use_settings
-from services import checkin_codes, signed_codes
+from services import signed_codes
+from services.teams import checkin_codes
 from tests.api.teams import support as t
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid

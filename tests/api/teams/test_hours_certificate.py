@@ -13,9 +13,9 @@ from models.enums import Role
 from models.teams import TeamKind
 from runtime import clock
 from runtime.clock import MovableClock
-from services import hours_certificate
 from services.access import load_viewer
-from services.hours_certificate import Certificate, render_png
+from services.teams import hours_certificate
+from services.teams.hours_certificate import Certificate, render_png
 from tests.api.teams import support as t
 from tests.api.teams.test_approval import _decide, _served
 from tests.support.graphql import GraphQLClient

@@ -9,7 +9,7 @@ import httpx
 from PIL import Image, ImageChops
 
 from models.enums import Role
-from services import tag_printing
+from services.tags import printing as tag_printing
 from tests.api.teams import support as t
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_neighbourhood, make_person

@@ -1,0 +1,138 @@
+"""The civilized-corridor flag (文明楼道流动红旗): standings, history, weights, closing a month.
+
+Resolvers of the queries and mutations of the area."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import strawberry
+
+from api.context import Info
+from api.ids import decode_cursor, decode_global_id
+from api.resolvers.connections import connection
+from api.resolvers.payloads import guarded
+from api.schema.common import Connection
+from api.schema.corridor_flag import types as s
+from models.boards import MonthClose
+from services import corridor_flag
+from services.paging import clamp_first
+
+
+def _gid(type_name: str, row_id: int) -> strawberry.ID:
+    return strawberry.ID(base64.b64encode(f"{type_name}:{row_id}".encode()).decode())
+
+
+def _community(value: str) -> int:
+    return decode_global_id(value, "Community", "communityId")
+
+
+def _standing(row: corridor_flag.Standing | dict[str, Any]) -> s.CorridorEntrance:
+    data = dict(row) if isinstance(row, dict) else row.__dict__
+    return s.CorridorEntrance(
+        entrance_id=_gid("Entrance", data["entrance_id"]),
+        **{k: v for k, v in data.items() if k != "entrance_id"},
+    )
+
+
+def _weights(data: dict[str, int]) -> s.CorridorWeights:
+    return s.CorridorWeights(**data)
+
+
+def _award(close: MonthClose, entrance_name: str | None) -> s.CorridorFlagAward:
+    return s.CorridorFlagAward(
+        month=close.month,
+        holds_month=close.holds_month,
+        entrance_id=_gid("Entrance", close.entrance_id) if close.entrance_id else None,
+        entrance_name=entrance_name,
+        score=close.score,
+        weights=_weights(close.weights),
+        breakdown=[_standing(row) for row in close.breakdown],
+    )
+
+
+def _winner_name(close: MonthClose) -> str | None:
+    for row in close.breakdown:
+        if row["entrance_id"] == close.entrance_id:
+            return str(row["entrance_name"])
+    return None
+
+
+async def corridor_standing(
+    info: Info, community_id: strawberry.ID, month: str | None = None
+) -> s.CorridorStandingPayload:
+    async def work() -> s.CorridorStandingPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        name, rows, provisional = await corridor_flag.live_standing(viewer, _community(community_id), month)
+        return s.CorridorStandingPayload(
+            standing=s.CorridorStanding(
+                month=name, provisional=provisional, entrances=[_standing(r) for r in rows]
+            )
+        )
+
+    return await guarded(s.CorridorStandingPayload, work())
+
+
+async def corridor_flag_history(
+    info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
+) -> Connection[s.CorridorFlagAward]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    cid = _community(community_id)
+    size, after_id = clamp_first(first), decode_cursor(after)
+    before = None
+    if after_id is not None:
+        found = await MonthClose.get_or_none(id=after_id, community_id=cid)
+        before = found.month if found else "0000-00"
+    rows = await corridor_flag.history(viewer, cid, size, before)
+
+    async def count() -> int:
+        return await MonthClose.filter(community_id=cid).count()
+
+    return connection(rows[:size], len(rows) > size, lambda r: _award(r, _winner_name(r)), count, after)
+
+
+async def corridor_weights_set(info: Info, input: s.CorridorWeightsSetInput) -> s.CorridorWeightsPayload:
+    async def work() -> s.CorridorWeightsPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        weights = await corridor_flag.set_weights(
+            viewer,
+            _community(input.community_id),
+            input.inspection,
+            input.volunteering,
+            input.reports,
+            input.min_inspections,
+        )
+        return s.CorridorWeightsPayload(weights=_weights(weights))
+
+    return await guarded(s.CorridorWeightsPayload, work())
+
+
+async def month_close(info: Info, input: s.MonthCloseInput) -> s.MonthClosePayload:
+    async def work() -> s.MonthClosePayload:
+        viewer = info.context.viewer
+        cid = _community(input.community_id)
+        viewer.require_manager(cid)
+        done = await corridor_flag.close_month(cid, input.month)
+        return s.MonthClosePayload(award=_award(done.close, _winner_name(done.close)), created=done.created)
+
+    return await guarded(s.MonthClosePayload, work())
+
+
+async def scan_flag(info: Info, community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
+    if entrance_id is None:
+        return None
+    community = await info.context.loaders.community_by_id.load(community_id)
+    if community is None:
+        return None
+    holds, month, standing = await corridor_flag.scan_status(community, entrance_id)
+    return s.CorridorFlagStatus(
+        holds_flag=holds,
+        month=month,
+        provisional_rank=standing.rank if standing else None,
+        provisional_score=standing.score if standing else None,
+        eligible=bool(standing and standing.eligible),
+    )

@@ -1,0 +1,91 @@
+"""Inspections (检查) of entrances, with their photos.
+
+Resolvers of the queries and mutations of the area."""
+
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from api.context import Info
+from api.ids import decode_cursor, decode_global_id
+from api.photos import read_uploads
+from api.resolvers.connections import connection
+from api.resolvers.payloads import guarded
+from api.schema.common import Connection
+from api.schema.inspections import types as s
+from models.boards import Inspection
+from services import inspections as inspection_service  # this module names a resolver `inspections`
+from services.paging import clamp_first
+from services.reports.photos import PhotoOwner, photo_link
+
+
+def _gid(type_name: str, row_id: int) -> strawberry.ID:
+    return strawberry.ID(base64.b64encode(f"{type_name}:{row_id}".encode()).decode())
+
+
+def _community(value: str) -> int:
+    return decode_global_id(value, "Community", "communityId")
+
+
+def _inspection(row: Inspection, entrance_name: str) -> s.Inspection:
+    return s.Inspection(
+        id=_gid("Inspection", row.id),
+        entrance_name=entrance_name,
+        score=row.score,
+        notes=row.notes,
+        local_day=row.local_day,
+        row_id=row.id,
+    )
+
+
+async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.InspectionPayload:
+    async def work() -> s.InspectionPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        photos = await read_uploads(input.photos, "photos")
+        row = await inspection_service.record_inspection(viewer, input.code, input.score, input.notes, photos)
+        entrance = await row.entrance
+        return s.InspectionPayload(inspection=_inspection(row, entrance.name))
+
+    return await guarded(s.InspectionPayload, work())
+
+
+async def inspections(
+    info: Info,
+    community_id: strawberry.ID,
+    month: str | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[s.Inspection]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    cid = _community(community_id)
+    size, after_id = clamp_first(first), decode_cursor(after)
+    rows = await inspection_service.inspections(viewer, cid, month, size, after_id)
+
+    async def count() -> int:
+        return await inspection_service.inspection_count(viewer, cid, month)
+
+    return connection(
+        rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
+    )
+
+
+async def inspection_photos(inspection_id: int, info: Info) -> list[s.InspectionPhoto]:
+    """Only reached through an Inspection the viewer was allowed to see (its inspector, staff
+    or an admin), so the signed links go to them alone."""
+    rows = await info.context.loaders.photos_by_inspection.load(inspection_id)
+    return [
+        s.InspectionPhoto(
+            id=_gid("InspectionPhoto", r.id),
+            content_type=r.content_type,
+            width=r.width,
+            height=r.height,
+            size=r.size,
+            url=photo_link(r.id, PhotoOwner.INSPECTION),
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]

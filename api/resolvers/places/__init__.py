@@ -1,0 +1,2 @@
+"""The places area's thin resolvers, one module per role:
+fields, mapping, operations."""

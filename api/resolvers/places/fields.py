@@ -1,0 +1,155 @@
+"""Resolvers of the place tree. Children inherit the community their parent was checked for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from api.context import Info
+from api.ids import decode_cursor
+from api.loaders import PageKey
+from api.resolvers.connections import connection
+from api.resolvers.places import mapping
+from models.enums import TagTargetKind
+from services.paging import Page, clamp_first
+from services.tags import active_key
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    # For annotations only: the schema types import this module at load time.
+    from api.schema.common import Connection
+    from api.schema.places import types
+    from api.schema.tags import types as tag_types
+
+
+async def _children(
+    parent_id: int,
+    pages: DataLoader[PageKey, Page[Any]],
+    counts: DataLoader[int, int],
+    convert: Callable[[Any], T],
+    first: int | None,
+    after: str | None,
+) -> Connection[T]:
+    """One page of a parent's children through the request's loaders (one query per level)."""
+    size, after_id = clamp_first(first), decode_cursor(after)
+    page = await pages.load((parent_id, size, after_id))
+    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)
+
+
+async def compounds_of(
+    root: types.Community, info: Info, first: int | None, after: str | None
+) -> Connection[types.Compound]:
+    loaders = info.context.loaders
+    return await _children(
+        root.id,
+        loaders.compounds_by_community,
+        loaders.compound_count_by_community,
+        mapping.compound,
+        first,
+        after,
+    )
+
+
+async def buildings_of(
+    root: types.Compound, info: Info, first: int | None, after: str | None
+) -> Connection[types.Building]:
+    loaders = info.context.loaders
+    return await _children(
+        root.id,
+        loaders.buildings_by_compound,
+        loaders.building_count_by_compound,
+        mapping.building,
+        first,
+        after,
+    )
+
+
+async def entrances_of(
+    root: types.Building, info: Info, first: int | None, after: str | None
+) -> Connection[types.Entrance]:
+    loaders = info.context.loaders
+    return await _children(
+        root.id,
+        loaders.entrances_by_building,
+        loaders.entrance_count_by_building,
+        mapping.entrance,
+        first,
+        after,
+    )
+
+
+async def households_of(
+    root: types.Entrance, info: Info, first: int | None, after: str | None
+) -> Connection[types.Household] | None:
+    info.context.viewer.require_manager(root.community_id)
+    loaders = info.context.loaders
+    return await _children(
+        root.id,
+        loaders.households_by_entrance,
+        loaders.household_count_by_entrance,
+        mapping.household,
+        first,
+        after,
+    )
+
+
+async def household_count_of(root: types.Entrance, info: Info) -> int:
+    return await info.context.loaders.household_count_by_entrance.load(root.id)
+
+
+async def care_tags_of(root: types.Household, info: Info) -> list[types.CareTagKind] | None:
+    info.context.viewer.require_staff(root.community_id)
+    return await info.context.loaders.care_tags_by_household.load(root.id)
+
+
+async def community_of(root: types.Compound, info: Info) -> types.Community:
+    row = await info.context.loaders.community_by_id.load(root.community_id)
+    assert row is not None
+    return mapping.community(row)
+
+
+async def compound_of(root: types.Building, info: Info) -> types.Compound:
+    row = await info.context.loaders.compound_by_id.load(root.compound_id)
+    assert row is not None
+    return mapping.compound(row)
+
+
+async def building_of(root: types.Entrance, info: Info) -> types.Building:
+    row = await info.context.loaders.building_by_id.load(root.building_id)
+    assert row is not None
+    return mapping.building(row)
+
+
+async def entrance_of(root: types.Household, info: Info) -> types.Entrance:
+    row = await info.context.loaders.entrance_by_id.load(root.entrance_id)
+    assert row is not None
+    return mapping.entrance(row)
+
+
+async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
+    loaders = info.context.loaders
+    if root.entrance_id is not None:
+        entrance = await loaders.entrance_by_id.load(root.entrance_id)
+        assert entrance is not None
+        return mapping.entrance(entrance)
+    if root.building_id is not None:
+        building = await loaders.building_by_id.load(root.building_id)
+        assert building is not None
+        return mapping.building(building)
+    compound = await loaders.compound_by_id.load(root.compound_id)
+    assert compound is not None
+    return mapping.compound(compound)
+
+
+async def active_tag_of(
+    kind: TagTargetKind, target_id: int, community_id: int, info: Info
+) -> tag_types.Tag | None:
+    # Imported here: the schema types import this module, so a top-level import is a cycle.
+    from api.resolvers.tags.fields import tag
+
+    info.context.viewer.require_manager(community_id)
+    row = await info.context.loaders.active_tag_by_target.load(active_key(kind, target_id))
+    return tag(row) if row is not None else None

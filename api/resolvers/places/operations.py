@@ -1,0 +1,103 @@
+"""Staff mutations of the place register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.context import Info
+from api.ids import decode_global_id, split_global_id
+from api.resolvers.payloads import guarded
+from api.resolvers.places import mapping
+from api.schema.places import inputs as s
+from api.schema.places import types
+from models import places as m
+from models.enums import CareTagKind
+from runtime.i18n import N_
+from services import places
+from services.errors import DomainError, ErrorCode
+
+PARENTS: dict[str, type[Any]] = {
+    "Community": m.Community,
+    "Compound": m.Compound,
+    "Building": m.Building,
+    "Entrance": m.Entrance,
+}
+PLACES: dict[str, type[Any]] = {
+    "Compound": m.Compound,
+    "Building": m.Building,
+    "Entrance": m.Entrance,
+    "Household": m.Household,
+}
+
+
+async def _load(
+    viewer: Any,
+    kinds: dict[str, type[Any]],
+    global_id: str,
+    field: str,
+    wrong_kind: ErrorCode = ErrorCode.INVALID_PARENT,
+) -> Any:
+    # Signed out is said before anything about the id, so a bad id never masks it.
+    viewer.require_user()
+    type_name, _ = split_global_id(global_id, field)
+    if type_name not in kinds:
+        raise DomainError(wrong_kind, N_("This id does not name a place that fits here."), field)
+    row_id = decode_global_id(global_id, type_name, field)
+    if type_name == "Community":
+        return await places.get_community(viewer, row_id, field)
+    return await places.get_place(viewer, kinds[type_name], row_id, field)
+
+
+async def place_create(info: Info, input: s.PlaceCreateInput) -> s.PlacePayload:
+    async def work() -> s.PlacePayload:
+        viewer = info.context.viewer
+        parent = await _load(viewer, PARENTS, input.parent_id, "parentId")
+        row = await places.create_place(viewer, parent, input.name, input.area_m2)
+        return s.PlacePayload(place=mapping.place(row))
+
+    return await guarded(s.PlacePayload, work())
+
+
+async def place_rename(info: Info, input: s.PlaceRenameInput) -> s.PlacePayload:
+    async def work() -> s.PlacePayload:
+        viewer = info.context.viewer
+        # Only a parent can be the wrong kind; anything else under `id` is simply no place.
+        row = await _load(viewer, PLACES, input.id, "id", ErrorCode.NOT_FOUND)
+        return s.PlacePayload(place=mapping.place(await places.rename_place(viewer, row, input.name)))
+
+    return await guarded(s.PlacePayload, work())
+
+
+async def household_care_tags_set(
+    info: Info, input: s.HouseholdCareTagsSetInput
+) -> s.HouseholdCareTagsSetPayload:
+    async def work() -> s.HouseholdCareTagsSetPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        household_id = decode_global_id(input.household_id, "Household", "householdId")
+        row = await places.get_place(viewer, m.Household, household_id, "householdId")
+        tags = await places.set_care_tags(viewer, row, [CareTagKind(t) for t in input.tags])
+        return s.HouseholdCareTagsSetPayload(household=mapping.household(row), tags=tags)
+
+    return await guarded(s.HouseholdCareTagsSetPayload, work())
+
+
+async def place_node(info: Info, type_name: str, row_id: int) -> types.Place | types.Community:
+    """A place or community for `node(id)`, after the same checks as its own field."""
+    viewer = info.context.viewer
+    if type_name == "Community":
+        return mapping.community(await places.get_community(viewer, row_id))
+    return mapping.place(await places.get_place(viewer, {**PARENTS, **PLACES}[type_name], row_id))
+
+
+NODE_TYPES = ("Community", "Compound", "Building", "Entrance", "Household")
+
+
+async def community(info: Info, id: str) -> types.Community | None:
+    viewer = info.context.viewer
+    viewer.require_user()
+    try:
+        row = await places.get_community(viewer, decode_global_id(id, "Community", "id"))
+    except DomainError:
+        return None
+    return mapping.community(row)

@@ -1,0 +1,2 @@
+"""The points area's thin resolvers, one module per role:
+fields, mapping, operations."""

@@ -1,0 +1,121 @@
+"""Engine rows to points schema objects."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from strawberry import relay
+
+from api.schema.points import types as t
+from models.ledger import PointTransfer, TransferKind
+from models.rewards import Redemption, Reward
+from points_engine import rules, statements
+from points_engine.redemption import is_available
+from runtime import clock
+from runtime.settings import get_settings
+from services import points
+from services.access import Viewer
+
+T = TypeVar("T")
+
+
+def transfer(row: PointTransfer, member_account_id: int | None) -> t.PointTransfer:
+    signed = row.amount if row.credit_id == member_account_id else -row.amount
+    return t.PointTransfer(
+        id=row.id,
+        amount=int(signed),
+        kind=TransferKind(row.kind),
+        memo=row.memo,
+        source=row.source_key,
+        entered_by_hand=row.by_hand,
+        rule_version=row.rule_version,
+        reverses=None if row.reverses_id is None else relay.GlobalID("PointTransfer", str(row.reverses_id)),
+        created_at=row.created_at,
+    )
+
+
+def reward(row: Reward) -> t.Reward:
+    return t.Reward(
+        id=row.id,
+        kind=row.kind,
+        name=row.name,
+        description=row.description,
+        cost=row.cost,
+        stock=row.stock,
+        monthly_limit=row.monthly_limit,
+        active_from=row.active_from,
+        active_until=row.active_until,
+        image_url=row.image_url,
+        is_active=row.is_active,
+        available_now=is_available(row, clock.now()),
+    )
+
+
+def redemption(row: Redemption, viewer: Viewer) -> t.Redemption:
+    code = points.pickup_code(viewer, row)
+    qr = None
+    if code is not None:
+        qr = f"{get_settings().public_base_url}/pickup/{code}.png"
+    return t.Redemption(
+        id=row.id,
+        cost=row.cost,
+        status=row.status,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        fulfilled_at=row.fulfilled_at,
+        closed_at=row.closed_at,
+        pickup_code=code,
+        pickup_qr_url=qr,
+        reward_id=row.reward_id,
+    )
+
+
+def economy(summary: statements.Economy) -> t.EconomySummary:
+    return t.EconomySummary(
+        issued=summary.issued,
+        redeemed=summary.redeemed,
+        expired=summary.expired,
+        outstanding=summary.outstanding,
+        months=[
+            t.EconomyMonth(
+                month=m.month,
+                issued=m.issued,
+                redeemed=m.redeemed,
+                expired=m.expired,
+                outstanding=m.outstanding,
+            )
+            for m in summary.months
+        ],
+    )
+
+
+def point_rules(current: rules.Rules) -> t.PointRules:
+    return t.PointRules(
+        version=current.version,
+        attendance_base=current.attendance_base,
+        attendance_per_minute=current.attendance_per_minute,
+        attendance_min_minutes=current.attendance_min_minutes,
+        report_validated=current.report_validated,
+        repair_base=current.repair_base,
+        repair_within_clock_bonus=current.repair_within_clock_bonus,
+        repair_rating_bonus=current.repair_rating_bonus,
+        inspection=current.inspection,
+        ranking_bonus=list(current.ranking_bonus),
+        daily_caps=[
+            t.DailyCap(kind=TransferKind(k), points=v) for k, v in sorted(current.daily_caps.items())
+        ],
+        multipliers=[
+            t.PointMultiplier(
+                kind=m.kind,
+                activity_kind=m.activity_kind,
+                percent=m.percent,
+                starts_at=m.starts_at,
+                ends_at=m.ends_at,
+            )
+            for m in current.multipliers
+        ],
+        redemption_pickup_days=current.redemption_pickup_days,
+        expiry=t.PointExpiryPolicy(
+            mode=current.expiry.mode, years_after=current.expiry.years_after, days=current.expiry.days
+        ),
+    )

@@ -1,0 +1,247 @@
+"""Queries and mutations of the red points economy: decode ids, call services.points, map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from api.context import Info
+from api.ids import decode_cursor, decode_global_id
+from api.resolvers.connections import connection
+from api.resolvers.payloads import guarded, rate_checked
+from api.resolvers.points import mapping
+from api.schema.common import Connection
+from api.schema.points import types as s
+from services import points
+from services.paging import clamp_first
+
+
+def _community(value: str) -> int:
+    return decode_global_id(value, "Community", "communityId")
+
+
+async def my_points(info: Info, community_id: strawberry.ID) -> s.MyPoints:
+    cid = _community(community_id)
+    account_id, balance = await points.my_account(info.context.viewer, cid)
+    return s.MyPoints(balance=balance, community_id=cid, account_id=account_id)
+
+
+async def reward_catalog(
+    info: Info,
+    community_id: strawberry.ID,
+    first: int | None = None,
+    after: str | None = None,
+    include_inactive: bool = False,
+) -> Connection[s.Reward]:
+    viewer, cid = info.context.viewer, _community(community_id)
+    size, after_id = clamp_first(first), decode_cursor(after)
+    rows = await points.catalog(viewer, cid, size, after_id, include_inactive)
+    return connection(
+        rows[:size],
+        len(rows) > size,
+        mapping.reward,
+        lambda: points.catalog_count(viewer, cid, include_inactive),
+        after_id,
+    )
+
+
+async def my_redemptions(
+    info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
+) -> Connection[s.Redemption]:
+    viewer, cid = info.context.viewer, _community(community_id)
+    size, before_id = clamp_first(first), decode_cursor(after)
+    rows = await points.my_redemptions(viewer, cid, size, before_id)
+    return connection(
+        rows[:size],
+        len(rows) > size,
+        lambda row: mapping.redemption(row, viewer),
+        lambda: points.my_redemptions_count(viewer, cid),
+        before_id,
+    )
+
+
+async def pending_pickups(
+    info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
+) -> Connection[s.Redemption]:
+    viewer, cid = info.context.viewer, _community(community_id)
+    size, after_id = clamp_first(first), decode_cursor(after)
+    rows = await points.pending_pickups(viewer, cid, size, after_id)
+    return connection(
+        rows[:size],
+        len(rows) > size,
+        lambda row: mapping.redemption(row, viewer),
+        lambda: points.pending_pickups_count(viewer, cid),
+        after_id,
+    )
+
+
+async def economy_summary(info: Info, community_id: strawberry.ID) -> s.EconomySummary:
+    return mapping.economy(await points.economy(info.context.viewer, _community(community_id)))
+
+
+async def point_rules(info: Info, community_id: strawberry.ID) -> s.PointRules:
+    return mapping.point_rules(await points.current_rules(info.context.viewer, _community(community_id)))
+
+
+async def _redemption_payload(info: Info, row: Any) -> s.RedemptionPayload:
+    viewer = info.context.viewer
+    balance = await points.balance(viewer, row.community_id) if row.user_id == viewer.user_id else None
+    return s.RedemptionPayload(redemption=mapping.redemption(row, viewer), balance=balance)
+
+
+async def reward_redeem(info: Info, input: s.RewardRedeemInput) -> s.RedemptionPayload:
+    async def work() -> s.RedemptionPayload:
+        viewer = info.context.viewer
+        reward = await points.get_reward(
+            viewer, decode_global_id(input.reward_id, "Reward", "rewardId"), "rewardId"
+        )
+        await rate_checked(info, "redeem", viewer.user_id)
+        row = await points.redeem(viewer, reward, input.idempotency_key)
+        return await _redemption_payload(info, row)
+
+    return await guarded(s.RedemptionPayload, work())
+
+
+async def redemption_cancel(info: Info, input: s.RedemptionCancelInput) -> s.RedemptionPayload:
+    async def work() -> s.RedemptionPayload:
+        redemption_id = decode_global_id(input.redemption_id, "Redemption", "redemptionId")
+        row = await points.cancel(info.context.viewer, redemption_id)
+        return await _redemption_payload(info, row)
+
+    return await guarded(s.RedemptionPayload, work())
+
+
+async def redemption_fulfil(info: Info, input: s.RedemptionFulfilInput) -> s.RedemptionPayload:
+    async def work() -> s.RedemptionPayload:
+        row = await points.fulfil(info.context.viewer, input.pickup_code)
+        return await _redemption_payload(info, row)
+
+    return await guarded(s.RedemptionPayload, work())
+
+
+async def _manual(info: Info, input: s.PointsManualInput, award: bool) -> s.PointTransferPayload:
+    async def work() -> s.PointTransferPayload:
+        cid = _community(input.community_id)
+        user_id = decode_global_id(input.user_id, "User", "userId")
+        row = await points.manual(
+            info.context.viewer, cid, user_id, input.amount, input.reason, input.idempotency_key, award=award
+        )
+        return s.PointTransferPayload(transfer=mapping.transfer(row, await points.member_side(row)))
+
+    return await guarded(s.PointTransferPayload, work())
+
+
+async def points_award(info: Info, input: s.PointsManualInput) -> s.PointTransferPayload:
+    return await _manual(info, input, award=True)
+
+
+async def points_deduct(info: Info, input: s.PointsManualInput) -> s.PointTransferPayload:
+    return await _manual(info, input, award=False)
+
+
+async def point_transfer_reverse(info: Info, input: s.PointTransferReverseInput) -> s.PointTransferPayload:
+    async def work() -> s.PointTransferPayload:
+        transfer_id = decode_global_id(input.transfer_id, "PointTransfer", "transferId")
+        row = await points.reverse(info.context.viewer, transfer_id, input.reason)
+        return s.PointTransferPayload(transfer=mapping.transfer(row, await points.member_side(row)))
+
+    return await guarded(s.PointTransferPayload, work())
+
+
+async def reward_create(info: Info, input: s.RewardCreateInput) -> s.RewardPayload:
+    async def work() -> s.RewardPayload:
+        row = await points.create_reward(
+            info.context.viewer,
+            _community(input.community_id),
+            kind=input.kind,
+            name=input.name,
+            cost=input.cost,
+            description=input.description,
+            stock=input.stock,
+            monthly_limit=input.monthly_limit,
+            active_from=input.active_from,
+            active_until=input.active_until,
+            image_url=input.image_url,
+        )
+        return s.RewardPayload(reward=mapping.reward(row))
+
+    return await guarded(s.RewardPayload, work())
+
+
+_NOT_NULL = {"name", "description", "cost", "image_url", "is_active"}
+
+
+async def reward_update(info: Info, input: s.RewardUpdateInput) -> s.RewardPayload:
+    async def work() -> s.RewardPayload:
+        viewer = info.context.viewer
+        reward = await points.get_reward(viewer, decode_global_id(input.id, "Reward", "id"))
+        changes: dict[str, Any] = {}
+        for name in (
+            "name",
+            "description",
+            "cost",
+            "stock",
+            "monthly_limit",
+            "active_from",
+            "active_until",
+            "image_url",
+            "is_active",
+        ):
+            value = getattr(input, name)
+            if value is strawberry.UNSET or (value is None and name in _NOT_NULL):
+                continue
+            changes[name] = value
+        return s.RewardPayload(reward=mapping.reward(await points.update_reward(viewer, reward, **changes)))
+
+    return await guarded(s.RewardPayload, work())
+
+
+async def point_rules_update(info: Info, input: s.PointRulesUpdateInput) -> s.PointRulesPayload:
+    async def work() -> s.PointRulesPayload:
+        changes: dict[str, Any] = {}
+        for name in (
+            "attendance_base",
+            "attendance_per_minute",
+            "attendance_min_minutes",
+            "report_validated",
+            "repair_base",
+            "repair_within_clock_bonus",
+            "repair_rating_bonus",
+            "inspection",
+            "ranking_bonus",
+            "redemption_pickup_days",
+        ):
+            value = getattr(input, name)
+            if value is not None:
+                changes[name] = value
+        if input.daily_caps is not None:
+            changes["daily_caps"] = {str(cap.kind): cap.points for cap in input.daily_caps}
+        if input.multipliers is not None:
+            changes["multipliers"] = [
+                points.multiplier(str(m.kind), m.percent, m.starts_at, m.ends_at, m.activity_kind)
+                for m in input.multipliers
+            ]
+        if input.expiry is not None:
+            changes["expiry"] = points.expiry_policy(
+                str(input.expiry.mode), input.expiry.years_after, input.expiry.days
+            )
+        updated = await points.update_rules(info.context.viewer, _community(input.community_id), changes)
+        return s.PointRulesPayload(rules=mapping.point_rules(updated))
+
+    return await guarded(s.PointRulesPayload, work())
+
+
+NODE_TYPES = ("PointTransfer", "Reward", "Redemption")
+
+
+async def points_node(info: Info, type_name: str, row_id: int) -> s.PointTransfer | s.Reward | s.Redemption:
+    """A points object for `node(id)`: the member's own transfers and redemptions, all of them for
+    the community's office, rewards for every member."""
+    viewer = info.context.viewer
+    if type_name == "PointTransfer":
+        row, member_account_id = await points.get_transfer(viewer, row_id)
+        return mapping.transfer(row, member_account_id)
+    if type_name == "Reward":
+        return mapping.reward(await points.get_reward(viewer, row_id))
+    return mapping.redemption(await points.get_redemption(viewer, row_id), viewer)

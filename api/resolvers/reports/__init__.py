@@ -1,0 +1,2 @@
+"""The reports area's thin resolvers, one module per role:
+fields, operations."""

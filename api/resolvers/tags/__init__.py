@@ -1,0 +1,2 @@
+"""The tags area's thin resolvers, one module per role:
+fields, operations."""

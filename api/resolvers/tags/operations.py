@@ -1,0 +1,132 @@
+"""Scanning a code, and the staff's tag mutations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from api.context import Info
+from api.ids import decode_global_id
+from api.resolvers.payloads import guarded
+from api.resolvers.tags.fields import tag as tag_of
+from api.resolvers.tags.fields import target_of_id
+from api.schema.tags import inputs as s
+from api.schema.tags import types as t
+from models import places as m
+from services import places, tags
+from services.reports.queries import ReportsShown
+
+
+async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
+    async def work() -> s.TagScanPayload:
+        result = await tags.scan(info.context.viewer, code)
+        location = result.location
+        _prime(info, location.rows)
+        _prime_reports(info, result.shown)
+        return s.TagScanPayload(
+            scan=t.TagScan(
+                label=location.label,
+                community_name=location.community_name,
+                compound_name=location.compound_name,
+                building_name=location.building_name,
+                entrance_name=location.entrance_name,
+                asset_name=location.asset_name,
+                may_report=result.may_report,
+                categories=list(result.categories),
+                community_id=result.tag.community_id,
+                tag_row=result.tag,
+                open_report_rows=list(result.open_reports),
+            )
+        )
+
+    return await guarded(s.TagScanPayload, work())
+
+
+def _prime(info: Info, rows: Sequence[Model]) -> None:
+    """The scan read the tag's place and community; its reports show them, so hand them to the
+    loaders rather than read them twice (two statements of the hottest read)."""
+    loaders = info.context.loaders
+    by_type: dict[type[Model], DataLoader[int, Any]] = {
+        m.Community: loaders.community_by_id,
+        m.Compound: loaders.compound_by_id,
+        m.Building: loaders.building_by_id,
+        m.Entrance: loaders.entrance_by_id,
+        m.Asset: loaders.asset_by_id,
+    }
+    for row in rows:
+        by_type[type(row)].prime(row.pk, row)
+
+
+# ---- staff mutations -----------------------------------------------------------------------
+
+
+async def tag_create(info: Info, input: s.TagCreateInput) -> s.TagPayload:
+    async def work() -> s.TagPayload:
+        target = await target_of_id(info, input.target_id, "targetId")
+        return s.TagPayload(tag=tag_of(await tags.create_tag(info.context.viewer, target)))
+
+    return await guarded(s.TagPayload, work())
+
+
+def _bulk_payload(result: tags.BulkResult) -> s.TagsCreatePayload:
+    return s.TagsCreatePayload(tags=[tag_of(row) for row in result.tags], created_count=len(result.created))
+
+
+async def tags_create_for_building(info: Info, input: s.TagsCreateForBuildingInput) -> s.TagsCreatePayload:
+    async def work() -> s.TagsCreatePayload:
+        viewer = info.context.viewer
+        building_id = decode_global_id(input.building_id, "Building", "buildingId")
+        building = await places.get_place(viewer, m.Building, building_id, "buildingId")
+        return _bulk_payload(await tags.create_for_building(viewer, building))
+
+    return await guarded(s.TagsCreatePayload, work())
+
+
+async def tags_create_for_compound_assets(
+    info: Info, input: s.TagsCreateForCompoundAssetsInput
+) -> s.TagsCreatePayload:
+    async def work() -> s.TagsCreatePayload:
+        viewer = info.context.viewer
+        compound_id = decode_global_id(input.compound_id, "Compound", "compoundId")
+        compound = await places.get_place(viewer, m.Compound, compound_id, "compoundId")
+        return _bulk_payload(await tags.create_for_compound_assets(viewer, compound))
+
+    return await guarded(s.TagsCreatePayload, work())
+
+
+async def tag_revoke(info: Info, input: s.TagRevokeInput) -> s.TagPayload:
+    async def work() -> s.TagPayload:
+        viewer = info.context.viewer
+        row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
+        return s.TagPayload(tag=tag_of(await tags.revoke(viewer, row)))
+
+    return await guarded(s.TagPayload, work())
+
+
+async def tag_reissue(info: Info, input: s.TagReissueInput) -> s.TagReissuePayload:
+    async def work() -> s.TagReissuePayload:
+        viewer = info.context.viewer
+        row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
+        new = await tags.reissue(viewer, row)
+        return s.TagReissuePayload(tag=tag_of(new), revoked_tag=tag_of(row))
+
+    return await guarded(s.TagReissuePayload, work())
+
+
+def _prime_reports(info: Info, shown: ReportsShown) -> None:
+    """The scan read what its open reports show of each (me-toos, names); hand it to the loaders of
+    the reports' fields rather than read it again (three statements of the hottest read)."""
+    loaders = info.context.loaders.reports
+    for report_id, count in shown.me_too_counts.items():
+        loaders.me_too_count_by_report.prime(report_id, count)
+    viewer = info.context.viewer
+    if viewer.user is not None and shown.me_too_by_viewer is not None:
+        for report in shown.reports:
+            loaders.me_too_by_report_and_user.prime(
+                (report.id, viewer.user.id), report.id in shown.me_too_by_viewer
+            )
+    for user_id, name in shown.user_names.items():
+        info.context.loaders.user_by_id.prime(user_id, name)

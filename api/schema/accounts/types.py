@@ -1,0 +1,57 @@
+"""People: the signed-in user, their memberships, invites."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from api.context import Info
+from api.resolvers.accounts import fields as resolve
+from api.schema.places.types import Community, Household
+from models.enums import Role
+
+strawberry.enum(Role, description="What a person does in a community; one person can hold several.")
+
+
+@strawberry.type(description="A person with an account.")
+class User(relay.Node):
+    id: relay.NodeID[int]
+    display_name: str
+
+
+@strawberry.type(description="The signed-in person, with what only they may see of themselves.")
+class Viewer:
+    user: User
+    phone: str = strawberry.field(description="Your own phone number, in E.164 form.")
+
+    @strawberry.field(description="The communities you belong to, with your roles in each.")
+    async def memberships(self, info: Info) -> list[Membership]:
+        return await resolve.memberships_of_viewer(info)
+
+
+@strawberry.type(description="A person's place in one community.")
+class Membership(relay.Node):
+    id: relay.NodeID[int]
+    roles: list[Role]
+    joined_at: datetime
+    community_id: strawberry.Private[int]
+    household_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def community(self, info: Info) -> Community:
+        return await resolve.community_of_membership(self, info)
+
+    @strawberry.field(description="Your home in this community, if an invite bound you to one.")
+    async def household(self, info: Info) -> Household | None:
+        return await resolve.household_of_membership(self, info)
+
+
+@strawberry.type(description="An invitation to join a community. The code itself is shown only once.")
+class Invite(relay.Node):
+    id: relay.NodeID[int]
+    roles: list[Role]
+    max_uses: int
+    uses: int
+    expires_at: datetime

@@ -1,0 +1,3 @@
+"""Inspections (检查) of entrances, with their photos.
+
+Types (types.py) and root fields (root.py)."""

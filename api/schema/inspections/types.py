@@ -1,0 +1,59 @@
+"""Inspections (检查) of entrances, with their photos.
+
+The GraphQL types of the area."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from api.context import Info
+from api.schema.common import UserError
+
+
+@strawberry.input
+class InspectionRecordInput:
+    code: str = strawberry.field(description="The code scanned from the entrance's tag.")
+    score: int = strawberry.field(description="Cleanliness from 1 (dirty) to 5 (spotless).")
+    notes: str = ""
+    photos: list[Upload] = strawberry.field(
+        default_factory=list,
+        description="Up to 6 JPEG, PNG or WebP photos of at most 8 MB each (multipart request); "
+        "location and other metadata are removed before they are stored.",
+    )
+
+
+@strawberry.type(description="A photo taken at an inspection. The url works for an hour or two.")
+class InspectionPhoto:
+    id: strawberry.ID
+    content_type: str
+    width: int
+    height: int
+    size: int = strawberry.field(description="Bytes, after metadata was stripped.")
+    url: str
+    created_at: datetime
+
+
+@strawberry.type(description="An inspection of an entrance: seen by its inspector, staff and admins.")
+class Inspection:
+    id: strawberry.ID
+    entrance_name: str
+    score: int
+    notes: str
+    local_day: str
+    row_id: strawberry.Private[int]
+
+    @strawberry.field(description="Photos taken at the inspection (links valid 1–2 hours).")
+    async def photos(self, info: Info) -> list[InspectionPhoto]:
+        # The resolvers import this module's types: this import stays inside the field.
+        from api.resolvers.inspections import inspection_photos
+
+        return await inspection_photos(self.row_id, info)
+
+
+@strawberry.type
+class InspectionPayload:
+    inspection: Inspection | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,2 @@
+"""The places area's GraphQL declarations, one module per role:
+inputs, types."""

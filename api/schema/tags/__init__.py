@@ -1,0 +1,2 @@
+"""The tags area's GraphQL declarations, one module per role:
+inputs, types."""

@@ -1,0 +1,105 @@
+"""Tags (printed QR codes on places and assets), scanning them, and the staff mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from api.context import Info
+from api.resolvers import corridor_flag as corridor_flag_resolvers
+from api.resolvers.tags import fields as resolve
+from api.schema.corridor_flag.types import CorridorFlagStatus
+from api.schema.places.types import Asset, Community, Place
+from api.schema.reports.types import Report
+from models import reports as m_reports
+from models import tags as m
+from models.enums import ReportCategory, TagTargetKind
+
+strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
+strawberry.enum(TagTargetKind, description="What a tag is stuck on.")
+
+
+@strawberry.type(description="A printed QR code on a place or an asset. Staff only.")
+class Tag(relay.Node):
+    id: relay.NodeID[int]
+    target_kind: TagTargetKind
+    version: int = strawberry.field(description="1 for a target's first tag, +1 for each re-issue.")
+    created_at: datetime
+    revoked_at: datetime | None
+    url: str = strawberry.field(description="What the QR code holds: `<public base>/t/<code>`.")
+    png_url: str = strawberry.field(description="The code with its label, as PNG.")
+    svg_url: str = strawberry.field(description="The code with its label, as SVG.")
+    row: strawberry.Private[m.Tag]
+
+    @strawberry.field
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @strawberry.field(description='Printed under the code, e.g. "休闲小区 4号楼 2单元".')
+    async def label(self, info: Info) -> str:
+        return await resolve.label_of(self, info)
+
+    @strawberry.field(description="The place the tag is on; for an asset, the place the asset is on.")
+    async def place(self, info: Info) -> Place:
+        return await resolve.place_of(self, info)
+
+    @strawberry.field(description="The asset, when the tag is on one.")
+    async def asset(self, info: Info) -> Asset | None:
+        return await resolve.asset_of(self, info)
+
+
+@strawberry.type(description="What scanning a tag tells: where you stand and what you can do there.")
+class TagScan:
+    label: str = strawberry.field(description='Where this is, e.g. "休闲小区 4号楼 2单元".')
+    community_name: str
+    compound_name: str | None
+    building_name: str | None
+    entrance_name: str | None
+    asset_name: str | None
+    may_report: bool = strawberry.field(
+        description="Whether you may file a report here: members of the tag's community only."
+    )
+    categories: list[ReportCategory] = strawberry.field(description="What can be reported here.")
+    community_id: strawberry.Private[int]
+    tag_row: strawberry.Private[m.Tag]
+
+    open_report_rows: strawberry.Private[list[m_reports.Report]]
+
+    @strawberry.field(
+        description="Reports still being handled right here (open, claimed or reopened), oldest "
+        "first, for members of the community: offer 'me too' instead of a duplicate. Null for "
+        "anyone else."
+    )
+    async def open_reports(self, info: Info) -> list[Report] | None:
+        return await resolve.scan_open_reports(self, info)
+
+    @strawberry.field(description="How many reports are being handled right here. Public.")
+    def open_report_count(self) -> int:
+        return len(self.open_report_rows)
+
+    @strawberry.field(
+        description="For an entrance's tag: whether it holds the civilized-corridor flag this month "
+        "and its live provisional standing. Null for other tags. Public."
+    )
+    async def corridor_flag(self, info: Info) -> CorridorFlagStatus | None:
+        if self.tag_row.target_kind != TagTargetKind.ENTRANCE:
+            return None
+        return await corridor_flag_resolvers.scan_flag(info, self.community_id, self.tag_row.entrance_id)
+
+    @strawberry.field(description="The community, for its members; null for anyone else.")
+    async def community(self, info: Info) -> Community | None:
+        return await resolve.scan_community(self, info)
+
+    @strawberry.field(description="The place, for members of its community; null for anyone else.")
+    async def place(self, info: Info) -> Place | None:
+        return await resolve.scan_place(self, info)
+
+    @strawberry.field(description="The asset, for members of its community, when the tag is on one.")
+    async def asset(self, info: Info) -> Asset | None:
+        return await resolve.scan_asset(self, info)
+
+    @strawberry.field(description="The tag itself, for the community office; null for anyone else.")
+    async def tag(self, info: Info) -> Tag | None:
+        return await resolve.scan_tag_row(self, info)
