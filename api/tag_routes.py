@@ -14,6 +14,7 @@ from api.graphql import viewer_of
 from api.ids import decode_global_id
 from api.tag_landing import landing_page, problem_page
 from models.places import Building
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services import tags
 from services.access import Viewer
@@ -78,7 +79,7 @@ async def building_sheet(request: Request) -> Response:
         viewer.require_user()
         building = await Building.get_or_none(id=building_id)
         if building is None or not viewer.is_member(building.community_id):
-            raise DomainError(ErrorCode.NOT_FOUND, "Not found.", "building")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), "building")
         viewer.require_manager(building.community_id)
     except NotAuthenticated as error:
         return JSONResponse(

@@ -91,17 +91,17 @@ class Viewer:
         self.require_user()
         if not self.is_member(community_id):
             # Not a member: behave as if the object did not exist, so ids reveal nothing.
-            raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."))
 
     def require_manager(self, community_id: int) -> None:
         self.require_member(community_id)
         if not self.manages(community_id):
-            raise Forbidden("Only the community office can do this.")
+            raise Forbidden(N_("Only the community office can do this."))
 
     def require_staff(self, community_id: int) -> None:
         self.require_member(community_id)
         if not self.is_staff(community_id):
-            raise Forbidden("Only the community's staff can see this.")
+            raise Forbidden(N_("Only the community's staff can see this."))
 
     def community_ids(self) -> Iterable[int]:
         return self.roles.keys()

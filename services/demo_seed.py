@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 from models.enums import AssetKind, CareTagKind, Role
 from models.people import Membership, MembershipRole, User
 from models.places import Asset, Building, Community, Compound, Entrance, Household, HouseholdCareTag
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 from services.passwords import hash_password
 from services.phones import normalize_phone
@@ -247,10 +248,12 @@ def _binhe_register() -> str:
 async def _refuse_clashes(people: Sequence[_Person]) -> None:
     """Without these checks a half-used database fails deep inside the seed on a unique key."""
     if await Community.filter(slug=BINHE).exists():
-        raise DomainError(ErrorCode.NAME_TAKEN, f"A community with the slug {BINHE!r} exists already.")
+        raise DomainError(
+            ErrorCode.NAME_TAKEN, N_("A community with the slug {slug} exists already."), slug=BINHE
+        )
     phones = [normalize_phone(person.phone) for person in people]
     if await User.filter(phone__in=phones).exists():
-        message = "Some demo phone numbers (139 000…) belong to accounts already; seed an empty database."
+        message = N_("Some demo phone numbers (139 000…) belong to accounts already; seed an empty database.")
         raise DomainError(ErrorCode.PHONE_TAKEN, message)
 
 

@@ -17,6 +17,7 @@ from api.schema.reports import inputs as s
 from api.schema.reports import types
 from models import places as m
 from models.reports import Report
+from runtime.i18n import N_
 from services import notifications, places, reports
 from services.access import UserName
 from services.errors import DomainError, DuplicateReport, RateLimited
@@ -128,7 +129,9 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
     try:
         type_name, _ = split_global_id(input.place_id, "placeId")
         if type_name not in PLACES:
-            raise DomainError(ErrorCode.NOT_FOUND, "Report at a compound, building or entrance.", "placeId")
+            raise DomainError(
+                ErrorCode.NOT_FOUND, N_("Report at a compound, building or entrance."), "placeId"
+            )
         place = await places.get_place(
             viewer, PLACES[type_name], decode_global_id(input.place_id, type_name, "placeId"), "placeId"
         )

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from runtime.clock import MovableClock
-from services.report_clocks import run_clock_tick
+from services.reports.clocks import run_clock_tick
 from tests.support.people import Person
 from tests.support.reports import CLAIM, ReportsApi, make_cast
 
