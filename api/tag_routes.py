@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from api.graphql import viewer_of
+from api.i18n import request_language, say
 from api.ids import decode_global_id
 from api.tag_landing import landing_page, problem_page
 from models.places import Building
@@ -83,14 +84,18 @@ async def building_sheet(request: Request) -> Response:
         viewer.require_manager(building.community_id)
     except NotAuthenticated as error:
         return JSONResponse(
-            {"code": "UNAUTHENTICATED", "message": error.message},
+            {"code": "UNAUTHENTICATED", "message": say(error, request_language(request))},
             status_code=401,
             headers={"www-authenticate": "Bearer"},
         )
     except Forbidden as error:
-        return JSONResponse({"code": "FORBIDDEN", "message": error.message}, status_code=403)
+        return JSONResponse(
+            {"code": "FORBIDDEN", "message": say(error, request_language(request))}, status_code=403
+        )
     except DomainError as error:
-        return JSONResponse({"code": str(error.code), "message": error.message}, status_code=404)
+        return JSONResponse(
+            {"code": str(error.code), "message": say(error, request_language(request))}, status_code=404
+        )
     title, printed = await tags.printable_building(building)
     if not printed:
         return JSONResponse(
