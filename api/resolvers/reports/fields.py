@@ -8,6 +8,7 @@ field is narrower (proxy details: staff only; the reporter's name: staff and the
 from __future__ import annotations
 
 import base64
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from api.context import Info
@@ -16,7 +17,8 @@ from api.resolvers.connections import connection
 from api.resolvers.places import mapping
 from api.schema.common import Connection
 from models import reports as m
-from runtime.i18n import Text
+from runtime.i18n import Label, Text
+from runtime.labels import word
 from services.paging import clamp_first
 from services.reports import queries as report_queries
 from services.reports.photos import photo_link
@@ -68,6 +70,12 @@ def notification(row: m.Notification) -> types.Notification:
         read_at=row.read_at,
         report_id=row.report_id,
     )
+
+
+def word_of(value: StrEnum, info: Info) -> str:
+    """An enum value in words, in the caller's language (runtime.labels), never the raw value."""
+    said = word(value)
+    return said.render(info.context.language) if isinstance(said, Label) else said
 
 
 def notification_text(root: types.Notification, info: Info) -> str:

@@ -60,6 +60,14 @@ class Report(relay.Node):
     async def place(self, info: Info) -> Place:
         return await resolve.place_of(self, info)
 
+    @strawberry.field(description="The category in words for people (照明), in the request's language.")
+    def category_label(self, info: Info) -> str:
+        return resolve.word_of(self.category, info)
+
+    @strawberry.field(description="Why it was rejected, in words for people; null unless rejected.")
+    def reject_reason_label(self, info: Info) -> str | None:
+        return resolve.word_of(self.reject_reason, info) if self.reject_reason is not None else None
+
     @strawberry.field(description="The asset at the place this is about, if any (global id of an Asset).")
     def asset_id(self) -> strawberry.ID | None:
         asset_id = resolve.asset_id_of(self)

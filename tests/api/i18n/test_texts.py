@@ -11,7 +11,7 @@ import httpx
 from runtime.clock import MovableClock
 from services.reports.clocks import run_clock_tick
 from tests.support.people import Person
-from tests.support.reports import CLAIM, ReportsApi, make_cast
+from tests.support.reports import CLAIM, REJECT, ReportsApi, make_cast
 
 INBOX = "query { myInbox(first: 10) { nodes { event text } } }"
 TIMELINE = """
@@ -132,3 +132,35 @@ async def test_the_document_limits_read_in_the_callers_language(http: httpx.Asyn
         assert chinese in said, said
         english = [e["message"] for e in (await ask(http, query, language="en")).json()["errors"]]
         assert not any("个" in m for m in english), english
+
+
+LABELS = "query Read($id: ID!) { report(id: $id) { category categoryLabel rejectReason rejectReasonLabel } }"
+
+
+async def test_a_rejection_names_its_reason_in_words_never_the_raw_value(reports_api: ReportsApi) -> None:
+    cast = await make_cast()
+    report_id = (await reports_api.create(cast))["report"]["id"]
+    rejected = await reports_api.move(REJECT, cast.staff, reportId=report_id, reason="DUPLICATE")
+    assert rejected["errors"] == []
+    number = report_number(report_id)
+
+    def closed(body: dict[str, Any]) -> str:
+        [text] = [n["text"] for n in body["data"]["myInbox"]["nodes"] if n["event"] == "report.rejected"]
+        return str(text)
+
+    assert closed((await ask(reports_api.http, INBOX, person=cast.resident)).json()) == (
+        f"报修单 #{number} 已关闭，原因：重复报修。"
+    )
+    english = await ask(reports_api.http, INBOX, person=cast.resident, language="en")
+    assert closed(english.json()) == f"Report #{number} was closed as a duplicate."
+
+    chinese = (await ask(reports_api.http, LABELS, {"id": report_id}, cast.resident)).json()["data"]["report"]
+    assert chinese == {
+        "category": "LIGHTING",
+        "categoryLabel": "照明",
+        "rejectReason": "DUPLICATE",
+        "rejectReasonLabel": "重复报修",
+    }
+    english = await ask(reports_api.http, LABELS, {"id": report_id}, cast.resident, "en")
+    report = english.json()["data"]["report"]
+    assert (report["categoryLabel"], report["rejectReasonLabel"]) == ("lighting", "a duplicate")
