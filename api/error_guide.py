@@ -221,6 +221,22 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The month asked to close has not ended yet in the community's time zone.",
         "Show the live provisional standing instead; close after the month ends.",
     ),
+    ErrorCode.FEE_OVERPAID: (
+        "The amount is more than the chosen bills still owe (after any offer); nothing was recorded.",
+        "Show what is owed (the message says it); let the office correct the amount.",
+    ),
+    ErrorCode.FEE_BILL_SETTLED: (
+        "A chosen bill is already paid or waived (perhaps by another office a moment ago).",
+        "Refresh the household's bills; nothing was recorded.",
+    ),
+    ErrorCode.FEE_NO_SCHEDULE: (
+        "The community has no fee schedule in force for that date, so no bill can be made.",
+        "Ask the office to set the fee schedule first.",
+    ),
+    ErrorCode.FEE_PERIOD_BILLED: (
+        "A schedule change would apply to a period already billed; issued bills keep their price.",
+        "Choose a start date after the last billed period.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals
