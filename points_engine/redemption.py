@@ -220,7 +220,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
         return existing
     reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
     if reward is None or not is_available(reward, clock.now()):
-        raise PointsError(PointsErrorCode.REWARD_UNAVAILABLE, "This gift is not offered now.", "rewardId")
+        raise PointsError(PointsErrorCode.REWARD_UNAVAILABLE, N_("This gift is not offered now."), "rewardId")
     now = clock.now()
     member = await accounts.member_account(community_id, user_id)
     assert member is not None
@@ -230,7 +230,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
         if reward.stock is not None:
             taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
             if not taken:
-                raise PointsError(PointsErrorCode.OUT_OF_STOCK, "This gift is out of stock.", "rewardId")
+                raise PointsError(PointsErrorCode.OUT_OF_STOCK, N_("This gift is out of stock."), "rewardId")
         return await Redemption.create(
             community_id=community_id,
             reward_id=reward.id,
