@@ -648,7 +648,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "export-contract",
-        help="write mobile-contract/: schema.graphql, persisted-queries.json (from operations/), errors.md",
+        help="write mobile-contract/: schema.graphql, the persisted-query manifests, errors.md",
     )
     p.set_defaults(func=cmd_export_contract)
 

@@ -120,15 +120,25 @@ class App:
 async def _next(ws: ClientConnection) -> dict[str, Any]:
     message = json.loads(await asyncio.wait_for(ws.recv(), 10))
     assert message["type"] == "next" and "errors" not in message["payload"], message
-    data: dict[str, Any] = message["payload"]["data"]
+    data: dict[str, Any] = without_typename(message["payload"]["data"])
     return data
+
+
+def without_typename(value: Any) -> Any:
+    """The answer without the `__typename` fields the persisted documents carry for Apollo's
+    normalized cache (api/contract.py): the walk reads what the screens ask for."""
+    if isinstance(value, dict):
+        return {k: without_typename(v) for k, v in value.items() if k != "__typename"}
+    if isinstance(value, list):
+        return [without_typename(v) for v in value]
+    return value
 
 
 def _checked(name: str, response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, (name, response.status_code, response.text)
     body: dict[str, Any] = response.json()
     assert "errors" not in body, (name, body["errors"])
-    data: dict[str, Any] = body["data"]
+    data: dict[str, Any] = without_typename(body["data"])
     for field, payload in data.items():
         if isinstance(payload, dict) and "errors" in payload:
             assert payload["errors"] == [], (name, field, payload["errors"])
