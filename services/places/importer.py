@@ -22,7 +22,9 @@ from tortoise.transactions import in_transaction
 
 from models.places import Building, Community, Compound, Entrance, Household
 from runtime.i18n import N_, Text
+from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.places import get_community
 
 COLUMNS = ("compound", "building", "entrance", "household", "area_m2")
 PLACE_COLUMNS = COLUMNS[:4]
@@ -43,18 +45,33 @@ _CENT = Decimal("0.01")
 ProgressCallback = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
 class RowProblem:
     """`line` is the physical line of the file (the header is line 1); line 0 means the file as a
-    whole. `column` is the canonical column name (`compound` … `area_m2`), whatever the header said."""
+    whole. `column` is the canonical column name (`compound` … `area_m2`), whatever the header said.
+    `message` is an English text marked N_ with its `params` (or a Text), shown in the reader's
+    language (runtime.i18n)."""
 
-    line: int
-    column: str | None
-    text: Text
+    def __init__(self, line: int, column: str | None, message: str | Text, **params: Any) -> None:
+        self.line = line
+        self.column = column
+        self.text = message if isinstance(message, Text) else Text(message, params)
 
     @property
     def message(self) -> str:
         return str(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RowProblem) and (self.line, self.column, self.text) == (
+            other.line,
+            other.column,
+            other.text,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.column, self.text.msgid))
+
+    def __repr__(self) -> str:
+        return f"RowProblem({self.line}, {self.column!r}, {self.message!r})"
 
 
 class PlaceImportError(DomainError):
@@ -155,19 +172,15 @@ def _read_rows(source: TextIO) -> list[_Row]:
                     RowProblem(
                         line,
                         "household",
-                        Text(
-                            N_(
-                                "Household {household} of {compound} {building} {entrance} "
-                                "is already on line {first}."
-                            ),
-                            {
-                                "household": row.household,
-                                "compound": row.compound,
-                                "building": row.building,
-                                "entrance": row.entrance,
-                                "first": first_seen[key],
-                            },
+                        N_(
+                            "Household {household} of {compound} {building} {entrance} "
+                            "is already on line {first}."
                         ),
+                        household=row.household,
+                        compound=row.compound,
+                        building=row.building,
+                        entrance=row.entrance,
+                        first=first_seen[key],
                     )
                 )
                 continue
@@ -177,9 +190,7 @@ def _read_rows(source: TextIO) -> list[_Row]:
         # The reader cannot find row boundaries past this point, so later lines are not checked.
         problems.append(
             RowProblem(
-                reader.line_num,
-                None,
-                Text(N_("The file cannot be read as CSV here: {problem}."), {"problem": str(exc)}),
+                reader.line_num, None, N_("The file cannot be read as CSV here: {problem}."), problem=str(exc)
             )
         )
     if columns is None:
@@ -193,7 +204,7 @@ def _read_rows(source: TextIO) -> list[_Row]:
             )
         )
     elif not rows and not problems:
-        problems.append(RowProblem(1, None, Text(N_("The file has a header but no households."))))
+        problems.append(RowProblem(1, None, N_("The file has a header but no households.")))
     if problems:
         raise PlaceImportError(problems)
     return rows
@@ -211,16 +222,12 @@ def _read_header(record: list[str], line: int) -> dict[str, int]:
             continue  # Offices keep notes in extra columns; they are not ours to judge.
         if name in columns:
             problems.append(
-                RowProblem(
-                    line, name, Text(N_("The column {name} appears twice in the header."), {"name": name})
-                )
+                RowProblem(line, name, N_("The column {name} appears twice in the header."), name=name)
             )
         columns[name] = index
     for name in COLUMNS:
         if name not in columns:
-            problems.append(
-                RowProblem(line, name, Text(N_("The header has no {name} column."), {"name": name}))
-            )
+            problems.append(RowProblem(line, name, N_("The header has no {name} column."), name=name))
     if problems:
         raise PlaceImportError(problems)
     return columns
@@ -241,16 +248,15 @@ def _check_row(
     for name in PLACE_COLUMNS:
         value = values[name]
         if not value:
-            problems.append(RowProblem(line, name, Text(N_("The {name} is missing."), {"name": name})))
+            problems.append(RowProblem(line, name, N_("The {name} is missing."), name=name))
         elif len(value) > _MAX_LENGTH[name]:
             problems.append(
                 RowProblem(
                     line,
                     name,
-                    Text(
-                        N_("The {name} is longer than {max_length} characters."),
-                        {"name": name, "max_length": _MAX_LENGTH[name]},
-                    ),
+                    N_("The {name} is longer than {max_length} characters."),
+                    name=name,
+                    max_length=_MAX_LENGTH[name],
                 )
             )
     area = _parse_area(values["area_m2"], line, problems)
@@ -271,13 +277,11 @@ def _parse_area(value: str, line: int, problems: list[RowProblem]) -> Decimal | 
         RowProblem(
             line,
             "area_m2",
-            Text(
-                N_(
-                    "The area must be a number of square metres above 0 and at most {max_area_m2}, "
-                    "with at most 2 decimals."
-                ),
-                {"max_area_m2": MAX_AREA_M2},
+            N_(
+                "The area must be a number of square metres above 0 and at most {max_area_m2}, "
+                "with at most 2 decimals."
             ),
+            max_area_m2=MAX_AREA_M2,
         )
     )
     return None
@@ -373,3 +377,29 @@ async def _write_households(
             to_create, to_update = [], []
             if progress:
                 progress(done, len(rows))
+
+
+# An office's register is some thousands of rows of ~40 bytes; anything far above is not one.
+MAX_REGISTER_BYTES = 5 * 2**20
+
+
+async def community_for_import(viewer: Viewer, community_id: int) -> Community:
+    """The community whose register the viewer may import: managers of it only."""
+    community = await get_community(viewer, community_id, "communityId")
+    viewer.require_manager(community.id)
+    return community
+
+
+async def import_register(community: Community, data: bytes) -> ImportSummary:
+    """The office's import of an uploaded register (UTF-8, with or without Excel's BOM), for a
+    community from `community_for_import`. Importing the same file again changes nothing, so a
+    double-clicked upload needs no idempotency key."""
+    if len(data) > MAX_REGISTER_BYTES:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("The file is larger than {megabytes} MB; a register is far smaller."),
+            "file",
+            megabytes=MAX_REGISTER_BYTES // 2**20,
+        )
+    source = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return await import_places(community, source)

@@ -163,6 +163,7 @@ async def reward_create(info: Info, input: s.RewardCreateInput) -> s.RewardPaylo
             active_from=input.active_from,
             active_until=input.active_until,
             image_url=input.image_url,
+            idempotency_key=input.idempotency_key,
         )
         return s.RewardPayload(reward=mapping.reward(row))
 

@@ -220,6 +220,10 @@ class RewardCreateInput:
     active_from: datetime | None = None
     active_until: datetime | None = None
     image_url: str = ""
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh key per action; a retry with it within 24 h returns the first result.",
+    )
 
 
 @strawberry.input(description="Only the fields given change; null clears stock, limit and window.")

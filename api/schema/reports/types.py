@@ -68,6 +68,10 @@ class Report(relay.Node):
     def reject_reason_label(self, info: Info) -> str | None:
         return resolve.word_of(self.reject_reason, info) if self.reject_reason is not None else None
 
+    @strawberry.field(description='Where, in full: "休闲小区 4号楼 2单元".')
+    async def place_label(self, info: Info) -> str:
+        return await resolve.place_label_of(self, info)
+
     @strawberry.field(description="The asset at the place this is about, if any (global id of an Asset).")
     def asset_id(self) -> strawberry.ID | None:
         asset_id = resolve.asset_id_of(self)
