@@ -11,7 +11,7 @@ FUZZ_EXAMPLES ?= 200
 
 SCALE  ?= large
 
-.PHONY: help install run test test-pg test-clients fuzz lint contract bench bench-smoke wrk faults faults-selfcheck audit lock clean
+.PHONY: help install run messages test test-pg test-clients fuzz lint contract bench bench-smoke wrk faults faults-selfcheck audit lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ run: install  ## migrate the SQLite database, seed the demo, serve on http://127
 	$(BIN)/redsteward seed-demo
 	@echo "start page: http://$(HOST):$(PORT)/   GraphQL explorer (offline GraphiQL): http://$(HOST):$(PORT)/explorer/"
 	$(BIN)/redsteward serve --host $(HOST) --port $(PORT)
+
+messages: install  ## extract the texts marked N_/label into the Chinese catalog and list what still needs a translation
+	$(BIN)/python -m tools.messages
 
 lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers; strawberry only in api/)
 	$(BIN)/ruff check .

@@ -22,7 +22,7 @@ from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
 from api.photos import inspection_photo, report_photo
 from api.pickup_qr import pickup_qr
-from runtime import database
+from runtime import database, i18n
 from runtime.logging import reset_request_id, set_operation, set_request_id
 from runtime.settings import Settings, get_settings
 from services import jobs, subscribers
@@ -84,6 +84,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
     """`manage_database=False` leaves opening the database to the caller (tests do it once) and
     runs no background job."""
     settings = settings or get_settings()
+    # The translation catalogs are read now, so a broken catalog stops start-up, not a request.
+    i18n.load()
     # Points and inbox rows are written inside the transactions of the events that cause them.
     subscribers.install()
 

@@ -9,7 +9,9 @@ from starlette.routing import Route
 
 from api.board_page import board_page
 from api.graphql import viewer_of
+from api.i18n import say
 from api.tag_landing import problem_page
+from runtime.i18n import CHINESE
 from services.errors import DomainError
 from services.notice_board import board, community_by_slug
 
@@ -26,7 +28,7 @@ async def notice_board(request: Request) -> Response:
         shown = await board(community, await viewer_of(request), request.query_params.get("month"))
     except DomainError as error:
         return HTMLResponse(
-            problem_page("找不到这个公告栏", error.message), status_code=404, headers=_HEADERS
+            problem_page("找不到这个公告栏", say(error, CHINESE)), status_code=404, headers=_HEADERS
         )
     return HTMLResponse(board_page(shown), headers=_HEADERS)
 

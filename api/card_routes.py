@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.graphql import viewer_of
+from api.i18n import request_language, say
 from api.ids import decode_global_id
 from services.errors import DomainError, Forbidden, NotAuthenticated
 from services.tags import printing as tag_printing
@@ -28,14 +29,18 @@ async def volunteer_card_png(request: Request) -> Response:
         card = await attendance.printable_card(viewer, community_id, user_id)
     except NotAuthenticated as error:
         return JSONResponse(
-            {"code": "UNAUTHENTICATED", "message": error.message},
+            {"code": "UNAUTHENTICATED", "message": say(error, request_language(request))},
             status_code=401,
             headers={"www-authenticate": "Bearer"},
         )
     except Forbidden as error:
-        return JSONResponse({"code": "FORBIDDEN", "message": error.message}, status_code=403)
+        return JSONResponse(
+            {"code": "FORBIDDEN", "message": say(error, request_language(request))}, status_code=403
+        )
     except DomainError as error:
-        return JSONResponse({"code": str(error.code), "message": error.message}, status_code=404)
+        return JSONResponse(
+            {"code": str(error.code), "message": say(error, request_language(request))}, status_code=404
+        )
     printed = tag_printing.PrintedTag(url=card.code, label=f"{card.holder_name} {card.community_name}志愿者")
     png = await run_in_threadpool(tag_printing.tag_png, printed)
     # The code checks the holder in: never cached by anything between.

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api.graphql import viewer_of
+from api.i18n import request_language, say
 from api.ids import decode_global_id
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 from services.teams import hours_certificate
@@ -28,16 +29,19 @@ async def hours_png(request: Request) -> Response:
         )
     except NotAuthenticated as error:
         return JSONResponse(
-            {"code": "UNAUTHENTICATED", "message": error.message},
+            {"code": "UNAUTHENTICATED", "message": say(error, request_language(request))},
             status_code=401,
             headers={"www-authenticate": "Bearer"},
         )
     except Forbidden as error:
-        return JSONResponse({"code": "FORBIDDEN", "message": error.message}, status_code=403)
+        return JSONResponse(
+            {"code": "FORBIDDEN", "message": say(error, request_language(request))}, status_code=403
+        )
     except DomainError as error:
         status = 404 if error.code == ErrorCode.NOT_FOUND else 400
         return JSONResponse(
-            {"code": str(error.code), "message": error.message, "field": error.field}, status_code=status
+            {"code": str(error.code), "message": say(error, request_language(request)), "field": error.field},
+            status_code=status,
         )
     # ~100 ms of drawing: off the event loop.
     png = await run_in_threadpool(hours_certificate.render_png, cert)

@@ -10,6 +10,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from api.loaders import Loaders
+from runtime.i18n import DEFAULT_LANGUAGE
 from services.access import Viewer
 
 
@@ -27,6 +28,8 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     # The graphql-transport-ws connection_init payload (strawberry fills it in).
     connection_params: dict[str, object] | None = None
+    # The language texts are rendered in for this caller (api.i18n reads it from the request).
+    language: str = DEFAULT_LANGUAGE
 
 
 Info = StrawberryInfo[Context, None]

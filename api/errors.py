@@ -8,6 +8,8 @@ import re
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from api.i18n import limit_text, say
+from runtime.i18n import DEFAULT_LANGUAGE, N_, render
 from runtime.logging import current_request_id
 from services.errors import DomainError, Forbidden, NotAuthenticated
 
@@ -50,15 +52,19 @@ class ShapeErrors(MaskErrors):
 
     def _shape(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
+        language = self._language()
         if original is None:
             code = (error.extensions or {}).get("code", "GRAPHQL_VALIDATION_FAILED")
+            limit = limit_text(error.message, error.extensions)
+            if limit is not None:
+                return self._with(error, limit.render(language), code)
             return self._with(error, without_values(error.message, self.production), code)
         if isinstance(original, NotAuthenticated):
-            return self._with(error, original.message, "UNAUTHENTICATED")
+            return self._with(error, say(original, language), "UNAUTHENTICATED")
         if isinstance(original, Forbidden):
-            return self._with(error, original.message, "FORBIDDEN")
+            return self._with(error, say(original, language), "FORBIDDEN")
         if isinstance(original, DomainError):
-            return self._with(error, original.message, str(original.code), field=original.field)
+            return self._with(error, say(original, language), str(original.code), field=original.field)
         if isinstance(original, GraphQLError):
             # Input coercion problems (a bad ID, a wrong enum) are the client's, not ours.
             return self._with(error, without_values(error.message, self.production), "BAD_USER_INPUT")
@@ -68,9 +74,18 @@ class ShapeErrors(MaskErrors):
             exc_info=(type(original), original, original.__traceback__),
             extra={"path": list(error.path or [])},
         )
-        return self._with(
-            error, f"Unexpected error. Quote request id {request_id} if you report it.", "INTERNAL_ERROR"
+        message = render(
+            N_("Unexpected error. Quote request id {request_id} if you report it."),
+            {"request_id": request_id},
+            language,
         )
+        return self._with(error, message, "INTERNAL_ERROR")
+
+    def _language(self) -> str:
+        """The caller's language (api.i18n chose it when the context was made); the default
+        when the context is not ours (a schema executed directly in a test)."""
+        context = getattr(self.execution_context, "context", None)
+        return str(getattr(context, "language", DEFAULT_LANGUAGE))
 
     @staticmethod
     def _with(error: GraphQLError, message: str, code: str, field: str | None = None) -> GraphQLError:

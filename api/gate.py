@@ -27,6 +27,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage, SubscribeMessage
 
 from api.request_checks import control_character_field
+from runtime.i18n import DEFAULT_LANGUAGE, N_, Text, negotiate
 
 MANIFEST = Path(__file__).resolve().parent.parent / "mobile-contract" / "persisted-queries.json"
 MAX_JSON_BODY = 64 * 1024
@@ -68,18 +69,24 @@ def _register(sha: str, document: str) -> None:
 
 
 class Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    """`message` is an English text marked N_ (named placeholders filled from `params`), sent in
+    the language the request asked for; a Text passes through whole."""
+
+    def __init__(
+        self, status: int, code: str, message: str | Text, field: str | None = None, **params: Any
+    ) -> None:
+        self.text = message if isinstance(message, Text) else Text(message, params)
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.status = status
         self.code = code
-        self.message = message
         self.field = field
 
-    def error(self) -> dict[str, Any]:
+    def error(self, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         extensions: dict[str, Any] = {"code": self.code}
         if self.field:
             extensions["field"] = self.field
-        return {"message": self.message, "extensions": extensions}
+        return {"message": self.text.render(language), "extensions": extensions}
 
 
 class GraphQLGate:
@@ -91,14 +98,16 @@ class GraphQLGate:
         self.max_multipart_bytes = max_multipart_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        language = negotiate(headers.get("accept-language"))
         if scope["type"] != "http" or scope.get("method") != "POST":
             if scope["type"] == "http" and scope.get("method") == "GET" and self.production:
                 # No GraphiQL and no queries over GET in production (CSRF, caching of mutations).
-                await _respond(send, Refusal(405, "METHOD_NOT_ALLOWED", "Send GraphQL as a POST."))
+                refusal = Refusal(405, "METHOD_NOT_ALLOWED", N_("Send GraphQL as a POST."))
+                await _respond(send, refusal, language)
                 return
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         try:
             if content_type == "multipart/form-data":
@@ -106,15 +115,15 @@ class GraphQLGate:
                 check_upload(headers, body, self.production)
                 # What strawberry or Starlette still refuse in an upload (a map naming a variable
                 # that is not there…) comes back as plain text: give it the same JSON shape.
-                send = _json_refusals(send)
+                send = _json_refusals(send, language)
             elif content_type == "application/json":
                 body = await _read_body(receive, headers, MAX_JSON_BODY)
                 body = self._resolve(body)
             else:
                 # Form posts are what a cross-site page can send without CORS: never accepted.
-                raise Refusal(415, "UNSUPPORTED_MEDIA_TYPE", "Send GraphQL as application/json.")
+                raise Refusal(415, "UNSUPPORTED_MEDIA_TYPE", N_("Send GraphQL as application/json."))
         except Refusal as refusal:
-            await _respond(send, refusal)
+            await _respond(send, refusal, language)
             return
         await self.app(scope, _replay(body), send)
 
@@ -122,11 +131,11 @@ class GraphQLGate:
         try:
             data: Any = json.loads(body or b"null")
         except (json.JSONDecodeError, UnicodeDecodeError):
-            raise Refusal(400, "BAD_REQUEST", "The body is not valid JSON.") from None
+            raise Refusal(400, "BAD_REQUEST", N_("The body is not valid JSON.")) from None
         if isinstance(data, list):
-            raise Refusal(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request.")
+            raise Refusal(400, "BATCHING_NOT_SUPPORTED", N_("Send one operation per request."))
         if not isinstance(data, dict):
-            raise Refusal(400, "BAD_REQUEST", "The body must be a JSON object.")
+            raise Refusal(400, "BAD_REQUEST", N_("The body must be a JSON object."))
         resolved = resolve_persisted(data, self.production)
         return body if resolved is data else json.dumps(resolved).encode()
 
@@ -134,18 +143,18 @@ class GraphQLGate:
 # The members of a GraphQL-over-HTTP request and the JSON type each must have; a wrong type
 # is refused here with the gate's JSON shape, not by strawberry as a plain-text 400.
 _MEMBER_TYPES: dict[str, tuple[type, str]] = {
-    "query": (str, "a string"),
-    "operationName": (str, "a string"),
-    "variables": (dict, "an object"),
-    "extensions": (dict, "an object"),
+    "query": (str, N_("`{name}` must be a string or null.")),
+    "operationName": (str, N_("`{name}` must be a string or null.")),
+    "variables": (dict, N_("`{name}` must be an object or null.")),
+    "extensions": (dict, N_("`{name}` must be an object or null.")),
 }
 
 
 def check_members(data: dict[str, Any]) -> None:
-    for name, (kind, described) in _MEMBER_TYPES.items():
+    for name, (kind, said) in _MEMBER_TYPES.items():
         value = data.get(name)
         if value is not None and not isinstance(value, kind):
-            raise Refusal(400, "BAD_REQUEST", f"`{name}` must be {described} or null.", field=name)
+            raise Refusal(400, "BAD_REQUEST", said, field=name, name=name)
     persisted = (data.get("extensions") or {}).get("persistedQuery")
     if persisted is not None and not (
         isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str)
@@ -153,7 +162,7 @@ def check_members(data: dict[str, Any]) -> None:
         raise Refusal(
             400,
             "BAD_REQUEST",
-            "`extensions.persistedQuery` must be an object with `sha256Hash`.",
+            N_("`extensions.persistedQuery` must be an object with `sha256Hash`."),
             field="extensions.persistedQuery",
         )
 
@@ -173,18 +182,20 @@ def resolve_persisted(data: dict[str, Any], production: bool) -> dict[str, Any]:
             if document is None and sent is not None:
                 # Automatic persisted queries: the text sent with the hash it was missing under.
                 if document_hash(sent) != sha:
-                    raise Refusal(400, "PERSISTED_QUERY_MISMATCH", "The query does not match its hash.")
+                    raise Refusal(400, "PERSISTED_QUERY_MISMATCH", N_("The query does not match its hash."))
                 _register(sha, sent)
                 document = sent
         if document is None:
             # Apollo's and urql's links read this code and send the hash again with the text.
-            raise Refusal(200, "PERSISTED_QUERY_NOT_FOUND", "This operation is not known to the server.")
+            raise Refusal(200, "PERSISTED_QUERY_NOT_FOUND", N_("This operation is not known to the server."))
         if sent is not None and sent != document:
-            raise Refusal(400, "PERSISTED_QUERY_MISMATCH", "The query does not match its hash.")
+            raise Refusal(400, "PERSISTED_QUERY_MISMATCH", N_("The query does not match its hash."))
         return {**data, "query": document}
     if production:
         if not isinstance(sent, str) or document_hash(sent) not in persisted_documents():
-            raise Refusal(200, "PERSISTED_QUERY_REQUIRED", "Only the app's registered operations are served.")
+            raise Refusal(
+                200, "PERSISTED_QUERY_REQUIRED", N_("Only the app's registered operations are served.")
+            )
     return data
 
 
@@ -193,20 +204,28 @@ def check_upload(headers: dict[str, str], body: bytes, production: bool) -> None
     the app (a bearer header: a cross-site form cannot set one, strawberry's CVE-2024-47082), well
     formed, with few enough files, and running a document production serves."""
     if not headers.get("authorization"):
-        raise Refusal(401, "UNAUTHENTICATED", "Uploads need the Authorization header.")
+        raise Refusal(401, "UNAUTHENTICATED", N_("Uploads need the Authorization header."))
     fields, files = _multipart_parts(headers.get("content-type", ""), body)
     if len(files) > MAX_UPLOAD_FILES:
-        raise Refusal(400, "UPLOAD_TOO_MANY_FILES", f"Send at most {MAX_UPLOAD_FILES} files in one request.")
+        raise Refusal(
+            400,
+            "UPLOAD_TOO_MANY_FILES",
+            N_("Send at most {max_upload_files} files in one request."),
+            max_upload_files=MAX_UPLOAD_FILES,
+        )
     operations = _json_part(fields, "operations")
     if isinstance(operations, list):
-        raise Refusal(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request.")
+        raise Refusal(400, "BATCHING_NOT_SUPPORTED", N_("Send one operation per request."))
     files_map = _json_part(fields, "map")
     if not isinstance(operations, dict) or not isinstance(files_map, dict):
-        raise Refusal(400, "UPLOAD_INVALID", "`operations` and `map` must be JSON objects.")
+        raise Refusal(400, "UPLOAD_INVALID", N_("`operations` and `map` must be JSON objects."))
     for name, paths in files_map.items():
         if name not in files or not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
             raise Refusal(
-                400, "UPLOAD_INVALID", f"`map` names {name!r}, which is not a file part of the request."
+                400,
+                "UPLOAD_INVALID",
+                N_("`map` names {name}, which is not a file part of the request."),
+                name=name,
             )
     resolve_persisted(operations, production)
 
@@ -217,7 +236,7 @@ def _multipart_parts(content_type: str, body: bytes) -> tuple[dict[str, bytes], 
     _, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if not boundary:
-        raise Refusal(400, "UPLOAD_INVALID", "The multipart body has no boundary.")
+        raise Refusal(400, "UPLOAD_INVALID", N_("The multipart body has no boundary."))
     fields: dict[str, bytes] = {}
     files: list[str] = []
     state: dict[str, Any] = {
@@ -248,12 +267,16 @@ def _multipart_parts(content_type: str, body: bytes) -> tuple[dict[str, bytes], 
             state["data"].append(data[start:end])
             if sum(len(chunk) for chunk in state["data"]) > MAX_JSON_BODY:
                 raise Refusal(
-                    413, "PAYLOAD_TOO_LARGE", f"`{state['name']}` is larger than {MAX_JSON_BODY // 1024} KB."
+                    413,
+                    "PAYLOAD_TOO_LARGE",
+                    N_("`{name}` is larger than {kilobytes} KB."),
+                    name=state["name"],
+                    kilobytes=MAX_JSON_BODY // 1024,
                 )
 
     def on_part_end() -> None:
         if state["name"] is None:
-            raise Refusal(400, "UPLOAD_INVALID", "A part of the multipart body has no name.")
+            raise Refusal(400, "UPLOAD_INVALID", N_("A part of the multipart body has no name."))
         if state["is_file"]:
             files.append(state["name"])
         else:
@@ -278,20 +301,20 @@ def _multipart_parts(content_type: str, body: bytes) -> tuple[dict[str, bytes], 
         parser.write(body)
         parser.finalize()
     except MultipartParseError:
-        raise Refusal(400, "UPLOAD_INVALID", "The multipart body cannot be read.") from None
+        raise Refusal(400, "UPLOAD_INVALID", N_("The multipart body cannot be read.")) from None
     if not state["end"]:
-        raise Refusal(400, "UPLOAD_INVALID", "The multipart body ends before its closing boundary.")
+        raise Refusal(400, "UPLOAD_INVALID", N_("The multipart body ends before its closing boundary."))
     return fields, files
 
 
 def _json_part(fields: dict[str, bytes], name: str) -> Any:
     raw = fields.get(name)
     if not raw:
-        raise Refusal(400, "UPLOAD_INVALID", f"The upload has no `{name}` part.")
+        raise Refusal(400, "UPLOAD_INVALID", N_("The upload has no `{name}` part."), name=name)
     try:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refusal(400, "UPLOAD_INVALID", f"The `{name}` part is not valid JSON.") from None
+        raise Refusal(400, "UPLOAD_INVALID", N_("The `{name}` part is not valid JSON."), name=name) from None
 
 
 class PersistedSubscriptions(BaseGraphQLTransportWSHandler[Any, None]):
@@ -305,18 +328,20 @@ class PersistedSubscriptions(BaseGraphQLTransportWSHandler[Any, None]):
         if self.connection_acknowledged and message.get("id") not in self.operations:
             try:
                 if not isinstance(payload, dict):
-                    raise Refusal(400, "BAD_REQUEST", "The subscribe payload must be a JSON object.")
+                    raise Refusal(400, "BAD_REQUEST", N_("The subscribe payload must be a JSON object."))
                 resolved = resolve_persisted(payload, production=getattr(self.view, "production", True))
                 if not isinstance(resolved.get("query"), str):
-                    raise Refusal(400, "BAD_REQUEST", "Send `query` or `extensions.persistedQuery`.")
+                    raise Refusal(400, "BAD_REQUEST", N_("Send `query` or `extensions.persistedQuery`."))
                 # strawberry's subscribe path skips the RequestChecks extension: the same rule here.
                 field = control_character_field(resolved.get("variables") or {})
                 if field is not None:
                     raise Refusal(
-                        400, "INVALID_INPUT", "Text may not contain control characters.", field=field
+                        400, "INVALID_INPUT", N_("Text may not contain control characters."), field=field
                     )
             except Refusal as refusal:
-                refused = ErrorMessage(id=message["id"], type="error", payload=[cast(Any, refusal.error())])
+                language = getattr(getattr(self, "context", None), "language", DEFAULT_LANGUAGE)
+                error = cast(Any, refusal.error(language))
+                refused = ErrorMessage(id=message["id"], type="error", payload=[error])
                 await self.send_message(refused)
                 return
             message = {**message, "payload": resolved}  # type: ignore[typeddict-item]
@@ -326,17 +351,27 @@ class PersistedSubscriptions(BaseGraphQLTransportWSHandler[Any, None]):
 async def _read_body(receive: Receive, headers: dict[str, str], limit: int) -> bytes:
     declared = headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise Refusal(413, "PAYLOAD_TOO_LARGE", f"The request is larger than {limit // 1024} KB.")
+        raise Refusal(
+            413,
+            "PAYLOAD_TOO_LARGE",
+            N_("The request is larger than {kilobytes} KB."),
+            kilobytes=limit // 1024,
+        )
     chunks: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise Refusal(400, "BAD_REQUEST", "The client went away.")
+            raise Refusal(400, "BAD_REQUEST", N_("The client went away."))
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
-            raise Refusal(413, "PAYLOAD_TOO_LARGE", f"The request is larger than {limit // 1024} KB.")
+            raise Refusal(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                N_("The request is larger than {kilobytes} KB."),
+                kilobytes=limit // 1024,
+            )
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
@@ -355,7 +390,7 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-def _json_refusals(send: Send) -> Send:
+def _json_refusals(send: Send, language: str) -> Send:
     """`send`, with a plain-text client error turned into the gate's JSON refusal (UPLOAD_INVALID)."""
     held: list[Message] = []
 
@@ -369,17 +404,17 @@ def _json_refusals(send: Send) -> Send:
             held.append(message)
             if not message.get("more_body", False):
                 text = b"".join(m.get("body", b"") for m in held[1:]).decode("utf-8", "replace")
-                await _respond(
-                    send, Refusal(held[0]["status"], "UPLOAD_INVALID", text or "The upload is not valid.")
-                )
+                # Starlette's or strawberry's own words, not ours: passed on as they are.
+                said = Text.as_written(text) if text else Text(N_("The upload is not valid."))
+                await _respond(send, Refusal(held[0]["status"], "UPLOAD_INVALID", said), language)
             return
         await send(message)
 
     return wrapped
 
 
-async def _respond(send: Send, refusal: Refusal) -> None:
-    payload = json.dumps({"data": None, "errors": [refusal.error()]}).encode()
+async def _respond(send: Send, refusal: Refusal, language: str) -> None:
+    payload = json.dumps({"data": None, "errors": [refusal.error(language)]}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",

@@ -28,8 +28,10 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.context import Context
 from api.errors import ShapeErrors
 from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
+from api.i18n import connection_language, mark_language, request_language
 from api.request_checks import CodedParserCache, RequestChecks
 from api.schema.root import TYPES, Mutation, Query, Subscription
+from runtime.i18n import N_, Text
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
 from services.errors import NotAuthenticated
@@ -57,7 +59,8 @@ class MaxDirectivesRule(ValidationRule):
     def enter_directive(self, node: DirectiveNode, *_args: object) -> object:
         self.count += 1
         if self.count == MAX_DIRECTIVES + 1:
-            self.report_error(GraphQLError(f"More than {MAX_DIRECTIVES} directives in one document.", node))
+            text = Text(N_("More than {limit} directives in one document."), {"limit": MAX_DIRECTIVES})
+            self.report_error(GraphQLError(str(text), node, extensions={"text": text}))
         return None
 
 
@@ -173,11 +176,15 @@ class RedStewardGraphQL(GraphQL[Context, None]):
         return explorer_page()
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(request=request, response=response, viewer=await viewer_of(request))
+        language = request_language(request)
+        mark_language(response, language)
+        return Context(request=request, response=response, viewer=await viewer_of(request), language=language)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """A WebSocket client may send its token in the connection_init payload (browsers
-        cannot set headers on a WebSocket); a connection without a valid one is refused."""
+        cannot set headers on a WebSocket); a connection without a valid one is refused. Its
+        language may come the same way (api.i18n.connection_language)."""
+        context.language = connection_language(context.connection_params, context.language)
         if context.viewer.user is None:
             params = context.connection_params or {}
             header = str(params.get("authorization") or params.get("Authorization") or "")
@@ -200,7 +207,7 @@ async def viewer_of(request: Request | WebSocket) -> Viewer:
         try:
             user_id = decode_access_token(token).user_id
         except NotAuthenticated as exc:
-            problem = exc.message
+            problem = exc.text.msgid  # Viewer raises NotAuthenticated with this message id
     return await load_viewer(user_id, problem)
 
 
@@ -210,5 +217,5 @@ def _bearer(request: Request | WebSocket) -> tuple[str | None, str | None]:
         return None, None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return None, "Send the access token as `Authorization: Bearer <token>`."
+        return None, N_("Send the access token as `Authorization: Bearer <token>`.")
     return token.strip(), None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 
 # Primary keys are 32-bit integers (PostgreSQL `integer`); a larger number in an id or cursor
@@ -30,7 +31,7 @@ def decode_global_id(value: str, expected: str | tuple[str, ...], field: str) ->
     type_name, raw = split_global_id(value, field)
     row_id = _row_id(raw)
     if type_name not in kinds or row_id is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"No {' or '.join(kinds).lower()} has this id.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No {kinds} has this id."), field, kinds=" / ".join(kinds))
     return row_id
 
 
@@ -48,7 +49,7 @@ def split_global_id(value: str, field: str) -> tuple[str, str]:
         decoded = base64.b64decode(value.encode(), validate=True).decode()
         type_name, raw = decoded.split(":", 1)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise DomainError(ErrorCode.NOT_FOUND, "This id is not valid.", field) from None
+        raise DomainError(ErrorCode.NOT_FOUND, N_("This id is not valid."), field) from None
     return type_name, raw
 
 
@@ -67,5 +68,5 @@ def decode_cursor(cursor: str | None, field: str = "after") -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     if row_id is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "This cursor is not valid.", field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("This cursor is not valid."), field)
     return row_id

@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode
 from services.reports.photos import PhotoOwner, open_photo
@@ -27,7 +28,12 @@ async def read_uploads(uploads: Sequence[Any], field: str) -> list[bytes]:
     for index, upload in enumerate(uploads):
         read = getattr(upload, "read", None)
         if read is None:
-            raise DomainError(ErrorCode.PHOTO_INVALID, f"Photo {index + 1} is not an uploaded file.", field)
+            raise DomainError(
+                ErrorCode.PHOTO_INVALID,
+                N_("Photo {number} is not an uploaded file."),
+                field,
+                number=index + 1,
+            )
         out.append(await read(limit + 1))
     return out
 

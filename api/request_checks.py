@@ -39,6 +39,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 from strawberry.extensions import ParserCache, SchemaExtension
 
+from runtime.i18n import N_, Text
 from services.errors import DomainError, ErrorCode
 from services.paging import DEFAULT_PAGE
 
@@ -46,9 +47,10 @@ from services.paging import DEFAULT_PAGE
 # multiplied by the `first` of every connection around it (compounds(first: 10) { buildings(first:
 # 10) } costs 10 + 100). The app's largest documents, with every page at its cap of 100, cost
 # 1,100 (tests/api/test_bad_input.py checks every one); four nested pages of 100 cost over 10^8.
-# 10,000 lets a three-level place tree at the default page of 20 through (20 + 400 + 8,000: staff
-# reading compounds, buildings and entrances without naming a `first` must not be refused).
-MAX_COST = 10_000
+# The whole place tree at the default page of 20 (compound → building → entrance → household:
+# 20 + 400 + 8,000 + 160,000 = 168,420) must not be refused: staff read it without naming `first`.
+# So the budget is 200,000 — a bound on what one request may ask for, not on what it gets.
+MAX_COST = 200_000
 
 # C0 controls but tab, LF and CR; DEL; C1 controls; lone surrogates (not encodable as UTF-8).
 # NUL is what PostgreSQL's text refuses; the rest have no place in a name or a report either.
@@ -61,8 +63,12 @@ def _may_hold_control_literal(text: str) -> bool:
     return "\\u" in text or _CONTROL.search(text) is not None
 
 
-def _refused(code: str, message: str) -> GraphQLExecutionResult:
-    return GraphQLExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": code})])
+def _refused(code: str, message: str, **params: Any) -> GraphQLExecutionResult:
+    # The Text rides in the extensions; api.errors.ShapeErrors renders it in the caller's language.
+    text = Text(message, params)
+    return GraphQLExecutionResult(
+        data=None, errors=[GraphQLError(str(text), extensions={"code": code, "text": text})]
+    )
 
 
 def _invalid_input(message: str, field: str) -> GraphQLExecutionResult:
@@ -243,13 +249,13 @@ class RequestChecks(SchemaExtension):
         if operation_name is None and len(operations) > 1:
             # The spec's GetOperation: several operations and no name is a request error.
             return _refused(
-                "OPERATION_NAME_REQUIRED", "The document has several operations: send `operationName`."
+                "OPERATION_NAME_REQUIRED", N_("The document has several operations: send `operationName`.")
             )
         field = control_character_field(variables or {})
         if field is None and (text is None or _may_hold_control_literal(text)):
             field = _literal_with_control_character(document)
         if field is not None:
-            return _invalid_input("Text may not contain control characters.", field)
+            return _invalid_input(N_("Text may not contain control characters."), field)
         try:
             cost = operation_cost(schema, document, operation_name, variables)
         except (GraphQLError, TypeError, ValueError):
@@ -257,6 +263,8 @@ class RequestChecks(SchemaExtension):
         if cost > MAX_COST:
             return _refused(
                 "QUERY_TOO_COSTLY",
-                f"The query asks for up to {cost} items; the limit is {MAX_COST}. Ask for smaller pages.",
+                N_("The query asks for up to {cost} items; the limit is {limit}. Ask for smaller pages."),
+                cost=cost,
+                limit=MAX_COST,
             )
         return None

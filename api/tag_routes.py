@@ -11,8 +11,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from api.graphql import viewer_of
+from api.i18n import request_language, say
 from api.ids import decode_id_or_number
 from models.places import Building
+from runtime.i18n import N_
 from services import tags
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 from services.tags import printing as tag_printing
@@ -60,18 +62,22 @@ async def building_sheet(request: Request) -> Response:
         viewer.require_user()
         building = await Building.get_or_none(id=building_id)
         if building is None or not viewer.is_member(building.community_id):
-            raise DomainError(ErrorCode.NOT_FOUND, "Not found.", "building")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), "building")
         viewer.require_manager(building.community_id)
     except NotAuthenticated as error:
         return JSONResponse(
-            {"code": "UNAUTHENTICATED", "message": error.message},
+            {"code": "UNAUTHENTICATED", "message": say(error, request_language(request))},
             status_code=401,
             headers={"www-authenticate": "Bearer"},
         )
     except Forbidden as error:
-        return JSONResponse({"code": "FORBIDDEN", "message": error.message}, status_code=403)
+        return JSONResponse(
+            {"code": "FORBIDDEN", "message": say(error, request_language(request))}, status_code=403
+        )
     except DomainError as error:
-        return JSONResponse({"code": str(error.code), "message": error.message}, status_code=404)
+        return JSONResponse(
+            {"code": str(error.code), "message": say(error, request_language(request))}, status_code=404
+        )
     title, printed = await tags.printable_building(building)
     if not printed:
         return JSONResponse(

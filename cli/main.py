@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from runtime.i18n import N_, operator_language, render
 from runtime.settings import SettingsError, get_settings
 
 EPILOG = """environment:
@@ -21,6 +22,11 @@ EPILOG = """environment:
   RS_PUBLIC_BASE_URL  base of printed QR links (default http://127.0.0.1:8000)
   RS_PRODUCTION       1 to refuse development defaults and hide GraphiQL and introspection
 """
+
+
+def say(msgid: str, **params: Any) -> str:
+    """A line for the operator, in RS_LANGUAGE (Simplified Chinese unless it asks for English)."""
+    return render(msgid, params, operator_language())
 
 
 def _run(work: Callable[[], Coroutine[Any, Any, int]]) -> int:
@@ -47,8 +53,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Two processes writing one SQLite file refuse each other ("database is locked") as soon
         # as a transaction that read goes on to write; SQLite is the one-process default.
         print(
-            "configuration error: SQLite serves one worker; use --workers 1, or PostgreSQL "
-            "(RS_DATABASE_URL=postgres://...) for several",
+            say(
+                N_(
+                    "configuration error: SQLite serves one worker; use --workers 1, or PostgreSQL "
+                    "(RS_DATABASE_URL=postgres://...) for several"
+                )
+            ),
             file=sys.stderr,
         )
         return 2
@@ -71,9 +81,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     applied = asyncio.run(upgrade(get_settings().database_url))
     for name in applied:
-        print(f"applied {name}")
+        print(say(N_("applied {name}"), name=name))
     print(
-        f"database is at the current schema ({len(applied)} applied, {time.perf_counter() - started:.1f} s)"
+        say(
+            N_("database is at the current schema ({count} applied, {seconds} s)"),
+            count=len(applied),
+            seconds=f"{time.perf_counter() - started:.1f}",
+        )
     )
     return 0
 
@@ -82,7 +96,7 @@ def cmd_makemigration(args: argparse.Namespace) -> int:
     from runtime.migration_author import make_migration
 
     path = make_migration(args.name)
-    print(f"wrote {path}" if path else "models unchanged; no migration written")
+    print(say(N_("wrote {path}"), path=path) if path else say(N_("models unchanged; no migration written")))
     return 0
 
 
@@ -123,12 +137,17 @@ def cmd_import_places(args: argparse.Namespace) -> int:
     async def work() -> int:
         community = await Community.get_or_none(slug=args.community)
         if community is None:
-            print(f"no community with slug {args.community!r}; create it with `redsteward community-create`")
+            print(
+                say(
+                    N_("no community with slug {slug}; create it with `redsteward community-create`"),
+                    slug=args.community,
+                )
+            )
             return 2
         started = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
-            print(f"  … {done}/{total} rows", flush=True)
+            print(say(N_("  … {done}/{total} rows"), done=done, total=total), flush=True)
 
         try:
             with Path(args.file).open(  # noqa: ASYNC230 - a CLI, nothing else runs on this loop
@@ -136,19 +155,37 @@ def cmd_import_places(args: argparse.Namespace) -> int:
             ) as source:
                 summary = await import_places(community, source, progress)
         except UnicodeDecodeError:
-            print("the file is not UTF-8; save it as 'CSV UTF-8' and try again. Nothing was imported.")
+            print(
+                say(N_("the file is not UTF-8; save it as 'CSV UTF-8' and try again. Nothing was imported."))
+            )
             return 1
         except PlaceImportError as exc:
-            print(exc.message)
+            print(exc.text.render(operator_language()))
             for problem in exc.problems:
                 column = f" [{problem.column}]" if problem.column else ""
-                print(f"  line {problem.line}{column}: {problem.message}")
+                said = problem.text.render(operator_language())
+                print(
+                    say(
+                        N_("  line {line}{column}: {problem}"), line=problem.line, column=column, problem=said
+                    )
+                )
             return 1
         print(
-            f"imported {summary.rows} rows in {time.perf_counter() - started:.1f} s: "
-            f"{summary.compounds_created} compounds, {summary.buildings_created} buildings, "
-            f"{summary.entrances_created} entrances, {summary.households_created} households created; "
-            f"{summary.households_updated} updated, {summary.households_unchanged} unchanged"
+            say(
+                N_(
+                    "imported {rows} rows in {seconds} s: {compounds} compounds, {buildings} buildings, "
+                    "{entrances} entrances, {households} households created; {updated} updated, "
+                    "{unchanged} unchanged"
+                ),
+                rows=summary.rows,
+                seconds=f"{time.perf_counter() - started:.1f}",
+                compounds=summary.compounds_created,
+                buildings=summary.buildings_created,
+                entrances=summary.entrances_created,
+                households=summary.households_created,
+                updated=summary.households_updated,
+                unchanged=summary.households_unchanged,
+            )
         )
         return 0
 
@@ -162,9 +199,12 @@ def cmd_community_create(args: argparse.Namespace) -> int:
         community, created = await Community.get_or_create(
             slug=args.slug, defaults={"name": args.name, "timezone": args.timezone}
         )
-        print(
-            ("created" if created else "already there:") + f" community {community.name} ({community.slug})"
-        )
+        if created:
+            print(say(N_("created community {name} ({slug})"), name=community.name, slug=community.slug))
+        else:
+            print(
+                say(N_("already there: community {name} ({slug})"), name=community.name, slug=community.slug)
+            )
         return 0
 
     return _run(lambda: _with_database(work))
@@ -179,11 +219,19 @@ def cmd_invite_create(args: argparse.Namespace) -> int:
     async def work() -> int:
         community = await Community.get_or_none(slug=args.community)
         if community is None:
-            print(f"no community with slug {args.community!r}")
+            print(say(N_("no community with slug {slug}"), slug=args.community))
             return 2
         roles = [Role(r.strip()) for r in args.roles.split(",") if r.strip()]
         code = await office_invite(community, roles, args.uses, args.days)
-        print(f"invite code for {community.name} ({', '.join(roles)}; {args.uses} use(s), {args.days} days):")
+        print(
+            say(
+                N_("invite code for {name} ({roles}; {uses} use(s), {days} days):"),
+                name=community.name,
+                roles=", ".join(roles),
+                uses=args.uses,
+                days=args.days,
+            )
+        )
         print(f"  {code}")
         return 0
 
@@ -236,8 +284,15 @@ def cmd_tick(args: argparse.Namespace) -> int:
     async def work() -> int:
         result = await run_clock_tick()
         print(
-            f"clock tick: {result.claim_escalations} claim escalation(s), "
-            f"{result.resolve_escalations} resolution escalation(s), {result.auto_confirmed} auto-confirmed"
+            say(
+                N_(
+                    "clock tick: {claims} claim escalation(s), {resolutions} resolution escalation(s), "
+                    "{confirmed} auto-confirmed"
+                ),
+                claims=result.claim_escalations,
+                resolutions=result.resolve_escalations,
+                confirmed=result.auto_confirmed,
+            )
         )
         return 0
 
@@ -262,7 +317,7 @@ def cmd_export_contract(args: argparse.Namespace) -> int:
 
     for path, text in generated_files().items():
         path.write_text(text, encoding="utf-8")
-        print(f"wrote {path} ({len(text.splitlines())} lines)")
+        print(say(N_("wrote {path} ({lines} lines)"), path=path, lines=len(text.splitlines())))
     return 0
 
 
@@ -274,11 +329,22 @@ def cmd_ledger_check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.message)
         if problems:
-            print(f"ledger-check: {len(problems)} problem(s) in {count} accounts")
+            print(
+                say(
+                    N_("ledger-check: {problems} problem(s) in {count} accounts"),
+                    problems=len(problems),
+                    count=count,
+                )
+            )
             return 1
         print(
-            f"ledger-check: {count} accounts, every balance equals its transfers, every community sums "
-            "to 0, every member's lots hold the balance"
+            say(
+                N_(
+                    "ledger-check: {count} accounts, every balance equals its transfers, every community "
+                    "sums to 0, every member's lots hold the balance"
+                ),
+                count=count,
+            )
         )
         return 0
 
@@ -295,7 +361,12 @@ def cmd_expire_redemptions(args: argparse.Namespace) -> int:
             total += expired
             if expired == 0:
                 break
-        print(f"expired {total} redemption(s) past their pickup window; points refunded, stock restored")
+        print(
+            say(
+                N_("expired {total} redemption(s) past their pickup window; points refunded, stock restored"),
+                total=total,
+            )
+        )
         return 0
 
     return _run(lambda: _with_database(work))
@@ -307,8 +378,15 @@ def cmd_expire_points(args: argparse.Namespace) -> int:
     async def work() -> int:
         run = await expire_points()
         print(
-            f"expired {run.points} point(s) of {run.members} member(s) in {run.transfers} transfer(s) "
-            "to the expiry accounts"
+            say(
+                N_(
+                    "expired {points} point(s) of {members} member(s) in {transfers} transfer(s) "
+                    "to the expiry accounts"
+                ),
+                points=run.points,
+                members=run.members,
+                transfers=run.transfers,
+            )
         )
         return 0
 
@@ -320,7 +398,12 @@ def cmd_close_attendances(args: argparse.Namespace) -> int:
 
     async def work() -> int:
         closed = await close_overdue()
-        print(f"closed {closed} attendance(s) left open past their activity's end plus grace; flagged")
+        print(
+            say(
+                N_("closed {closed} attendance(s) left open past their activity's end plus grace; flagged"),
+                closed=closed,
+            )
+        )
         return 0
 
     return _run(lambda: _with_database(work))
@@ -341,13 +424,19 @@ def cmd_rebuild_boards(args: argparse.Namespace) -> int:
     async def work() -> int:
         ids = await _communities(args.community)
         if not ids:
-            print(f"no community {args.community!r}")
+            print(say(N_("no community {slug}"), slug=args.community))
             return 1
         for community_id in ids:
             rows = await rebuild(community_id)
-            print(f"community {community_id}: {rows} board row(s) recomputed from the ledger")
+            print(
+                say(
+                    N_("community {community}: {rows} board row(s) recomputed from the ledger"),
+                    community=community_id,
+                    rows=rows,
+                )
+            )
         if await analyze():
-            print("board tables analyzed (fresh planner statistics)")
+            print(say(N_("board tables analyzed (fresh planner statistics)")))
         return 0
 
     return _run(lambda: _with_database(work))
@@ -646,7 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
+        print(say(N_("configuration error: {problem}"), problem=exc), file=sys.stderr)
         return 2
     return code
 

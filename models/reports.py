@@ -8,7 +8,7 @@ compound's reports" are each one indexed lookup.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -147,7 +147,12 @@ class ReportEvent(Model):
     from_state = fields.CharEnumField(ReportState, max_length=20, null=True)
     to_state = fields.CharEnumField(ReportState, max_length=20, null=True)
     escalation_level = fields.SmallIntField(null=True)
+    # What a person wrote (a resolution or rejection note), shown as written.
     note = fields.CharField(max_length=1000, default="")
+    # A note the system wrote (escalation, confirmation after 7 days): its message id and
+    # parameters, rendered in each reader's language (runtime.i18n). Empty: `note` is the text.
+    note_id = fields.CharField(max_length=300, default="")
+    note_params: Any = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
 
     report_id: int
@@ -260,6 +265,11 @@ class Notification(Model):
         "models.Report", related_name="notifications", null=True, on_delete=fields.CASCADE
     )
     event = fields.CharField(max_length=40)  # the domain event name, e.g. report.claimed
+    # The message id and parameters (runtime.i18n.Text), rendered in each reader's language.
+    # Rows written before texts were translated have no id: their `text` is shown as it is.
+    text_id = fields.CharField(max_length=300, default="")
+    text_params: Any = fields.JSONField(null=True)
+    # The text in English, as rendered when written: what a log or an old reader sees.
     text = fields.CharField(max_length=300)
     created_at = fields.DatetimeField()
     read_at = fields.DatetimeField(null=True)

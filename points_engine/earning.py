@@ -17,6 +17,7 @@ from points_engine.errors import PointsError, PointsErrorCode
 from points_engine.ledger import Posted
 from points_engine.localtime import local_day, timezone_of
 from runtime import clock
+from runtime.i18n import N_
 
 REASON_MAX = 200
 IDEMPOTENCY_KEY_MAX = 64
@@ -209,7 +210,10 @@ def _reason(reason: str) -> str:
     cleaned = " ".join((reason or "").split())
     if not 1 <= len(cleaned) <= REASON_MAX:
         raise PointsError(
-            PointsErrorCode.INVALID_INPUT, f"Give a reason of 1 to {REASON_MAX} characters.", "reason"
+            PointsErrorCode.INVALID_INPUT,
+            N_("Give a reason of 1 to {reason_max} characters."),
+            "reason",
+            reason_max=REASON_MAX,
         )
     return cleaned
 
@@ -218,8 +222,9 @@ def _key(idempotency_key: str) -> str:
     if not 1 <= len(idempotency_key or "") <= IDEMPOTENCY_KEY_MAX:
         raise PointsError(
             PointsErrorCode.INVALID_INPUT,
-            f"The idempotency key must be 1 to {IDEMPOTENCY_KEY_MAX} characters.",
+            N_("The idempotency key must be 1 to {idempotency_key_max} characters."),
             "idempotencyKey",
+            idempotency_key_max=IDEMPOTENCY_KEY_MAX,
         )
     return idempotency_key
 
@@ -248,7 +253,7 @@ async def manual(
                 # The same key for another person, amount or direction is not a retry.
                 raise PointsError(
                     PointsErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "This key was used for another change.",
+                    N_("This key was used for another change."),
                     "idempotencyKey",
                 )
             return Posted(existing, False)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from runtime.i18n import Text
 
 
 class PointsErrorCode(StrEnum):
@@ -24,8 +27,12 @@ class PointsErrorCode(StrEnum):
 
 
 class PointsError(Exception):
-    def __init__(self, code: PointsErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    """`message` is an English text marked N_ with named placeholders, `params` fill them; the
+    service that catches it passes `text` on to its DomainError, rendered at the edge."""
+
+    def __init__(self, code: PointsErrorCode, message: str, field: str | None = None, **params: Any) -> None:
+        self.text = Text(message, params)
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = field

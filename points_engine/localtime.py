@@ -7,6 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from models.places import Community
+from runtime.i18n import N_
 
 
 @lru_cache(maxsize=256)
@@ -28,5 +29,5 @@ async def timezone_of(community_id: int) -> str:
     if not found:
         from points_engine.errors import PointsError, PointsErrorCode
 
-        raise PointsError(PointsErrorCode.NOT_FOUND, "No such community.", "communityId")
+        raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such community."), "communityId")
     return str(found[0])

@@ -22,6 +22,8 @@ from points_engine import accounts, ledger, pickup, rules
 from points_engine.errors import PointsError, PointsErrorCode
 from points_engine.localtime import local_month, timezone_of
 from runtime import clock
+from runtime.i18n import N_
+from runtime.labels import word
 
 NAME_MAX = 100
 DESCRIPTION_MAX = 500
@@ -37,8 +39,8 @@ class Redeemed:
     created: bool  # False: a replay of the same idempotency key
 
 
-def _invalid(message: str, field: str) -> PointsError:
-    return PointsError(PointsErrorCode.INVALID_INPUT, message, field)
+def _invalid(message: str, field: str, **params: Any) -> PointsError:
+    return PointsError(PointsErrorCode.INVALID_INPUT, message, field, **params)
 
 
 def _clean_reward_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -47,34 +49,43 @@ def _clean_reward_fields(values: dict[str, Any]) -> dict[str, Any]:
         if name == "name":
             value = " ".join((value or "").split())
             if not 1 <= len(value) <= NAME_MAX:
-                raise _invalid(f"Enter a name of 1 to {NAME_MAX} characters.", "name")
+                raise _invalid(N_("Enter a name of 1 to {name_max} characters."), "name", name_max=NAME_MAX)
         elif name == "description":
             value = (value or "").strip()
             if len(value) > DESCRIPTION_MAX:
-                raise _invalid(f"At most {DESCRIPTION_MAX} characters.", "description")
+                raise _invalid(
+                    N_("At most {description_max} characters."),
+                    "description",
+                    description_max=DESCRIPTION_MAX,
+                )
         elif name == "image_url":
             value = (value or "").strip()
             if value and (len(value) > IMAGE_URL_MAX or not value.startswith(("https://", "http://"))):
-                raise _invalid("The image must be an http(s) address.", "imageUrl")
+                raise _invalid(N_("The image must be an http(s) address."), "imageUrl")
         elif name == "cost":
             if not isinstance(value, int) or not 1 <= value <= MAX_COST:
                 raise PointsError(
-                    PointsErrorCode.INVALID_AMOUNT, f"Cost must be 1 to {MAX_COST} points.", "cost"
+                    PointsErrorCode.INVALID_AMOUNT,
+                    N_("Cost must be 1 to {max_cost} points."),
+                    "cost",
+                    max_cost=MAX_COST,
                 )
         elif name in ("stock", "monthly_limit"):
             field = "stock" if name == "stock" else "monthlyLimit"
             if value is not None and (not isinstance(value, int) or not 0 <= value <= MAX_STOCK):
-                raise _invalid(f"Must be 0 to {MAX_STOCK}, or empty for no limit.", field)
+                raise _invalid(
+                    N_("Must be 0 to {max_stock}, or empty for no limit."), field, max_stock=MAX_STOCK
+                )
         elif name == "kind":
             value = RewardKind(value)
         elif name in ("active_from", "active_until", "is_active"):
             pass
         else:
-            raise _invalid(f"Unknown field {name}.", name)
+            raise _invalid(N_("Unknown field {name}."), name, name=name)
         cleaned[name] = value
     start, end = cleaned.get("active_from"), cleaned.get("active_until")
     if start is not None and end is not None and end <= start:
-        raise _invalid("The window must end after it starts.", "activeUntil")
+        raise _invalid(N_("The window must end after it starts."), "activeUntil")
     return cleaned
 
 
@@ -82,7 +93,7 @@ async def create_reward(community_id: int, **values: Any) -> Reward:
     cleaned = _clean_reward_fields(values)
     for required in ("name", "cost", "kind"):
         if required not in cleaned:
-            raise _invalid(f"{required} is required.", required)
+            raise _invalid(N_("{required} is required."), required, required=required)
     now = clock.now()
     return await Reward.create(community_id=community_id, created_at=now, updated_at=now, **cleaned)
 
@@ -92,11 +103,11 @@ async def update_reward(community_id: int, reward_id: int, **values: Any) -> Rew
     async with in_transaction():
         reward = await Reward.filter(id=reward_id, community_id=community_id).select_for_update().first()
         if reward is None:
-            raise PointsError(PointsErrorCode.NOT_FOUND, "No such reward.", "id")
+            raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such reward."), "id")
         for name, value in cleaned.items():
             setattr(reward, name, value)
         if reward.active_from and reward.active_until and reward.active_until <= reward.active_from:
-            raise _invalid("The window must end after it starts.", "activeUntil")
+            raise _invalid(N_("The window must end after it starts."), "activeUntil")
         reward.updated_at = clock.now()
         await reward.save()
     return reward
@@ -117,7 +128,7 @@ async def redeem(
     here bought nothing: that read was a plain one too (no lock), and what can race — the stock,
     the monthly limit — is decided below by conditional UPDATE and under the member's row lock."""
     if not 1 <= len(idempotency_key or "") <= 64:
-        raise _invalid("The idempotency key must be 1 to 64 characters.", "idempotencyKey")
+        raise _invalid(N_("The idempotency key must be 1 to 64 characters."), "idempotencyKey")
     async with in_transaction():
         first = await Redemption.get_or_none(
             user_id=user_id, community_id=community_id, idempotency_key=idempotency_key
@@ -129,11 +140,11 @@ async def redeem(
         else:
             reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
         if reward is None:
-            raise PointsError(PointsErrorCode.NOT_FOUND, "No such reward.", "rewardId")
+            raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such reward."), "rewardId")
         now = clock.now()
         if not is_available(reward, now):
             raise PointsError(
-                PointsErrorCode.REWARD_UNAVAILABLE, "This reward is not offered now.", "rewardId"
+                PointsErrorCode.REWARD_UNAVAILABLE, N_("This reward is not offered now."), "rewardId"
             )
         member = await accounts.member_account(community_id, user_id)
         assert member is not None
@@ -164,7 +175,9 @@ async def redeem(
         if reward.stock is not None:
             taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
             if not taken:
-                raise PointsError(PointsErrorCode.OUT_OF_STOCK, "This reward is out of stock.", "rewardId")
+                raise PointsError(
+                    PointsErrorCode.OUT_OF_STOCK, N_("This reward is out of stock."), "rewardId"
+                )
         if reward.monthly_limit is not None:
             # Holding the member's row, count this month's redemptions of the reward.
             await accounts.lock(member)
@@ -178,8 +191,9 @@ async def redeem(
             if held >= reward.monthly_limit:
                 raise PointsError(
                     PointsErrorCode.OVER_MONTHLY_LIMIT,
-                    f"You can redeem this {reward.monthly_limit} time(s) a month.",
+                    N_("You can redeem this {monthly_limit} time(s) a month."),
                     "rewardId",
+                    monthly_limit=reward.monthly_limit,
                 )
         sink = await accounts.system_account(community_id, AccountKind.REDEMPTION)
         await ledger.post(
@@ -206,7 +220,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
         return existing
     reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
     if reward is None or not is_available(reward, clock.now()):
-        raise PointsError(PointsErrorCode.REWARD_UNAVAILABLE, "This gift is not offered now.", "rewardId")
+        raise PointsError(PointsErrorCode.REWARD_UNAVAILABLE, N_("This gift is not offered now."), "rewardId")
     now = clock.now()
     member = await accounts.member_account(community_id, user_id)
     assert member is not None
@@ -216,7 +230,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
         if reward.stock is not None:
             taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
             if not taken:
-                raise PointsError(PointsErrorCode.OUT_OF_STOCK, "This gift is out of stock.", "rewardId")
+                raise PointsError(PointsErrorCode.OUT_OF_STOCK, N_("This gift is out of stock."), "rewardId")
         return await Redemption.create(
             community_id=community_id,
             reward_id=reward.id,
@@ -234,7 +248,9 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
 def _replayed(first: Redemption, reward_id: int) -> Redeemed:
     if first.reward_id != reward_id:
         raise PointsError(
-            PointsErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for another reward.", "idempotencyKey"
+            PointsErrorCode.IDEMPOTENCY_KEY_REUSED,
+            N_("This key was used for another reward."),
+            "idempotencyKey",
         )
     return Redeemed(first, False)
 
@@ -273,8 +289,13 @@ async def close(redemption: Redemption, status: RedemptionStatus, actor_user_id:
 
 def _not_pending(redemption: Redemption) -> PointsError:
     if redemption.status == RedemptionStatus.FULFILLED:
-        return PointsError(PointsErrorCode.ALREADY_FULFILLED, "This was already handed over.", "id")
-    return PointsError(PointsErrorCode.REDEMPTION_CLOSED, f"This redemption is {redemption.status}.", "id")
+        return PointsError(PointsErrorCode.ALREADY_FULFILLED, N_("This was already handed over."), "id")
+    return PointsError(
+        PointsErrorCode.REDEMPTION_CLOSED,
+        N_("This redemption is {status}."),
+        "id",
+        status=word(redemption.status),
+    )
 
 
 async def by_pickup_code(code: str) -> Redemption | None:
@@ -288,7 +309,7 @@ async def fulfil(redemption: Redemption, actor_user_id: int) -> Redemption:
         if redemption.status == RedemptionStatus.PENDING and redemption.expires_at <= now:
             # Past its pickup window but the expiry job has not run yet: it is expired.
             raise PointsError(
-                PointsErrorCode.REDEMPTION_CLOSED, "This pickup code has expired.", "pickupCode"
+                PointsErrorCode.REDEMPTION_CLOSED, N_("This pickup code has expired."), "pickupCode"
             )
         won = await Redemption.filter(
             id=redemption.id, status=RedemptionStatus.PENDING, expires_at__gt=now

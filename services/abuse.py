@@ -41,6 +41,8 @@ from models.reports import Report, ReportState
 from points_engine import earning, rules
 from points_engine.errors import PointsError
 from runtime import clock
+from runtime.i18n import N_
+from runtime.labels import word
 from runtime.settings import get_settings
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -219,7 +221,7 @@ async def list_flags(
 async def get_flag(viewer: Viewer, flag_id: int) -> AbuseFlag:
     flag = await AbuseFlag.get_or_none(id=flag_id)
     if flag is None or not viewer.is_staff(flag.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No flag has this id.", "flagId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No flag has this id."), "flagId")
     return flag
 
 
@@ -229,7 +231,12 @@ async def decide(viewer: Viewer, flag_id: int, confirm: bool, note: str) -> Abus
     flag = await get_flag(viewer, flag_id)
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"Keep the note under {NOTE_MAX} characters.", "note")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Keep the note under {note_max} characters."),
+            "note",
+            note_max=NOTE_MAX,
+        )
     to = AbuseFlagState.CONFIRMED if confirm else AbuseFlagState.DISMISSED
     now = clock.now()
     async with in_transaction():
@@ -245,7 +252,12 @@ async def decide(viewer: Viewer, flag_id: int, confirm: bool, note: str) -> Abus
             decided = await AbuseFlag.get(id=flag.id)
             if decided.state is to:
                 return decided
-            raise DomainError(ErrorCode.ALREADY_DECIDED, f"This flag was already {decided.state}.", "flagId")
+            raise DomainError(
+                ErrorCode.ALREADY_DECIDED,
+                N_("This flag was already {state}."),
+                "flagId",
+                state=word(decided.state),
+            )
         if to is AbuseFlagState.DISMISSED:
             await _release(flag, now)
     return await AbuseFlag.get(id=flag.id)

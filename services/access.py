@@ -11,6 +11,7 @@ from tortoise import connections
 from models.enums import Role
 from models.people import Membership, User
 from runtime.database import is_postgres
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 
 MANAGERS = frozenset({Role.STAFF, Role.ADMIN})
@@ -62,7 +63,7 @@ class Viewer:
     # The caller's memberships by id, read with the roles: the `Me` screen needs no second read.
     memberships: tuple[MembershipRow, ...] = ()
     # Why the presented token was refused, so an operation that needs a user can say so.
-    auth_problem: str | None = None
+    auth_problem: str | None = None  # a message id (runtime.i18n), raised as NotAuthenticated
 
     @property
     def user_id(self) -> int:
@@ -70,7 +71,7 @@ class Viewer:
 
     def require_user(self) -> Caller:
         if self.user is None:
-            raise NotAuthenticated(self.auth_problem or "Sign in first.")
+            raise NotAuthenticated(self.auth_problem or N_("Sign in first."))
         return self.user
 
     def is_member(self, community_id: int) -> bool:
@@ -90,17 +91,17 @@ class Viewer:
         self.require_user()
         if not self.is_member(community_id):
             # Not a member: behave as if the object did not exist, so ids reveal nothing.
-            raise DomainError(ErrorCode.NOT_FOUND, "Not found.")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."))
 
     def require_manager(self, community_id: int) -> None:
         self.require_member(community_id)
         if not self.manages(community_id):
-            raise Forbidden("Only the community office can do this.")
+            raise Forbidden(N_("Only the community office can do this."))
 
     def require_staff(self, community_id: int) -> None:
         self.require_member(community_id)
         if not self.is_staff(community_id):
-            raise Forbidden("Only the community's staff can see this.")
+            raise Forbidden(N_("Only the community's staff can see this."))
 
     def community_ids(self) -> Iterable[int]:
         return self.roles.keys()

@@ -9,6 +9,7 @@ from models.enums import Role
 from models.people import Invite
 from models.places import Community
 from runtime import clock
+from runtime.i18n import N_
 from services.accounts.memberships import (
     MAX_INVITE_DAYS,
     MAX_INVITE_USES,
@@ -21,7 +22,7 @@ from services.errors import DomainError, ErrorCode
 async def office_invite(community: Community, roles: Sequence[Role], uses: int, days: int) -> str:
     """An invite created by whoever runs the server (no user behind it)."""
     if not 1 <= uses <= MAX_INVITE_USES or not 1 <= days <= MAX_INVITE_DAYS:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Uses or days out of range.")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Uses or days out of range."))
     code = new_invite_code()
     await Invite.create(
         community_id=community.id,

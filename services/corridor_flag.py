@@ -45,6 +45,7 @@ from points_engine import rules
 from points_engine.localtime import local_month, zone
 from runtime import clock
 from runtime.database import placeholder
+from runtime.i18n import N_
 from services import events
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -74,11 +75,13 @@ async def set_weights(
     viewer.require_manager(community_id)
     for name, value in (("inspection", inspection), ("volunteering", volunteering), ("reports", reports)):
         if not 0 <= value <= 100:
-            raise DomainError(ErrorCode.INVALID_INPUT, "Weights are from 0 to 100.", name)
+            raise DomainError(ErrorCode.INVALID_INPUT, N_("Weights are from 0 to 100."), name)
     if inspection + volunteering + reports == 0:
-        raise DomainError(ErrorCode.INVALID_INPUT, "At least one weight must be above 0.", "inspection")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("At least one weight must be above 0."), "inspection")
     if not 1 <= min_inspections <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Minimum inspections is from 1 to 100.", "minInspections")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("Minimum inspections is from 1 to 100."), "minInspections"
+        )
     values: dict[str, Any] = {
         "inspection_weight": inspection,
         "volunteering_weight": volunteering,
@@ -239,7 +242,7 @@ async def live_standing(
     community = await Community.get(id=community_id)
     month = check_period(month) if month else local_month(clock.now(), community.timezone)
     if month == "all":
-        raise DomainError(ErrorCode.INVALID_INPUT, "The flag is scored per month.", "month")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("The flag is scored per month."), "month")
     closed = await MonthClose.get_or_none(community_id=community_id, month=month)
     if closed is not None:
         return month, [Standing(**row) for row in closed.breakdown], False
@@ -260,14 +263,14 @@ async def close_month(community_id: int, month: str | None = None) -> Closed:
     """Close `month` (default: the month before the current one) once; again returns the first."""
     community = await Community.get_or_none(id=community_id)
     if community is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such community.", "community")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such community."), "community")
     now = clock.now()
     month = check_period(month) if month else previous_month(local_month(now, community.timezone))
     if month == "all":
-        raise DomainError(ErrorCode.INVALID_INPUT, "Close a month, YYYY-MM.", "month")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Close a month, YYYY-MM."), "month")
     _, end = month_bounds(month, community.timezone)
     if now < end:
-        raise DomainError(ErrorCode.MONTH_NOT_ENDED, f"{month} has not ended yet.", "month")
+        raise DomainError(ErrorCode.MONTH_NOT_ENDED, N_("{month} has not ended yet."), "month", month=month)
     existing = await MonthClose.get_or_none(community_id=community_id, month=month)
     if existing is not None:
         return Closed(existing, False)

@@ -7,6 +7,9 @@ errors into top-level GraphQL errors with `extensions.code`.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
+
+from runtime.i18n import ENGLISH, N_, Text
 
 
 class ErrorCode(StrEnum):
@@ -91,18 +94,24 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
-    def __init__(self, code: ErrorCode, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    """A rule refused the request. `message` is the English text with named placeholders
+    (marked `N_`, it is the catalog's message id) and `params` fill them; the API renders it in
+    the caller's language (`text.render(language)`), `str(error)` and `.message` read English."""
+
+    def __init__(self, code: ErrorCode, message: str | Text, field: str | None = None, **params: Any) -> None:
+        # A Text passes through whole: an error of the points engine keeps its id and parameters.
+        self.text = message if isinstance(message, Text) else Text(message, params)
+        self.message = self.text.render(ENGLISH)
+        super().__init__(self.message)
         self.code = code
-        self.message = message
         self.field = field
 
 
 class RateLimited(DomainError):
     """Too many of something in a window; the app may try again after `retry_after_seconds`."""
 
-    def __init__(self, message: str, retry_after_seconds: int) -> None:
-        super().__init__(ErrorCode.RATE_LIMITED, message)
+    def __init__(self, message: str, retry_after_seconds: int, **params: Any) -> None:
+        super().__init__(ErrorCode.RATE_LIMITED, message, **params)
         self.retry_after_seconds = retry_after_seconds
 
 
@@ -112,7 +121,7 @@ class DuplicateReport(DomainError):
     def __init__(self, existing_report_id: int) -> None:
         super().__init__(
             ErrorCode.DUPLICATE_REPORT,
-            'This problem is already reported here. Add "me too" to that report instead.',
+            N_('This problem is already reported here. Add "me too" to that report instead.'),
             "category",
         )
         self.existing_report_id = existing_report_id
@@ -121,9 +130,10 @@ class DuplicateReport(DomainError):
 class NotAuthenticated(Exception):
     """No valid access token where one is needed. Top-level error UNAUTHENTICATED."""
 
-    def __init__(self, message: str = "Sign in first.") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str = N_("Sign in first."), **params: Any) -> None:
+        self.text = Text(message, params)
+        self.message = self.text.render(ENGLISH)
+        super().__init__(self.message)
 
 
 class Forbidden(Exception):
@@ -133,6 +143,7 @@ class Forbidden(Exception):
     so ids cannot be used to probe what exists elsewhere.
     """
 
-    def __init__(self, message: str = "You do not have access to this.") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str = N_("You do not have access to this."), **params: Any) -> None:
+        self.text = Text(message, params)
+        self.message = self.text.render(ENGLISH)
+        super().__init__(self.message)

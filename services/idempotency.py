@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 
 from models.guards import IdempotencyRecord
 from runtime import clock
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 
 WINDOW = timedelta(hours=24)
@@ -35,7 +36,10 @@ def clean_key(key: str | None) -> str | None:
     key = (key or "").strip() or None
     if key is not None and len(key) > KEY_MAX:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"The idempotency key is at most {KEY_MAX} characters.", "idempotencyKey"
+            ErrorCode.INVALID_INPUT,
+            N_("The idempotency key is at most {key_max} characters."),
+            "idempotencyKey",
+            key_max=KEY_MAX,
         )
     return key
 
@@ -65,7 +69,7 @@ async def replayed(user_id: int, key: str, operation: str, digest: str) -> int |
     if record.operation != operation or record.input_hash != digest:
         raise DomainError(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This key was used for another action; make a new key for a new action.",
+            N_("This key was used for another action; make a new key for a new action."),
             "idempotencyKey",
         )
     return record.result_id

@@ -16,6 +16,7 @@ from models.enums import Role, TagTargetKind
 from models.places import Community
 from points_engine.localtime import local_day
 from runtime import clock
+from runtime.i18n import N_
 from services import events, tags
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
@@ -36,17 +37,22 @@ async def record_inspection(
     viewer.require_user()
     tag = await tags.tag_by_code(code)
     if not viewer.is_member(tag.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No tag has this code.", "code")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No tag has this code."), "code")
     if not viewer.has_role(tag.community_id, Role.CLEANER, Role.STAFF):
-        raise Forbidden("Only cleaners and staff record inspections.")
+        raise Forbidden(N_("Only cleaners and staff record inspections."))
     if tag.target_kind != TagTargetKind.ENTRANCE or tag.entrance_id is None:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, "Inspections are of entrances: scan an entrance's tag.", "code"
+            ErrorCode.INVALID_INPUT, N_("Inspections are of entrances: scan an entrance's tag."), "code"
         )
     if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Cleanliness is scored from 1 to 5.", "score")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Cleanliness is scored from 1 to 5."), "score")
     if len(notes) > NOTES_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"Notes are at most {NOTES_MAX} characters.", "notes")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Notes are at most {notes_max} characters."),
+            "notes",
+            notes_max=NOTES_MAX,
+        )
     community = await Community.get(id=tag.community_id)
     now = clock.now()
     day = local_day(now, community.timezone)
@@ -97,7 +103,7 @@ async def record_inspection(
 
 
 def _already_inspected() -> DomainError:
-    return DomainError(ErrorCode.ALREADY_INSPECTED, "You already inspected this entrance today.", "code")
+    return DomainError(ErrorCode.ALREADY_INSPECTED, N_("You already inspected this entrance today."), "code")
 
 
 async def inspections(

@@ -18,6 +18,7 @@ from models.reports import Report
 from points_engine import statements
 from points_engine.localtime import local_month
 from runtime import clock
+from runtime.i18n import N_
 from services import open_books, opinions, satisfaction
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -138,7 +139,7 @@ async def community_of(community_id: int) -> Community:
 async def community_by_slug(slug: str) -> Community:
     community = await Community.get_or_none(slug=slug)
     if community is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such community.", "slug")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such community."), "slug")
     return community
 
 

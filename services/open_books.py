@@ -15,6 +15,7 @@ from models.places import Community
 from models.reports import ReportMaterial
 from points_engine.localtime import local_month
 from runtime import clock
+from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -56,7 +57,7 @@ class Statement:
 
 def check_month(month: str, field: str = "month") -> str:
     if not _MONTH.match(month):
-        raise DomainError(ErrorCode.INVALID_INPUT, "A month is written YYYY-MM.", field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("A month is written YYYY-MM."), field)
     return month
 
 
@@ -64,11 +65,11 @@ def _amount(value: Decimal | str | float) -> Decimal:
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
-        raise DomainError(ErrorCode.INVALID_AMOUNT, "Not an amount.", "amount") from exc
+        raise DomainError(ErrorCode.INVALID_AMOUNT, N_("Not an amount."), "amount") from exc
     if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
-        raise DomainError(ErrorCode.INVALID_AMOUNT, "An amount is above zero (yuan).", "amount")
+        raise DomainError(ErrorCode.INVALID_AMOUNT, N_("An amount is above zero (yuan)."), "amount")
     if amount != amount.quantize(CENT):
-        raise DomainError(ErrorCode.INVALID_AMOUNT, "At most two decimals (fen).", "amount")
+        raise DomainError(ErrorCode.INVALID_AMOUNT, N_("At most two decimals (fen)."), "amount")
     return amount
 
 
@@ -88,22 +89,22 @@ async def record(
     key, a retried or double-clicked entry is recorded once: money must not appear twice."""
     viewer.require_manager(community_id)
     if category is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Choose a category.", "category")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Choose a category."), "category")
     check_month(month)
     value = _amount(amount)
     if len(memo) > 300:
-        raise DomainError(ErrorCode.INVALID_INPUT, "At most 300 characters.", "memo")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("At most 300 characters."), "memo")
     if len(brand_model) > 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "At most 100 characters.", "brandModel")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("At most 100 characters."), "brandModel")
     if brand_model and category != AccountCategory.MATERIALS:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Brand and model are for materials.", "brandModel")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Brand and model are for materials."), "brandModel")
 
     async def make() -> AccountEntry:
         async with in_transaction():
             if corrects_id is not None:
                 corrected = await AccountEntry.get_or_none(id=corrects_id, community_id=community_id)
                 if corrected is None:
-                    raise DomainError(ErrorCode.NOT_FOUND, "No such entry.", "correctsId")
+                    raise DomainError(ErrorCode.NOT_FOUND, N_("No such entry."), "correctsId")
             try:
                 return await AccountEntry.create(
                     community_id=community_id,
@@ -119,7 +120,7 @@ async def record(
             except IntegrityError as exc:
                 raise DomainError(
                     ErrorCode.ALREADY_CORRECTED,
-                    "This entry was corrected already; correct the correction.",
+                    N_("This entry was corrected already; correct the correction."),
                     "correctsId",
                 ) from exc
 
@@ -144,7 +145,7 @@ async def record(
 async def get_entry(viewer: Viewer, entry_id: int, field: str = "entryId") -> AccountEntry:
     entry = await AccountEntry.get_or_none(id=entry_id)
     if entry is None or not viewer.is_member(entry.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such entry.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such entry."), field)
     return entry
 
 

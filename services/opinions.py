@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from models.voice import Opinion, OpinionKind, OpinionStatus, OpinionSupport, OpinionTopic
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -34,16 +35,18 @@ class OpinionCounts:
 def _text(value: str, field: str, required: bool = True) -> str:
     text = value.strip()
     if required and not text:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Write something.", field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Write something."), field)
     if len(text) > MAX_TEXT:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"At most {MAX_TEXT} characters.", field)
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("At most {max_text} characters."), field, max_text=MAX_TEXT
+        )
     return text
 
 
 async def get_opinion(viewer: Viewer, opinion_id: int, field: str = "opinionId") -> Opinion:
     opinion = await Opinion.get_or_none(id=opinion_id)
     if opinion is None or not viewer.is_member(opinion.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such opinion.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such opinion."), field)
     return opinion
 
 
@@ -65,13 +68,13 @@ async def post(
 async def support(viewer: Viewer, opinion: Opinion) -> Opinion:
     viewer.require_member(opinion.community_id)
     if opinion.author_id == viewer.user_id:
-        raise DomainError(ErrorCode.OWN_OPINION, "This is your own opinion.", "opinionId")
+        raise DomainError(ErrorCode.OWN_OPINION, N_("This is your own opinion."), "opinionId")
     try:
         async with in_transaction():
             await OpinionSupport.create(opinion_id=opinion.id, user_id=viewer.user_id, created_at=clock.now())
             await Opinion.filter(id=opinion.id).update(support_count=F("support_count") + 1)
     except IntegrityError as exc:
-        raise DomainError(ErrorCode.ALREADY_SUPPORTED, "You already support this.", "opinionId") from exc
+        raise DomainError(ErrorCode.ALREADY_SUPPORTED, N_("You already support this."), "opinionId") from exc
     await opinion.refresh_from_db()
     return opinion
 
@@ -81,7 +84,7 @@ async def answer(
 ) -> Opinion:
     viewer.require_manager(opinion.community_id)
     if outcome not in ENDINGS:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Adopt, answer or decline.", "outcome")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Adopt, answer or decline."), "outcome")
     reply = _text(answer_text, "answer", required=outcome != OpinionStatus.ADOPTED)
     what = _text(action, "action", required=outcome == OpinionStatus.ADOPTED)
     async with in_transaction():
@@ -94,7 +97,7 @@ async def answer(
             answered_at=clock.now(),
         )
         if not changed:
-            raise DomainError(ErrorCode.ALREADY_DECIDED, "This opinion has been answered.", "opinionId")
+            raise DomainError(ErrorCode.ALREADY_DECIDED, N_("This opinion has been answered."), "opinionId")
     await opinion.refresh_from_db()
     return opinion
 
@@ -109,7 +112,7 @@ async def mark_done(viewer: Viewer, opinion: Opinion) -> Opinion:
         )
         if not changed:
             raise DomainError(
-                ErrorCode.INVALID_TRANSITION, "Only an adopted opinion can be done.", "opinionId"
+                ErrorCode.INVALID_TRANSITION, N_("Only an adopted opinion can be done."), "opinionId"
             )
     await opinion.refresh_from_db()
     return opinion

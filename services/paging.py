@@ -10,6 +10,7 @@ from tortoise import connections
 from tortoise.models import Model
 
 from runtime.database import placeholder
+from runtime.i18n import N_
 
 M = TypeVar("M", bound=Model)
 
@@ -29,7 +30,12 @@ def clamp_first(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE
     if first < 0 or first > MAX_PAGE:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"`first` must be between 0 and {MAX_PAGE}.", "first")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("`first` must be between 0 and {max_page}."),
+            "first",
+            max_page=MAX_PAGE,
+        )
     return first
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode
 
@@ -56,12 +57,16 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def check_strength(password: str, phone: str | None = None, field: str = "password") -> None:
     if len(password) < MIN_LENGTH:
-        raise DomainError(ErrorCode.WEAK_PASSWORD, f"Use at least {MIN_LENGTH} characters.", field)
+        raise DomainError(
+            ErrorCode.WEAK_PASSWORD, N_("Use at least {min_length} characters."), field, min_length=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        raise DomainError(ErrorCode.WEAK_PASSWORD, f"Use at most {MAX_LENGTH} characters.", field)
+        raise DomainError(
+            ErrorCode.WEAK_PASSWORD, N_("Use at most {max_length} characters."), field, max_length=MAX_LENGTH
+        )
     if password.lower() in COMMON or len(set(password)) < 4:
-        raise DomainError(ErrorCode.WEAK_PASSWORD, "This password is too easy to guess.", field)
+        raise DomainError(ErrorCode.WEAK_PASSWORD, N_("This password is too easy to guess."), field)
     if password.isdigit() or password.isalpha():
-        raise DomainError(ErrorCode.WEAK_PASSWORD, "Mix letters with digits or symbols.", field)
+        raise DomainError(ErrorCode.WEAK_PASSWORD, N_("Mix letters with digits or symbols."), field)
     if phone and phone.lstrip("+")[-8:] in password:
-        raise DomainError(ErrorCode.WEAK_PASSWORD, "Do not use your phone number in the password.", field)
+        raise DomainError(ErrorCode.WEAK_PASSWORD, N_("Do not use your phone number in the password."), field)

@@ -7,6 +7,7 @@ import hmac
 import re
 import unicodedata
 
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode
 
@@ -30,7 +31,7 @@ def normalize_phone(raw: str, field: str = "phone") -> str:
             return value
     elif _E164.fullmatch(value):
         return value
-    raise DomainError(ErrorCode.INVALID_PHONE, "Enter a mobile number such as 138 0013 8000.", field)
+    raise DomainError(ErrorCode.INVALID_PHONE, N_("Enter a mobile number such as 138 0013 8000."), field)
 
 
 def phone_digest(phone: str) -> str:

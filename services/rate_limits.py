@@ -22,6 +22,7 @@ from tortoise.expressions import F
 
 from models.guards import RateCounter
 from runtime import clock
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode, RateLimited
 from services.phones import normalize_phone
@@ -44,11 +45,12 @@ DEFAULTS: dict[str, Limit] = {
     "redeem.ip": Limit(120, 3600),
 }
 
+# Whole sentences, one per action: a translator sees each as it is said, wait included.
 MESSAGES = {
-    "signIn": "Too many sign-ins",
-    "register": "Too many new accounts",
-    "report": "Too many reports",
-    "redeem": "Too many redemptions",
+    "signIn": N_("Too many sign-ins; try again in {minutes} min."),
+    "register": N_("Too many new accounts; try again in {minutes} min."),
+    "report": N_("Too many reports; try again in {minutes} min."),
+    "redeem": N_("Too many redemptions; try again in {minutes} min."),
 }
 
 
@@ -105,7 +107,7 @@ async def check(action: str, account: str | int | None, ip: str | None) -> None:
             waits.append(wait)
     if waits:
         wait = max(waits)
-        raise RateLimited(f"{MESSAGES[action]}; try again in {math.ceil(wait / 60)} min.", wait)
+        raise RateLimited(MESSAGES[action], wait, minutes=math.ceil(wait / 60))
 
 
 def phone_key(phone: str) -> str:

@@ -18,6 +18,7 @@ from models.reports import Report
 from models.round_table import AgendaTopic, Meeting, MeetingAttendance, TopicSource, TopicVote
 from models.voice import Opinion
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.teams import checkin_codes
@@ -49,7 +50,7 @@ class TopicResult:
 def _text(value: str, field: str, limit: int, required: bool = True) -> str:
     text = value.strip()
     if (required and not text) or len(text) > limit:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"1 to {limit} characters.", field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("1 to {limit} characters."), field, limit=limit)
     return text
 
 
@@ -58,7 +59,7 @@ async def create_meeting(
 ) -> Meeting:
     viewer.require_manager(community_id)
     if ends_at <= starts_at:
-        raise DomainError(ErrorCode.INVALID_INPUT, "A meeting ends after it starts.", "endsAt")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("A meeting ends after it starts."), "endsAt")
     return await Meeting.create(
         community_id=community_id,
         title=_text(title, "title", 200),
@@ -73,14 +74,14 @@ async def create_meeting(
 async def get_meeting(viewer: Viewer, meeting_id: int, field: str = "meetingId") -> Meeting:
     meeting = await Meeting.get_or_none(id=meeting_id)
     if meeting is None or not viewer.is_member(meeting.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such meeting.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such meeting."), field)
     return meeting
 
 
 async def get_topic(viewer: Viewer, topic_id: int, field: str = "topicId") -> AgendaTopic:
     topic = await AgendaTopic.get_or_none(id=topic_id)
     if topic is None or not viewer.is_member(topic.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such topic.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such topic."), field)
     return topic
 
 
@@ -99,7 +100,7 @@ async def add_topic(
     source = TopicSource.STAFF
     if opinion_id is not None:
         if not await Opinion.exists(id=opinion_id, community_id=meeting.community_id):
-            raise DomainError(ErrorCode.NOT_FOUND, "No such opinion.", "opinionId")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("No such opinion."), "opinionId")
         source = TopicSource.OPINION
     elif report_category is not None:
         source = TopicSource.REPORTS
@@ -110,7 +111,12 @@ async def add_topic(
         or len(set(options)) != len(options)
         or any(not c or len(c) > 100 for c in options)
     ):
-        raise DomainError(ErrorCode.INVALID_INPUT, f"2 to {MAX_CHOICES} different choices.", "choices")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("2 to {max_choices} different choices."),
+            "choices",
+            max_choices=MAX_CHOICES,
+        )
     return await AgendaTopic.create(
         community_id=meeting.community_id,
         meeting_id=meeting.id,
@@ -159,9 +165,11 @@ async def check_in(viewer: Viewer, meeting: Meeting, code: str) -> MeetingAttend
     viewer.require_member(meeting.community_id)
     now = clock.now()
     if checkin_codes.verify_rotating_code(code, now, CODE_PURPOSE) != meeting.id:
-        raise DomainError(ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY, "This code is for another meeting.", "code")
+        raise DomainError(
+            ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY, N_("This code is for another meeting."), "code"
+        )
     if not meeting.starts_at - EARLY_CHECK_IN <= now <= meeting.ends_at:
-        raise DomainError(ErrorCode.OUTSIDE_ACTIVITY_WINDOW, "The meeting is not on now.", "code")
+        raise DomainError(ErrorCode.OUTSIDE_ACTIVITY_WINDOW, N_("The meeting is not on now."), "code")
     existing = await MeetingAttendance.get_or_none(meeting_id=meeting.id, user_id=viewer.user_id)
     if existing is not None:
         return existing  # checking in again returns the first
@@ -185,23 +193,23 @@ def allowed_choices(topic: AgendaTopic) -> tuple[str, ...]:
 async def vote(viewer: Viewer, topic: AgendaTopic, choice: str) -> TopicVote:
     viewer.require_member(topic.community_id)
     if topic.closed_at is not None:
-        raise DomainError(ErrorCode.VOTING_CLOSED, "Voting on this topic has closed.", "topicId")
+        raise DomainError(ErrorCode.VOTING_CLOSED, N_("Voting on this topic has closed."), "topicId")
     if choice not in allowed_choices(topic):
-        raise DomainError(ErrorCode.INVALID_INPUT, "Not one of the topic's choices.", "choice")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Not one of the topic's choices."), "choice")
     household_id = None
     if topic.one_vote_per_household:
         household_id = viewer.households.get(topic.community_id)
         if household_id is None:
             raise DomainError(
-                ErrorCode.NO_HOUSEHOLD, "This vote is by household; yours is not known.", "topicId"
+                ErrorCode.NO_HOUSEHOLD, N_("This vote is by household; yours is not known."), "topicId"
             )
     if await TopicVote.exists(topic_id=topic.id, user_id=viewer.user_id):
-        raise DomainError(ErrorCode.ALREADY_VOTED, "You voted on this topic.", "topicId")
+        raise DomainError(ErrorCode.ALREADY_VOTED, N_("You voted on this topic."), "topicId")
     try:
         async with in_transaction():
             # Closing and voting race: re-read the topic inside the transaction.
             if await AgendaTopic.filter(id=topic.id, closed_at__not_isnull=True).exists():
-                raise DomainError(ErrorCode.VOTING_CLOSED, "Voting on this topic has closed.", "topicId")
+                raise DomainError(ErrorCode.VOTING_CLOSED, N_("Voting on this topic has closed."), "topicId")
             return await TopicVote.create(
                 topic_id=topic.id,
                 user_id=viewer.user_id,
@@ -211,9 +219,9 @@ async def vote(viewer: Viewer, topic: AgendaTopic, choice: str) -> TopicVote:
             )
     except IntegrityError as exc:
         if await TopicVote.exists(topic_id=topic.id, user_id=viewer.user_id):
-            raise DomainError(ErrorCode.ALREADY_VOTED, "You voted on this topic.", "topicId") from exc
+            raise DomainError(ErrorCode.ALREADY_VOTED, N_("You voted on this topic."), "topicId") from exc
         raise DomainError(
-            ErrorCode.HOUSEHOLD_ALREADY_VOTED, "Your household has voted on this topic.", "topicId"
+            ErrorCode.HOUSEHOLD_ALREADY_VOTED, N_("Your household has voted on this topic."), "topicId"
         ) from exc
 
 
@@ -225,13 +233,13 @@ async def close(
     note = _text(follow_up, "followUp", 500, required=False)
     if follow_up_by is not None:
         if not await Membership.exists(user_id=follow_up_by, community_id=topic.community_id):
-            raise DomainError(ErrorCode.NOT_FOUND, "No such person.", "followUpById")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("No such person."), "followUpById")
     async with in_transaction():
         changed = await AgendaTopic.filter(id=topic.id, closed_at__isnull=True).update(
             closed_at=clock.now(), decision=text, follow_up_by_id=follow_up_by, follow_up=note
         )
         if not changed:
-            raise DomainError(ErrorCode.VOTING_CLOSED, "This topic is closed already.", "topicId")
+            raise DomainError(ErrorCode.VOTING_CLOSED, N_("This topic is closed already."), "topicId")
     await topic.refresh_from_db()
     return topic
 

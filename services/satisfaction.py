@@ -20,6 +20,7 @@ from models.teams import Team, TeamKind, TeamMember
 from models.voice import Survey, SurveyResponse
 from points_engine.localtime import local_month
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -74,16 +75,19 @@ async def create_survey(
     viewer.require_manager(community_id)
     name = title.strip()
     if not name or len(name) > 200:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Give the survey a title (at most 200).", "title")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Give the survey a title (at most 200)."), "title")
     asked = [q.strip() for q in questions]
     if not 1 <= len(asked) <= MAX_QUESTIONS or any(not q or len(q) > 200 for q in asked):
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"1 to {MAX_QUESTIONS} questions, each 1–200 characters.", "questions"
+            ErrorCode.INVALID_INPUT,
+            N_("1 to {max_questions} questions, each 1–200 characters."),
+            "questions",
+            max_questions=MAX_QUESTIONS,
         )
     if closes_at <= opens_at:
-        raise DomainError(ErrorCode.INVALID_INPUT, "A survey closes after it opens.", "closesAt")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("A survey closes after it opens."), "closesAt")
     if team_id is not None and not await Team.exists(id=team_id, community_id=community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such team.", "teamId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such team."), "teamId")
     return await Survey.create(
         community_id=community_id,
         team_id=team_id,
@@ -99,7 +103,7 @@ async def create_survey(
 async def get_survey(viewer: Viewer, survey_id: int, field: str = "surveyId") -> Survey:
     survey = await Survey.get_or_none(id=survey_id)
     if survey is None or not viewer.is_member(survey.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such survey.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such survey."), field)
     return survey
 
 
@@ -107,11 +111,11 @@ async def answer(viewer: Viewer, survey: Survey, scores: list[int]) -> SurveyRes
     viewer.require_member(survey.community_id)
     now = clock.now()
     if not survey.opens_at <= now < survey.closes_at:
-        raise DomainError(ErrorCode.SURVEY_CLOSED, "This survey is not open.", "surveyId")
+        raise DomainError(ErrorCode.SURVEY_CLOSED, N_("This survey is not open."), "surveyId")
     if len(scores) != len(survey.questions):
-        raise DomainError(ErrorCode.INVALID_INPUT, "Answer every question once.", "scores")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Answer every question once."), "scores")
     if any(not 1 <= s <= 5 for s in scores):
-        raise DomainError(ErrorCode.INVALID_INPUT, "Each answer is 1 to 5.", "scores")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Each answer is 1 to 5."), "scores")
     timezone = (await Community.get(id=survey.community_id)).timezone
     try:
         async with in_transaction():
@@ -124,7 +128,7 @@ async def answer(viewer: Viewer, survey: Survey, scores: list[int]) -> SurveyRes
                 created_at=now,
             )
     except IntegrityError as exc:
-        raise DomainError(ErrorCode.ALREADY_ANSWERED, "You answered this survey.", "surveyId") from exc
+        raise DomainError(ErrorCode.ALREADY_ANSWERED, N_("You answered this survey."), "surveyId") from exc
 
 
 async def surveys(viewer: Viewer, community_id: int, first: int, before_id: int | None) -> list[Survey]:

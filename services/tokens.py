@@ -12,6 +12,7 @@ from typing import Any
 import jwt
 
 from runtime import clock
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import NotAuthenticated
 
@@ -76,7 +77,7 @@ def decode_access_token(token: str) -> AccessClaims:
             # Correctly signed yet no row can have it: the database would fail on the number.
             raise jwt.InvalidTokenError("no such user id")
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as exc:
-        raise NotAuthenticated("Your sign-in has expired or is not valid; sign in again.") from exc
+        raise NotAuthenticated(N_("Your sign-in has expired or is not valid; sign in again.")) from exc
     return AccessClaims(user_id=user_id, token_id=str(payload.get("jti", "")))
 
 

@@ -14,6 +14,7 @@ from api.ids import decode_global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.leaderboards import types as s
+from runtime.i18n import N_
 from services import leaderboards
 from services.errors import DomainError, ErrorCode
 from services.leaderboards import Scope
@@ -50,7 +51,7 @@ def _decode_board_cursor(cursor: str | None) -> tuple[int, int] | None:
             return int(points), int(user_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise DomainError(ErrorCode.INVALID_INPUT, "This cursor is not valid.", "after")
+    raise DomainError(ErrorCode.INVALID_INPUT, N_("This cursor is not valid."), "after")
 
 
 def _entry(row: leaderboards.BoardRow, me: int) -> s.BoardEntry:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from starlette.responses import Response
 
 from api.context import Info, client_ip
-from api.schema.common import ErrorCode, UserError
+from api.schema.common import UserError
 from services import rate_limits
 from services.errors import DomainError, RateLimited
 
@@ -36,10 +36,5 @@ async def guarded(payload: type[P], work: Awaitable[P]) -> P:
     try:
         return await work
     except DomainError as exc:
-        error: Any = UserError(
-            code=ErrorCode(exc.code),
-            message=exc.message,
-            field=exc.field,
-            retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
-        )
-        return payload(errors=[error])  # type: ignore[call-arg]
+        # The message is rendered in the caller's language when the answer is written (UserError).
+        return payload(errors=[UserError.of(exc)])  # type: ignore[call-arg]

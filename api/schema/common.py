@@ -7,21 +7,41 @@ from typing import Generic, TypeVar
 
 import strawberry
 
-from services.errors import ErrorCode
+from runtime.i18n import DEFAULT_LANGUAGE, Text
+from services.errors import DomainError, ErrorCode, RateLimited
 
 T = TypeVar("T")
 
 strawberry.enum(ErrorCode, description="Stable codes of the errors a payload can carry.")
 
 
+def _say(root: UserError, info: strawberry.Info) -> str:
+    return root.text.render(getattr(info.context, "language", DEFAULT_LANGUAGE))
+
+
 @strawberry.type(description="Something in the input the server could not accept. Nothing was changed.")
 class UserError:
     code: ErrorCode
-    message: str
+    message: str = strawberry.field(
+        resolver=_say,
+        description="For people, in the language the request asked for (Accept-Language); "
+        "Simplified Chinese by default. Programs read `code`.",
+    )
     field: str | None = strawberry.field(description="The input field at fault, when there is one.")
     retry_after_seconds: int | None = strawberry.field(
         default=None, description="RATE_LIMITED: seconds until the same request may succeed."
     )
+    # The message id and parameters; `message` renders them when the answer is written.
+    text: strawberry.Private[Text] = Text("")
+
+    @classmethod
+    def of(cls, error: DomainError) -> UserError:
+        return cls(
+            code=error.code,
+            field=error.field,
+            retry_after_seconds=error.retry_after_seconds if isinstance(error, RateLimited) else None,
+            text=error.text,
+        )
 
 
 @strawberry.type

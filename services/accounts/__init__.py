@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from models.people import User
 from models.sessions import RefreshToken, SignInThrottle
 from runtime import clock
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services import passwords
 from services.errors import DomainError, ErrorCode
@@ -39,17 +40,17 @@ class Session:
 
 
 def _bad_credentials() -> DomainError:
-    return DomainError(ErrorCode.INVALID_CREDENTIALS, "The phone number or password is wrong.")
+    return DomainError(ErrorCode.INVALID_CREDENTIALS, N_("The phone number or password is wrong."))
 
 
 async def register(phone: str, password: str, display_name: str) -> Session:
     normalized = normalize_phone(phone)
     name = (display_name or "").strip()
     if not 1 <= len(name) <= 60:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Enter a name of 1 to 60 characters.", "displayName")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Enter a name of 1 to 60 characters."), "displayName")
     passwords.check_strength(password, normalized)
     if await User.exists(phone=normalized):
-        raise DomainError(ErrorCode.PHONE_TAKEN, "This phone number is already registered.", "phone")
+        raise DomainError(ErrorCode.PHONE_TAKEN, N_("This phone number is already registered."), "phone")
     password_hash = await _hash(password)
     try:
         async with in_transaction():
@@ -57,7 +58,9 @@ async def register(phone: str, password: str, display_name: str) -> Session:
             session = await _start_session(user)
     except IntegrityError as exc:
         # Two registrations of one number at once: the unique index decides.
-        raise DomainError(ErrorCode.PHONE_TAKEN, "This phone number is already registered.", "phone") from exc
+        raise DomainError(
+            ErrorCode.PHONE_TAKEN, N_("This phone number is already registered."), "phone"
+        ) from exc
     return session
 
 
@@ -72,7 +75,9 @@ async def sign_in(phone: str, password: str) -> Session:
     if throttle and throttle.locked_until and throttle.locked_until > now:
         minutes = max(1, math.ceil((throttle.locked_until - now).total_seconds() / 60))
         raise DomainError(
-            ErrorCode.TOO_MANY_ATTEMPTS, f"Too many failed sign-ins. Try again in {minutes} minutes."
+            ErrorCode.TOO_MANY_ATTEMPTS,
+            N_("Too many failed sign-ins. Try again in {minutes} minutes."),
+            minutes=minutes,
         )
     user = await User.get_or_none(phone=normalized)
     if user is None:
@@ -146,7 +151,7 @@ async def _start_session(user: User, family: str | None = None) -> Session:
 
 def _invalid_refresh() -> DomainError:
     return DomainError(
-        ErrorCode.INVALID_REFRESH_TOKEN, "This session has ended; sign in again.", "refreshToken"
+        ErrorCode.INVALID_REFRESH_TOKEN, N_("This session has ended; sign in again."), "refreshToken"
     )
 
 

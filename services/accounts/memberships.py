@@ -14,6 +14,7 @@ from models.enums import Role
 from models.people import Invite, Membership, MembershipRole
 from models.places import Household
 from runtime import clock
+from runtime.i18n import N_
 from services.access import MembershipRow, Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
 
@@ -59,24 +60,30 @@ async def create_invite(
     viewer.require_manager(community_id)
     wanted = sorted(set(roles) or {Role.RESIDENT})
     if ADMIN_ONLY_ROLES & set(wanted) and not viewer.has_role(community_id, Role.ADMIN):
-        raise Forbidden("Only an admin can invite staff or admins.")
+        raise Forbidden(N_("Only an admin can invite staff or admins."))
     if not 1 <= max_uses <= MAX_INVITE_USES:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"Uses must be between 1 and {MAX_INVITE_USES}.", "maxUses"
+            ErrorCode.INVALID_INPUT,
+            N_("Uses must be between 1 and {max_invite_uses}."),
+            "maxUses",
+            max_invite_uses=MAX_INVITE_USES,
         )
     if not 1 <= valid_days <= MAX_INVITE_DAYS:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"An invite can be valid for 1 to {MAX_INVITE_DAYS} days.", "validDays"
+            ErrorCode.INVALID_INPUT,
+            N_("An invite can be valid for 1 to {max_invite_days} days."),
+            "validDays",
+            max_invite_days=MAX_INVITE_DAYS,
         )
     if household_id is not None:
         if not await Household.exists(id=household_id, community_id=community_id):
             raise DomainError(
-                ErrorCode.NOT_FOUND, "No household of this community has this id.", "householdId"
+                ErrorCode.NOT_FOUND, N_("No household of this community has this id."), "householdId"
             )
         if max_uses > 5:
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
-                "An invite bound to a household can be used at most 5 times.",
+                N_("An invite bound to a household can be used at most 5 times."),
                 "maxUses",
             )
     code = new_invite_code()
@@ -99,12 +106,14 @@ async def join(viewer: Viewer, code: str, community_id: int | None = None) -> Me
     async with in_transaction():
         invite = await Invite.filter(code_hash=invite_code_digest(code or "")).select_for_update().first()
         if invite is None or invite.revoked_at is not None:
-            raise DomainError(ErrorCode.INVITE_INVALID, "This invite code is not valid.", "code")
+            raise DomainError(ErrorCode.INVITE_INVALID, N_("This invite code is not valid."), "code")
         if community_id is not None and invite.community_id != community_id:
-            raise DomainError(ErrorCode.INVITE_INVALID, "This invite code is for another community.", "code")
+            raise DomainError(
+                ErrorCode.INVITE_INVALID, N_("This invite code is for another community."), "code"
+            )
         if invite.expires_at <= now:
             raise DomainError(
-                ErrorCode.INVITE_EXPIRED, "This invite code has expired; ask for a new one.", "code"
+                ErrorCode.INVITE_EXPIRED, N_("This invite code has expired; ask for a new one."), "code"
             )
         membership = await Membership.get_or_none(user_id=user_id, community_id=invite.community_id)
         roles = {Role(r) for r in invite.roles}
@@ -112,13 +121,13 @@ async def join(viewer: Viewer, code: str, community_id: int | None = None) -> Me
             held = set(await roles_of(membership.id))
             if roles <= held and (invite.household_id in (None, membership.household_id)):
                 raise DomainError(
-                    ErrorCode.ALREADY_MEMBER, "You already belong here with these roles.", "code"
+                    ErrorCode.ALREADY_MEMBER, N_("You already belong here with these roles."), "code"
                 )
         # The use is counted by a conditional update, so two people racing for the last use of
         # an invite cannot both get in, on PostgreSQL or SQLite.
         taken = await Invite.filter(id=invite.id, uses__lt=invite.max_uses).update(uses=F("uses") + 1)
         if not taken:
-            raise DomainError(ErrorCode.INVITE_USED_UP, "This invite code has been used up.", "code")
+            raise DomainError(ErrorCode.INVITE_USED_UP, N_("This invite code has been used up."), "code")
         if membership is None:
             membership = await Membership.create(
                 user_id=user_id, community_id=invite.community_id, household_id=invite.household_id

@@ -11,6 +11,7 @@ import re
 
 from models.places import Community
 from services.access import Viewer
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 from services.places import get_community
 
@@ -29,7 +30,7 @@ def clean_office_phone(raw: str) -> str:
     if not _PHONE.fullmatch(phone) or not MIN_DIGITS <= digits <= MAX_DIGITS:
         raise DomainError(
             ErrorCode.INVALID_PHONE,
-            "请填写办公室电话，例如 0451-8888 6666 或 13800138000（可带“转”分机号）。",
+            N_("Enter the office phone, e.g. 0451-8888 6666 or 13800138000 (an extension after 转 is fine)."),
             "phone",
         )
     return phone

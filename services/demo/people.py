@@ -14,6 +14,7 @@ from typing import NamedTuple
 from models.enums import Role
 from models.people import Membership, MembershipRole, User
 from models.places import Community
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 from services.phones import normalize_phone
 
@@ -119,7 +120,8 @@ async def refuse_clashes(people: Sequence[Person], slugs: Sequence[str]) -> None
     if taken:
         raise DomainError(
             ErrorCode.NAME_TAKEN,
-            f"A community with the slug {', '.join(map(str, taken))} exists already; seed an empty database.",
+            N_("A community with the slug {slugs} exists already; seed an empty database."),
+            slugs=", ".join(map(str, taken)),
         )
     phones = [normalize_phone(person.phone) for person in people]
     if await User.filter(phone__in=phones).exists():

@@ -18,6 +18,7 @@ from models.places import Building, Community, Compound
 from models.reports import Notification
 from points_engine.localtime import zone
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees import households
@@ -93,9 +94,9 @@ async def list_for_office(
 ) -> list[Arrear]:
     viewer.require_manager(community_id)
     if compound_id is not None and not await Compound.exists(id=compound_id, community_id=community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "本社区没有这个小区。", "compoundId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("This community has no such compound."), "compoundId")
     if building_id is not None and not await Building.exists(id=building_id, community_id=community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "本社区没有这栋楼。", "buildingId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("This community has no such building."), "buildingId")
     return await overdue(community_id, await _today(community_id), compound_id, building_id)
 
 

@@ -16,6 +16,7 @@ from models.fees import BillState, BillTiming, FeeBill, FeeItem, FeeReduction, F
 from models.places import Community, Household
 from points_engine.localtime import zone
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees import schedule as schedules
@@ -130,7 +131,9 @@ async def issue_due(community_id: int, day: date, item: FeeItem = FeeItem.PROPER
     """The job: bills of the period due on `day` under the schedule in force then."""
     sched = await schedules.at(community_id, day, item)
     if sched is None:
-        raise DomainError(ErrorCode.FEE_NO_SCHEDULE, "本社区尚未制定收费标准。", "communityId")
+        raise DomainError(
+            ErrorCode.FEE_NO_SCHEDULE, N_("This community has no fee schedule yet."), "communityId"
+        )
     period = target_period(sched, day)
     if period is None:
         return Issued(None, 0, 0, [])
@@ -170,9 +173,18 @@ async def issue_ahead(household: Household, periods: int, today: date) -> list[F
     of statements whatever the number of periods (the schedule versions and reductions are read
     once, the bills go in by one bulk insert)."""
     if not 1 <= periods <= MAX_AHEAD:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"预缴期数须在1至{MAX_AHEAD}之间。", "prepayPeriods")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Prepay 1 to {max_ahead} periods."),
+            "prepayPeriods",
+            max_ahead=MAX_AHEAD,
+        )
     if household.area_m2 is None or household.area_m2 <= 0:
-        raise DomainError(ErrorCode.INVALID_INPUT, "该户没有登记面积，无法开出账单。", "householdId")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("This household has no area on record, so it cannot be billed."),
+            "householdId",
+        )
     versions = await FeeSchedule.filter(community_id=household.community_id).order_by(
         "applies_from", "version"
     )
@@ -183,7 +195,9 @@ async def issue_ahead(household: Household, periods: int, today: date) -> list[F
 
     sched = in_force(today)
     if sched is None:
-        raise DomainError(ErrorCode.FEE_NO_SCHEDULE, "本社区尚未制定收费标准。", "prepayPeriods")
+        raise DomainError(
+            ErrorCode.FEE_NO_SCHEDULE, N_("This community has no fee schedule yet."), "prepayPeriods"
+        )
     last = await FeeBill.filter(household_id=household.id, item=sched.item).order_by("-period_start").first()
     period = containing(sched.applies_from, MONTHS[sched.period], today)
     if last is not None and Period(last.period_start, last.months).end > period.start:

@@ -16,6 +16,7 @@ from typing import Any
 
 from models.fees import BillState, FeeBill
 from models.places import Building, Compound
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees.periods import Period, add_months, month_index
@@ -152,5 +153,5 @@ async def for_viewer(
     if viewer is not None:
         viewer.require_member(community_id)
     if not 2000 <= year <= 2100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "年份须在2000至2100之间。", "year")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("The year must be from 2000 to 2100."), "year")
     return await rates(community_id, community_name, year, scope, granularity)

@@ -21,6 +21,7 @@ from models.rewards import Redemption, Reward
 from points_engine import redemption as redemptions
 from points_engine.errors import PointsError
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -43,22 +44,37 @@ async def create_offer(
     viewer.require_manager(community_id)
     name = " ".join((name or "").split())
     if not 1 <= len(name) <= NAME_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"名称须为1至{NAME_MAX}个字。", "name")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("The name must be 1 to {name_max} characters."),
+            "name",
+            name_max=NAME_MAX,
+        )
     if not 1 <= pay_months <= 36:
-        raise DomainError(ErrorCode.INVALID_INPUT, "一次缴纳的月数须在1至36之间。", "payMonths")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("The months paid at once must be from 1 to 36."), "payMonths"
+        )
     if not 0 <= free_months < pay_months:
-        raise DomainError(ErrorCode.INVALID_INPUT, "赠送月数须少于一次缴纳的月数。", "freeMonths")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("The free months must be fewer than the months paid at once."),
+            "freeMonths",
+        )
     if gift_reward_id is not None:
         if not await Reward.exists(id=gift_reward_id, community_id=community_id):
-            raise DomainError(ErrorCode.NOT_FOUND, "没有这个礼品。", "giftRewardId")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("No such gift."), "giftRewardId")
         if pay_months < FULL_YEAR_MONTHS:
             raise DomainError(
-                ErrorCode.INVALID_INPUT, "礼品只随全年缴费赠送：须一次缴满12个月。", "payMonths"
+                ErrorCode.INVALID_INPUT,
+                N_("A gift comes only with a full year: 12 months paid at once."),
+                "payMonths",
             )
     if free_months == 0 and gift_reward_id is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "优惠须有赠送月数或礼品。", "freeMonths")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("An offer needs free months or a gift."), "freeMonths")
     if valid_until is not None and valid_until < valid_from:
-        raise DomainError(ErrorCode.INVALID_INPUT, "截止日期须在开始日期之后。", "validUntil")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("The end date must come after the start date."), "validUntil"
+        )
     return await FeeOffer.create(
         community_id=community_id,
         name=name,
@@ -134,7 +150,9 @@ async def gift_recipient(household: Household, chosen_user_id: int | None) -> in
     query = Membership.filter(community_id=household.community_id, household_id=household.id)
     if chosen_user_id is not None:
         if not await query.filter(user_id=chosen_user_id).exists():
-            raise DomainError(ErrorCode.NOT_FOUND, "这位居民不是该户成员。", "giftRecipientId")
+            raise DomainError(
+                ErrorCode.NOT_FOUND, N_("This resident is not a member of the household."), "giftRecipientId"
+            )
         return chosen_user_id
     first = await query.order_by("id").first()
     return None if first is None else first.user_id
@@ -162,12 +180,19 @@ async def set_reduction(
 ) -> FeeReduction:
     viewer.require_staff(household.community_id)
     if not 1 <= percent <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, "减免比例须在1%至100%之间。", "percent")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("The reduction must be from 1% to 100%."), "percent")
     if valid_until is not None and valid_until < valid_from:
-        raise DomainError(ErrorCode.INVALID_INPUT, "截止日期须在开始日期之后。", "validUntil")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("The end date must come after the start date."), "validUntil"
+        )
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"说明最多{NOTE_MAX}个字。", "note")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("The explanation is at most {note_max} characters."),
+            "note",
+            note_max=NOTE_MAX,
+        )
     return await FeeReduction.create(
         community_id=household.community_id,
         household_id=household.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from models.places import Household
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -31,5 +32,5 @@ async def get(viewer: Viewer, household_id: int, field: str = "householdId") -> 
     viewer.require_user()
     household = await Household.get_or_none(id=household_id)
     if household is None or not viewer.is_member(household.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "没有这一户。", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such household."), field)
     return household

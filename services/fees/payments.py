@@ -36,6 +36,7 @@ from points_engine import redemption as redemptions
 from points_engine.errors import PointsError
 from points_engine.localtime import local_month, zone
 from runtime import clock
+from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -62,17 +63,26 @@ def bill_state(amount_fen: int, paid_fen: int) -> BillState:
 
 def _check_amount(amount_fen: int) -> None:
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise DomainError(ErrorCode.INVALID_AMOUNT, "金额须大于零（以分计）。", "amountFen")
+        raise DomainError(
+            ErrorCode.INVALID_AMOUNT, N_("The amount must be above zero (in fen)."), "amountFen"
+        )
     if amount_fen > MAX_PAYMENT_FEN:
-        raise DomainError(ErrorCode.INVALID_AMOUNT, "金额过大，请核对。", "amountFen")
+        raise DomainError(ErrorCode.INVALID_AMOUNT, N_("The amount is too large; check it."), "amountFen")
 
 
 def _clean_reference(method: PaymentMethod, reference: str) -> str:
     reference = (reference or "").strip()
     if len(reference) > REFERENCE_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"流水号最多{REFERENCE_MAX}个字符。", "reference")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("The transaction number is at most {reference_max} characters."),
+            "reference",
+            reference_max=REFERENCE_MAX,
+        )
     if method != PaymentMethod.CASH and not reference:
-        raise DomainError(ErrorCode.INVALID_INPUT, "转账须填写流水号（交易单号）。", "reference")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("A transfer needs its transaction number."), "reference"
+        )
     return reference
 
 
@@ -119,12 +129,24 @@ async def record(
     reference = _clean_reference(method, reference)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"备注最多{NOTE_MAX}个字。", "note")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("The note is at most {note_max} characters."),
+            "note",
+            note_max=NOTE_MAX,
+        )
     wanted = sorted(set(bill_ids))
     if len(wanted) > MAX_BILLS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多缴{MAX_BILLS}张账单。", "billIds")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Pay at most {max_bills} bills at once."),
+            "billIds",
+            max_bills=MAX_BILLS,
+        )
     if not wanted and not prepay_periods:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请选择要缴的账单，或预缴期数。", "billIds")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("Choose the bills to pay, or the periods to prepay."), "billIds"
+        )
     if gift_recipient_id is not None:
         # Checked whether or not this payment earns a gift: a name from elsewhere is refused.
         await discounts.gift_recipient(household, gift_recipient_id)
@@ -138,11 +160,16 @@ async def record(
             # Locked in id order, so two payments touching the same bills cannot deadlock.
             bills = await FeeBill.filter(id__in=ids).order_by("id").select_for_update()
             if len(bills) != len(ids) or any(b.household_id != household.id for b in bills):
-                raise DomainError(ErrorCode.NOT_FOUND, "所选账单不属于这一户。", "billIds")
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, N_("The chosen bills are not this household's."), "billIds"
+                )
             for bill in bills:
                 if bill.state in (BillState.PAID, BillState.WAIVED):
                     raise DomainError(
-                        ErrorCode.FEE_BILL_SETTLED, f"{bill.period_label}的账单已结清，请刷新。", "billIds"
+                        ErrorCode.FEE_BILL_SETTLED,
+                        N_("The bill for {period_label} is paid already; refresh."),
+                        "billIds",
+                        period_label=bill.period_label,
                     )
             offer = await discounts.in_force(community_id, today)
             discount = discounts.free_months_discount(offer, bills)
@@ -154,8 +181,10 @@ async def record(
             if amount_fen > owed_after:
                 raise DomainError(
                     ErrorCode.FEE_OVERPAID,
-                    f"所选账单应缴{yuan(owed_after)}元，收款{yuan(amount_fen)}元超出了应缴金额。",
+                    N_("The chosen bills come to {owed} yuan; {paid} yuan is more than that."),
                     "amountFen",
+                    owed=yuan(owed_after),
+                    paid=yuan(amount_fen),
                 )
             gift_user: int | None = None
             gift_note = ""
@@ -197,7 +226,11 @@ async def record(
                     state=bill_state(bill.amount_fen - off, bill.paid_fen + share),
                 )
                 if not moved:
-                    raise DomainError(ErrorCode.FEE_BILL_SETTLED, "账单刚被改动，请刷新后重试。", "billIds")
+                    raise DomainError(
+                        ErrorCode.FEE_BILL_SETTLED,
+                        N_("The bills just changed; refresh and try again."),
+                        "billIds",
+                    )
                 lines.append(
                     FeePaymentLine(payment_id=payment.id, bill_id=bill.id, amount_fen=share, discount_fen=off)
                 )
@@ -233,7 +266,7 @@ async def get(viewer: Viewer, payment_id: int, field: str = "paymentId") -> FeeP
             and viewer.households.get(payment.community_id) == payment.household_id
         )
     ):
-        raise DomainError(ErrorCode.NOT_FOUND, "没有这笔缴费。", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such payment."), field)
     return payment
 
 
@@ -249,11 +282,20 @@ async def reverse(
         return Recorded(first, False)
     reason = (reason or "").strip()
     if not 1 <= len(reason) <= NOTE_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"请写明冲正原因（最多{NOTE_MAX}个字）。", "reason")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Give the reason for the reversal (at most {note_max} characters)."),
+            "reason",
+            note_max=NOTE_MAX,
+        )
     if original.kind == PaymentKind.REVERSAL:
-        raise DomainError(ErrorCode.NOT_REVERSIBLE, "冲正记录不能再冲正；如有需要，请重新收款。", "paymentId")
+        raise DomainError(
+            ErrorCode.NOT_REVERSIBLE,
+            N_("A reversal cannot be reversed; take the payment again if needed."),
+            "paymentId",
+        )
     if await FeePayment.exists(reverses_id=original.id):
-        raise DomainError(ErrorCode.ALREADY_REVERSED, "这笔缴费已经冲正过。", "paymentId")
+        raise DomainError(ErrorCode.ALREADY_REVERSED, N_("This payment was reversed already."), "paymentId")
     community = await Community.get(id=original.community_id)
     now = clock.now()
     try:
@@ -318,7 +360,9 @@ async def reverse(
         replayed = await _replay(viewer.user_id, key, "feePaymentReverse", digest)
         if replayed is not None:
             return Recorded(replayed, False)
-        raise DomainError(ErrorCode.ALREADY_REVERSED, "这笔缴费已经冲正过。", "paymentId") from None
+        raise DomainError(
+            ErrorCode.ALREADY_REVERSED, N_("This payment was reversed already."), "paymentId"
+        ) from None
     return Recorded(reversal, True)
 
 
@@ -350,7 +394,9 @@ async def quote(
     viewer.require_manager(household.community_id)
     wanted = sorted(set(bill_ids))
     if not wanted and not prepay_periods:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请选择要缴的账单，或预缴期数。", "billIds")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("Choose the bills to pay, or the periods to prepay."), "billIds"
+        )
     community = await Community.get(id=household.community_id)
     today = clock.now().astimezone(zone(community.timezone)).date()
     try:
@@ -359,7 +405,9 @@ async def quote(
             ids = sorted(set(wanted) | {bill.id for bill in ahead})
             bills = await FeeBill.filter(id__in=ids).order_by("period_start", "id")
             if len(bills) != len(ids) or any(b.household_id != household.id for b in bills):
-                raise DomainError(ErrorCode.NOT_FOUND, "所选账单不属于这一户。", "billIds")
+                raise DomainError(
+                    ErrorCode.NOT_FOUND, N_("The chosen bills are not this household's."), "billIds"
+                )
             open_bills = [b for b in bills if b.state not in (BillState.PAID, BillState.WAIVED)]
             offer = await discounts.in_force(household.community_id, today)
             discount = discounts.free_months_discount(offer, open_bills)

@@ -17,6 +17,7 @@ from models.fees import FeeBill, FeePayment, FeePaymentLine, FeeReceipt, Payment
 from models.people import User
 from models.places import Community
 from points_engine.localtime import zone
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees import households, payments
@@ -61,7 +62,11 @@ class ReceiptView:
 async def view(viewer: Viewer, payment_id: int) -> ReceiptView:
     payment = await payments.get(viewer, payment_id)
     if payment.kind != PaymentKind.PAYMENT or payment.receipt_id is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "冲正记录没有收据；请看原缴费的收据。", "paymentId")
+        raise DomainError(
+            ErrorCode.NOT_FOUND,
+            N_("A reversal has no receipt; see the original payment's receipt."),
+            "paymentId",
+        )
     return await view_of(payment)
 
 

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from models.fees import BillingPeriod, BillTiming, FeeBill, FeeItem, FeeSchedule
 from models.places import Community
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees.periods import MONTHS, Period
@@ -57,14 +58,22 @@ async def set_schedule(
     viewer.require_manager(community_id)
     if isinstance(unit_price_fen, bool) or not 1 <= unit_price_fen <= MAX_UNIT_PRICE_FEN:
         raise DomainError(
-            ErrorCode.INVALID_AMOUNT, "单价须在0.01元至100元（每平方米每月）之间。", "unitPriceFen"
+            ErrorCode.INVALID_AMOUNT,
+            N_("The unit price must be from 0.01 to 100 yuan (per m² per month)."),
+            "unitPriceFen",
         )
     if applies_from.day != 1:
-        raise DomainError(ErrorCode.INVALID_INPUT, "收费标准须从某月1日起执行。", "appliesFrom")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("A fee schedule starts on the 1st of a month."), "appliesFrom"
+        )
     if not 0 <= due_days <= MAX_DUE_DAYS:
-        raise DomainError(ErrorCode.INVALID_INPUT, "缴费期限须在0至366天之间。", "dueDays")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("The payment term must be from 0 to 366 days."), "dueDays"
+        )
     if period not in MONTHS:
-        raise DomainError(ErrorCode.INVALID_INPUT, "请选择按月、按季或按年收费。", "period")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("Choose monthly, quarterly or yearly billing."), "period"
+        )
     async with in_transaction():
         # The community row orders two staff changing the schedule at once (SQLite serializes).
         await Community.filter(id=community_id).select_for_update().only("id").first()
@@ -72,8 +81,14 @@ async def set_schedule(
         if billed_until is not None and applies_from < billed_until:
             raise DomainError(
                 ErrorCode.FEE_PERIOD_BILLED,
-                f"{billed_until.year}年{billed_until.month}月{billed_until.day}日之前的账单已开出，已开账单按原价；新标准最早从该日起执行。",
+                N_(
+                    "Bills up to {year}-{month}-{day} are issued and keep their price; "
+                    "a new schedule starts that day at the earliest."
+                ),
                 "appliesFrom",
+                year=billed_until.year,
+                month=billed_until.month,
+                day=billed_until.day,
             )
         latest = await FeeSchedule.filter(community_id=community_id, item=item).order_by("-version").first()
         return await FeeSchedule.create(

@@ -40,6 +40,7 @@ from models.teams import Team, TeamMember
 from points_engine.localtime import local_month, timezone_of
 from runtime import clock
 from runtime.database import is_postgres, numbered_placeholder, placeholder
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.leaderboards.wiring import EARNING_KINDS
@@ -86,7 +87,7 @@ def check_period(period: str | None, field: str = "month") -> str:
     if period is None or period == ALL_TIME:
         return ALL_TIME
     if not MONTH.match(period):
-        raise DomainError(ErrorCode.INVALID_INPUT, "A month is written YYYY-MM.", field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("A month is written YYYY-MM."), field)
     return period
 
 
@@ -105,22 +106,22 @@ async def _require_scope(viewer: Viewer, community_id: int, scope: Scope, scope_
     if scope == Scope.COMMUNITY:
         return
     if scope_id is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Say which team, building or entrance.", "scopeId")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Say which team, building or entrance."), "scopeId")
     manager = viewer.manages(community_id)
     me = viewer.user_id
     if scope == Scope.TEAM:
         if not await Team.exists(id=scope_id, community_id=community_id):
-            raise DomainError(ErrorCode.NOT_FOUND, "No such team.", "scopeId")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("No such team."), "scopeId")
         if not manager and not await TeamMember.exists(team_id=scope_id, user_id=me):
-            raise DomainError(ErrorCode.NOT_IN_SCOPE, "You are not a member of this team.", "scopeId")
+            raise DomainError(ErrorCode.NOT_IN_SCOPE, N_("You are not a member of this team."), "scopeId")
         return
     place = Building if scope == Scope.BUILDING else Entrance
     if not await place.exists(id=scope_id, community_id=community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such place.", "scopeId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such place."), "scopeId")
     key = "household__entrance__building_id" if scope == Scope.BUILDING else "household__entrance_id"
     lives_here = Membership.filter(community_id=community_id, user_id=me, **{key: scope_id})
     if not manager and not await lives_here.exists():
-        raise DomainError(ErrorCode.NOT_IN_SCOPE, "You do not live here.", "scopeId")
+        raise DomainError(ErrorCode.NOT_IN_SCOPE, N_("You do not live here."), "scopeId")
 
 
 # Who is on a scope's board: the members of the community, of a team, or living in a building or

@@ -14,30 +14,19 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.enums import Role
+from models.enums import ReportCategory, Role
 from models.people import MembershipRole
 from models.places import Community
-from models.reports import Notification, ReportMeToo
+from models.reports import Notification, RejectReason, ReportMeToo
 from models.teams import TeamMember
 from runtime import clock
+from runtime.i18n import N_, Text
+from runtime.labels import word
 from services.access import Viewer
 from services.events import DomainEvent, subscribe, unsubscribe
 from services.notifications import inbox_bus
 from services.paging import Page
 from services.places.labels import report_label
-
-CATEGORY_WORDS = {
-    "lighting": "lighting",
-    "plumbing": "plumbing",
-    "electrical": "electrical",
-    "illegal_construction": "illegal construction",
-    "snow_ice": "snow/ice",
-    "sanitation": "sanitation",
-    "parking": "parking",
-    "public_facility": "public facility",
-    "safety_hazard": "safety hazard",
-    "other": "other",
-}
 
 
 async def _role_holders(community_id: int, role: Role) -> list[int]:
@@ -57,15 +46,18 @@ async def _me_too(event: DomainEvent) -> set[int]:
     return {int(u) for u in rows}
 
 
-async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None:
+async def _write(event: DomainEvent, user_ids: Iterable[int], text: Text) -> None:
     # Nobody is told about what they did themselves.
     wanted = sorted({u for u in user_ids if u and u != event.actor_user_id})
     if not wanted:
         return
     if event.name.startswith("report."):
         # A repairer must know where to go: 105 entrances share four names, so the full label.
-        text = f"【{await report_label(event.subject_id)}】{text}"
+        text = text.headed(await report_label(event.subject_id))
     now = clock.now()
+    # The row keeps the message id and parameters, rendered in each reader's language when read
+    # (api), and the English text for logs and readers that predate the ids.
+    params = text.params_json()
     await Notification.bulk_create(
         [
             Notification(
@@ -74,7 +66,9 @@ async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None
                 # Only report events point at a report; a call-out's subject is the emergency.
                 report_id=event.subject_id if event.name.startswith("report.") else None,
                 event=event.name,
-                text=text[:300],
+                text_id=text.msgid,
+                text_params=params,
+                text=str(text)[:300],
                 created_at=now,
             )
             for user_id in wanted
@@ -84,50 +78,67 @@ async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None
 
 
 async def on_report_event(event: DomainEvent) -> None:
-    what = CATEGORY_WORDS.get(str(event.data.get("category")), "a")
-    number = f"#{event.subject_id}"
+    number = event.subject_id
+    category = word(str(event.data.get("category")), ReportCategory)
     repairer = event.data.get("repairer_user_id")
     if event.name == "report.opened":
         await _write(
-            event, await _role_holders(event.community_id, Role.REPAIRER), f"New {what} order {number}."
+            event,
+            await _role_holders(event.community_id, Role.REPAIRER),
+            Text(N_("New {category} order #{number}."), {"category": category, "number": number}),
         )
     elif event.name == "report.claimed":
         await _write(
             event,
             _reporters(event) | await _me_too(event),
-            f"Your {what} report {number} was claimed by a repairer.",
+            Text(
+                N_("Your {category} report #{number} was claimed by a repairer."),
+                {"category": category, "number": number},
+            ),
         )
     elif event.name == "report.resolved":
         await _write(
             event,
             _reporters(event) | await _me_too(event),
-            f"Your {what} report {number} is fixed: please confirm or reopen it.",
+            Text(
+                N_("Your {category} report #{number} is fixed: please confirm or reopen it."),
+                {"category": category, "number": number},
+            ),
         )
     elif event.name == "report.confirmed":
-        how = "confirmed itself after 7 days" if event.data.get("auto") else "was confirmed"
+        if event.data.get("auto"):
+            text = Text(N_("Order #{number} confirmed itself after 7 days."), {"number": number})
+        else:
+            text = Text(N_("Order #{number} was confirmed."), {"number": number})
         # The repairer hears their work was accepted; me-too people that it is settled.
-        await _write(
-            event, ({repairer} if repairer else set()) | await _me_too(event), f"Order {number} {how}."
-        )
+        await _write(event, ({repairer} if repairer else set()) | await _me_too(event), text)
     elif event.name == "report.reopened":
         await _write(
-            event, [repairer] if repairer else [], f"Order {number} was reopened: it is not fixed yet."
+            event,
+            [repairer] if repairer else [],
+            Text(N_("Order #{number} was reopened: it is not fixed yet."), {"number": number}),
         )
     elif event.name == "report.rejected":
         await _write(
             event,
             _reporters(event) | ({repairer} if repairer else set()),
-            f"Report {number} was closed as {event.data.get('reason')}.",
+            Text(
+                N_("Report #{number} was closed as {reason}."),
+                {"number": number, "reason": word(str(event.data.get("reason")), RejectReason)},
+            ),
         )
     elif event.name == "report.cancelled":
-        await _write(event, [repairer] if repairer else [], f"Report {number} was cancelled.")
-    elif event.name == "report.escalated":
-        where = "the community coordinator" if event.data.get("escalation_level") == 1 else "the district"
         await _write(
             event,
-            await _role_holders(event.community_id, Role.STAFF),
-            f"Order {number} escalated to {where}.",
+            [repairer] if repairer else [],
+            Text(N_("Report #{number} was cancelled."), {"number": number}),
         )
+    elif event.name == "report.escalated":
+        if event.data.get("escalation_level") == 1:
+            text = Text(N_("Order #{number} escalated to the community coordinator."), {"number": number})
+        else:
+            text = Text(N_("Order #{number} escalated to the district."), {"number": number})
+        await _write(event, await _role_holders(event.community_id, Role.STAFF), text)
 
 
 async def _volunteers(community_id: int) -> list[int]:
@@ -149,7 +160,10 @@ async def on_emergency_declared(event: DomainEvent) -> None:
     await _write(
         event,
         await _volunteers(event.community_id),
-        f"Emergency call-out: {event.data['title']}, {window}. Open activities take everyone's check-in.",
+        Text(
+            N_("Emergency call-out: {title}, {window}. Open activities take everyone's check-in."),
+            {"title": event.data["title"], "window": window},
+        ),
     )
 
 

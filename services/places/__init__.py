@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from models.enums import CareTagKind
 from models.places import Building, Community, Compound, Entrance, Household, HouseholdCareTag
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -24,7 +25,7 @@ HOUSEHOLD_NUMBER_MAX = 40
 
 
 def _not_found(field: str | None = None) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+    return DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
 
 
 async def rows_by_ids(model: type[M], ids: Sequence[int]) -> list[M | None]:
@@ -72,7 +73,9 @@ async def get_place(viewer: Viewer, model: type[M], place_id: int, field: str = 
 def _clean_name(name: str, limit: int = NAME_MAX, field: str = "name") -> str:
     cleaned = " ".join((name or "").split())
     if not 1 <= len(cleaned) <= limit:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"Enter a name of 1 to {limit} characters.", field)
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("Enter a name of 1 to {limit} characters."), field, limit=limit
+        )
     return cleaned
 
 
@@ -82,11 +85,11 @@ def _clean_area(area: Decimal | str | None) -> Decimal | None:
     try:
         value = Decimal(str(area))
     except InvalidOperation:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Enter the area in square metres.", "areaM2") from None
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Enter the area in square metres."), "areaM2") from None
     if not value.is_finite() or value <= 0 or value >= 100000 or value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            "The area must be above 0 and below 100,000 m², with at most 2 decimals.",
+            N_("The area must be above 0 and below 100,000 m², with at most 2 decimals."),
             "areaM2",
         )
     return value
@@ -103,7 +106,7 @@ async def create_place(
     viewer.require_manager(community_id)
     if area_m2 is not None and not isinstance(parent, Entrance):
         # Dropping it silently would let the app believe it stored an area somewhere.
-        raise DomainError(ErrorCode.INVALID_INPUT, "Only households have an area.", "areaM2")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Only households have an area."), "areaM2")
     try:
         async with in_transaction():
             if isinstance(parent, Community):
@@ -123,7 +126,9 @@ async def create_place(
                 area_m2=_clean_area(area_m2),
             )
     except IntegrityError:
-        raise DomainError(ErrorCode.NAME_TAKEN, "A place with this name is already there.", "name") from None
+        raise DomainError(
+            ErrorCode.NAME_TAKEN, N_("A place with this name is already there."), "name"
+        ) from None
 
 
 async def rename_place(viewer: Viewer, place: Place, name: str) -> Place:
@@ -138,7 +143,9 @@ async def rename_place(viewer: Viewer, place: Place, name: str) -> Place:
                 place.name = cleaned
             await place.save()
     except IntegrityError:
-        raise DomainError(ErrorCode.NAME_TAKEN, "A place with this name is already there.", "name") from None
+        raise DomainError(
+            ErrorCode.NAME_TAKEN, N_("A place with this name is already there."), "name"
+        ) from None
     return place
 
 

@@ -21,6 +21,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.places import Building, Community, Compound, Entrance, Household
+from runtime.i18n import N_, Text
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.places import get_community
@@ -44,21 +45,46 @@ _CENT = Decimal("0.01")
 ProgressCallback = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
 class RowProblem:
     """`line` is the physical line of the file (the header is line 1); line 0 means the file as a
-    whole. `column` is the canonical column name (`compound` … `area_m2`), whatever the header said."""
+    whole. `column` is the canonical column name (`compound` … `area_m2`), whatever the header said.
+    `message` is an English text marked N_ with its `params` (or a Text), shown in the reader's
+    language (runtime.i18n)."""
 
-    line: int
-    column: str | None
-    message: str
+    def __init__(self, line: int, column: str | None, message: str | Text, **params: Any) -> None:
+        self.line = line
+        self.column = column
+        self.text = message if isinstance(message, Text) else Text(message, params)
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RowProblem) and (self.line, self.column, self.text) == (
+            other.line,
+            other.column,
+            other.text,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.line, self.column, self.text.msgid))
+
+    def __repr__(self) -> str:
+        return f"RowProblem({self.line}, {self.column!r}, {self.message!r})"
 
 
 class PlaceImportError(DomainError):
     def __init__(self, problems: list[RowProblem]) -> None:
         count = len(problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__(ErrorCode.INVALID_INPUT, f"{count} {noun} in the file; nothing was imported.")
+        if count == 1:
+            super().__init__(ErrorCode.INVALID_INPUT, N_("1 problem in the file; nothing was imported."))
+        else:
+            super().__init__(
+                ErrorCode.INVALID_INPUT,
+                N_("{count} problems in the file; nothing was imported."),
+                count=count,
+            )
         self.problems = tuple(problems)
 
 
@@ -117,7 +143,7 @@ def _read_rows(source: TextIO) -> list[_Row]:
         text = source.read()
     except UnicodeDecodeError:
         # Excel on a Chinese Windows saves "CSV" as GBK unless told otherwise.
-        message = 'The file is not UTF-8 text; save it as "CSV UTF-8" and import it again.'
+        message = Text(N_('The file is not UTF-8 text; save it as "CSV UTF-8" and import it again.'))
         raise PlaceImportError([RowProblem(0, None, message)]) from None
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     problems: list[RowProblem] = []
@@ -146,8 +172,15 @@ def _read_rows(source: TextIO) -> list[_Row]:
                     RowProblem(
                         line,
                         "household",
-                        f"Household {row.household} of {row.compound} {row.building} {row.entrance} "
-                        f"is already on line {first_seen[key]}.",
+                        N_(
+                            "Household {household} of {compound} {building} {entrance} "
+                            "is already on line {first}."
+                        ),
+                        household=row.household,
+                        compound=row.compound,
+                        building=row.building,
+                        entrance=row.entrance,
+                        first=first_seen[key],
                     )
                 )
                 continue
@@ -155,11 +188,23 @@ def _read_rows(source: TextIO) -> list[_Row]:
             rows.append(row)
     except csv.Error as exc:
         # The reader cannot find row boundaries past this point, so later lines are not checked.
-        problems.append(RowProblem(reader.line_num, None, f"The file cannot be read as CSV here: {exc}."))
+        problems.append(
+            RowProblem(
+                reader.line_num, None, N_("The file cannot be read as CSV here: {problem}."), problem=str(exc)
+            )
+        )
     if columns is None:
-        problems.append(RowProblem(1, None, "The file is empty; it needs a header row: " + ",".join(COLUMNS)))
+        problems.append(
+            RowProblem(
+                1,
+                None,
+                Text(
+                    N_("The file is empty; it needs a header row: {columns}"), {"columns": ",".join(COLUMNS)}
+                ),
+            )
+        )
     elif not rows and not problems:
-        problems.append(RowProblem(1, None, "The file has a header but no households."))
+        problems.append(RowProblem(1, None, N_("The file has a header but no households.")))
     if problems:
         raise PlaceImportError(problems)
     return rows
@@ -176,11 +221,13 @@ def _read_header(record: list[str], line: int) -> dict[str, int]:
         if name not in COLUMNS:
             continue  # Offices keep notes in extra columns; they are not ours to judge.
         if name in columns:
-            problems.append(RowProblem(line, name, f"The column {name} appears twice in the header."))
+            problems.append(
+                RowProblem(line, name, N_("The column {name} appears twice in the header."), name=name)
+            )
         columns[name] = index
     for name in COLUMNS:
         if name not in columns:
-            problems.append(RowProblem(line, name, f"The header has no {name} column."))
+            problems.append(RowProblem(line, name, N_("The header has no {name} column."), name=name))
     if problems:
         raise PlaceImportError(problems)
     return columns
@@ -190,7 +237,10 @@ def _check_row(
     record: list[str], line: int, columns: dict[str, int], width: int, problems: list[RowProblem]
 ) -> _Row | None:
     if len(record) != width:
-        message = f"Expected {width} columns as in the header, found {len(record)}."
+        message = Text(
+            N_("Expected {width} columns as in the header, found {found}."),
+            {"width": width, "found": len(record)},
+        )
         problems.append(RowProblem(line, None, message))
         return None
     values = {name: record[index].strip() for name, index in columns.items()}
@@ -198,10 +248,16 @@ def _check_row(
     for name in PLACE_COLUMNS:
         value = values[name]
         if not value:
-            problems.append(RowProblem(line, name, f"The {name} is missing."))
+            problems.append(RowProblem(line, name, N_("The {name} is missing."), name=name))
         elif len(value) > _MAX_LENGTH[name]:
             problems.append(
-                RowProblem(line, name, f"The {name} is longer than {_MAX_LENGTH[name]} characters.")
+                RowProblem(
+                    line,
+                    name,
+                    N_("The {name} is longer than {max_length} characters."),
+                    name=name,
+                    max_length=_MAX_LENGTH[name],
+                )
             )
     area = _parse_area(values["area_m2"], line, problems)
     if len(problems) > found:
@@ -221,8 +277,11 @@ def _parse_area(value: str, line: int, problems: list[RowProblem]) -> Decimal | 
         RowProblem(
             line,
             "area_m2",
-            f"The area must be a number of square metres above 0 and at most {MAX_AREA_M2}, "
-            "with at most 2 decimals.",
+            N_(
+                "The area must be a number of square metres above 0 and at most {max_area_m2}, "
+                "with at most 2 decimals."
+            ),
+            max_area_m2=MAX_AREA_M2,
         )
     )
     return None
@@ -338,8 +397,9 @@ async def import_register(community: Community, data: bytes) -> ImportSummary:
     if len(data) > MAX_REGISTER_BYTES:
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            f"The file is larger than {MAX_REGISTER_BYTES // 2**20} MB; a register is far smaller.",
+            N_("The file is larger than {megabytes} MB; a register is far smaller."),
             "file",
+            megabytes=MAX_REGISTER_BYTES // 2**20,
         )
     source = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     return await import_places(community, source)

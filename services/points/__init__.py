@@ -16,6 +16,7 @@ from models.rewards import Redemption, RedemptionStatus, Reward
 from points_engine import accounts, earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.errors import PointsError
 from points_engine.ledger import Posted
+from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -28,7 +29,7 @@ async def _as_domain_errors() -> AsyncIterator[None]:
     try:
         yield
     except PointsError as exc:
-        raise DomainError(ErrorCode(str(exc.code)), exc.message, exc.field) from exc
+        raise DomainError(ErrorCode(str(exc.code)), exc.text, exc.field) from exc
 
 
 async def _run(work: Awaitable[T]) -> T:
@@ -37,7 +38,7 @@ async def _run(work: Awaitable[T]) -> T:
 
 
 def _not_found(field: str) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+    return DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -271,7 +272,9 @@ def multiplier(
     try:
         parsed = TransferKind(kind)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID_RULES, f"No earning is called {kind!r}.", "multipliers") from None
+        raise DomainError(
+            ErrorCode.INVALID_RULES, N_("No earning is called {kind}."), "multipliers", kind=kind
+        ) from None
     return rules.Multiplier(parsed, percent, starts_at, ends_at, activity_kind)
 
 
@@ -298,5 +301,7 @@ def expiry_policy(mode: str, years_after: int, days: int) -> rules.ExpiryPolicy:
     try:
         parsed = rules.ExpiryMode(mode)
     except ValueError:
-        raise DomainError(ErrorCode.INVALID_RULES, f"No expiry mode is called {mode!r}.", "expiry") from None
+        raise DomainError(
+            ErrorCode.INVALID_RULES, N_("No expiry mode is called {mode}."), "expiry", mode=mode
+        ) from None
     return rules.ExpiryPolicy(parsed, years_after, days)

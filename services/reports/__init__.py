@@ -45,6 +45,8 @@ from models.reports import (
 )
 from models.teams import PatrolFinding
 from runtime import clock
+from runtime.i18n import N_, Text
+from runtime.labels import word
 from runtime.settings import get_settings
 from services import idempotency
 from services.access import Viewer
@@ -90,8 +92,13 @@ Place = Compound | Building | Entrance
 def _clean_text(value: str, field: str, required: bool = True, limit: int = TEXT_MAX) -> str:
     cleaned = (value or "").strip()
     if (required and not cleaned) or len(cleaned) > limit:
-        need = f"1 to {limit}" if required else f"at most {limit}"
-        raise DomainError(ErrorCode.INVALID_INPUT, f"Write {need} characters.", field)
+        if required:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, N_("Write 1 to {limit} characters."), field, limit=limit
+            )
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("Write at most {limit} characters."), field, limit=limit
+        )
     return cleaned
 
 
@@ -99,7 +106,7 @@ def _decimal(value: Decimal | str, field: str, ceiling: Decimal, allow_zero: boo
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Enter a number.", field) from None
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Enter a number."), field) from None
     low_ok = number >= 0 if allow_zero else number > 0
     exponent = number.as_tuple().exponent
     if (
@@ -108,18 +115,30 @@ def _decimal(value: Decimal | str, field: str, ceiling: Decimal, allow_zero: boo
         or number >= ceiling
         or (isinstance(exponent, int) and exponent < -2)
     ):
+        if allow_zero:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                N_("Enter a number from 0 below {ceiling}, with at most 2 decimals."),
+                field,
+                ceiling=ceiling,
+            )
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            f"Enter a number {'from 0' if allow_zero else 'above 0'} "
-            f"below {ceiling}, with at most 2 decimals.",
+            N_("Enter a number above 0 below {ceiling}, with at most 2 decimals."),
             field,
+            ceiling=ceiling,
         )
     return number
 
 
 def _clean_materials(materials: Sequence[MaterialInput]) -> list[MaterialInput]:
     if len(materials) > MAX_MATERIALS:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"List at most {MAX_MATERIALS} materials.", "materials")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("List at most {max_materials} materials."),
+            "materials",
+            max_materials=MAX_MATERIALS,
+        )
     return [
         MaterialInput(
             item=_clean_text(m.item, f"materials.{i}.item", limit=100),
@@ -133,18 +152,21 @@ def _clean_materials(materials: Sequence[MaterialInput]) -> list[MaterialInput]:
 
 def _state_error(report: Report, action: str) -> DomainError:
     if action == "claimed" and report.state in (ReportState.CLAIMED, ReportState.REOPENED):
-        return DomainError(ErrorCode.ALREADY_CLAIMED, "Someone has already claimed this order.", "reportId")
+        return DomainError(
+            ErrorCode.ALREADY_CLAIMED, N_("Someone has already claimed this order."), "reportId"
+        )
     return DomainError(
         ErrorCode.INVALID_TRANSITION,
-        f"This report is {report.state.value}; it cannot be {action} now.",
+        N_("This report is {state}; this cannot be done now."),
         "reportId",
+        state=word(report.state),
     )
 
 
 def _require_reporter(viewer: Viewer, report: Report) -> None:
     if not is_reporter(viewer, report):
         raise DomainError(
-            ErrorCode.NOT_REPORTER, "Only the person who reported this can do that.", "reportId"
+            ErrorCode.NOT_REPORTER, N_("Only the person who reported this can do that."), "reportId"
         )
 
 
@@ -167,7 +189,12 @@ async def _rate_check(viewer: Viewer, community_id: int, now: datetime) -> None:
     if len(recent) >= limit:
         frees_at: datetime = recent[len(recent) - limit] + RATE_WINDOW  # type: ignore[operator]
         wait = max(1, math.ceil((frees_at - now).total_seconds()))
-        raise RateLimited(f"You can file {limit} reports an hour; try again in {wait // 60 + 1} min.", wait)
+        raise RateLimited(
+            N_("You can file {limit} reports an hour; try again in {minutes} min."),
+            wait,
+            limit=limit,
+            minutes=wait // 60 + 1,
+        )
 
 
 # ── events ───────────────────────────────────────────────────────────────────────────────
@@ -191,11 +218,14 @@ async def _record(
     kind: ReportEventKind,
     actor_id: int | None,
     from_state: ReportState | None,
-    note: str = "",
+    note: str | Text = "",
     level: int | None = None,
     **data: Any,
 ) -> None:
+    """One timeline line. `note` is what a person wrote (kept as written) or, for the system's own
+    notes, a Text: its id and parameters are stored so each reader sees it in their language."""
     now = clock.now()
+    system_note = note if isinstance(note, Text) else None
     await ReportEvent.create(
         report_id=report.id,
         community_id=report.community_id,
@@ -204,7 +234,9 @@ async def _record(
         from_state=from_state,
         to_state=report.state if from_state is not None or kind is ReportEventKind.OPENED else None,
         escalation_level=level,
-        note=note,
+        note=str(note),
+        note_id=system_note.msgid if system_note else "",
+        note_params=system_note.params_json() if system_note and system_note.params else None,
         created_at=now,
     )
     await publish(
@@ -319,12 +351,12 @@ async def file_report(
     channel = ""
     if proxy_for_user_id is not None:
         if not viewer.has_role(community_id, *PROXY_ROLES):
-            raise Forbidden("Only staff, captains and volunteers can report for someone else.")
+            raise Forbidden(N_("Only staff, captains and volunteers can report for someone else."))
         if proxy_for_user_id == me or not await Membership.exists(
             user_id=proxy_for_user_id, community_id=community_id
         ):
             raise DomainError(
-                ErrorCode.NOT_FOUND, "No other member of this community has this id.", "proxyForId"
+                ErrorCode.NOT_FOUND, N_("No other member of this community has this id."), "proxyForId"
             )
         channel = _clean_text(proxy_channel, "proxyChannel", limit=200)
     compound_id, building_id, entrance_id = await _place_columns(place)
@@ -336,7 +368,7 @@ async def file_report(
             or (building_id is not None and asset.building_id not in (None, building_id))
             or (entrance_id is not None and asset.entrance_id not in (None, entrance_id))
         ):
-            raise DomainError(ErrorCode.NOT_FOUND, "No asset at this place has this id.", "assetId")
+            raise DomainError(ErrorCode.NOT_FOUND, N_("No asset at this place has this id."), "assetId")
     now = clock.now()
     if rate_limited and photos:
         # Before decoding photos, so a limited account cannot make us decode them; without
@@ -413,7 +445,7 @@ async def me_too(viewer: Viewer, report_id: int) -> Report:
     """Add the viewer to an active report's "me too"s; saying it twice changes nothing."""
     report = await get_report(viewer, report_id)
     if is_reporter(viewer, report):
-        raise DomainError(ErrorCode.OWN_REPORT, "This is your own report.", "reportId")
+        raise DomainError(ErrorCode.OWN_REPORT, N_("This is your own report."), "reportId")
     if report.state not in ACTIVE_STATES:
         raise _state_error(report, "joined with a me too")
     try:
@@ -431,7 +463,7 @@ async def claim(viewer: Viewer, report_id: int) -> Report:
     report = await get_report(viewer, report_id)
     me = viewer.user_id
     if not viewer.has_role(report.community_id, Role.REPAIRER):
-        raise Forbidden("Only the repair team can claim orders.")
+        raise Forbidden(N_("Only the repair team can claim orders."))
     if report.state is ReportState.CLAIMED and report.claimed_by_id == me:
         return report  # a retried claim by the winner
     if report.state is not ReportState.OPEN:
@@ -460,11 +492,11 @@ async def resolve(
         raise _state_error(report, "resolved")
     if report.claimed_by_id != me:
         raise DomainError(
-            ErrorCode.NOT_CLAIMER, "Only the repairer who claimed this order can resolve it.", "reportId"
+            ErrorCode.NOT_CLAIMER, N_("Only the repairer who claimed this order can resolve it."), "reportId"
         )
     note = _clean_text(note, "note")
     if not photos:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Attach at least one photo of the fix.", "photos")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Attach at least one photo of the fix."), "photos")
     rows = _clean_materials(materials)
     cleaned = await clean_photos(photos)
     now = clock.now()
@@ -510,7 +542,7 @@ async def confirm(viewer: Viewer, report_id: int, rating: int, comment: str = ""
     if report.state is not ReportState.RESOLVED:
         raise _state_error(report, "confirmed")
     if not 1 <= rating <= 5:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Rate the repair from 1 to 5.", "rating")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Rate the repair from 1 to 5."), "rating")
     comment = _clean_text(comment, "comment", required=False)
     now = clock.now()
     async with in_transaction():
@@ -548,7 +580,9 @@ async def reopen(viewer: Viewer, report_id: int, reason: str) -> Report:
     assert report.resolved_at is not None
     if now > report.resolved_at + REOPEN_WINDOW:
         raise DomainError(
-            ErrorCode.REOPEN_WINDOW_CLOSED, "A report can be reopened within 7 days of its fix.", "reportId"
+            ErrorCode.REOPEN_WINDOW_CLOSED,
+            N_("A report can be reopened within 7 days of its fix."),
+            "reportId",
         )
     reason = _clean_text(reason, "reason")
     clocks = await clocks_for(report.community_id, report.category)
@@ -611,7 +645,7 @@ async def escalate(report_id: int, level: int, now: datetime) -> bool:
             done = await Report.filter(
                 id=report_id, state=ReportState.OPEN, claim_due_at__lte=now, claim_escalated_at__isnull=True
             ).update(claim_escalated_at=now, updated_at=now)
-            note = "Not claimed in time: escalated to the community coordinator."
+            note = Text(N_("Not claimed in time: escalated to the community coordinator."))
         else:
             done = await Report.filter(
                 id=report_id,
@@ -619,7 +653,7 @@ async def escalate(report_id: int, level: int, now: datetime) -> bool:
                 resolve_due_at__lte=now,
                 resolve_escalated_at__isnull=True,
             ).update(resolve_escalated_at=now, updated_at=now)
-            note = "Not fixed in time: escalated to the district."
+            note = Text(N_("Not fixed in time: escalated to the district."))
         if not done:
             return False
         await Report.filter(id=report_id, escalation_level__lt=level).update(escalation_level=level)
@@ -651,7 +685,7 @@ async def auto_confirm(report_id: int, now: datetime) -> bool:
             ReportEventKind.AUTO_CONFIRMED,
             None,
             ReportState.RESOLVED,
-            "Nobody confirmed or reopened within 7 days.",
+            Text(N_("Nobody confirmed or reopened within 7 days.")),
             within_clock=report.resolved_at <= report.resolve_due_at,
             rating=None,
             auto=True,

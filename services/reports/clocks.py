@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from models.enums import ReportCategory
 from models.reports import ACTIVE_STATES, Report, ReportClockPolicy, ReportState
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -58,12 +59,12 @@ async def set_clocks(
     viewer.require_staff(community_id)
     if not 1 <= claim_minutes <= MAX_CLOCK_MINUTES:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, "The claim clock must be 1 minute to 30 days.", "claimMinutes"
+            ErrorCode.INVALID_INPUT, N_("The claim clock must be 1 minute to 30 days."), "claimMinutes"
         )
     if not claim_minutes <= resolve_minutes <= MAX_CLOCK_MINUTES:
         raise DomainError(
             ErrorCode.INVALID_INPUT,
-            "The resolution clock must be at least the claim clock and at most 30 days.",
+            N_("The resolution clock must be at least the claim clock and at most 30 days."),
             "resolveMinutes",
         )
     async with in_transaction():

@@ -21,6 +21,7 @@ from enum import StrEnum
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from runtime import clock
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode
 from services.photo_storage import get_storage
@@ -72,7 +73,10 @@ class PhotoWrites:
 
 def _invalid(index: int, field: str) -> DomainError:
     return DomainError(
-        ErrorCode.PHOTO_INVALID, f"Photo {index + 1} is not a JPEG, PNG or WebP picture.", field
+        ErrorCode.PHOTO_INVALID,
+        N_("Photo {number} is not a JPEG, PNG or WebP picture."),
+        field,
+        number=index + 1,
     )
 
 
@@ -81,8 +85,10 @@ def clean_photo(data: bytes, index: int = 0, field: str = "photos") -> CleanPhot
     if len(data) > limit:
         raise DomainError(
             ErrorCode.PHOTO_TOO_LARGE,
-            f"Photo {index + 1} is larger than {limit // (1024 * 1024)} MB.",
+            N_("Photo {number} is larger than {megabytes} MB."),
             field,
+            number=index + 1,
+            megabytes=limit // (1024 * 1024),
         )
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -121,7 +127,9 @@ def clean_photo(data: bytes, index: int = 0, field: str = "photos") -> CleanPhot
 async def clean_photos(photos: Sequence[bytes], field: str = "photos") -> list[CleanPhoto]:
     """Every photo checked and cleaned, off the event loop; the first bad one fails them all."""
     if len(photos) > MAX_PHOTOS:
-        raise DomainError(ErrorCode.TOO_MANY_PHOTOS, f"Attach at most {MAX_PHOTOS} photos.", field)
+        raise DomainError(
+            ErrorCode.TOO_MANY_PHOTOS, N_("Attach at most {max_photos} photos."), field, max_photos=MAX_PHOTOS
+        )
     return [await asyncio.to_thread(clean_photo, data, i, field) for i, data in enumerate(photos)]
 
 

@@ -18,6 +18,7 @@ from models.enums import Role, TagTargetKind
 from models.people import User
 from models.reports import ACTIVE_STATES, Report, ReportMeToo, ReportState
 from runtime import clock
+from runtime.i18n import N_
 from services.access import UserName, Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
 from services.paging import Page
@@ -30,7 +31,7 @@ class ReportQueue(StrEnum):
 
 
 def _not_found(field: str | None = "reportId") -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "No report has this id.", field)
+    return DomainError(ErrorCode.NOT_FOUND, N_("No report has this id."), field)
 
 
 async def get_report(viewer: Viewer, report_id: int, field: str | None = "reportId") -> Report:
@@ -83,7 +84,7 @@ def _queue(viewer: Viewer, community_id: int, queue: ReportQueue) -> QuerySet[Re
     if queue is ReportQueue.UNCLAIMED:
         viewer.require_member(community_id)
         if not viewer.has_role(community_id, Role.STAFF, Role.REPAIRER):
-            raise Forbidden("Only the repair team and staff see the unclaimed orders.")
+            raise Forbidden(N_("Only the repair team and staff see the unclaimed orders."))
         return Report.filter(community_id=community_id, state=ReportState.OPEN)
     viewer.require_staff(community_id)
     if queue is ReportQueue.OVERDUE:

@@ -25,6 +25,7 @@ from models.reports import Report
 from models.tags import Tag
 from runtime import clock
 from runtime.database import dialect, placeholder
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
@@ -138,7 +139,7 @@ def _read_code(code: str) -> tuple[int, int]:
         tag_id, version = signed_codes.verify(PURPOSE, code, 2)
     except signed_codes.SignedCodeError:
         raise DomainError(
-            ErrorCode.TAG_CODE_INVALID, "This is not a code the community office printed.", "code"
+            ErrorCode.TAG_CODE_INVALID, N_("This is not a code the community office printed."), "code"
         ) from None
     return tag_id, version
 
@@ -153,11 +154,11 @@ async def tag_by_code(code: str) -> Tag:
 def _active(tag: Tag | None, version: int) -> Tag:
     """The tag a code of this version names, if it still hangs (see tag_by_code)."""
     if tag is None or tag.version != version:
-        raise DomainError(ErrorCode.NOT_FOUND, "No tag has this code.", "code")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No tag has this code."), "code")
     if tag.revoked_at is not None:
         raise DomainError(
             ErrorCode.TAG_REVOKED,
-            "This code was withdrawn by the community office; look for a newer sticker nearby.",
+            N_("This code was withdrawn by the community office; look for a newer sticker nearby."),
             "code",
         )
     return tag
@@ -366,7 +367,7 @@ async def create_tag(viewer: Viewer, target: Target) -> Tag:
     except IntegrityError:
         raise DomainError(
             ErrorCode.TAG_EXISTS,
-            "This place already has an active tag; re-issue it if the sticker is lost or damaged.",
+            N_("This place already has an active tag; re-issue it if the sticker is lost or damaged."),
             "targetId",
         ) from None
     return tag
@@ -408,7 +409,7 @@ async def get_tag(viewer: Viewer, tag_id: int, field: str = "id") -> Tag:
     viewer.require_user()
     tag = await Tag.get_or_none(id=tag_id)
     if tag is None or not viewer.is_member(tag.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
     viewer.require_manager(tag.community_id)
     return tag
 
@@ -420,7 +421,7 @@ async def _revoke(viewer: Viewer, tag: Tag) -> None:
         revoked_at=now, revoked_by_id=viewer.user_id, active_key=None
     )
     if not changed:
-        raise DomainError(ErrorCode.TAG_REVOKED, "This tag is already revoked.", "id")
+        raise DomainError(ErrorCode.TAG_REVOKED, N_("This tag is already revoked."), "id")
     tag.revoked_at, tag.revoked_by_id, tag.active_key = now, viewer.user_id, None
 
 
@@ -453,7 +454,7 @@ async def reissue(viewer: Viewer, tag: Tag) -> Tag:
             (new,) = await _insert(viewer, [target])
     except IntegrityError:
         raise DomainError(
-            ErrorCode.TAG_EXISTS, "This place already has another active tag; re-issue that one.", "id"
+            ErrorCode.TAG_EXISTS, N_("This place already has another active tag; re-issue that one."), "id"
         ) from None
     return new
 

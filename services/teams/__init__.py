@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from models.people import Membership
 from models.teams import JoinRequestStatus, Team, TeamJoinRequest, TeamKind, TeamMember
 from runtime import clock
+from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
@@ -18,7 +19,7 @@ NAME_MAX = 100
 
 
 def not_found(field: str | None = "id") -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+    return DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
 
 
 async def get_team(viewer: Viewer, team_id: int, field: str = "teamId") -> Team:
@@ -43,19 +44,24 @@ async def require_captain(viewer: Viewer, team: Team) -> None:
     """Only a captain of this very team (staff are not captains by office)."""
     viewer.require_member(team.community_id)
     if not await is_captain(viewer, team.id):
-        raise Forbidden("Only a captain of this team can do this.")
+        raise Forbidden(N_("Only a captain of this team can do this."))
 
 
 async def require_captain_or_manager(viewer: Viewer, team: Team) -> None:
     viewer.require_member(team.community_id)
     if not viewer.manages(team.community_id) and not await is_captain(viewer, team.id):
-        raise Forbidden("Only a captain of this team or the community office can see this.")
+        raise Forbidden(N_("Only a captain of this team or the community office can see this."))
 
 
 def _clean_name(name: str) -> str:
     cleaned = " ".join((name or "").split())
     if not 1 <= len(cleaned) <= NAME_MAX:
-        raise DomainError(ErrorCode.INVALID_INPUT, f"Enter a name of 1 to {NAME_MAX} characters.", "name")
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Enter a name of 1 to {name_max} characters."),
+            "name",
+            name_max=NAME_MAX,
+        )
     return cleaned
 
 
@@ -74,7 +80,7 @@ async def create_team(
                     community_id=community_id, name=cleaned, kind=kind, created_at=clock.now()
                 )
         except IntegrityError:
-            raise DomainError(ErrorCode.NAME_TAKEN, "A team with this name exists.", "name") from None
+            raise DomainError(ErrorCode.NAME_TAKEN, N_("A team with this name exists."), "name") from None
 
     return await idempotency.once(
         viewer.user_id,
@@ -116,7 +122,7 @@ async def request_join(viewer: Viewer, team: Team) -> TeamJoinRequest:
     viewer.require_member(team.community_id)
     user_id = viewer.user_id
     if await TeamMember.exists(team_id=team.id, user_id=user_id):
-        raise DomainError(ErrorCode.ALREADY_MEMBER, "You are in this team already.", "teamId")
+        raise DomainError(ErrorCode.ALREADY_MEMBER, N_("You are in this team already."), "teamId")
     async with in_transaction():
         row = await TeamJoinRequest.filter(team_id=team.id, user_id=user_id).select_for_update().first()
         if row is None:
@@ -161,7 +167,9 @@ async def decide_join(viewer: Viewer, request_id: int, approve: bool) -> TeamJoi
         if not changed:
             if row.status == wanted:
                 return row
-            raise DomainError(ErrorCode.ALREADY_DECIDED, "This request was decided otherwise.", "requestId")
+            raise DomainError(
+                ErrorCode.ALREADY_DECIDED, N_("This request was decided otherwise."), "requestId"
+            )
         if approve:
             try:
                 async with in_transaction():

@@ -22,6 +22,7 @@ from models.teams import Activity, ActivitySignup, Attendance, Emergency, Team, 
 from points_engine import rules
 from points_engine.errors import PointsError
 from runtime import clock
+from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.events import DomainEvent, publish
@@ -45,32 +46,36 @@ class PlaceRef:
     id: int
 
 
-def _invalid(message: str, field: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_INPUT, message, field)
+def _invalid(message: str, field: str, **params: Any) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, field, **params)
 
 
 def _title(value: str, field: str = "title") -> str:
     cleaned = " ".join((value or "").split())
     if not 1 <= len(cleaned) <= TITLE_MAX:
-        raise _invalid(f"Enter a title of 1 to {TITLE_MAX} characters.", field)
+        raise _invalid(N_("Enter a title of 1 to {title_max} characters."), field, title_max=TITLE_MAX)
     return cleaned
 
 
 def _key(value: str) -> str:
     if not 1 <= len(value or "") <= KEY_MAX:
-        raise _invalid(f"The idempotency key must be 1 to {KEY_MAX} characters.", "idempotencyKey")
+        raise _invalid(
+            N_("The idempotency key must be 1 to {key_max} characters."), "idempotencyKey", key_max=KEY_MAX
+        )
     return value
 
 
 def _window(starts_at: datetime, ends_at: datetime, longest: timedelta) -> None:
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        raise _invalid("Give times with a time zone (ISO-8601, e.g. …Z).", "startsAt")
+        raise _invalid(N_("Give times with a time zone (ISO-8601, e.g. …Z)."), "startsAt")
     if ends_at <= starts_at:
-        raise _invalid("The end must come after the start.", "endsAt")
+        raise _invalid(N_("The end must come after the start."), "endsAt")
     if ends_at - starts_at > longest:
-        raise _invalid(f"It can last at most {longest}.", "endsAt")
+        raise _invalid(
+            N_("It can last at most {hours} hours."), "endsAt", hours=round(longest.total_seconds() / 3600)
+        )
     if ends_at <= clock.now():
-        raise _invalid("The end is in the past.", "endsAt")
+        raise _invalid(N_("The end is in the past."), "endsAt")
 
 
 async def get_activity(viewer: Viewer, activity_id: int, field: str = "activityId") -> Activity:
@@ -99,14 +104,18 @@ async def schedule(
     cleaned = _title(title)
     _window(starts_at, ends_at, timedelta(hours=MAX_ACTIVITY_HOURS))
     if capacity is not None and not 1 <= capacity <= MAX_CAPACITY:
-        raise _invalid(f"Capacity must be 1 to {MAX_CAPACITY}, or empty for no limit.", "capacity")
+        raise _invalid(
+            N_("Capacity must be 1 to {max_capacity}, or empty for no limit."),
+            "capacity",
+            max_capacity=MAX_CAPACITY,
+        )
     if requires_signup and capacity is None:
-        raise _invalid("A sign-up list needs a capacity.", "capacity")
+        raise _invalid(N_("A sign-up list needs a capacity."), "capacity")
     model = PLACE_MODELS.get(place.type_name)
     if model is None:
         raise DomainError(
             ErrorCode.INVALID_PARENT,
-            "An activity takes place at a compound, building or entrance.",
+            N_("An activity takes place at a compound, building or entrance."),
             "placeId",
         )
     found = await model.get_or_none(id=place.id)
@@ -144,7 +153,7 @@ async def schedule(
 def _replayed(row: Activity, values: dict[str, object]) -> Activity:
     if any(getattr(row, name) != value for name, value in values.items()):
         raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for another activity.", "idempotencyKey"
+            ErrorCode.IDEMPOTENCY_KEY_REUSED, N_("This key was used for another activity."), "idempotencyKey"
         )
     return row
 
@@ -189,7 +198,11 @@ async def declare_emergency(
     cleaned = _title(title)
     _window(starts_at, ends_at, timedelta(days=MAX_EMERGENCY_DAYS))
     if not 100 <= multiplier_percent <= rules.MAX_PERCENT:
-        raise _invalid(f"The multiplier is a percent from 100 to {rules.MAX_PERCENT}.", "multiplierPercent")
+        raise _invalid(
+            N_("The multiplier is a percent from 100 to {max_percent}."),
+            "multiplierPercent",
+            max_percent=rules.MAX_PERCENT,
+        )
     existing = await Emergency.get_or_none(community_id=community_id, idempotency_key=key)
     if existing is not None:
         return existing
@@ -205,7 +218,7 @@ async def declare_emergency(
             )
             written = await rules.update(community_id, viewer.user_id, multipliers=(*base.multipliers, added))
             if written.version != base.version + 1:
-                raise DomainError(ErrorCode.CONFLICT, "The rules changed meanwhile; try again.")
+                raise DomainError(ErrorCode.CONFLICT, N_("The rules changed meanwhile; try again."))
             emergency = await Emergency.create(
                 community_id=community_id,
                 title=cleaned,
@@ -236,7 +249,7 @@ async def declare_emergency(
             )
             return emergency
     except PointsError as exc:
-        raise DomainError(ErrorCode(str(exc.code)), exc.message, exc.field) from exc
+        raise DomainError(ErrorCode(str(exc.code)), exc.text, exc.field) from exc
     except IntegrityError:
         return await Emergency.get(community_id=community_id, idempotency_key=key)
 
@@ -284,7 +297,7 @@ async def my_activities(
     if after_id is not None:
         after = await Activity.get_or_none(id=after_id, community_id=community_id)
         if after is None:
-            raise _invalid("This cursor is not valid.", "after")
+            raise _invalid(N_("This cursor is not valid."), "after")
         query = query.filter(Q(starts_at__gt=after.starts_at) | Q(starts_at=after.starts_at, id__gt=after.id))
     return list(await query.order_by("starts_at", "id").limit(first + 1))
 
@@ -315,9 +328,9 @@ async def sign_up(viewer: Viewer, activity: Activity) -> ActivitySignup:
     if existing is not None:
         return existing
     if not await may_join(viewer, activity):
-        raise DomainError(ErrorCode.NOT_TEAM_MEMBER, "Join the team to sign up.", "activityId")
+        raise DomainError(ErrorCode.NOT_TEAM_MEMBER, N_("Join the team to sign up."), "activityId")
     if activity.ends_at <= clock.now():
-        raise DomainError(ErrorCode.OUTSIDE_ACTIVITY_WINDOW, "This activity is over.", "activityId")
+        raise DomainError(ErrorCode.OUTSIDE_ACTIVITY_WINDOW, N_("This activity is over."), "activityId")
     try:
         async with in_transaction():
             row = await ActivitySignup.create(
@@ -332,7 +345,7 @@ async def sign_up(viewer: Viewer, activity: Activity) -> ActivitySignup:
                 .update(signup_count=F("signup_count") + 1)
             )
             if not taken:
-                raise DomainError(ErrorCode.ACTIVITY_FULL, "The list is full.", "activityId")
+                raise DomainError(ErrorCode.ACTIVITY_FULL, N_("The list is full."), "activityId")
             return row
     except IntegrityError:
         return await ActivitySignup.get(activity_id=activity.id, user_id=viewer.user_id)

@@ -28,6 +28,8 @@ from models.teams import (
     TeamKind,
 )
 from runtime import clock
+from runtime.i18n import N_
+from runtime.labels import word
 from runtime.settings import get_settings
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
@@ -65,8 +67,8 @@ class Finding:
     category: ReportCategory = ReportCategory.OTHER
 
 
-def _invalid(message: str, field: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_INPUT, message, field)
+def _invalid(message: str, field: str, **params: Any) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, field, **params)
 
 
 def _decimal(
@@ -74,29 +76,31 @@ def _decimal(
 ) -> Decimal | None:
     if value is None:
         if required:
-            raise _invalid("This value is needed.", field)
+            raise _invalid(N_("This value is needed."), field)
         return None
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise _invalid("Enter a number.", field) from None
+        raise _invalid(N_("Enter a number."), field) from None
     exponent = number.as_tuple().exponent
     if not number.is_finite() or not isinstance(exponent, int) or exponent < -2 or not 0 < number <= high:
-        raise _invalid(f"Enter a number above 0 and at most {high}, with at most 2 decimals.", field)
+        raise _invalid(
+            N_("Enter a number above 0 and at most {high}, with at most 2 decimals."), field, high=high
+        )
     # Stored with two decimals; the log returned now reads the same as when it is read back.
     return number.quantize(Decimal("0.01"))
 
 
 def _int(value: int | None, field: str, low: int, high: int) -> int:
     if value is None or not low <= value <= high:
-        raise _invalid(f"Enter a whole number from {low} to {high}.", field)
+        raise _invalid(N_("Enter a whole number from {low} to {high}."), field, low=low, high=high)
     return value
 
 
 def _text(value: str | None, field: str, high: int, *, required: bool) -> str:
     cleaned = " ".join((value or "").split())
     if len(cleaned) > high or (required and not cleaned):
-        raise _invalid(f"Enter {1 if required else 0} to {high} characters.", field)
+        raise _invalid(N_("Enter {low} to {high} characters."), field, low=1 if required else 0, high=high)
     return cleaned
 
 
@@ -106,14 +110,14 @@ async def _may_log(viewer: Viewer, activity: Activity) -> None:
         return
     if await Attendance.exists(activity_id=activity.id, user_id=viewer.user_id):
         return
-    raise Forbidden("Only the team's captain or someone who took part can log this activity.")
+    raise Forbidden(N_("Only the team's captain or someone who took part can log this activity."))
 
 
 async def _place(community_id: int, ref: PlaceRef, field: str) -> dict[str, Any]:
     model = PLACE_MODELS.get(ref.type_name)
     if model is None:
         raise DomainError(
-            ErrorCode.INVALID_PARENT, "A finding is at a compound, building or entrance.", field
+            ErrorCode.INVALID_PARENT, N_("A finding is at a compound, building or entrance."), field
         )
     found = await model.get_or_none(id=ref.id)
     if found is None or found.community_id != community_id:
@@ -133,33 +137,40 @@ async def write(
     A retry with the same key returns the first log."""
     await _may_log(viewer, activity)
     if not 1 <= len(idempotency_key or "") <= KEY_MAX:
-        raise _invalid(f"The idempotency key must be 1 to {KEY_MAX} characters.", "idempotencyKey")
+        raise _invalid(
+            N_("The idempotency key must be 1 to {key_max} characters."), "idempotencyKey", key_max=KEY_MAX
+        )
     existing = await ActivityLog.get_or_none(
         activity_id=activity.id, author_id=viewer.user_id, idempotency_key=idempotency_key
     )
     if existing is not None:
         if existing.kind != kind:
             raise DomainError(
-                ErrorCode.IDEMPOTENCY_KEY_REUSED, "This key was used for another log.", "idempotencyKey"
+                ErrorCode.IDEMPOTENCY_KEY_REUSED, N_("This key was used for another log."), "idempotencyKey"
             )
         return existing
     if TeamKind(activity.kind) not in FITS[kind]:
         raise DomainError(
-            ErrorCode.LOG_KIND_MISMATCH, f"A {kind} log does not fit this activity.", "activityId"
+            ErrorCode.LOG_KIND_MISMATCH,
+            N_("A {kind} log does not fit this activity."),
+            "activityId",
+            kind=word(kind),
         )
     margin = timedelta(minutes=get_settings().checkin_margin_minutes)
     if clock.now() < activity.starts_at - margin:
         raise DomainError(
-            ErrorCode.OUTSIDE_ACTIVITY_WINDOW, "The activity has not started yet.", "activityId"
+            ErrorCode.OUTSIDE_ACTIVITY_WINDOW, N_("The activity has not started yet."), "activityId"
         )
     fields = _validated(kind, values, activity)
     places = [
         await _place(activity.community_id, f.place, f"findings.{i}.placeId") for i, f in enumerate(findings)
     ]
     if findings and kind != LogKind.PATROL:
-        raise _invalid("Only a patrol records findings.", "findings")
+        raise _invalid(N_("Only a patrol records findings."), "findings")
     if len(findings) > MAX_FINDINGS:
-        raise _invalid(f"At most {MAX_FINDINGS} findings in one log.", "findings")
+        raise _invalid(
+            N_("At most {max_findings} findings in one log."), "findings", max_findings=MAX_FINDINGS
+        )
     descriptions = [
         _text(f.description, f"findings.{i}.description", NOTE_MAX, required=True)
         for i, f in enumerate(findings)
@@ -226,10 +237,10 @@ def _validated(kind: LogKind, values: dict[str, Any], activity: Activity) -> dic
     if kind == LogKind.MEDIATION:
         settled = values.get("settled")
         if not isinstance(settled, bool):
-            raise _invalid("Say whether the dispute was settled.", "settled")
+            raise _invalid(N_("Say whether the dispute was settled."), "settled")
         category = values.get("category")
         if category is None:
-            raise _invalid("Choose the kind of dispute.", "category")
+            raise _invalid(N_("Choose the kind of dispute."), "category")
         return {"settled": settled, "category": MediationCategory(category)}
     if kind == LogKind.SNOW_CLEARING:
         area = _decimal(values.get("area_m2"), "areaM2", MAX_AREA_M2)
@@ -237,7 +248,9 @@ def _validated(kind: LogKind, values: dict[str, Any], activity: Activity) -> dic
         assert area is not None and volume is not None
         if volume > area * MAX_SNOW_DEPTH_M:
             raise _invalid(
-                f"That is snow deeper than {MAX_SNOW_DEPTH_M} m over the area: check both.", "volumeM3"
+                N_("That is snow deeper than {max_snow_depth_m} m over the area: check both."),
+                "volumeM3",
+                max_snow_depth_m=MAX_SNOW_DEPTH_M,
             )
         return {"area_m2": area, "volume_m3": volume}
     area = _decimal(values.get("area_m2"), "areaM2", MAX_AREA_M2, required=False)
@@ -245,7 +258,7 @@ def _validated(kind: LogKind, values: dict[str, Any], activity: Activity) -> dic
     if bags is not None:
         _int(bags, "bags", 0, MAX_BAGS)
     if area is None and bags is None:
-        raise _invalid("Give the area cleaned, the bags filled, or both.", "areaM2")
+        raise _invalid(N_("Give the area cleaned, the bags filled, or both."), "areaM2")
     return {
         "area_m2": area,
         "bags": bags,

@@ -36,6 +36,7 @@ from models.teams import (
 )
 from points_engine.localtime import local_month, timezone_of
 from runtime import clock
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -73,7 +74,7 @@ async def check_in_by_code(viewer: Viewer, code: str, activity_id: int | None) -
     scanned = checkin_codes.verify_rotating_code(code, clock.now())
     if activity_id is not None and scanned != activity_id:
         raise DomainError(
-            ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY, "This code belongs to another activity.", "code"
+            ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY, N_("This code belongs to another activity."), "code"
         )
     activity = await activities.get_activity(viewer, scanned, "code")
     return await _check_in(viewer, activity, viewer.user_id, CheckInMethod.SCAN, None)
@@ -94,13 +95,13 @@ async def _volunteer(
 ) -> tuple[int, CheckInMethod]:
     if (card_code is None) == (user_id is None):
         raise DomainError(
-            ErrorCode.INVALID_INPUT, "Give either the card's code or the volunteer.", "cardCode"
+            ErrorCode.INVALID_INPUT, N_("Give either the card's code or the volunteer."), "cardCode"
         )
     if card_code is not None:
         card_id = checkin_codes.card_id_of(card_code)
         card = None if card_id is None else await VolunteerCard.get_or_none(id=card_id, revoked_at=None)
         if card is None or card.community_id != activity.community_id:
-            raise DomainError(ErrorCode.CARD_INVALID, "This card is not valid here.", "cardCode")
+            raise DomainError(ErrorCode.CARD_INVALID, N_("This card is not valid here."), "cardCode")
         return card.user_id, CheckInMethod.CARD
     assert user_id is not None
     if not await Membership.exists(user_id=user_id, community_id=activity.community_id):
@@ -117,16 +118,16 @@ async def _check_in(
     now = clock.now()
     if not activity.starts_at - _margin() <= now < activity.ends_at:
         raise DomainError(
-            ErrorCode.OUTSIDE_ACTIVITY_WINDOW, "This activity does not take check-ins now.", "activityId"
+            ErrorCode.OUTSIDE_ACTIVITY_WINDOW, N_("This activity does not take check-ins now."), "activityId"
         )
     member = await TeamMember.exists(team_id=activity.team_id, user_id=user_id)
     if not member and not activities.opens(await activities.in_force(activity.community_id, now), activity):
         raise DomainError(
-            ErrorCode.NOT_TEAM_MEMBER, "Only the team's members can check in here.", "activityId"
+            ErrorCode.NOT_TEAM_MEMBER, N_("Only the team's members can check in here."), "activityId"
         )
     if activity.requires_signup and not await activities.is_signed_up(user_id, activity.id):
         raise DomainError(
-            ErrorCode.SIGNUP_REQUIRED, "This activity takes the people on its list.", "activityId"
+            ErrorCode.SIGNUP_REQUIRED, N_("This activity takes the people on its list."), "activityId"
         )
     month = local_month(now, await timezone_of(activity.community_id))
     try:
@@ -148,7 +149,7 @@ async def _check_in(
                 .update(attendee_count=F("attendee_count") + 1)
             )
             if not taken:
-                raise DomainError(ErrorCode.ACTIVITY_FULL, "This activity is full.", "activityId")
+                raise DomainError(ErrorCode.ACTIVITY_FULL, N_("This activity is full."), "activityId")
             return row
     except IntegrityError:
         return await Attendance.get(activity_id=activity.id, user_id=user_id)
@@ -162,7 +163,7 @@ async def check_out_by_code(viewer: Viewer, code: str, activity_id: int | None) 
     scanned = checkin_codes.verify_rotating_code(code, clock.now())
     if activity_id is not None and scanned != activity_id:
         raise DomainError(
-            ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY, "This code belongs to another activity.", "code"
+            ErrorCode.CHECKIN_CODE_WRONG_ACTIVITY, N_("This code belongs to another activity."), "code"
         )
     activity = await activities.get_activity(viewer, scanned, "code")
     return await _check_out(activity, viewer.user_id, CheckInMethod.SCAN)
@@ -180,7 +181,7 @@ async def check_out_by_captain(
 async def _check_out(activity: Activity, user_id: int, method: CheckInMethod) -> Attendance:
     row = await Attendance.get_or_none(activity_id=activity.id, user_id=user_id)
     if row is None:
-        raise DomainError(ErrorCode.NOT_CHECKED_IN, "There is no check-in to close here.", "activityId")
+        raise DomainError(ErrorCode.NOT_CHECKED_IN, N_("There is no check-in to close here."), "activityId")
     if row.status != AttendanceStatus.OPEN:
         return row  # checked out before (or closed by the job): the first check-out stands
     now = clock.now()
@@ -241,7 +242,9 @@ async def approve(viewer: Viewer, row: Attendance) -> Attendance:
     activity = await Activity.get(id=row.activity_id)
     if row.status == AttendanceStatus.OPEN:
         await _require_captain_of(viewer, row)
-        raise DomainError(ErrorCode.ATTENDANCE_OPEN, "The volunteer has not checked out yet.", "attendanceId")
+        raise DomainError(
+            ErrorCode.ATTENDANCE_OPEN, N_("The volunteer has not checked out yet."), "attendanceId"
+        )
     return await _decide(viewer, row, AttendanceStatus.APPROVED, served_minutes(row, activity), "")
 
 
@@ -250,7 +253,10 @@ async def adjust(viewer: Viewer, row: Attendance, minutes: int, note: str) -> At
     longest = int((activity.ends_at - activity.starts_at).total_seconds() // 60)
     if not 0 <= minutes <= longest:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"Minutes must be between 0 and the activity's {longest}.", "minutes"
+            ErrorCode.INVALID_INPUT,
+            N_("Minutes must be from 0 to {longest}, the length of the activity."),
+            "minutes",
+            longest=longest,
         )
     return await _decide(viewer, row, AttendanceStatus.ADJUSTED, minutes, _reason(note, required=False))
 
@@ -264,7 +270,11 @@ def _reason(text: str, required: bool) -> str:
     if len(cleaned) > REASON_MAX or (required and not cleaned):
         low = 1 if required else 0
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"Give a note of {low} to {REASON_MAX} characters.", "note"
+            ErrorCode.INVALID_INPUT,
+            N_("Give a note of {low} to {reason_max} characters."),
+            "note",
+            low=low,
+            reason_max=REASON_MAX,
         )
     return cleaned
 
@@ -287,7 +297,7 @@ async def _decide(
             if current.status == status and current.credited_minutes == minutes:
                 return current  # a replay: the first decision stands, nothing is paid twice
             raise DomainError(
-                ErrorCode.ALREADY_DECIDED, "This attendance was decided otherwise.", "attendanceId"
+                ErrorCode.ALREADY_DECIDED, N_("This attendance was decided otherwise."), "attendanceId"
             )
         if status in PAID:
             await publish(
@@ -363,7 +373,7 @@ async def team_hours(viewer: Viewer, team: Team, month: str | None) -> list[Hour
     query = Attendance.filter(team_id=team.id, status__in=PAID)
     if month is not None:
         if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-            raise DomainError(ErrorCode.INVALID_INPUT, "Give the month as YYYY-MM.", "month")
+            raise DomainError(ErrorCode.INVALID_INPUT, N_("Give the month as YYYY-MM."), "month")
         query = query.filter(local_month=month)
     rows = await (
         query.annotate(minutes=Sum("credited_minutes"), n=Count("id"))
@@ -429,7 +439,7 @@ async def printable_card(viewer: Viewer, community_id: int, user_id: int) -> Pri
         viewer.require_manager(community_id)
     current = await VolunteerCard.filter(user_id=user_id, community_id=community_id, revoked_at=None).first()
     if current is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No card has been issued yet; issue one first.", "userId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No card has been issued yet; issue one first."), "userId")
     holder = await User.get(id=user_id)
     community = await Community.get(id=community_id)
     return PrintableCard(checkin_codes.card_code(current.id), holder.display_name, community.name)

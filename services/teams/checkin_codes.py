@@ -25,6 +25,7 @@ import hmac
 import math
 from datetime import datetime
 
+from runtime.i18n import N_
 from runtime.settings import get_settings
 from services import signed_codes
 from services.errors import DomainError, ErrorCode
@@ -84,7 +85,7 @@ def _digits(raw: str) -> int | None:
 def verify_rotating_code(code: str, moment: datetime, purpose: str = "checkin") -> int:
     """The activity id of a genuine, current code; otherwise a typed error."""
     parts = code_of_scan(code).split(".")
-    invalid = DomainError(ErrorCode.CHECKIN_CODE_INVALID, "This is not a check-in code.", "code")
+    invalid = DomainError(ErrorCode.CHECKIN_CODE_INVALID, N_("This is not a check-in code."), "code")
     if len(parts) != 3:
         raise invalid
     activity_id, step = _digits(parts[0]), _digits(parts[1])
@@ -97,7 +98,9 @@ def verify_rotating_code(code: str, moment: datetime, purpose: str = "checkin") 
         raise invalid  # never issued yet: not a clock drift the server could have produced
     if step < current - DRIFT_STEPS:
         raise DomainError(
-            ErrorCode.CHECKIN_CODE_EXPIRED, "This code has expired; scan the captain's screen again.", "code"
+            ErrorCode.CHECKIN_CODE_EXPIRED,
+            N_("This code has expired; scan the captain's screen again."),
+            "code",
         )
     return activity_id
 

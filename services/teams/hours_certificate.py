@@ -27,6 +27,7 @@ from models.people import Membership, User
 from models.places import Community
 from models.teams import Attendance, TeamKind
 from runtime import clock
+from runtime.i18n import N_
 from services import signed_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
@@ -74,7 +75,7 @@ class Certificate:
 def _month(value: str, field: str) -> tuple[int, int]:
     found = _MONTH.match(value or "")
     if found is None:
-        raise DomainError(ErrorCode.INVALID_INPUT, "Give the month as YYYY-MM.", field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Give the month as YYYY-MM."), field)
     return int(found[1]), int(found[2])
 
 
@@ -82,10 +83,13 @@ def _span(first: str, last: str) -> int:
     (y1, m1), (y2, m2) = _month(first, "from"), _month(last, "to")
     months = (y2 * 12 + m2) - (y1 * 12 + m1) + 1
     if months < 1:
-        raise DomainError(ErrorCode.INVALID_INPUT, "The first month comes before the last.", "to")
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("The first month comes before the last."), "to")
     if months > MAX_MONTHS:
         raise DomainError(
-            ErrorCode.INVALID_INPUT, f"A certificate covers at most {MAX_MONTHS} months.", "from"
+            ErrorCode.INVALID_INPUT,
+            N_("A certificate covers at most {max_months} months."),
+            "from",
+            max_months=MAX_MONTHS,
         )
     return months
 
@@ -116,11 +120,11 @@ async def certificate(
 ) -> Certificate:
     viewer.require_member(community_id)
     if user_id != viewer.user_id and not viewer.manages(community_id):
-        raise Forbidden("Only the volunteer and the community office can print this certificate.")
+        raise Forbidden(N_("Only the volunteer and the community office can print this certificate."))
     _span(first_month, last_month)
     user = await User.get_or_none(id=user_id)
     if user is None or not await Membership.exists(user_id=user_id, community_id=community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "No member of this community has this id.", "userId")
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No member of this community has this id."), "userId")
     community = await Community.get(id=community_id)
     rows = await (
         Attendance.filter(

@@ -35,7 +35,9 @@ def _deep(depth: int) -> str:
 
 
 async def _messages(http: httpx.AsyncClient, query: str, token: str | None = None) -> list[str]:
+    # The libraries' own English wording, asked for; tests/api/i18n reads the limits in Chinese.
     headers = {"authorization": f"Bearer {token}"} if token else {}
+    headers["accept-language"] = "en"
     response = await http.post("/graphql", json={"query": query}, headers=headers)
     assert response.status_code == 200, response.text
     return [e["message"] for e in response.json().get("errors", [])]

@@ -199,7 +199,8 @@ async def test_bad_expiry_policies_are_refused(moved_clock: MovableClock) -> Non
 
 
 def _cli(settings: Settings, command: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RS_DATABASE_URL": settings.database_url}
+    # The English wording is asserted; the Chinese default is tests/runtime/test_cli.py's.
+    env = {**os.environ, "RS_DATABASE_URL": settings.database_url, "RS_LANGUAGE": "en"}
     return subprocess.run(
         [sys.executable, "-m", "cli.main", command], env=env, capture_output=True, text=True, timeout=60
     )

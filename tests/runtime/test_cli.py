@@ -27,11 +27,13 @@ COMMANDS = [
 
 
 def redsteward(
-    *args: str, database_url: str | None = None, cwd: Path | None = None
+    *args: str, database_url: str | None = None, cwd: Path | None = None, language: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+    env = {k: v for k, v in os.environ.items() if k != "RS_LANGUAGE"}
     if database_url:
         env["RS_DATABASE_URL"] = database_url
+    if language:
+        env["RS_LANGUAGE"] = language
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=300
     )
@@ -66,15 +68,17 @@ def test_an_office_imports_its_register_and_a_broken_file_imports_nothing(tmp_pa
     )
 
     first = redsteward("import-places", str(good), "--community", "xinhua", database_url=url)
-    again = redsteward("import-places", str(good), "--community", "xinhua", database_url=url)
+    again = redsteward("import-places", str(good), "--community", "xinhua", database_url=url, language="en")
     refused = redsteward("import-places", str(broken), "--community", "xinhua", database_url=url)
     unknown = redsteward("import-places", str(good), "--community", "nowhere", database_url=url)
 
+    # The operator reads Chinese unless RS_LANGUAGE asks for English.
     assert first.returncode == 0, first.stderr
-    assert "2 households created" in first.stdout
+    assert "住户 2 户" in first.stdout
     assert "0 households created" in again.stdout and "2 unchanged" in again.stdout
     assert refused.returncode == 1
-    assert "line 3" in refused.stdout and "line 4" in refused.stdout
+    assert "第 3 行" in refused.stdout and "第 4 行" in refused.stdout
+    assert "文件中有 2 个问题，什么都没有导入。" in refused.stdout
     assert unknown.returncode == 2
 
 

@@ -101,7 +101,8 @@ def _get_healthz(sock: socket.socket) -> bytes:
 
 
 def test_several_workers_on_sqlite_are_refused_with_the_reason(tmp_path: Path) -> None:
-    env = {**os.environ, "RS_DATABASE_URL": f"sqlite://{tmp_path / 'serve.sqlite3'}"}
+    env = {k: v for k, v in os.environ.items() if k != "RS_LANGUAGE"}
+    env["RS_DATABASE_URL"] = f"sqlite://{tmp_path / 'serve.sqlite3'}"
     started = subprocess.run(
         [sys.executable, "-m", "cli.main", "serve", "--port", str(free_port()), "--workers", "2"],
         env=env,
@@ -110,7 +111,8 @@ def test_several_workers_on_sqlite_are_refused_with_the_reason(tmp_path: Path) -
         timeout=60,
     )
     assert started.returncode == 2
-    assert "SQLite serves one worker" in started.stderr and "Uvicorn running" not in started.stderr
+    # Said in Chinese, the operator's default language (RS_LANGUAGE=en would say it in English).
+    assert "SQLite 只能单进程服务" in started.stderr and "Uvicorn running" not in started.stderr
 
 
 @pytest.mark.postgres

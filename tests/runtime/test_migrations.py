@@ -22,7 +22,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def run_cli(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "RS_DATABASE_URL": database_url}
+    env = {**os.environ, "RS_DATABASE_URL": database_url, "RS_LANGUAGE": "en"}  # "applied …" is read
     return subprocess.run(
         [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=120
     )

@@ -101,7 +101,7 @@ def test_a_real_server_in_production_will_not_start_on_a_short_hmac_key(tmp_path
     same command with a key of full length starts (the baseline)."""
     database = f"sqlite://{tmp_path / 'db.sqlite3'}"
     short = {"RS_PRODUCTION": "1", "RS_SECRET_KEY": "k" * (MIN_SECRET_BYTES - 1), "RS_ARGON2_FAST": "0"}
-    env = {**os.environ, "RS_DATABASE_URL": database, **short}
+    env = {**os.environ, "RS_DATABASE_URL": database, "RS_LANGUAGE": "en", **short}
     started = subprocess.run(
         [sys.executable, "-m", "cli.main", "serve", "--port", str(free_port())],
         env=env,

@@ -474,7 +474,7 @@ def ledger_check(url: str) -> tuple[bool, str]:
     """`redsteward ledger-check` as an operator runs it, over every round's community."""
     check = subprocess.run(
         [sys.executable, "-m", "cli.main", "ledger-check"],
-        env={**os.environ, "RS_DATABASE_URL": url},
+        env={**os.environ, "RS_DATABASE_URL": url, "RS_LANGUAGE": "en"},  # its English verdict is read
         capture_output=True,
         text=True,
         timeout=120,

@@ -12,6 +12,7 @@ from api.schema.places import inputs as s
 from api.schema.places import types
 from models import places as m
 from models.enums import CareTagKind
+from runtime.i18n import N_
 from services import places
 from services.errors import DomainError, ErrorCode
 
@@ -40,7 +41,7 @@ async def _load(
     viewer.require_user()
     type_name, _ = split_global_id(global_id, field)
     if type_name not in kinds:
-        raise DomainError(wrong_kind, "This id does not name a place that fits here.", field)
+        raise DomainError(wrong_kind, N_("This id does not name a place that fits here."), field)
     row_id = decode_global_id(global_id, type_name, field)
     if type_name == "Community":
         return await places.get_community(viewer, row_id, field)

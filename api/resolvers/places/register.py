@@ -7,6 +7,7 @@ from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
 from api.schema.common import UserError
 from api.schema.places import register as s
+from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 from services.places import importer as place_import
 
@@ -19,18 +20,18 @@ async def places_import(info: Info, input: s.PlacesImportInput) -> s.PlacesImpor
         community = await place_import.community_for_import(viewer, community_id)
         read = getattr(input.file, "read", None)
         if read is None:
-            raise DomainError(ErrorCode.INVALID_INPUT, "Upload the register as a file.", "file")
+            raise DomainError(ErrorCode.INVALID_INPUT, N_("Upload the register as a file."), "file")
         data = await read(place_import.MAX_REGISTER_BYTES + 1)
         try:
             summary = await place_import.import_register(community, data)
         except place_import.PlaceImportError as exc:
             problems = [
-                s.RegisterProblem(line=p.line, column=p.column, message=p.message) for p in exc.problems
+                s.RegisterProblem(line=p.line, column=p.column, message=p.text.render(info.context.language))
+                for p in exc.problems
             ]
-            return s.PlacesImportPayload(
-                problems=problems,
-                errors=[UserError(code=exc.code, message=exc.message, field="file")],
-            )
+            error = UserError.of(exc)
+            error.field = "file"
+            return s.PlacesImportPayload(problems=problems, errors=[error])
         return s.PlacesImportPayload(
             summary=s.PlacesImportSummary(
                 rows=summary.rows,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from api.context import Info
@@ -17,6 +18,8 @@ from api.resolvers.connections import connection
 from api.resolvers.places import mapping
 from api.schema.common import Connection
 from models import reports as m
+from runtime.i18n import Label, Text
+from runtime.labels import word
 from services.paging import clamp_first
 from services.reports import queries as report_queries
 from services.reports.photos import photo_link
@@ -63,11 +66,26 @@ def notification(row: m.Notification) -> types.Notification:
     return types.Notification(
         id=row.id,
         event=row.event,
-        text=row.text,
+        message=Text.from_stored(row.text_id, row.text_params, row.text),
         created_at=row.created_at,
         read_at=row.read_at,
         report_id=row.report_id,
     )
+
+
+def word_of(value: StrEnum, info: Info) -> str:
+    """An enum value in words, in the caller's language (runtime.labels), never the raw value."""
+    said = word(value)
+    return said.render(info.context.language) if isinstance(said, Label) else said
+
+
+def notification_text(root: types.Notification, info: Info) -> str:
+    """The inbox line in the caller's language (the row keeps the message id and parameters)."""
+    return root.message.render(info.context.language)
+
+
+def event_note(root: types.ReportEvent, info: Info) -> str:
+    return root.note_text.render(info.context.language)
 
 
 async def _user(info: Info, user_id: int | None) -> people_types.User | None:
@@ -208,7 +226,7 @@ async def timeline_of(
             from_state=row.from_state,
             to_state=row.to_state,
             escalation_level=row.escalation_level,
-            note=row.note,
+            note_text=Text.from_stored(row.note_id, row.note_params, row.note),
             created_at=row.created_at,
             actor_name=name,
         )

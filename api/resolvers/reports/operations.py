@@ -17,6 +17,7 @@ from api.schema.reports import inputs as s
 from api.schema.reports import types
 from models import places as m
 from models.reports import Report
+from runtime.i18n import N_
 from services import notifications, places, reports
 from services.access import UserName
 from services.errors import DomainError, DuplicateReport, RateLimited
@@ -128,7 +129,9 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
     try:
         type_name, _ = split_global_id(input.place_id, "placeId")
         if type_name not in PLACES:
-            raise DomainError(ErrorCode.NOT_FOUND, "Report at a compound, building or entrance.", "placeId")
+            raise DomainError(
+                ErrorCode.NOT_FOUND, N_("Report at a compound, building or entrance."), "placeId"
+            )
         place = await places.get_place(
             viewer, PLACES[type_name], decode_global_id(input.place_id, type_name, "placeId"), "placeId"
         )
@@ -150,16 +153,7 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
             _prime_opened(info, filed, place)
         return s.ReportCreatePayload(report=report_type(filed.report))
     except DomainError as exc:
-        payload = s.ReportCreatePayload(
-            errors=[
-                UserError(
-                    code=exc.code,
-                    message=exc.message,
-                    field=exc.field,
-                    retry_after_seconds=exc.retry_after_seconds if isinstance(exc, RateLimited) else None,
-                )
-            ]
-        )
+        payload = s.ReportCreatePayload(errors=[UserError.of(exc)])
         if isinstance(exc, DuplicateReport):
             existing = await Report.get(id=exc.existing_report_id)
             payload.existing_report = report_type(existing)

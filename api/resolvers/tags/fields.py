@@ -12,6 +12,7 @@ from models import places as m
 from models.enums import ReportCategory
 from models.reports import ReportState
 from models.tags import Tag
+from runtime.i18n import N_
 from services import places, tags
 from services.errors import DomainError, ErrorCode
 
@@ -51,7 +52,7 @@ async def _asset(info: Info, asset_id: int, field: str) -> m.Asset:
     viewer.require_user()
     row = await m.Asset.get_or_none(id=asset_id)
     if row is None or not viewer.is_member(row.community_id):
-        raise DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+        raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
     return row
 
 
@@ -59,7 +60,7 @@ async def target_of_id(info: Info, global_id: str, field: str) -> tags.Target:
     type_name, _ = split_global_id(global_id, field)
     if type_name not in TARGETS:
         raise DomainError(
-            ErrorCode.INVALID_PARENT, "Tags go on compounds, buildings, entrances or assets.", field
+            ErrorCode.INVALID_PARENT, N_("Tags go on compounds, buildings, entrances or assets."), field
         )
     row_id = decode_global_id(global_id, type_name, field)
     if type_name == "Asset":

@@ -17,6 +17,7 @@ from api.loaders import PageKey
 from api.resolvers.connections import connection
 from api.resolvers.places import mapping
 from models.teams import Attendance
+from runtime.i18n import N_
 from services import teams
 from services.errors import Forbidden
 from services.paging import Page, clamp_first
@@ -53,7 +54,7 @@ async def _require_captain_or_manager(info: Info, team_id: int, community_id: in
     if viewer.manages(community_id):
         return
     if team_id not in await info.context.loaders.captain_team_ids_by_user.load(viewer.user_id):
-        raise Forbidden("Only a captain of this team or the community office can see this.")
+        raise Forbidden(N_("Only a captain of this team or the community office can see this."))
 
 
 async def members_of(

@@ -16,6 +16,7 @@ from api.schema.places.types import Place
 from models import reports as m
 from models.enums import ReportCategory
 from models.reports import PhotoKind, RejectReason, ReportEventKind, ReportState
+from runtime.i18n import Text
 from services.reports.queries import ReportQueue
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
@@ -58,6 +59,14 @@ class Report(relay.Node):
     @strawberry.field(description="Where: a compound, building or entrance.")
     async def place(self, info: Info) -> Place:
         return await resolve.place_of(self, info)
+
+    @strawberry.field(description="The category in words for people (照明), in the request's language.")
+    def category_label(self, info: Info) -> str:
+        return resolve.word_of(self.category, info)
+
+    @strawberry.field(description="Why it was rejected, in words for people; null unless rejected.")
+    def reject_reason_label(self, info: Info) -> str | None:
+        return resolve.word_of(self.reject_reason, info) if self.reject_reason is not None else None
 
     @strawberry.field(description='Where, in full: "休闲小区 4号楼 2单元".')
     async def place_label(self, info: Info) -> str:
@@ -120,11 +129,16 @@ class ReportEvent(relay.Node):
     from_state: ReportState | None
     to_state: ReportState | None
     escalation_level: int | None
-    note: str
+    note: str = strawberry.field(
+        resolver=resolve.event_note,
+        description="A person's note as written; the system's notes in the language the request asked "
+        "for (Accept-Language), Chinese by default.",
+    )
     created_at: datetime
     actor_name: str | None = strawberry.field(
         description="Who did it (initials for the reporter, unless you are staff); null for the system."
     )
+    note_text: strawberry.Private[Text]
 
 
 @strawberry.type(
@@ -153,10 +167,14 @@ class ReportMaterial:
 class Notification(relay.Node):
     id: relay.NodeID[int]
     event: str = strawberry.field(description="What happened, e.g. report.claimed.")
-    text: str
+    text: str = strawberry.field(
+        resolver=resolve.notification_text,
+        description="In the language the request asked for (Accept-Language); Chinese by default.",
+    )
     created_at: datetime
     read_at: datetime | None
     report_id: strawberry.Private[int | None]
+    message: strawberry.Private[Text]
 
     @strawberry.field(description="The report it is about, if you may still see it.")
     async def report(self, info: Info) -> Report | None:

@@ -113,7 +113,7 @@ async def test_limits_refuse_the_inspection_and_store_nothing(api: GraphQLClient
     # Then each is refused with its code, and no inspection and no file is left
     assert [(e["code"], e["field"]) for e in too_many["errors"]] == [("TOO_MANY_PHOTOS", "photos")]
     assert [(e["code"], e["field"]) for e in not_a_photo["errors"]] == [("PHOTO_INVALID", "photos")]
-    assert "Photo 2" in not_a_photo["errors"][0]["message"]
+    assert "第 2 张照片" in not_a_photo["errors"][0]["message"]  # the message names which photo
     assert [(e["code"], e["field"]) for e in too_big["errors"]] == [("PHOTO_TOO_LARGE", "photos")]
     assert too_many["inspection"] is None and not_a_photo["inspection"] is None
     assert await Inspection.all().count() == 0

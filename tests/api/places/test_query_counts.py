@@ -34,14 +34,15 @@ query Tree($id: ID!) {
 }
 """
 
+# Pages sized to the cost budget (8 + 80 + 800 + 80,000 items); the test builds at most 4 a level.
 REGISTER = """
 query Register($id: ID!) {
   community(id: $id) {
     compounds(first: 8) {
       nodes {
-        buildings(first: 100) {
+        buildings(first: 10) {
           nodes {
-            entrances(first: 100) {
+            entrances(first: 10) {
               nodes { households(first: 100) { totalCount nodes { name careTags } } }
             }
           }

@@ -156,7 +156,7 @@ async def test_redsteward_tick_runs_the_same_job(
     first = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
     second = subprocess.run(run, env=env, capture_output=True, text=True, timeout=60)
     assert first.returncode == 0, first.stderr
-    assert "1 claim escalation(s)" in first.stdout
-    assert "0 claim escalation(s), 0 resolution escalation(s), 0 auto-confirmed" in second.stdout
+    assert "接单超时上报 1 张" in first.stdout
+    assert "接单超时上报 0 张，维修超时上报 0 张，自动确认 0 张" in second.stdout
     assert (await read(reports_api, cast, report_id))["escalationLevel"] == 1
     assert await ReportEvent.filter(kind=ReportEventKind.ESCALATED).count() == 1

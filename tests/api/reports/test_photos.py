@@ -48,7 +48,7 @@ async def test_a_renamed_text_file_is_refused_and_nothing_is_stored(
     answer = await reports_api.create(cast, photos=[jpeg_with_gps(), text])
     assert answer["report"] is None
     assert [(e["code"], e["field"]) for e in answer["errors"]] == [("PHOTO_INVALID", "photos")]
-    assert "Photo 2" in answer["errors"][0]["message"]
+    assert "第 2 张照片" in answer["errors"][0]["message"]  # the message names which photo
     assert await Report.all().count() == 0
     assert stored_files(photo_dir) == []
 
