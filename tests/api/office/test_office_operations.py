@@ -33,7 +33,7 @@ from models.places import Building, Community, Compound, Entrance
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings
-from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.demo import DEMO_PASSWORD, seed_register
 from tests.conftest import QueryCounter
 from tests.support.people import gid
 
@@ -144,7 +144,7 @@ async def test_set_up_mutations_sent_as_text_are_still_refused_in_production(
 async def test_the_office_month_runs_on_persisted_documents_in_production(
     production: httpx.AsyncClient, moved_clock: MovableClock, queries: QueryCounter
 ) -> None:
-    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
     api = Client(production, queries)
 
     async def sign_in(role: str) -> str:

@@ -8,7 +8,7 @@ import re
 import httpx
 
 from models.places import Building, Community
-from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.demo import DEMO_PASSWORD, seed_register
 from tests.api.web.support import post_form, sign_in
 from tests.support.people import gid
 
@@ -35,7 +35,7 @@ PAGES = (
 
 
 async def _staff(http: httpx.AsyncClient) -> dict[str, str]:
-    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
     signed = await sign_in(http, logins["staff"], DEMO_PASSWORD)
     assert signed.status_code == 303
     return logins
@@ -53,7 +53,7 @@ async def test_every_office_page_renders_for_staff(http: httpx.AsyncClient) -> N
 
 async def test_residents_and_strangers_do_not_get_the_console(http: httpx.AsyncClient) -> None:
     assert (await http.get("/office/")).headers["location"] == "/login?next=/office/"
-    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
     await sign_in(http, logins["resident"], DEMO_PASSWORD)
     refused = await http.get("/office/")
     assert refused.status_code == 403 and "只有社区办公室的工作人员" in refused.text
