@@ -229,7 +229,7 @@ async def month_close(office: Office) -> Response:
 async def entrance_labels(office: Office) -> dict[str, str]:
     """Entrance id → "休闲小区 1号楼 1单元": the standing names an entrance by itself only, and
     "1单元" alone says nothing in a community of many compounds."""
-    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 20})).data
+    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 10})).data
     labels: dict[str, str] = {}
     for compound in ((tree.get("community") or {}).get("compounds") or {}).get("nodes") or []:
         for building in compound["buildings"]["nodes"]:

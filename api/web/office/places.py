@@ -15,7 +15,7 @@ PLACE_FIELDS = ("file", "name", "id")
 
 async def _tree(office: Office) -> dict[str, Any]:
     after = office.page.request.query_params.get("after")
-    variables: dict[str, Any] = {"communityId": office.cid, "first": 20}
+    variables: dict[str, Any] = {"communityId": office.cid, "first": 10}
     if after:
         variables["after"] = after
     data = (await office.run("OfficePlaceTree", variables)).data

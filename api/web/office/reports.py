@@ -84,7 +84,7 @@ async def cancel(office: Office) -> Response:
 
 async def _places(office: Office) -> list[tuple[str, str]]:
     """Every entrance (and building) as a choice, by its full label."""
-    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 20})).data.get(
+    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 10})).data.get(
         "community"
     ) or {}
     options: list[tuple[str, str]] = []

@@ -84,7 +84,8 @@ def _seed(database_url: str) -> dict[str, tuple[str, str]]:
     )
     assert done.returncode == 0, done.stderr
     logins: dict[str, tuple[str, str]] = {}
-    for role, phone, password in re.findall(r"^\s+(\w+)\s+(\d{11})\s+(\S+)$", done.stdout, re.MULTILINE):
+    # "  staff        13800000002  password  工作人员  先试试 …": role, phone, password first.
+    for role, phone, password in re.findall(r"^\s+(\w+)\s+(\d{11})\s+(\S+)", done.stdout, re.MULTILINE):
         logins.setdefault(role, (phone, password))
     return logins
 
