@@ -26,10 +26,10 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the pinned dependencies
 
-run: install  ## migrate the SQLite database, seed the demo, serve on http://127.0.0.1:8000
+run: install  ## migrate the SQLite database, seed the demo, serve on http://127.0.0.1:8000 (PORT=…, HOST=…)
 	$(BIN)/redsteward migrate
 	$(BIN)/redsteward seed-demo
-	@echo "GraphiQL: http://$(HOST):$(PORT)/graphql"
+	@echo "start page: http://$(HOST):$(PORT)/   GraphQL explorer (offline GraphiQL): http://$(HOST):$(PORT)/explorer/"
 	$(BIN)/redsteward serve --host $(HOST) --port $(PORT)
 
 lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers; strawberry only in api/)

@@ -265,7 +265,7 @@ TOP_LEVEL_ERRORS: dict[str, tuple[str, str]] = {
     ),
     "QUERY_TOO_COSTLY": (
         "The document asks for too many items: each connection's `first` times the `first` of the "
-        "connections around it is over the budget (5,000). Nothing was run.",
+        "connections around it is over the budget (10,000). Nothing was run.",
         "Ask for smaller pages; the app's own operations fit at any `first` up to 100.",
     ),
     "TOO_MANY_TOKENS": ("The document is longer than 2,000 tokens.", "A bug in the app."),

@@ -166,6 +166,12 @@ class RedStewardGraphQL(GraphQL[Context, None]):
         except Refusal as refusal:
             raise HTTPException(refusal.status if refusal.status != 200 else 400, refusal.code) from None
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """strawberry's GraphiQL page loads from a CDN (blank offline); ours is served from here."""
+        from api.developer_pages import explorer_page
+
+        return explorer_page()
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(request=request, response=response, viewer=await viewer_of(request))
 

@@ -34,6 +34,15 @@ def decode_global_id(value: str, expected: str | tuple[str, ...], field: str) ->
     return row_id
 
 
+def decode_id_or_number(value: str, expected: str, field: str) -> int:
+    """A global id of the expected type, or the plain database number an operator reads in
+    `redsteward places`: pages and commands meant for people take either."""
+    number = _row_id(value.strip())
+    if number is not None:
+        return number
+    return decode_global_id(value.strip(), expected, field)
+
+
 def split_global_id(value: str, field: str) -> tuple[str, str]:
     try:
         decoded = base64.b64decode(value.encode(), validate=True).decode()

@@ -16,6 +16,8 @@ from services import inspections, teams
 from services.access import user_names_by_ids
 from services.paging import Page, counts_by_parent, pages_by_parent
 from services.places import care_tags_by_household, rows_by_ids
+from services.places.labels import labels as place_labels
+from services.places.labels import rows_with_parents
 from services.points import rewards_by_ids
 from services.tags import active_tags_by_key, locations_of
 from services.teams import activities, activity_logs, attendance
@@ -87,11 +89,15 @@ async def _captain_team_ids(user_ids: Sequence[int]) -> list[frozenset[int]]:
 class Loaders:
     def __init__(self) -> None:
         self.community_by_id = DataLoader(partial(rows_by_ids, Community))
-        self.compound_by_id = DataLoader(partial(rows_by_ids, Compound))
-        self.building_by_id = DataLoader(partial(rows_by_ids, Building))
-        self.entrance_by_id = DataLoader(partial(rows_by_ids, Entrance))
-        self.household_by_id = DataLoader(partial(rows_by_ids, Household))
-        self.asset_by_id = DataLoader(partial(rows_by_ids, Asset))
+        # Places come with the places above them in the same statement: their full labels
+        # ("休闲小区 1号楼 1单元") then cost nothing more.
+        self.compound_by_id = DataLoader(partial(rows_with_parents, Compound))
+        self.building_by_id = DataLoader(partial(rows_with_parents, Building))
+        self.entrance_by_id = DataLoader(partial(rows_with_parents, Entrance))
+        self.household_by_id = DataLoader(partial(rows_with_parents, Household))
+        self.asset_by_id = DataLoader(partial(rows_with_parents, Asset))
+        # For places some other read put in the loaders above without their parents.
+        self.label_by_place = DataLoader(place_labels)
         self.compounds_by_community = DataLoader(_pages(Compound, "community_id"))
         self.buildings_by_compound = DataLoader(_pages(Building, "compound_id"))
         self.entrances_by_building = DataLoader(_pages(Entrance, "building_id"))

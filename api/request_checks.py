@@ -46,7 +46,9 @@ from services.paging import DEFAULT_PAGE
 # multiplied by the `first` of every connection around it (compounds(first: 10) { buildings(first:
 # 10) } costs 10 + 100). The app's largest documents, with every page at its cap of 100, cost
 # 1,100 (tests/api/test_bad_input.py checks every one); four nested pages of 100 cost over 10^8.
-MAX_COST = 5_000
+# 10,000 lets a three-level place tree at the default page of 20 through (20 + 400 + 8,000: staff
+# reading compounds, buildings and entrances without naming a `first` must not be refused).
+MAX_COST = 10_000
 
 # C0 controls but tab, LF and CR; DEL; C1 controls; lone surrogates (not encodable as UTF-8).
 # NUL is what PostgreSQL's text refuses; the rest have no place in a name or a report either.

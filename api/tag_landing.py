@@ -12,8 +12,10 @@ from __future__ import annotations
 from html import escape
 
 from models.enums import ReportCategory
+from models.places import Community
 from models.reports import ReportState
 from runtime import clock
+from services.community.office import dial_link
 from services.tags import Scan
 
 CATEGORY_NAMES: dict[ReportCategory, str] = {
@@ -116,7 +118,7 @@ def _categories(scan: Scan) -> str:
     return f'<section class="can-report"><h2>在这里可以报修</h2><ul class="categories">{items}</ul></section>'
 
 
-def _get_the_app(download_url: str) -> str:
+def _get_the_app(download_url: str, office_phone: str = "") -> str:
     link = (
         f'<a class="button" href="{escape(download_url, quote=True)}">下载「{APP_NAME}」App</a>'
         if download_url
@@ -128,12 +130,24 @@ def _get_the_app(download_url: str) -> str:
         "<li>在 App 里点「扫码报修」，再扫一次这个码。</li>"
         "<li>选问题、拍张照片、提交；维修进度会通知您，修好后请您确认和评价。</li>"
         f"</ol>{link}"
-        '<p class="note">不方便用手机？请打电话或到社区办公室，工作人员会替您登记。</p></section>'
+        f"{_call_the_office(office_phone)}</section>"
+    )
+
+
+def _call_the_office(phone: str) -> str:
+    if not phone:
+        return '<p class="note">不方便用手机？请到社区办公室，工作人员会替您登记。</p>'
+    return (
+        '<p class="note">不方便用手机？请打社区办公室电话 '
+        f'<a class="phone" href="{escape(dial_link(phone), quote=True)}">{escape(phone)}</a>'
+        "，或到办公室来，工作人员会替您登记。</p>"
     )
 
 
 def landing_page(scan: Scan, download_url: str) -> str:
-    sections = [_where(scan), _already_reported(scan), _categories(scan), _get_the_app(download_url)]
+    # The scan read the community row already: its office phone costs nothing more.
+    phone = next((row.office_phone for row in scan.location.rows if isinstance(row, Community)), "")
+    sections = [_where(scan), _already_reported(scan), _categories(scan), _get_the_app(download_url, phone)]
     return _page(f"{scan.location.label} · {APP_NAME}", sections)
 
 

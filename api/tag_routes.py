@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from api.graphql import viewer_of
-from api.ids import decode_global_id
+from api.ids import decode_id_or_number
 from models.places import Building
 from services import tags
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
@@ -52,11 +52,11 @@ async def image(request: Request) -> Response:
 
 
 async def building_sheet(request: Request) -> Response:
-    """`GET /qr-sheet.pdf?building=<global id>` with `Authorization: Bearer …`: managers of the
+    """`GET /qr-sheet.pdf?building=<global id or number>` with `Authorization: Bearer …`: managers of the
     building's community only; other communities' buildings are not found."""
     viewer = await viewer_of(request)
     try:
-        building_id = decode_global_id(request.query_params.get("building", ""), "Building", "building")
+        building_id = decode_id_or_number(request.query_params.get("building", ""), "Building", "building")
         viewer.require_user()
         building = await Building.get_or_none(id=building_id)
         if building is None or not viewer.is_member(building.community_id):

@@ -196,9 +196,10 @@ def cmd_qr_sheet(args: argparse.Namespace) -> int:
     from services.tags import printing as tag_printing
 
     async def work() -> int:
-        building = await Building.get_or_none(id=args.building)
+        building_id = _id_arg(args.building, "Building")
+        building = await Building.get_or_none(id=building_id) if building_id is not None else None
         if building is None:
-            print(f"no building with id {args.building}")
+            print(f"没有编号为 {args.building} 的楼栋；用 `redsteward places --community SLUG` 查看编号。")
             return 2
         started = time.perf_counter()
         title, printed = await tags.printable_building(building)
@@ -247,8 +248,10 @@ def cmd_run_jobs(args: argparse.Namespace) -> int:
     from services import jobs
 
     async def work() -> int:
-        for name, result in (await jobs.run_once(jobs.periodic_jobs(60))).items():
-            print(f"{name}: {result}")
+        from cli.sentences import job_sentences
+
+        for line in await job_sentences(await jobs.run_once(jobs.periodic_jobs(60))):
+            print(line)
         return 0
 
     return _run(lambda: _with_database(work))
@@ -370,7 +373,7 @@ def cmd_close_month(args: argparse.Namespace) -> int:
             close = done.close
             what = "closed" if done.created else "already closed; nothing changed"
             winner = (
-                f"entrance {close.entrance_id} ({close.score})"
+                f"{await _entrance_label(close.entrance_id)} ({close.score})"
                 if close.entrance_id
                 else "no eligible entrance"
             )
@@ -379,6 +382,32 @@ def cmd_close_month(args: argparse.Namespace) -> int:
                 f"{len(close.ranks)} ranking bonus(es)"
             )
         return 1 if failed else 0
+
+    return _run(lambda: _with_database(work))
+
+
+def _id_arg(value: str, type_name: str) -> int | None:
+    """A number, or the global id the API shows for a `type_name`; None when it is neither."""
+    from api.ids import decode_id_or_number
+    from services.errors import DomainError
+
+    try:
+        return decode_id_or_number(value, type_name, type_name.lower())
+    except DomainError:
+        return None
+
+
+async def _entrance_label(entrance_id: int) -> str:
+    from services.places.labels import PlaceKind, labels_by_id
+
+    return (await labels_by_id(PlaceKind.ENTRANCE, [entrance_id])).get(entrance_id, f"#{entrance_id}")
+
+
+def cmd_places(args: argparse.Namespace) -> int:
+    from cli.places import print_places
+
+    async def work() -> int:
+        return await print_places(args.community)
 
     return _run(lambda: _with_database(work))
 
@@ -588,12 +617,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_tick)
 
     p = sub.add_parser(
+        "places",
+        help="list a community's compounds, buildings and entrances with their numbers and global ids",
+        description="Each place with its database number and the API's global id: either one is "
+        "accepted wherever a command or page asks for an id (qr-sheet --building, /qr-sheet.pdf).",
+    )
+    p.add_argument("--community", required=True, help="slug of the community")
+    p.set_defaults(func=cmd_places)
+
+    p = sub.add_parser(
         "qr-sheet",
         help="print every active tag of a building on A4 pages (PDF, or PNG pages)",
         description="Six codes a page at 300 dpi, each with its place under it, cut lines between. "
         "An output ending in .png writes one PNG per page (NAME-1.png, NAME-2.png, …).",
     )
-    p.add_argument("--building", type=int, required=True, help="database id of the building")
+    p.add_argument(
+        "--building",
+        required=True,
+        help="the building: its number or the API's global id (both listed by `redsteward places`)",
+    )
     p.add_argument("--out", required=True, help="output file: .pdf (default) or .png")
     p.set_defaults(func=cmd_qr_sheet)
     return parser

@@ -17,6 +17,9 @@ class Community(Model):
     timezone = fields.CharField(max_length=60, default="Asia/Shanghai")
     district = fields.CharField(max_length=100, default="")
     city = fields.CharField(max_length=100, default="")
+    # The office's phone, set by the office: the tag landing page offers it to people without the
+    # app. Empty until set.
+    office_phone = fields.CharField(max_length=40, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

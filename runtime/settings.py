@@ -65,6 +65,9 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+_warned_about: set[Path] = set()
+
+
 def _dev_secret(workdir: Path) -> str:
     path = workdir / DEV_SECRET_FILE
     if path.exists():
@@ -75,11 +78,15 @@ def _dev_secret(workdir: Path) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secret + "\n")
-    log.warning(
-        "RS_SECRET_KEY is not set: using the development secret kept in %s. "
-        "Never run a real community on it; production mode refuses to start without RS_SECRET_KEY.",
-        path,
-    )
+    if path not in _warned_about:
+        # Settings are loaded more than once in a process (the CLI, the app, each test's reload):
+        # one warning says it all.
+        _warned_about.add(path)
+        log.warning(
+            "RS_SECRET_KEY is not set: using the development secret kept in %s. "
+            "Never run a real community on it; production mode refuses to start without RS_SECRET_KEY.",
+            path,
+        )
     return secret
 
 

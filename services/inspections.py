@@ -108,7 +108,8 @@ async def inspections(
     query = _visible_inspections(viewer, community_id, month)
     if after_id is not None:
         query = query.filter(id__lt=after_id)
-    return await query.order_by("-id").limit(size + 1).select_related("entrance")
+    # The entrance's building and compound come along: the list shows each entrance's full label.
+    return await query.order_by("-id").limit(size + 1).select_related("entrance__building__compound")
 
 
 async def inspection_count(viewer: Viewer, community_id: int, month: str | None) -> int:

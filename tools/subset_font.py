@@ -1,6 +1,6 @@
 """Cut Noto Sans CJK SC down to the glyphs services/fonts keeps (see services/fonts/README.md).
 
-Developer tool, needs fontTools (not a dependency of the project):
+Developer tool (fontTools is a dependency: services/font_outlines.py outlines SVG labels with it):
     python tools/subset_font.py [OUT] [TTC]
 """
 

@@ -32,6 +32,7 @@ def _standing(row: corridor_flag.Standing | dict[str, Any]) -> s.CorridorEntranc
     data = dict(row) if isinstance(row, dict) else row.__dict__
     return s.CorridorEntrance(
         entrance_id=_gid("Entrance", data["entrance_id"]),
+        entrance_row_id=int(data["entrance_id"]),
         **{k: v for k, v in data.items() if k != "entrance_id"},
     )
 
@@ -46,6 +47,7 @@ def _award(close: MonthClose, entrance_name: str | None) -> s.CorridorFlagAward:
         holds_month=close.holds_month,
         entrance_id=_gid("Entrance", close.entrance_id) if close.entrance_id else None,
         entrance_name=entrance_name,
+        entrance_row_id=close.entrance_id,
         score=close.score,
         weights=_weights(close.weights),
         breakdown=[_standing(row) for row in close.breakdown],

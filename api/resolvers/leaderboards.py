@@ -123,6 +123,7 @@ async def group_board(
                     per_household=r.per_household,
                     members=r.households,
                     per_member=r.per_household,
+                    entrance_row_id=r.group_id if kind == s.GroupBoardKind.ENTRANCES else None,
                 )
                 for r in rows
             ],

@@ -23,6 +23,7 @@ from api.schema import abuse as abuse_types
 from api.schema.accounts import inputs as account_types
 from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
+from api.schema.community.root import CommunityMutation
 from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
 from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
 from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
@@ -185,6 +186,7 @@ MUTATIONS: tuple[type, ...] = (
     InspectionsMutation,
     LeaderboardsMutation,
     CorridorFlagMutation,
+    CommunityMutation,
     FeesMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from runtime import clock
+from services.community.office import dial_link
 
 CATEGORIES = {
     "LIGHTING": "照明",
@@ -149,4 +150,5 @@ FILTERS: dict[str, Callable[[Any], str]] = {
     "here": here,
     "flag_reason": flag_reason,
     "place_label": place_label,
+    "dial": dial_link,
 }

@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 from models.enums import Role
 from models.people import MembershipRole
 from models.places import Community
-from models.reports import Notification
+from models.reports import Notification, ReportMeToo
 from models.teams import TeamMember
 from runtime import clock
 from services.access import Viewer
 from services.events import DomainEvent, subscribe, unsubscribe
 from services.notifications import inbox_bus
 from services.paging import Page
+from services.places.labels import report_label
 
 CATEGORY_WORDS = {
     "lighting": "lighting",
@@ -50,11 +51,20 @@ def _reporters(event: DomainEvent) -> set[int]:
     return {u for u in (event.data.get("reporter_user_id"), event.data.get("proxy_for_user_id")) if u}
 
 
+async def _me_too(event: DomainEvent) -> set[int]:
+    """People who said "me too" wait for the same fix as the reporter."""
+    rows: list[Any] = await ReportMeToo.filter(report_id=event.subject_id).values_list("user_id", flat=True)
+    return {int(u) for u in rows}
+
+
 async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None:
     # Nobody is told about what they did themselves.
     wanted = sorted({u for u in user_ids if u and u != event.actor_user_id})
     if not wanted:
         return
+    if event.name.startswith("report."):
+        # A repairer must know where to go: 105 entrances share four names, so the full label.
+        text = f"【{await report_label(event.subject_id)}】{text}"
     now = clock.now()
     await Notification.bulk_create(
         [
@@ -82,14 +92,23 @@ async def on_report_event(event: DomainEvent) -> None:
             event, await _role_holders(event.community_id, Role.REPAIRER), f"New {what} order {number}."
         )
     elif event.name == "report.claimed":
-        await _write(event, _reporters(event), f"Your {what} report {number} was claimed by a repairer.")
+        await _write(
+            event,
+            _reporters(event) | await _me_too(event),
+            f"Your {what} report {number} was claimed by a repairer.",
+        )
     elif event.name == "report.resolved":
         await _write(
-            event, _reporters(event), f"Your {what} report {number} is fixed: please confirm or reopen it."
+            event,
+            _reporters(event) | await _me_too(event),
+            f"Your {what} report {number} is fixed: please confirm or reopen it.",
         )
     elif event.name == "report.confirmed":
         how = "confirmed itself after 7 days" if event.data.get("auto") else "was confirmed"
-        await _write(event, [repairer] if repairer else [], f"Order {number} {how}.")
+        # The repairer hears their work was accepted; me-too people that it is settled.
+        await _write(
+            event, ({repairer} if repairer else set()) | await _me_too(event), f"Order {number} {how}."
+        )
     elif event.name == "report.reopened":
         await _write(
             event, [repairer] if repairer else [], f"Order {number} was reopened: it is not fixed yet."

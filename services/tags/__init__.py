@@ -29,6 +29,7 @@ from runtime.settings import get_settings
 from services import signed_codes
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.places.labels import full_label
 from services.reports.queries import (
     ReportsShown,
     SqlPart,
@@ -87,10 +88,7 @@ class TagLocation:
 
         Asset names often already say where they are ("4号楼2单元楼道灯"); a place the asset's
         name contains is not repeated."""
-        places = [self.compound_name, self.building_name, self.entrance_name]
-        if self.asset_name:
-            places = [p for p in places if p and p not in self.asset_name]
-        return " ".join(p for p in (*places, self.asset_name) if p)
+        return full_label(self.compound_name, self.building_name, self.entrance_name, asset=self.asset_name)
 
 
 @dataclass(frozen=True)

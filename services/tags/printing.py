@@ -19,6 +19,9 @@ import qrcode
 import qrcode.constants
 from PIL import Image, ImageDraw, ImageFont, TiffImagePlugin
 
+from services.tags.outlines import em_width as outline_width
+from services.tags.outlines import outlined_line
+
 FONT_PATH = Path(__file__).resolve().parents[1] / "fonts" / "NotoSansSC-Regular.otf"
 QUIET_MODULES = 4  # the quiet zone the QR standard asks for
 
@@ -148,7 +151,7 @@ def tag_png(tag: PrintedTag, module_px: int = 12) -> bytes:
 
 
 def tag_svg(tag: PrintedTag) -> str:
-    """Vector code with the label as real text (the viewer's CJK font draws it), in module units."""
+    """Vector code with the label outlined under it (paths, no font needed), in module units."""
     matrix = qr_matrix(tag.url)
     n = len(matrix)
     side = n + 2 * QUIET_MODULES
@@ -164,17 +167,16 @@ def tag_svg(tag: PrintedTag) -> str:
                 runs.append(f"M{start + QUIET_MODULES},{y + QUIET_MODULES}h{x - start}v1h{start - x}z")
             else:
                 x += 1
-    # The viewer's font draws the text, so its width is estimated (CJK 1 em, Latin ~0.6 em) to
-    # pick a size that fits under the symbol; a long label goes on two lines.
+    # The label is outlined from the shipped font (no system font needed to show or print it);
+    # its exact width picks a size that fits under the symbol; a long label goes on two lines.
     lines = [tag.label]
-    size = min(2.4, (side - 2) / max(_em_width(tag.label), 1))
+    size = min(2.4, (side - 2) / max(outline_width(tag.label), 1))
     if size < 1.6:
         lines = _split_in_two(tag.label)
-        size = min(2.4, (side - 2) / max(max(_em_width(line) for line in lines), 1))
+        size = min(2.4, (side - 2) / max(max(outline_width(line) for line in lines), 1))
     height = side + size * (0.4 + 1.3 * len(lines))
-    spans = "".join(
-        f'<tspan x="{side / 2:g}" dy="{(0 if i == 0 else size * 1.3):.2f}">{escape(line)}</tspan>'
-        for i, line in enumerate(lines)
+    label = "".join(
+        outlined_line(line, size, side / 2, side + size * (0.95 + 1.3 * i)) for i, line in enumerate(lines)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -183,9 +185,7 @@ def tag_svg(tag: PrintedTag) -> str:
         f"<title>{escape(tag.label)}</title>\n"
         f'<rect width="{side}" height="{height:.2f}" fill="#fff"/>\n'
         f'<path fill="#000" shape-rendering="crispEdges" d="{"".join(runs)}"/>\n'
-        f'<text x="{side / 2:g}" y="{side + size * 0.4:.2f}" font-size="{size:.2f}" '
-        'text-anchor="middle" font-family="Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, '
-        f'PingFang SC, Microsoft YaHei, sans-serif">{spans}</text>\n'
+        f'<g class="label">{label}</g>\n'
         "</svg>\n"
     )
 

@@ -185,6 +185,10 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     )
     new_household = added["placeCreate"]["place"]["id"]
     await app.run("PlaceRename", staff, input={"id": new_household, "name": "9-902"})
+    phone = await app.run(
+        "CommunityOfficePhoneSet", staff, input={"communityId": cid, "phone": "0451-8888 6666"}
+    )
+    assert phone["communityOfficePhoneSet"]["community"]["officePhone"] == "0451-8888 6666"
     await app.run(
         "HouseholdCareTagsSet", staff, input={"householdId": new_household, "tags": ["LIVING_ALONE"]}
     )

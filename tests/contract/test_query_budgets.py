@@ -82,16 +82,17 @@ BUDGETS: dict[str, int] = {
     "AttendanceAdjust": 21,
     "AttendanceApprove": 23,
     "AttendanceCaptainCheckIn": 11,
-    "AttendanceCaptainCheckOut": 9,
+    "AttendanceCaptainCheckOut": 10,  # the activity, to say why the clock gives 0 minutes
     "AttendanceCheckIn": 8,
-    "AttendanceCheckOut": 6,
+    "AttendanceCheckOut": 7,  # the activity, to say why the clock gives 0 minutes
     "AttendanceReject": 8,
     "BoardPrivacySet": 3,
     "BoardPublicity": 3,
     "BoardPublicitySet": 5,
     "CommunityCompounds": 4,
     "CompoundBuildings": 6,
-    "CorridorFlagHistory": 3,
+    "CommunityOfficePhoneSet": 4,
+    "CorridorFlagHistory": 4,  # the breakdown's entrances' full labels, one joined statement
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,
     "EconomySummary": 2,
@@ -99,7 +100,7 @@ BUDGETS: dict[str, int] = {
     # 12 of its own; on PostgreSQL the open NotificationAdded subscription of the day reads the inbox
     # (2) when the NOTIFY lands, which may fall inside this request's window and is charged to it.
     "EmergencyDeclare": 14,
-    "EntranceBoard": 3,
+    "EntranceBoard": 4,  # the entrances' full labels, one joined statement for every row
     "EntranceFlagScan": 14,
     "EntranceHouseholds": 5,
     "HouseholdCareTagsSet": 6,
@@ -130,8 +131,8 @@ BUDGETS: dict[str, int] = {
     "OpinionSupport": 6,
     "Opinions": 4,
     "PendingPickups": 4,
-    "PlaceCreate": 3,
-    "PlaceRename": 3,
+    "PlaceCreate": 4,  # the new place's full label (its parents, joined)
+    "PlaceRename": 4,  # the place's full label (its parents, joined)
     "PointsAward": 17,
     "PointsDeduct": 14,  # a deduction lowers the board: the member's board rows
     "RedemptionCancel": 19,
@@ -140,15 +141,15 @@ BUDGETS: dict[str, int] = {
     "Register": 7,
     "RepairsDone": 3,
     "ReportCancel": 11,
-    "ReportClaim": 31,
-    "ReportConfirm": 43,  # the pairing and self-dealing checks
-    "ReportCreate": 24,  # burst check, raced-retry re-check; a new report answers from what it wrote
+    "ReportClaim": 32,  # notifications name the place; me-too people are told
+    "ReportConfirm": 44,  # pairing, self-dealing checks; notifications: place label, me-too
+    "ReportCreate": 25,  # burst check, raced-retry re-check, the notice's place label
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
     "ReportReject": 14,
     "ReportReopen": 14,
-    "ReportResolve": 17,
+    "ReportResolve": 18,  # notifications name the place; me-too people are told
     "RewardCatalog": 3,
     "RewardRedeem": 25,
     "RoundTableSuggestions": 2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ COMMANDS = [
     "qr-sheet",
     "run-jobs",
     "close-attendances",
+    "places",
 ]
 
 
@@ -113,5 +115,64 @@ def test_run_jobs_runs_every_periodic_job_once(tmp_path: Path) -> None:
     assert redsteward("migrate", database_url=url).returncode == 0
     result = redsteward("run-jobs", database_url=url)
     assert result.returncode == 0, result.stderr
-    for job in ("report-clocks", "close-attendances", "expire-redemptions", "expire-points", "close-months"):
-        assert f"{job}:" in result.stdout
+    # One sentence per job, for the office: what it did, never a Python repr.
+    lines = result.stdout.splitlines()
+    assert [line.split("：")[0] for line in lines] == [
+        "报修计时",
+        "签到",
+        "兑换",
+        "积分过期",
+        "月度评比",
+        "物业费",
+        "清理",
+    ]
+    assert not any(mark in result.stdout for mark in ("Result(", "Closed(", "=<", "{'"))
+
+
+def test_places_lists_the_tree_and_qr_sheet_takes_a_number_or_a_global_id(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'db.sqlite3'}"
+    assert redsteward("migrate", database_url=url).returncode == 0
+    assert (
+        redsteward("community-create", "--slug", "xinhua", "--name", "新华社区", database_url=url).returncode
+        == 0
+    )
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "小区,楼栋,单元,户号,面积\n休闲小区,4号楼,2单元,301,72.5\n休闲小区,5号楼,1单元,101,60\n"
+    )
+    assert (
+        redsteward("import-places", str(register), "--community", "xinhua", database_url=url).returncode == 0
+    )
+
+    listed = redsteward("places", "--community", "xinhua", database_url=url)
+    assert listed.returncode == 0, listed.stderr
+    assert "1 个小区，2 栋楼，2 个单元" in listed.stdout
+    building = next(line.split() for line in listed.stdout.splitlines() if "5号楼" in line and "楼栋" in line)
+    number, global_id = building[-2], building[-1]
+    assert base64.b64decode(global_id).decode() == f"Building:{number}"
+    assert any(line.strip().startswith("休闲小区 4号楼 2单元  单元 ") for line in listed.stdout.splitlines())
+
+    # The building is found by either id; it has no tags yet, which is what the sheet says (exit 1).
+    out = str(tmp_path / "sheet.pdf")
+    for given in (number, global_id):
+        sheet = redsteward("qr-sheet", "--building", given, "--out", out, database_url=url)
+        assert sheet.returncode == 1 and "5号楼" in sheet.stdout, sheet.stdout
+    for wrong in ("999", base64.b64encode(f"Entrance:{number}".encode()).decode(), "楼"):
+        assert redsteward("qr-sheet", "--building", wrong, "--out", out, database_url=url).returncode == 2
+    assert redsteward("places", "--community", "nowhere", database_url=url).returncode == 2
+
+
+def test_the_development_secret_warning_is_printed_once(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "RS_SECRET_KEY"}
+    env["RS_DATABASE_URL"] = f"sqlite://{tmp_path / 'db.sqlite3'}"
+    for command in ("migrate", "run-jobs"):
+        result = subprocess.run(
+            [sys.executable, "-m", "cli.main", command],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stderr.count("RS_SECRET_KEY is not set") == 1, result.stderr

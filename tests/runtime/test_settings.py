@@ -115,3 +115,15 @@ def test_a_real_server_in_production_will_not_start_on_a_short_hmac_key(tmp_path
     full = {**short, "RS_SECRET_KEY": "k" * MIN_SECRET_BYTES}
     with running_server(database, tmp_path / "server.log", full) as base:
         assert base.startswith("http://127.0.0.1:")
+
+
+def test_the_development_secret_is_warned_about_once_however_often_settings_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given: a process loads its settings several times (the CLI, the app, a reload)
+    with caplog.at_level(logging.WARNING, logger="redsteward.settings"):
+        for _ in range(4):
+            load_settings(env={}, workdir=tmp_path)
+    # then
+    warnings = [r for r in caplog.records if "RS_SECRET_KEY is not set" in r.getMessage()]
+    assert len(warnings) == 1

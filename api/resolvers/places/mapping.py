@@ -12,7 +12,9 @@ T = TypeVar("T")
 
 
 def community(row: m.Community) -> types.Community:
-    return types.Community(id=row.id, name=row.name, slug=row.slug, timezone=row.timezone)
+    return types.Community(
+        id=row.id, name=row.name, slug=row.slug, timezone=row.timezone, office_phone=row.office_phone
+    )
 
 
 def compound(row: m.Compound) -> types.Compound:

@@ -71,6 +71,10 @@ async def target_of_id(info: Info, global_id: str, field: str) -> tags.Target:
 # ---- fields of Tag -------------------------------------------------------------------------
 
 
+def code_of(root: types.Tag) -> str:
+    return tags.code_of(root.row)
+
+
 async def label_of(root: types.Tag, info: Info) -> str:
     location = await info.context.loaders.tag_location_by_tag.load(root.row)
     return location.label

@@ -17,6 +17,7 @@ from api.schema.tags import inputs as s
 from api.schema.tags import types as t
 from models import places as m
 from services import places, tags
+from services.places.labels import PlaceKind, full_label
 from services.reports.queries import ReportsShown
 
 
@@ -25,6 +26,7 @@ async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
         result = await tags.scan(info.context.viewer, code)
         location = result.location
         _prime(info, location.rows)
+        _prime_labels(info, location)
         _prime_reports(info, result.shown)
         return s.TagScanPayload(
             scan=t.TagScan(
@@ -58,6 +60,22 @@ def _prime(info: Info, rows: Sequence[Model]) -> None:
     }
     for row in rows:
         by_type[type(row)].prime(row.pk, row)
+
+
+def _prime_labels(info: Info, location: tags.TagLocation) -> None:
+    """The scan read every name up the tree: the places' full labels cost nothing more."""
+    names = (location.compound_name, location.building_name, location.entrance_name)
+    levels: dict[type[Model], tuple[PlaceKind, int]] = {
+        m.Compound: (PlaceKind.COMPOUND, 1),
+        m.Building: (PlaceKind.BUILDING, 2),
+        m.Entrance: (PlaceKind.ENTRANCE, 3),
+    }
+    for row in location.rows:
+        if isinstance(row, m.Asset):
+            info.context.loaders.label_by_place.prime((PlaceKind.ASSET, row.pk), location.label)
+        elif type(row) in levels:
+            kind, depth = levels[type(row)]
+            info.context.loaders.label_by_place.prime((kind, row.pk), full_label(*names[:depth]))
 
 
 # ---- staff mutations -----------------------------------------------------------------------

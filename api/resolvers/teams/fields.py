@@ -16,10 +16,12 @@ from api.ids import decode_cursor
 from api.loaders import PageKey
 from api.resolvers.connections import connection
 from api.resolvers.places import mapping
+from models.teams import Attendance
 from services import teams
 from services.errors import Forbidden
 from services.paging import Page, clamp_first
 from services.teams import attendance
+from services.teams.zero_minutes import may_count_zero, zero_minutes_reason
 
 if TYPE_CHECKING:
     # For annotations only: the schema types import this module at load time.
@@ -137,6 +139,14 @@ async def team_of(team_id: int, info: Info) -> t.Team:
     row = await info.context.loaders.team_by_id.load(team_id)
     assert row is not None
     return tm.team(row)
+
+
+async def zero_minutes_reason_of(row: Attendance, info: Info) -> str | None:
+    """Read beside the attendance's activity, which the captain's screen loads anyway."""
+    if not may_count_zero(row):
+        return None  # nothing to explain: no statement spent
+    activity = await info.context.loaders.activity_by_id.load(row.activity_id)
+    return zero_minutes_reason(row, activity) if activity is not None else None
 
 
 async def activity_of(activity_id: int, info: Info) -> t.Activity:

@@ -64,6 +64,7 @@ def attendance(row: m.Attendance) -> t.Attendance:
         note=row.note,
         user_id=row.user_id,
         activity_id=row.activity_id,
+        row=row,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.context import Info
 from api.schema.common import UserError
 
 
@@ -34,6 +35,14 @@ class CorridorEntrance:
     reports_counted: int
     reports_in_time: int
     reports: float
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description='The entrance\'s full label: "休闲小区 1号楼 1单元".')
+    async def entrance_label(self, info: Info) -> str:
+        # The resolvers import this module's types: this import stays inside the field.
+        from api.resolvers.places.fields import entrance_label
+
+        return await entrance_label(info, self.entrance_row_id) or self.entrance_name
 
 
 @strawberry.type
@@ -58,6 +67,14 @@ class CorridorFlagAward:
     score: float | None
     weights: CorridorWeights
     breakdown: list[CorridorEntrance]
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description='The winner\'s full label: "休闲小区 1号楼 1单元".')
+    async def entrance_label(self, info: Info) -> str | None:
+        # The resolvers import this module's types: this import stays inside the field.
+        from api.resolvers.places.fields import entrance_label
+
+        return await entrance_label(info, self.entrance_row_id) or self.entrance_name
 
 
 @strawberry.type(description="The flag at a scanned entrance: who holds it and where this one stands.")

@@ -44,6 +44,14 @@ class Inspection:
     notes: str
     local_day: str
     row_id: strawberry.Private[int]
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description='The entrance\'s full label: "休闲小区 1号楼 1单元".')
+    async def entrance_label(self, info: Info) -> str:
+        # The resolvers import this module's types: this import stays inside the field.
+        from api.resolvers.places.fields import entrance_label
+
+        return await entrance_label(info, self.entrance_row_id) or self.entrance_name
 
     @strawberry.field(description="Photos taken at the inspection (links valid 1–2 hours).")
     async def photos(self, info: Info) -> list[InspectionPhoto]:

@@ -8,6 +8,7 @@ from enum import Enum
 
 import strawberry
 
+from api.context import Info
 from api.schema.common import Connection, UserError
 from services.leaderboards import Scope
 
@@ -74,6 +75,14 @@ class GroupBoardEntry:
         deprecation_reason="Use perHousehold instead; removed 2027-03-01.",
         description="The same as perHousehold.",
     )
+    entrance_row_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="An entrance's full label (\"休闲小区 1号楼 1单元\"); a team's name.")
+    async def label(self, info: Info) -> str:
+        # The resolvers import this module's types: this import stays inside the field.
+        from api.resolvers.places.fields import entrance_label
+
+        return await entrance_label(info, self.entrance_row_id) or self.name
 
 
 @strawberry.type

@@ -31,6 +31,13 @@ class Place(relay.Node):
     name: str
     community_id: strawberry.Private[int]
 
+    @strawberry.field(
+        description='Where it is, in full: "休闲小区 1号楼 1单元". Show this, not `name`: '
+        "a community has many entrances named 1单元."
+    )
+    async def label(self, info: Info) -> str:
+        return await resolve.label_of(self, info)
+
 
 @strawberry.type(description="The tenant: a community office and the compounds it serves.")
 class Community(relay.Node):
@@ -38,6 +45,9 @@ class Community(relay.Node):
     name: str
     slug: str
     timezone: str = strawberry.field(description="IANA time zone; months and days are counted in it.")
+    office_phone: str = strawberry.field(
+        description="The office's phone, offered to people without the app; empty until the office sets it."
+    )
 
     @strawberry.field
     async def compounds(
@@ -128,6 +138,10 @@ class Asset(relay.Node):
     compound_id: strawberry.Private[int]
     building_id: strawberry.Private[int | None]
     entrance_id: strawberry.Private[int | None]
+
+    @strawberry.field(description='Where it is, in full: "休闲小区 4号楼 2单元 楼道灯".')
+    async def label(self, info: Info) -> str:
+        return await resolve.label_of(self, info)
 
     @strawberry.field(description="The most specific place it is on: its entrance, building or compound.")
     async def place(self, info: Info) -> Place:

@@ -37,6 +37,13 @@ class Tag(relay.Node):
     def revoked(self) -> bool:
         return self.revoked_at is not None
 
+    @strawberry.field(
+        description="The signed code the QR holds, without the URL around it: what `scanTag(code:)` "
+        "and `inspectionRecord` take."
+    )
+    def code(self) -> str:
+        return resolve.code_of(self)
+
     @strawberry.field(description='Printed under the code, e.g. "休闲小区 4号楼 2单元".')
     async def label(self, info: Info) -> str:
         return await resolve.label_of(self, info)

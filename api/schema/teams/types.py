@@ -15,6 +15,7 @@ from api.schema.common import Connection, UserError
 from api.schema.places.types import Place
 from api.schema.reports.types import Report
 from models.enums import ReportCategory
+from models.teams import Attendance as AttendanceRow
 from models.teams import (
     AttendanceStatus,
     CheckInMethod,
@@ -170,6 +171,7 @@ class Attendance(relay.Node):
     note: str
     user_id: strawberry.Private[int]
     activity_id: strawberry.Private[int]
+    row: strawberry.Private[AttendanceRow]
 
     @strawberry.field
     async def user(self, info: Info) -> User:
@@ -178,6 +180,13 @@ class Attendance(relay.Node):
     @strawberry.field
     async def activity(self, info: Info) -> Activity:
         return await resolve.activity_of(self.activity_id, info)
+
+    @strawberry.field(
+        description="Why the clock gives 0 minutes (checked out before the activity began, in after "
+        "it ended, under a minute within it), so approving pays no points; null when it gives some."
+    )
+    async def zero_minutes_reason(self, info: Info) -> str | None:
+        return await resolve.zero_minutes_reason_of(self.row, info)
 
 
 @strawberry.interface(description="What an activity did; one type per kind of activity.")
