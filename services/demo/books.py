@@ -1,6 +1,7 @@
 """Public accounts for each month of the story and the notice board made public.
 
-Income is the fees collected, a grant from the street office and the rent of advertising space;
+Income is the fees collected (counted by services.open_books from the payments of the fees step,
+never typed in), a grant from the street office and the rent of advertising space;
 spending is the wages of the cleaners and repairers (about 68% of all spending, as in the real
 community), the materials the repairs recorded (read from the reports, not invented here) and the
 electricity of the corridors. One entry is corrected, as happens, to show the trail."""
@@ -17,7 +18,6 @@ from services.demo.story import Story
 LABOUR_SHARE = Decimal("0.68")
 OTHER_SPENDING = Decimal("3260.00")  # corridor lights and pumps, a month
 INCOME = (
-    (AccountCategory.FEES, Decimal("41280.00"), "物业费收入"),
     (AccountCategory.GRANTS, Decimal("15000.00"), "街道红色物业补贴"),
     (AccountCategory.ADVERTISING, Decimal("1800.00"), "小区宣传栏广告位租金"),
 )

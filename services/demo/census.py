@@ -7,6 +7,7 @@ from tortoise.functions import Count
 from tortoise.models import Model
 
 from models.boards import Inspection, MonthClose
+from models.fees import FeeBill, FeePayment
 from models.ledger import PointTransfer
 from models.open_books import AccountEntry
 from models.places import Community
@@ -37,6 +38,8 @@ _STORY: dict[str, type[Model]] = {
     "surveys": Survey,
     "survey_responses": SurveyResponse,
     "account_entries": AccountEntry,
+    "fee_bills": FeeBill,
+    "fee_payments": FeePayment,
 }
 
 

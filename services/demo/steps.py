@@ -1,14 +1,10 @@
 """The demo's steps, in the order they run. Each story step is `async (Story) -> None`, runs at the
 moments it chooses on the story's clock, and goes through the services.
 
-Adding to the demo is adding a step here. Property fees (issue 20) go in where marked: a year of
-fee schedules, bills per household (areas in m² are in the register), payments with receipts and
-some arrears — after the reports (the accounts read repair materials) and before the books, so
-that the monthly FEES income of services.demo.books can come from the payments instead of a sum.
-services.fees.demo.seed_fees(community_id, staff_user_id, year, seed) exists since the fees merge;
-it is not wired in yet because it writes a whole calendar year on its own dates, not on the
-story's clock (payments would land after the story's "now"): the step should pass `story.now`
-as the latest day, then `books` can read the month's fee income from the payments.
+Adding to the demo is adding a step here. Property fees (issue 20) come after the reports and
+before the books: a year of quarterly bills per household up to the story's "now", payments with
+receipts, the prepay offer and some arrears; the public accounts read each month's fee income from
+those payments, as they read repair materials from the reports.
 """
 
 from __future__ import annotations
@@ -16,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services.demo import activities, books, inspections, reports, rewards, tags, teams, voice
+from services.demo import activities, books, fees, inspections, reports, rewards, tags, teams, voice
 from services.demo.story import Story
 
 
@@ -35,6 +31,6 @@ STORY_STEPS: tuple[Step, ...] = (
     Step("inspections", "楼道检查、流动红旗、月度奖励", inspections.seed),
     Step("rewards", "积分商城与兑换", rewards.seed),
     Step("voice", "居民意见、议事会、满意度调查", voice.seed),
-    # Step("fees", "一年的物业费账单与缴费", fees.seed),  ← issue 20 adds its step here
+    Step("fees", "一年的物业费账单与缴费", fees.seed),
     Step("books", "账目公开与公告栏", books.seed),
 )

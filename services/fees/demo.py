@@ -1,7 +1,9 @@
 """A year of property fees for a demo community, following the seeds' story.
 
-The office bills 0.3 yuan per m² a month by quarter. In the first half year about 40% of the
-households pay their quarter. On July 1st it offers "pay the whole year, two months free and a
+The year is the four calendar quarters up to `now` (the demo's "now": the last quarter is the
+current one, paid so far), so nothing is dated after it. The office bills 0.3 yuan per m² a month
+by quarter. In the first half year about 40% of the households pay their quarter. At the start
+of the third quarter it offers "pay the whole year, two months free and a
 small gift" (预缴全年，赠送两个月物业费和一份小礼品); from then on about seven in ten pay,
 half of them the whole year ahead, and some settle what they still owed from the spring.
 
@@ -16,6 +18,7 @@ it again on a community that already has a fee schedule changes nothing.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -42,7 +45,7 @@ from models.rewards import RewardKind
 from points_engine import redemption
 from points_engine.localtime import zone
 from services.fees import billing
-from services.fees.periods import Period
+from services.fees.periods import Period, add_months
 
 PRICE_FEN = 30
 OFFER_NAME = "预缴全年，赠送两个月物业费和一份小礼品"
@@ -73,24 +76,46 @@ class _Planned:
     prepay: bool = False
 
 
-def _moment(day: date, rng: random.Random, timezone: str) -> datetime:
+def _moment(day: date, rng: random.Random, timezone: str, now: datetime) -> datetime:
     local = datetime.combine(day, time(9 + rng.randrange(8), rng.randrange(60)), tzinfo=zone(timezone))
-    return local.astimezone(UTC)
+    # On the last day, office hours may still be ahead: never after "now".
+    return min(local.astimezone(UTC), now)
 
 
 def _day_in(period: Period, rng: random.Random, latest: date) -> date:
-    """A working day in the period's first two months (people pay after the bill comes)."""
+    """A working day in the period's first two months (people pay after the bill comes), never
+    after `latest` (the current quarter is paid only so far)."""
     span = max(1, min((period.end - period.start).days - 31, (latest - period.start).days))
-    return period.start + timedelta(days=1 + rng.randrange(span))
+    return min(period.start + timedelta(days=1 + rng.randrange(span)), latest)
 
 
-async def seed_fees(community_id: int, staff_user_id: int, year: int = 2026, seed: int = 2026) -> DemoFees:
+def quarters_until(today: date) -> list[Period]:
+    """The four calendar quarters ending with the one that holds `today`."""
+    current = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+    return [Period(add_months(current, 3 * back), 3) for back in (-3, -2, -1, 0)]
+
+
+def _no_clock(moment: datetime) -> datetime:
+    return moment
+
+
+async def seed_fees(
+    community_id: int,
+    staff_user_id: int,
+    now: datetime,
+    seed: int = 2026,
+    at: Callable[[datetime], datetime] = _no_clock,
+) -> DemoFees:
+    """The year up to `now`; `at` moves the caller's clock (the demo's story clock) to the moment
+    each bill run and gift happens, so rows written with the clock's time carry their own day."""
     if await FeeSchedule.exists(community_id=community_id):
         return DemoFees(False, 0, 0, 0, 0)
     community = await Community.get(id=community_id)
     rng = random.Random(seed)
-    quarters = [Period(date(year, month, 1), 3) for month in (1, 4, 7, 10)]
-    ahead = [Period(date(year + 1, month, 1), 3) for month in (1, 4)]
+    timezone = community.timezone
+    today = now.astimezone(zone(timezone)).date()
+    quarters = quarters_until(today)
+    ahead = [quarters[-1].next(), quarters[-1].next().next()]
     async with in_transaction():
         sched = await FeeSchedule.create(
             community_id=community_id,
@@ -99,12 +124,14 @@ async def seed_fees(community_id: int, staff_user_id: int, year: int = 2026, see
             unit_price_fen=PRICE_FEN,
             period=BillingPeriod.QUARTER,
             timing=BillTiming.PERIOD_START,
-            applies_from=date(year, 1, 1),
+            applies_from=quarters[0].start,
             due_days=30,
-            created_at=_moment(date(year, 1, 1) - timedelta(days=10), rng, community.timezone),
+            created_at=_moment(quarters[0].start - timedelta(days=10), rng, timezone, now),
             created_by_id=staff_user_id,
         )
         for quarter in quarters:
+            # "Serve first" is not the setting here: each quarter is billed on its first morning.
+            at(_moment(quarter.start, rng, timezone, now))
             await billing.issue_for(sched, quarter)
         gift = await redemption.create_reward(
             community_id, kind=RewardKind.GIFT, name=GIFT_NAME, cost=100, stock=2000,
@@ -116,16 +143,18 @@ async def seed_fees(community_id: int, staff_user_id: int, year: int = 2026, see
             pay_months=12,
             free_months=2,
             gift_reward_id=gift.id,
-            valid_from=date(year, 7, 1),
-            valid_until=date(year, 12, 31),
-            created_at=_moment(date(year, 6, 25), rng, community.timezone),
+            valid_from=quarters[2].start,
+            valid_until=quarters[3].end - timedelta(days=1),
+            created_at=_moment(quarters[2].start - timedelta(days=6), rng, timezone, now),
         )
         bills: dict[int, dict[date, FeeBill]] = {}
         for bill in await FeeBill.filter(community_id=community_id).order_by("id"):
             bills.setdefault(bill.household_id, {})[bill.period_start] = bill
-        planned = _plan(bills, quarters, rng)
+        planned = _plan(bills, quarters, rng, today)
         prepayers = [p.household_id for p in planned if p.prepay]
         for period in ahead:
+            # The next year's bills of the prepayers, issued when they paid ahead (in the past).
+            at(_moment(quarters[2].start, rng, timezone, now))
             await billing.issue_for(sched, period, prepayers)
         for bill in await FeeBill.filter(household_id__in=prepayers, period_start__gte=ahead[0].start):
             bills[bill.household_id][bill.period_start] = bill
@@ -135,14 +164,14 @@ async def seed_fees(community_id: int, staff_user_id: int, year: int = 2026, see
                 last = plan.bills[-1]
                 plan.discount = {last.id: last.amount_fen * 2 // 3}
                 plan.amount_fen = sum(b.amount_fen for b in plan.bills) - plan.discount[last.id]
-        payments = await _write(community_id, community.timezone, staff_user_id, planned, rng)
-        gifts = await _gifts(community_id, offer, payments)
+        payments = await _write(community_id, timezone, staff_user_id, planned, rng, now)
+        gifts = await _gifts(community_id, offer, payments, at)
     total_bills = await FeeBill.filter(community_id=community_id).count()
     return DemoFees(True, total_bills, len(planned), len(prepayers), gifts)
 
 
 def _plan(
-    bills: dict[int, dict[date, FeeBill]], quarters: list[Period], rng: random.Random
+    bills: dict[int, dict[date, FeeBill]], quarters: list[Period], rng: random.Random, today: date
 ) -> list[_Planned]:
     q1, q2, q3, q4 = quarters
     planned: list[_Planned] = []
@@ -167,7 +196,9 @@ def _plan(
             _Planned(household_id, _day_in(q3, rng, q4.start), [*late, own[q3.start]], 0, {}, method)
         )
         if rng.random() < 0.95:
-            planned.append(_Planned(household_id, _day_in(q4, rng, q4.end), [own[q4.start]], 0, {}, method))
+            planned.append(
+                _Planned(household_id, _day_in(q4, rng, min(q4.end, today)), [own[q4.start]], 0, {}, method)
+            )
     for plan in planned:
         if not plan.prepay:
             plan.amount_fen = sum(b.amount_fen for b in plan.bills)
@@ -175,12 +206,18 @@ def _plan(
 
 
 async def _write(
-    community_id: int, timezone: str, staff_user_id: int, planned: list[_Planned], rng: random.Random
+    community_id: int,
+    timezone: str,
+    staff_user_id: int,
+    planned: list[_Planned],
+    rng: random.Random,
+    now: datetime,
 ) -> list[tuple[_Planned, int]]:
     """Receipts, payments and lines in bulk, in the order the money came in; returns each plan
     with its payment id."""
     dated = sorted(
-        ((_moment(p.on, rng, timezone), p) for p in planned), key=lambda pair: (pair[0], pair[1].household_id)
+        ((_moment(p.on, rng, timezone, now), p) for p in planned),
+        key=lambda pair: (pair[0], pair[1].household_id),
     )
     numbers: dict[int, int] = {}
     receipts: list[FeeReceipt] = []
@@ -245,9 +282,15 @@ async def _write(
     return done
 
 
-async def _gifts(community_id: int, offer: FeeOffer, payments: list[tuple[_Planned, int]]) -> int:
+async def _gifts(
+    community_id: int,
+    offer: FeeOffer,
+    payments: list[tuple[_Planned, int]],
+    at: Callable[[datetime], datetime],
+) -> int:
     """The gift for each prepaying household with a member account, through the pickup flow."""
     prepaid = {plan.household_id: payment_id for plan, payment_id in payments if plan.prepay}
+    paid_at = dict(await FeePayment.filter(id__in=list(prepaid.values())).values_list("id", "received_at"))
     members: dict[int, int] = {}
     for row in (
         await Membership.filter(community_id=community_id, household_id__in=list(prepaid))
@@ -260,6 +303,7 @@ async def _gifts(community_id: int, offer: FeeOffer, payments: list[tuple[_Plann
         user_id = members.get(household_id)
         if user_id is None or offer.gift_reward_id is None:
             continue
+        at(paid_at[payment_id])  # handed over at the counter when the year was paid
         gift = await redemption.grant(community_id, user_id, offer.gift_reward_id, f"fee-gift:{payment_id}")
         await FeePayment.filter(id=payment_id).update(gift_redemption_id=gift.id)
         given += 1

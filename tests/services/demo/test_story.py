@@ -11,12 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from tortoise import Tortoise, connections
 
+from api.board_page import board_page
 from models.boards import Inspection, MonthClose
 from models.enums import TagTargetKind
+from models.fees import FeeBill, FeeOffer, FeePayment, PaymentKind
 from models.ledger import PointTransfer, TransferKind
 from models.people import User
 from models.places import Community, Entrance
@@ -38,7 +41,12 @@ from models.voice import Opinion, OpinionStatus, SurveyResponse
 from points_engine.audit import check_ledger
 from runtime.clock import MovableClock
 from services import notice_board, open_books
+from services.access import Viewer
 from services.demo import seed_demo, seed_register
+from services.fees.check import check_fees
+from services.fees.collection_rate import Granularity, Scope, rates
+from services.fees.demo import quarters_until
+from services.fees.income import income as fee_income
 from services.photo_storage import LocalDiskStorage, use_storage
 
 SIX_TEAMS = {"红色维修队", "银发巡河队", "红色调解室", "邻里互助团", "四点半课堂", "清雪突击队"}
@@ -127,6 +135,7 @@ async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_se
         assert abs(shares["labour"] - 68) < 1
         assert statement.repair_materials and statement.repair_materials_total > Decimal(0)
     assert await notice_board.publicity(community.id) == notice_board.Publicity(True, True, True, True, True)
+    await _a_year_of_fees(community, started)
 
     count, problems = await check_ledger()
     assert count > 100 and problems == []
@@ -137,7 +146,43 @@ async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_se
     assert second.counts == first.counts
     assert second.logins == first.logins
     assert await PointTransfer.all().count() == first.counts["point_transfers"]
+    assert await FeePayment.all().count() == first.counts["fee_payments"]
     assert await Community.all().count() == 2
+
+
+async def _a_year_of_fees(community: Community, now: datetime) -> None:
+    """The seeds' story of fees, up to the story's "now": ~40% by quarter, then the prepay offer
+    and 68% and more; fee income in the public accounts comes from the payments; the board shows
+    the rate; fees-check is clean."""
+    scope = {"community_id": community.id}
+    assert not await FeePayment.filter(**scope, received_at__gt=now).exists()
+    local = now.astimezone(ZoneInfo(community.timezone))
+    q1, q2, q3, q4 = quarters_until(local.date())
+    by_period = {
+        r.label: r
+        for year in {q.start.year for q in (q1, q2, q3, q4)}
+        for r in await rates(community.id, community.name, year, Scope.COMMUNITY, Granularity.PERIOD)
+    }
+    first, second, third = (by_period[q.label] for q in (q1, q2, q3))
+    assert 35 <= first.household_rate <= 45 and 35 <= second.household_rate <= 45, (first, second)
+    assert third.household_rate >= 68 and third.money_rate >= 68, third
+    offer = await FeeOffer.get(community_id=community.id)
+    assert offer.valid_from == q3.start and offer.pay_months == 12 and offer.free_months == 2
+    assert await FeeBill.filter(**scope, discount_fen__gt=0).count() > 500  # the prepaid years
+    assert (await check_fees(community.id)).problems == []
+    # Each month's fee income in the accounts is what the payments brought in, typed by nobody.
+    month = local.strftime("%Y-%m")
+    statement = await open_books.statement(None, community.id, month)
+    fees = {str(c.category): c.amount for c in statement.categories}["fees"]
+    assert fees == await fee_income(community.id, month) > Decimal(0)
+    paid = await FeePayment.filter(**scope, local_month=month, kind=PaymentKind.PAYMENT)
+    assert fees == Decimal(sum(p.amount_fen for p in paid)) / 100
+    # The public board (nobody signed in) shows the collection rate of its month.
+    board = await notice_board.board(community, Viewer(), month)
+    shown = {r.label: r for r in board.fee_rates or []}
+    assert shown[month].households_billed > 3000 and shown[month].household_rate >= 60, shown[month]
+    page = board_page(board)
+    assert "fees-household-rate" in page and "户数收缴率" in page
 
 
 async def test_the_same_seed_gives_the_same_community(moved_clock: MovableClock) -> None:

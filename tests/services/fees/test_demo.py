@@ -4,6 +4,7 @@ fees-check, deterministic, and idempotent."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, date, datetime
 
 from models.enums import Role
 from models.fees import (
@@ -21,7 +22,10 @@ from models.rewards import Redemption, Reward
 from services.demo import seed_register
 from services.fees.check import check_fees
 from services.fees.collection_rate import Granularity, Scope, rates
-from services.fees.demo import GIFT_NAME, seed_fees
+from services.fees.demo import GIFT_NAME, quarters_until, seed_fees
+
+# The demo's "now" for a whole calendar year: the last evening of 2026, Beijing time.
+YEAR_END = datetime(2026, 12, 31, 12, 0, tzinfo=UTC)
 
 
 async def _staff(community_id: int) -> int:
@@ -34,7 +38,7 @@ async def test_a_year_of_fees_follows_the_story() -> None:
     await seed_register()
     community = await Community.get(slug="hongxing")
     started = time.perf_counter()
-    made = await seed_fees(community.id, await _staff(community.id), year=2026)
+    made = await seed_fees(community.id, await _staff(community.id), YEAR_END)
     seconds = time.perf_counter() - started
     assert made.created and made.payments > 1000, made
     assert seconds < 60, f"the demo's fees took {seconds:.1f} s"
@@ -58,7 +62,7 @@ async def test_a_year_of_fees_follows_the_story() -> None:
     # Gifts went through the pickup flow for prepaying households with an account.
     assert made.gifts == await Redemption.filter(community_id=community.id, cost=0).count()
 
-    again = await seed_fees(community.id, await _staff(community.id), year=2026)
+    again = await seed_fees(community.id, await _staff(community.id), YEAR_END)
     assert not again.created
     assert await FeePayment.filter(community_id=community.id).count() == made.payments
 
@@ -93,11 +97,51 @@ async def test_the_demo_is_deterministic() -> None:
     await seed_register()
     community = await Community.get(slug="hongxing")
     staff = await _staff(community.id)
-    await seed_fees(community.id, staff, year=2026, seed=7)
+    await seed_fees(community.id, staff, YEAR_END, seed=7)
     first = await _digest(community.id)
     await _forget_fees(community.id)
-    await seed_fees(community.id, staff, year=2026, seed=7)
+    await seed_fees(community.id, staff, YEAR_END, seed=7)
     assert await _digest(community.id) == first
     await _forget_fees(community.id)
-    await seed_fees(community.id, staff, year=2026, seed=8)
+    await seed_fees(community.id, staff, YEAR_END, seed=8)
     assert await _digest(community.id) != first
+
+
+def test_the_year_is_the_four_quarters_up_to_today() -> None:
+    assert [q.label for q in quarters_until(date(2026, 11, 23))] == [
+        "2026-01~2026-03", "2026-04~2026-06", "2026-07~2026-09", "2026-10~2026-12",
+    ]  # fmt: skip
+    assert [q.start for q in quarters_until(date(2027, 2, 1))] == [
+        date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1), date(2027, 1, 1),
+    ]  # fmt: skip
+
+
+async def test_nothing_is_dated_after_now_and_the_clock_follows_the_story() -> None:
+    await seed_register()
+    community = await Community.get(slug="hongxing")
+    now = datetime(2027, 2, 1, 3, 30, tzinfo=UTC)  # 11:30 in Beijing, a day into the quarter
+    moments: list[datetime] = []
+
+    def at(moment: datetime) -> datetime:
+        moments.append(moment)
+        return moment
+
+    made = await seed_fees(community.id, await _staff(community.id), now, seed=3, at=at)
+    assert made.created and made.payments > 1000
+    assert moments and max(moments) <= now
+    latest = await FeePayment.filter(community_id=community.id).order_by("-received_at").first()
+    assert latest is not None and latest.received_at <= now
+    assert await FeeReceipt.filter(community_id=community.id, issued_at__gt=now).count() == 0
+    # Receipts run 1…n within each calendar year the window spans, with the counters at n.
+    for year in (2026, 2027):
+        numbers = await FeeReceipt.filter(community_id=community.id, year=year).values_list(
+            "number", flat=True
+        )
+        counter = await FeeReceiptCounter.get(community_id=community.id, year=year)
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)) and counter.last_number == len(numbers)
+    assert (await check_fees(community.id)).problems == []
+    # The first quarter billed is April 2026, the last the quarter of "now", the offer in between.
+    starts = set(await FeeBill.filter(community_id=community.id).values_list("period_start", flat=True))
+    assert min(starts) == date(2026, 4, 1) and date(2027, 1, 1) in starts
+    offer = await FeeOffer.get(community_id=community.id)
+    assert offer.valid_from == date(2026, 10, 1) and offer.valid_until == date(2027, 3, 31)
