@@ -230,7 +230,9 @@ def _fee_rates(board: Board) -> str:
         "<h2 style='margin-top:.8rem'>物业费收缴率</h2><div class='stats'>"
         + _stat(f"{current.label} 户数收缴率", percent(current.household_rate), "fees-household-rate")
         + _stat("金额收缴率", percent(current.money_rate), "fees-money-rate")
-        + _stat("已缴/应缴户数", f"{current.households_paid}/{current.households_billed}", "fees-households")
+        # Two stats rather than "1062/3182": that runs past a card's edge on a phone.
+        + _stat("已缴户数", str(current.households_paid), "fees-households-paid")
+        + _stat("应缴户数", str(current.households_billed), "fees-households-billed")
         + "</div>"
         + _bars([(r.label[5:] + "月", r.household_rate, percent(r.household_rate)) for r in rows], "#2e7d32")
         + "<p class='muted'>服务优—缴费足—服务更优：已缴清当月物业费的户数占应缴户数的比例</p>"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from models.places import Community
-from services.access import Viewer
 from runtime.i18n import N_
+from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.places import get_community
 

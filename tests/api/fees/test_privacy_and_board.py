@@ -107,7 +107,8 @@ async def test_the_board_shows_the_rate_when_accounts_are_public_and_no_househol
     page = (await http.get("/board/hongxing")).text
     assert "物业费收缴率" in page
     assert 'data-testid="fees-household-rate">50.0%' in page
-    assert 'data-testid="fees-households">1/2' in page
+    assert 'data-testid="fees-households-paid">1<' in page
+    assert 'data-testid="fees-households-billed">2<' in page
     assert "301" not in page and "302" not in page, "no household on the public board"
 
     # The public accounts count the fee by themselves: 65.25 yuan of property fees this month.
