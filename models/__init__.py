@@ -15,4 +15,5 @@ MODEL_MODULES = [
     "models.guards",
     "models.boards",
     "models.abuse",
+    "models.district",
 ]

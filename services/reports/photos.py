@@ -37,6 +37,7 @@ class PhotoOwner(StrEnum):
 
     REPORT = "report"
     INSPECTION = "inspection"
+    DISPATCH = "dispatch"
 
 
 @dataclass(frozen=True)
