@@ -341,3 +341,37 @@ class DispatchPhoto(Model):
 
     class Meta:
         table = "dispatch_photo"
+
+
+class OutpostSnap(Model):
+    """One problem an outpost reporter snapped (随手拍), and where it went: a community's report
+    when a compound holds the spot, else a dispatch on the street. The monthly outpost ranking
+    counts these; the points are paid on the district's ledger when the problem is taken up."""
+
+    id = fields.IntField(primary_key=True)
+    district: fields.ForeignKeyRelation[District] = fields.ForeignKeyField(
+        "models.District", related_name="outpost_snaps", on_delete=fields.RESTRICT
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="outpost_snaps", on_delete=fields.RESTRICT
+    )
+    report: fields.ForeignKeyNullableRelation[Report] = fields.ForeignKeyField(
+        "models.Report", related_name="outpost_snap", null=True, unique=True, on_delete=fields.RESTRICT
+    )
+    dispatch: fields.ForeignKeyNullableRelation[Dispatch] = fields.ForeignKeyField(
+        "models.Dispatch", related_name="outpost_snap", null=True, unique=True, on_delete=fields.RESTRICT
+    )
+    idempotency_key = fields.CharField(max_length=64, null=True)
+    # The month in the district's time zone (YYYY-MM), for the ranking.
+    month = fields.CharField(max_length=7)
+    created_at = fields.DatetimeField()
+
+    district_id: int
+    user_id: int
+    report_id: int | None
+    dispatch_id: int | None
+
+    class Meta:
+        table = "outpost_snap"
+        unique_together = (("user", "idempotency_key"),)
+        indexes = (("district", "month"),)

@@ -83,6 +83,12 @@ class ErrorCode(StrEnum):
     NOT_IN_SCOPE = "NOT_IN_SCOPE"
     ALREADY_INSPECTED = "ALREADY_INSPECTED"
     MONTH_NOT_ENDED = "MONTH_NOT_ENDED"
+    # Streets, districts and the outpost
+    OUT_OF_JURISDICTION = "OUT_OF_JURISDICTION"  # a street/district role acting beyond its own scope
+    ALREADY_REFERRED = "ALREADY_REFERRED"
+    NOT_IN_A_STREET = "NOT_IN_A_STREET"  # the community is not linked to a street yet
+    OUTSIDE_DISTRICT = "OUTSIDE_DISTRICT"
+    LOCATION_UNKNOWN = "LOCATION_UNKNOWN"  # neither the point nor the address names a place we know
 
 
 class DomainError(Exception):

@@ -51,8 +51,23 @@ def _reporters(event: DomainEvent) -> set[int]:
 
 
 async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None:
+    # Only report events point at a report; a call-out's subject is the emergency.
+    report_id = event.subject_id if event.name.startswith("report.") else None
+    await tell(event.community_id, event.name, user_ids, text, event.actor_user_id, report_id)
+
+
+async def tell(
+    community_id: int,
+    event_name: str,
+    user_ids: Iterable[int],
+    text: str,
+    actor_user_id: int | None = None,
+    report_id: int | None = None,
+) -> None:
+    """Write inbox rows (and wake live streams) in the caller's transaction; other workflows
+    (services.district's dispatches) tell people through here too."""
     # Nobody is told about what they did themselves.
-    wanted = sorted({u for u in user_ids if u and u != event.actor_user_id})
+    wanted = sorted({u for u in user_ids if u and u != actor_user_id})
     if not wanted:
         return
     now = clock.now()
@@ -60,10 +75,9 @@ async def _write(event: DomainEvent, user_ids: Iterable[int], text: str) -> None
         [
             Notification(
                 user_id=user_id,
-                community_id=event.community_id,
-                # Only report events point at a report; a call-out's subject is the emergency.
-                report_id=event.subject_id if event.name.startswith("report.") else None,
-                event=event.name,
+                community_id=community_id,
+                report_id=report_id,
+                event=event_name,
                 text=text[:300],
                 created_at=now,
             )
