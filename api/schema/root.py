@@ -22,6 +22,7 @@ from api.schema.accounts import inputs as account_types
 from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
 from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
+from api.schema.district.root import DistrictMutation, DistrictQuery
 from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
 from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
 from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
@@ -159,6 +160,7 @@ QUERIES: tuple[type, ...] = (
     LeaderboardsQuery,
     CorridorFlagQuery,
     InspectionsQuery,
+    DistrictQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -176,6 +178,7 @@ MUTATIONS: tuple[type, ...] = (
     InspectionsMutation,
     LeaderboardsMutation,
     CorridorFlagMutation,
+    DistrictMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
