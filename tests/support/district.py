@@ -59,7 +59,10 @@ QUEUE = (
     "query Q($queue: DispatchQueue!) { dispatchQueue(queue: $queue) "
     "{ edges { node { id state streetName } } pageInfo { hasNextPage } } }"
 )
-RANKING = "query R($d: ID!, $m: String!) { outpostRanking(districtId: $d, month: $m) { rank name title points snaps } }"
+RANKING = (
+    "query R($d: ID!, $m: String!) "
+    "{ outpostRanking(districtId: $d, month: $m) { rank name title points snaps } }"
+)
 ROLLUP = """
 query R($d: ID!, $m: String!) {
   districtRollup(districtId: $d, month: $m) {
