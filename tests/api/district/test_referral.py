@@ -27,7 +27,9 @@ from tests.support.reports import CONFIRM as REPORT_CONFIRM
 from tests.support.reports import READ as REPORT_READ
 
 CREATE = """
-mutation C($input: ReportCreateInput!) { reportCreate(input: $input) { report { id state } errors { code } } }"""
+mutation C($input: ReportCreateInput!) {
+  reportCreate(input: $input) { report { id state } errors { code } }
+}"""
 
 
 async def _report(api: GraphQLClient, town: Town, person: Person, category: str = "PLUMBING") -> str:
