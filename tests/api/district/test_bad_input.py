@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from models.district import Dispatch, DispatchEvent, DispatchPhoto, OutpostSnap
+from models.district import Dispatch, DispatchEvent, DispatchPhoto, DistrictRole, OutpostSnap
 from models.ledger import PointTransfer
 from models.reports import Report, ReportEvent
 from tests.support.district import (
@@ -74,9 +74,8 @@ async def test_each_bad_input_is_a_typed_error_that_writes_nothing(
         "OUT_OF_JURISDICTION",
     )
     # a department of another district
-    stranger_department = gid(
-        "Department", (await town.stranger.user.district_roles.all())[0].department_id or 0
-    )
+    held = await DistrictRole.get(user_id=town.stranger.user.id)
+    stranger_department = gid("Department", held.department_id or 0)
     await _refused(
         lambda: district_api.move(
             ASSIGN, town.liaison, dispatchId=west["id"], departmentId=stranger_department
