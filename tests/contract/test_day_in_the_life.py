@@ -48,6 +48,7 @@ from services.demo_seed import DEMO_PASSWORD, seed_demo
 from services.phones import normalize_phone
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.teams.support import APPOINT, TEAM_CREATE
+from tests.contract.district_day import district_afternoon
 from tests.support.people import gid
 from tests.support.photos import jpeg_with_gps
 from tests.support.server import serving_in_process
@@ -536,6 +537,8 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     # --- The same resident and repairer pair up twice more within the month: the third fix is
     # held and flagged; the office finds the neighbours honest and dismisses it, which pays it.
     await economy_review(app, staff, resident, await _sign_in(app, logins["repairer"]), cid, entrance_id)
+    # --- Beyond the community: the demo's district, its streets and departments, the outpost.
+    await district_afternoon(app, lambda phone: _sign_in(app, phone), staff, resident, entrance_id)
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"

@@ -76,6 +76,17 @@ BUDGETS: dict[str, int] = {
     "CorridorFlagHistory": 3,
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,
+    "DispatchAssign": 15,
+    "DispatchConfirm": 11,
+    "DispatchDepartmentClaim": 14,
+    "DispatchDetail": 6,
+    "DispatchDispute": 15,
+    "DispatchFeedback": 16,  # a referred report is resolved on the community side too
+    "DispatchQueue": 7,
+    "DispatchSendBack": 13,
+    "DispatchStreetClaim": 32,  # an outpost snap pays its reporter through the engine
+    "DistrictRollup": 7,
+    "DistrictRollupCsv": 7,
     "EconomySummary": 2,
     "Emergencies": 3,
     # 12 of its own; on PostgreSQL the open NotificationAdded subscription of the day reads the inbox
@@ -98,6 +109,7 @@ BUDGETS: dict[str, int] = {
     "Meetings": 3,
     "MonthClose": 45,
     "MyActivities": 11,
+    "MyDistrictRoles": 4,
     "MyInbox": 6,  # myInboxCursor: the newest notification id, for the subscription's `after`
     "MyPointsBalance": 3,
     "MyPointsHistory": 3,  # the first page carries its total (a window count)
@@ -111,6 +123,8 @@ BUDGETS: dict[str, int] = {
     "OpinionPost": 3,
     "OpinionSupport": 6,
     "Opinions": 4,
+    "OutpostRanking": 7,
+    "OutpostReport": 20,  # locates the spot, stores the photo, tells the liaisons
     "PendingPickups": 4,
     "PlaceCreate": 3,
     "PlaceRename": 3,
@@ -122,12 +136,13 @@ BUDGETS: dict[str, int] = {
     "Register": 7,
     "RepairsDone": 3,
     "ReportCancel": 11,
-    "ReportClaim": 31,
-    "ReportConfirm": 43,  # the pairing and self-dealing checks
+    "ReportClaim": 32,  # the district asks whether an outpost reporter snapped it (to pay them)
+    "ReportConfirm": 44,  # the pairing and self-dealing checks; the district's dispatch, if any
     "ReportCreate": 24,  # burst check, raced-retry re-check; a new report answers from what it wrote
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
+    "ReportRefer": 15,
     "ReportReject": 14,
     "ReportReopen": 14,
     "ReportResolve": 17,
