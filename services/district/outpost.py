@@ -240,17 +240,11 @@ class RankRow:
 
 async def ranking(viewer: Viewer, district_id: int, month: str, limit: int = 50) -> list[RankRow]:
     """Points earned on the district's ledger in the month, best first (ties share a rank),
-    with the number of snaps. Public to everyone holding a role in the district and to members
-    of its communities; names only, never phones."""
+    with the number of snaps: for everyone holding a role in the district (the outpost sees
+    where it stands; the office pays the cash rewards by it). Names only, never phones."""
     viewer.require_user()
     district = await District.get_or_none(id=district_id)
-    if district is None:
-        raise not_found("districtId")
-    scope = await scope_of(viewer)
-    members_of = set(
-        await StreetCommunity.filter(district_id=district.id).values_list("community_id", flat=True)
-    )
-    if not scope.in_district(district.id) and not (members_of & set(viewer.community_ids())):
+    if district is None or not (await scope_of(viewer)).in_district(district.id):
         raise not_found("districtId")
     rows: list[dict[str, Any]] = (
         await BoardEarning.filter(community_id=district.ledger_community_id, period=month, points__gt=0)

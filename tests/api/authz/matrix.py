@@ -160,6 +160,22 @@ ROWS: dict[str, Row] = {
     "Query.abuseFlags": Row(STAFF, fixed=(("state", None),)),
     # The office sees every inspection; anyone else only their own (our cleaner made none).
     "Query.inspections": Row(MANAGERS, shown_none=MEMBERS - MANAGERS),
+    # Beyond the community (issue 21): street and district roles are not community roles, so no
+    # role of ours acts on a dispatch; our members read our referral (every step on its
+    # timeline) and our staff refer. tests/api/district/test_authz.py walks the district roles.
+    "Mutation.reportRefer": Row(STAFF),
+    "Mutation.outpostReport": Row(NOBODY, note="outpost reporters only: a district role"),
+    "Mutation.dispatchStreetClaim": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
+    "Mutation.dispatchAssign": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
+    "Mutation.dispatchSendBack": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
+    "Mutation.dispatchDepartmentClaim": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
+    "Mutation.dispatchDispute": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
+    "Mutation.dispatchFeedback": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
+    "Mutation.dispatchConfirm": Row(NOBODY, refusals=("NOT_REPORTER",), note="the outpost reporter's own"),
+    "Query.dispatch": Row(MEMBERS),
+    "Query.outpostRanking": Row(NOBODY),
+    "Query.districtRollup": Row(NOBODY),
+    "Query.districtRollupCsv": Row(NOBODY),
     "Query.node:AbuseFlag": Row(NOBODY),
     "Query.node:AccountEntry": Row(NOBODY),
     "Query.node:Activity": Row(NOBODY),

@@ -24,6 +24,7 @@ from tortoise.models import Model
 
 from api.contract import operation_documents
 from models.abuse import AbuseFlag
+from models.district import Department, Dispatch, StreetCommunity
 from models.enums import ReportCategory, Role
 from models.ledger import PointTransfer
 from models.open_books import AccountEntry
@@ -87,6 +88,7 @@ KINDS: dict[str, type[Model]] = {
     "TeamMember": TeamMember,
     "ReportEvent": ReportEvent,
     "PatrolFinding": PatrolFinding,
+    "Dispatch": Dispatch,
 }
 LOGS = {
     "PatrolLog": LogKind.PATROL,
@@ -149,6 +151,16 @@ async def _first_ids(community_id: int) -> dict[str, str]:
     return ids
 
 
+async def _district_ids(community_id: int) -> dict[str, str]:
+    """The district and a department of it, for the community the day linked to a street."""
+    link = await StreetCommunity.get_or_none(community_id=community_id)
+    if link is None:
+        return {}
+    department = await Department.filter(district_id=link.district_id).order_by("id").first()
+    assert department is not None, "the demo's district has departments"
+    return {"District": gid("District", link.district_id), "Department": gid("Department", department.id)}
+
+
 async def build_world(
     http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> World:
@@ -165,6 +177,7 @@ async def build_world(
     await _our_team_roles(http, ours)
     for side in (ours, theirs):
         side.ids = await _first_ids(side.community.id)
+        side.ids.update(await _district_ids(side.community.id))
         # A member nobody in the matrix calls as, so appointing or naming them changes no caller.
         bystander = await make_person(side.community, (Role.RESIDENT,), name="旁观者")
         side.ids["User"] = gid("User", bystander.user.id)
