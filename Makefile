@@ -11,7 +11,7 @@ FUZZ_EXAMPLES ?= 200
 
 SCALE  ?= large
 
-.PHONY: help install run test test-pg fuzz lint contract bench bench-smoke wrk faults faults-selfcheck audit lock clean
+.PHONY: help install run test test-pg test-clients fuzz lint contract bench bench-smoke wrk faults faults-selfcheck audit lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -38,11 +38,19 @@ lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers;
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache --no-logo
 
+# The stock-client tests (Node) have their own target and CI stage; the suites below leave them out.
+CLIENT_TESTS := tests/contract/test_clients.py
+
 test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only tests run if a server answers)
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --ignore=$(CLIENT_TESTS)
 
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
-	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2
+	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 --ignore=$(CLIENT_TESTS)
+
+test-clients: install  ## Apollo Client, urql, graphql-ws and graphql-codegen (npm ci, Node 20) against a production server; a skip fails
+	@log=$$(mktemp); $(BIN)/pytest -p no:xdist -q -rs $(CLIENT_TESTS) >$$log 2>&1; status=$$?; cat $$log; \
+	  if grep -Eq '[0-9]+ skipped' $$log; then echo "client tests were skipped: CI requires them to run" >&2; status=1; fi; \
+	  rm -f $$log; exit $$status
 
 wrk:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || \
@@ -73,7 +81,7 @@ fuzz: install  ## fuzz every root field of a seeded server as a resident and as 
 bench-smoke: install wrk  ## the load benchmark end to end on the small city, both databases (CI; no timing asserted)
 	$(BIN)/python -m bench.load --scale small --database sqlite --database $(PG_URL) --out $$(mktemp -d)
 
-contract: install  ## regenerate mobile-contract/ (schema.graphql, persisted-queries.json, errors.md)
+contract: install  ## regenerate mobile-contract/ (schema.graphql, the persisted-query manifests, operation-ids.json, possible-types.json, errors.md)
 	$(BIN)/redsteward export-contract
 
 lock: install  ## re-pin requirements.lock from what .venv holds

@@ -215,7 +215,25 @@ def _accounts(board: Board) -> str:
             else ""
         )
         + points
+        + _fee_rates(board)
         + "</section>"
+    )
+
+
+def _fee_rates(board: Board) -> str:
+    """物业费收缴率: households paid ÷ billed for each month of the year so far (no names)."""
+    rows = [r for r in board.fee_rates or [] if r.label <= board.month]
+    if not rows:
+        return ""
+    current = next((r for r in rows if r.label == board.month), rows[-1])
+    return (
+        "<h2 style='margin-top:.8rem'>物业费收缴率</h2><div class='stats'>"
+        + _stat(f"{current.label} 户数收缴率", percent(current.household_rate), "fees-household-rate")
+        + _stat("金额收缴率", percent(current.money_rate), "fees-money-rate")
+        + _stat("已缴/应缴户数", f"{current.households_paid}/{current.households_billed}", "fees-households")
+        + "</div>"
+        + _bars([(r.label[5:] + "月", r.household_rate, percent(r.household_rate)) for r in rows], "#2e7d32")
+        + "<p class='muted'>服务优—缴费足—服务更优：已缴清当月物业费的户数占应缴户数的比例</p>"
     )
 
 

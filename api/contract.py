@@ -1,5 +1,15 @@
 """The files of mobile-contract/ that are generated: the SDL, the persisted-query manifest,
-the error code reference. `redsteward export-contract` writes them; tests compare them."""
+the error code reference. `redsteward export-contract` writes them; tests compare them.
+
+The persisted documents are the documents the clients send. Apollo Client does not send the
+text of a .graphql file: its InMemoryCache adds `__typename` to every selection set but the
+operation's own (`addTypenameToDocument`), its fragment registry appends the fragments used,
+and Apollo's manifest generator (`@apollo/generate-persisted-query-manifest`) prints that with
+graphql-js `print` after `sortTopLevelDefinitions` (the operation, then the fragments by name).
+We do the same here, so the hash a client computes is ours and the server answers with the
+`__typename`s the normalized cache needs. tests/contract/test_clients.py runs Apollo's own
+generator over operations/ and fragments/ and asserts the manifest is byte-identical.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +18,24 @@ import re
 from pathlib import Path
 
 from graphql import (
+    DocumentNode,
+    FieldNode,
     FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    GraphQLUnionType,
+    NameNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
     build_ast_schema,
     find_breaking_changes,
     parse,
+    print_ast,
     visit,
 )
-from graphql.language import Visitor
+from graphql.language import Node, Visitor
 
 from api.error_guide import render_errors_md
 from api.gate import document_hash
@@ -38,9 +55,9 @@ def _spreads(text: str) -> set[str]:
     return names
 
 
-def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
-    """Operation name → the full document the app sends: the operation, then every fragment it
-    uses (transitively), in name order, separated by blank lines."""
+def _source_documents(folder: Path) -> dict[str, str]:
+    """Operation name → the operation file's text followed by every fragment it uses
+    (transitively), as an app's document would hold them."""
     fragments = {
         p.stem: p.read_text(encoding="utf-8").strip()
         for p in sorted((folder / "fragments").glob("*.graphql"))
@@ -62,7 +79,69 @@ def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
     return documents
 
 
+_TYPENAME = FieldNode(name=NameNode(value="__typename"), arguments=(), directives=())
+
+
+class _AddTypename(Visitor):
+    """Apollo Client's `addTypenameToDocument`: `__typename` appended to every selection set
+    except an operation's root one, unless the set already selects `__typename` or any
+    introspection field (`__…`), or belongs to a field marked `@export`."""
+
+    def enter_selection_set(self, node: SelectionSetNode, _key: object, parent: object, *_: object) -> object:
+        if isinstance(parent, OperationDefinitionNode):
+            return None
+        if any(isinstance(s, FieldNode) and s.name.value.startswith("__") for s in node.selections):
+            return None
+        if isinstance(parent, FieldNode) and any(d.name.value == "export" for d in parent.directives or ()):
+            return None
+        return SelectionSetNode(selections=(*node.selections, _TYPENAME))
+
+
+def _sort_top_level_definitions(document: DocumentNode) -> DocumentNode:
+    """`sortTopLevelDefinitions` of @apollo/persisted-query-lists: operations before fragments,
+    each kind by name."""
+
+    def key(definition: Node) -> tuple[int, str]:
+        name = getattr(definition, "name", None)
+        return (0 if isinstance(definition, OperationDefinitionNode) else 1, name.value if name else "")
+
+    return DocumentNode(definitions=tuple(sorted(document.definitions, key=key)))
+
+
+def apollo_body(document: str) -> str:
+    """The text Apollo Client sends (and its manifest generator records) for a document."""
+    added = visit(parse(document, no_location=True), _AddTypename())
+    return print_ast(_sort_top_level_definitions(added))
+
+
+def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
+    """Operation name → the persisted document: the operation with the fragments it uses,
+    exactly as Apollo Client prints it (see the module's docstring). Its sha256 is the id."""
+    return {name: apollo_body(text) for name, text in _source_documents(folder).items()}
+
+
+def _operation_type(body: str) -> str:
+    for definition in parse(body, no_location=True).definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            return definition.operation.value
+    raise ValueError("a persisted document without an operation")
+
+
+def render_apollo_manifest() -> str:
+    """Apollo's persisted-query manifest (`persisted-query-manifest.json`), operations by name:
+    what `@apollo/persisted-query-lists` (Apollo Client, Apollo Kotlin, Apollo iOS) and urql's
+    persisted exchange read the ids from. The format and order are the generator's."""
+    operations = [
+        {"id": document_hash(body), "name": name, "type": _operation_type(body), "body": body}
+        for name, body in sorted(operation_documents().items())
+    ]
+    manifest = {"format": "apollo-persisted-query-manifest", "version": 1, "operations": operations}
+    # No newline at the end: byte for byte what the generator writes (`JSON.stringify(m, null, 2)`).
+    return json.dumps(manifest, ensure_ascii=False, indent=2)
+
+
 def render_manifest() -> str:
+    """sha256 → document, for clients that only need a lookup table (the server reads this)."""
     manifest = {document_hash(doc): doc for doc in operation_documents().values()}
     return json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
 
@@ -73,6 +152,19 @@ def render_operation_ids() -> str:
     return json.dumps(ids, ensure_ascii=False, indent=2) + "\n"
 
 
+def render_possible_types() -> str:
+    """Interface and union → the object types that implement them: Apollo's InMemoryCache
+    (`possibleTypes`) and urql's Graphcache need it to match a fragment on an interface
+    (`ActivityLogFields on ActivityLog`) against an answer's `__typename` (`PatrolLog`)."""
+    schema = build_schema(production=False)._schema
+    possible: dict[str, list[str]] = {}
+    for name, named in sorted(schema.type_map.items()):
+        if name.startswith("__") or not isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            continue
+        possible[name] = sorted(t.name for t in schema.get_possible_types(named))
+    return json.dumps(possible, ensure_ascii=False, indent=2) + "\n"
+
+
 def render_sdl() -> str:
     return build_schema(production=False).as_str() + "\n"
 
@@ -81,7 +173,9 @@ def generated_files() -> dict[Path, str]:
     return {
         CONTRACT / "schema.graphql": render_sdl(),
         CONTRACT / "persisted-queries.json": render_manifest(),
+        CONTRACT / "persisted-query-manifest.json": render_apollo_manifest(),
         CONTRACT / "operation-ids.json": render_operation_ids(),
+        CONTRACT / "possible-types.json": render_possible_types(),
         CONTRACT / "errors.md": render_errors_md(),
     }
 

@@ -221,6 +221,22 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "The month asked to close has not ended yet in the community's time zone.",
         "Show the live provisional standing instead; close after the month ends.",
     ),
+    ErrorCode.FEE_OVERPAID: (
+        "The amount is more than the chosen bills still owe (after any offer); nothing was recorded.",
+        "Show what is owed (the message says it); let the office correct the amount.",
+    ),
+    ErrorCode.FEE_BILL_SETTLED: (
+        "A chosen bill is already paid or waived (perhaps by another office a moment ago).",
+        "Refresh the household's bills; nothing was recorded.",
+    ),
+    ErrorCode.FEE_NO_SCHEDULE: (
+        "The community has no fee schedule in force for that date, so no bill can be made.",
+        "Ask the office to set the fee schedule first.",
+    ),
+    ErrorCode.FEE_PERIOD_BILLED: (
+        "A schedule change would apply to a period already billed; issued bills keep their price.",
+        "Choose a start date after the last billed period.",
+    ),
     ErrorCode.OUT_OF_JURISDICTION: (
         "You hold a street or district role, but this belongs to another street, department or "
         "district, or to a role you do not hold.",
@@ -263,7 +279,22 @@ TOP_LEVEL_ERRORS: dict[str, tuple[str, str]] = {
         "A bug in the app: the contract tests should have caught it.",
     ),
     "BAD_USER_INPUT": ("A variable could not be read as its declared type.", "A bug in the app."),
-    "INVALID_INPUT": ("A list argument such as `first` or `after` is out of range.", "A bug in the app."),
+    "INVALID_INPUT": (
+        "A list argument such as `first` or `after` is out of range, or a text input holds a control "
+        "character (NUL, ESC…; `extensions.field` names it). Nothing was run or written.",
+        "A bug in the app for lists; for text, strip control characters from what people type.",
+    ),
+    "QUERY_TOO_COSTLY": (
+        "The document asks for too many items: each connection's `first` times the `first` of the "
+        "connections around it is over the budget (5,000). Nothing was run.",
+        "Ask for smaller pages; the app's own operations fit at any `first` up to 100.",
+    ),
+    "TOO_MANY_TOKENS": ("The document is longer than 2,000 tokens.", "A bug in the app."),
+    "GRAPHQL_PARSE_FAILED": ("The document is not valid GraphQL syntax.", "A bug in the app."),
+    "OPERATION_NAME_REQUIRED": (
+        "The document holds several operations and no `operationName` says which to run.",
+        "Send `operationName` (the app's documents hold one operation each).",
+    ),
     "PERSISTED_QUERY_NOT_FOUND": (
         "The sha256Hash is not in the server's manifest (an app newer or older than the server).",
         "Update the app, or send the full document in development.",

@@ -1,9 +1,13 @@
 """What a request must pass before GraphQL sees it: size, batching, persisted queries.
 
 Persisted queries use Apollo's shape (`extensions.persistedQuery.sha256Hash`); the documents
-come from mobile-contract/persisted-queries.json, generated from mobile-contract/operations/.
-In production only those documents run: anything else is refused before it is parsed, over
-HTTP, in uploads and in WebSocket subscriptions alike.
+come from mobile-contract/persisted-queries.json, generated from mobile-contract/operations/ as
+Apollo Client prints them (api/contract.py). In production only those documents run: the hash
+alone, the hash with the document's exact text (what GraphQLWsLink and the stock graphql-ws
+client send), or the exact text alone; anything else is refused before it is parsed, over
+HTTP, in uploads and in WebSocket subscriptions alike. In development, automatic persisted
+queries work as Apollo documents them: an unknown hash is PERSISTED_QUERY_NOT_FOUND, and the
+hash sent again with its text registers that text for this process.
 Refusals are GraphQL-shaped JSON (`errors[].extensions.code`) so the app's one error path
 handles them; over a WebSocket they are the `error` message of the refused subscription.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -20,6 +25,8 @@ from python_multipart.multipart import MultipartParseError, MultipartParser, par
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage, SubscribeMessage
+
+from api.request_checks import control_character_field
 
 MANIFEST = Path(__file__).resolve().parent.parent / "mobile-contract" / "persisted-queries.json"
 MAX_JSON_BODY = 64 * 1024
@@ -47,15 +54,32 @@ def document_hash(document: str) -> str:
     return hashlib.sha256(document.encode("utf-8")).hexdigest()
 
 
+# Documents registered by automatic persisted queries (development only), newest last. Bounded,
+# so a client inventing texts cannot grow the process; an evicted one is simply sent again.
+MAX_REGISTERED = 500
+_REGISTERED: OrderedDict[str, str] = OrderedDict()
+
+
+def _register(sha: str, document: str) -> None:
+    _REGISTERED[sha] = document
+    _REGISTERED.move_to_end(sha)
+    if len(_REGISTERED) > MAX_REGISTERED:
+        _REGISTERED.popitem(last=False)
+
+
 class Refusal(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.field = field
 
     def error(self) -> dict[str, Any]:
-        return {"message": self.message, "extensions": {"code": self.code}}
+        extensions: dict[str, Any] = {"code": self.code}
+        if self.field:
+            extensions["field"] = self.field
+        return {"message": self.message, "extensions": extensions}
 
 
 class GraphQLGate:
@@ -103,29 +127,63 @@ class GraphQLGate:
             raise Refusal(400, "BATCHING_NOT_SUPPORTED", "Send one operation per request.")
         if not isinstance(data, dict):
             raise Refusal(400, "BAD_REQUEST", "The body must be a JSON object.")
-        if isinstance(data.get("extensions"), dict) and "persistedQuery" in data["extensions"]:
-            return json.dumps(resolve_persisted(data, self.production)).encode()
-        resolve_persisted(data, self.production)
-        return body
+        resolved = resolve_persisted(data, self.production)
+        return body if resolved is data else json.dumps(resolved).encode()
+
+
+# The members of a GraphQL-over-HTTP request and the JSON type each must have; a wrong type
+# is refused here with the gate's JSON shape, not by strawberry as a plain-text 400.
+_MEMBER_TYPES: dict[str, tuple[type, str]] = {
+    "query": (str, "a string"),
+    "operationName": (str, "a string"),
+    "variables": (dict, "an object"),
+    "extensions": (dict, "an object"),
+}
+
+
+def check_members(data: dict[str, Any]) -> None:
+    for name, (kind, described) in _MEMBER_TYPES.items():
+        value = data.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise Refusal(400, "BAD_REQUEST", f"`{name}` must be {described} or null.", field=name)
+    persisted = (data.get("extensions") or {}).get("persistedQuery")
+    if persisted is not None and not (
+        isinstance(persisted, dict) and isinstance(persisted.get("sha256Hash"), str)
+    ):
+        raise Refusal(
+            400,
+            "BAD_REQUEST",
+            "`extensions.persistedQuery` must be an object with `sha256Hash`.",
+            field="extensions.persistedQuery",
+        )
 
 
 def resolve_persisted(data: dict[str, Any], production: bool) -> dict[str, Any]:
     """The request with its persisted document in `query`; in production, a document that is not
-    one of the app's is refused. Used for JSON bodies and for the `operations` of uploads."""
-    extensions = data.get("extensions") or {}
-    persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
-    if isinstance(persisted, dict):
-        sha = persisted.get("sha256Hash")
-        document = persisted_documents().get(sha) if isinstance(sha, str) else None
+    one of the app's is refused. Used for JSON bodies, the `operations` of uploads and the
+    `subscribe` messages of WebSockets."""
+    check_members(data)
+    persisted = (data.get("extensions") or {}).get("persistedQuery")
+    sent = data.get("query")
+    if persisted is not None:
+        sha = persisted["sha256Hash"]
+        document = persisted_documents().get(sha)
+        if document is None and not production:
+            document = _REGISTERED.get(sha)
+            if document is None and sent is not None:
+                # Automatic persisted queries: the text sent with the hash it was missing under.
+                if document_hash(sent) != sha:
+                    raise Refusal(400, "PERSISTED_QUERY_MISMATCH", "The query does not match its hash.")
+                _register(sha, sent)
+                document = sent
         if document is None:
+            # Apollo's and urql's links read this code and send the hash again with the text.
             raise Refusal(200, "PERSISTED_QUERY_NOT_FOUND", "This operation is not known to the server.")
-        sent = data.get("query")
         if sent is not None and sent != document:
             raise Refusal(400, "PERSISTED_QUERY_MISMATCH", "The query does not match its hash.")
         return {**data, "query": document}
     if production:
-        query = data.get("query")
-        if not isinstance(query, str) or document_hash(query) not in persisted_documents():
+        if not isinstance(sent, str) or document_hash(sent) not in persisted_documents():
             raise Refusal(200, "PERSISTED_QUERY_REQUIRED", "Only the app's registered operations are served.")
     return data
 
@@ -251,6 +309,12 @@ class PersistedSubscriptions(BaseGraphQLTransportWSHandler[Any, None]):
                 resolved = resolve_persisted(payload, production=getattr(self.view, "production", True))
                 if not isinstance(resolved.get("query"), str):
                     raise Refusal(400, "BAD_REQUEST", "Send `query` or `extensions.persistedQuery`.")
+                # strawberry's subscribe path skips the RequestChecks extension: the same rule here.
+                field = control_character_field(resolved.get("variables") or {})
+                if field is not None:
+                    raise Refusal(
+                        400, "INVALID_INPUT", "Text may not contain control characters.", field=field
+                    )
             except Refusal as refusal:
                 refused = ErrorMessage(id=message["id"], type="error", payload=[cast(Any, refusal.error())])
                 await self.send_message(refused)

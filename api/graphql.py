@@ -19,7 +19,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
 )
@@ -29,6 +28,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.context import Context
 from api.errors import ShapeErrors
 from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
+from api.request_checks import CodedParserCache, RequestChecks
 from api.schema.root import TYPES, Mutation, Query, Subscription
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer
@@ -132,10 +132,11 @@ def build_schema(production: bool) -> strawberry.Schema:
     # once per process. Executing a known document apart from strawberry's path was measured
     # (bench/profile_operation.py --text) and paid nothing more once these caches hit.
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: CodedParserCache(maxsize=CACHE_SIZE),
         TextValidationCache,
         lambda: AddValidationRules(extra_rules(production)),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        RequestChecks,
         NameTheOperation,
         lambda: ShapeErrors(production=production),
     ]

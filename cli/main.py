@@ -373,6 +373,65 @@ def cmd_close_month(args: argparse.Namespace) -> int:
     return _run(lambda: _with_database(work))
 
 
+def cmd_issue_bills(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from models.places import Community
+    from points_engine.localtime import zone
+    from runtime import clock
+    from services.errors import DomainError
+    from services.fees.billing import issue_due
+
+    async def work() -> int:
+        ids = await _communities(args.community)
+        if not ids:
+            print(f"no community {args.community!r}")
+            return 1
+        failed = 0
+        for community_id in ids:
+            community = await Community.get(id=community_id)
+            day = (
+                date.fromisoformat(args.date)
+                if args.date
+                else clock.now().astimezone(zone(community.timezone)).date()
+            )
+            try:
+                issued = await issue_due(community_id, day)
+            except DomainError as exc:
+                print(f"community {community_id}: {exc.code}: {exc.message}")
+                failed += 1 if args.community else 0  # a community without fees is not an error in a sweep
+                continue
+            if issued.period is None:
+                print(f"community {community_id}: nothing due on {day} (the first period has not ended)")
+                continue
+            print(
+                f"community {community_id} {issued.period.label}: {issued.created} bill(s) issued, "
+                f"{issued.existing} already there; {len(issued.unbillable)} household(s) without an area"
+            )
+        return 1 if failed else 0
+
+    return _run(lambda: _with_database(work))
+
+
+def cmd_fees_check(args: argparse.Namespace) -> int:
+    from services.fees.check import check_fees
+
+    async def work() -> int:
+        checked = await check_fees()
+        for problem in checked.problems:
+            print(problem.message)
+        if checked.problems:
+            print(f"fees-check: {len(checked.problems)} problem(s)")
+            return 1
+        print(
+            f"fees-check: {checked.bills} bills, {checked.payments} payments and reversals, "
+            f"{checked.receipts} receipts: every paid amount equals its payments, receipt numbers have no gap"
+        )
+        return 0
+
+    return _run(lambda: _with_database(work))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="redsteward",
@@ -483,8 +542,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_close_month)
 
     p = sub.add_parser(
+        "issue-bills",
+        help="issue the property-fee bills due today (or on --date) for every household (idempotent)",
+        description="Each community's schedule says the period and whether bills go out as it starts "
+        "or after it ends. Households without an area are counted, not billed.",
+    )
+    p.add_argument("--community", help="slug of one community")
+    p.add_argument("--date", help="YYYY-MM-DD, in the community's time zone (default: today)")
+    p.set_defaults(func=cmd_issue_bills)
+
+    p = sub.add_parser(
+        "fees-check",
+        help="prove bills, payments, reversals and receipts add up; exit 1 listing any problem",
+    )
+    p.set_defaults(func=cmd_fees_check)
+
+    p = sub.add_parser(
         "export-contract",
-        help="write mobile-contract/: schema.graphql, persisted-queries.json (from operations/), errors.md",
+        help="write mobile-contract/: schema.graphql, the persisted-query manifests, errors.md",
     )
     p.set_defaults(func=cmd_export_contract)
 

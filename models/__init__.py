@@ -15,5 +15,6 @@ MODEL_MODULES = [
     "models.guards",
     "models.boards",
     "models.abuse",
+    "models.fees",
     "models.district",
 ]

@@ -195,6 +195,42 @@ async def redeem(
     return Redeemed(redemption, True)
 
 
+async def grant(community_id: int, user_id: int, reward_id: int, source_key: str) -> Redemption:
+    """A gift the community gives (a fee offer's gift): a redemption at zero points, so it has a
+    pickup code, takes stock and is handed over like any other; no transfer is posted. The
+    source key (the event that earned it) makes it happen once."""
+    existing = await Redemption.get_or_none(
+        user_id=user_id, community_id=community_id, idempotency_key=source_key
+    )
+    if existing is not None:
+        return existing
+    reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
+    if reward is None or not is_available(reward, clock.now()):
+        raise PointsError(PointsErrorCode.REWARD_UNAVAILABLE, "This gift is not offered now.", "rewardId")
+    now = clock.now()
+    member = await accounts.member_account(community_id, user_id)
+    assert member is not None
+    zone = await timezone_of(community_id)
+    pickup_days = (await rules.current(community_id)).redemption_pickup_days
+    async with in_transaction():
+        if reward.stock is not None:
+            taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
+            if not taken:
+                raise PointsError(PointsErrorCode.OUT_OF_STOCK, "This gift is out of stock.", "rewardId")
+        return await Redemption.create(
+            community_id=community_id,
+            reward_id=reward.id,
+            user_id=user_id,
+            account_id=member.id,
+            cost=0,
+            idempotency_key=source_key,
+            pickup_nonce=pickup.new_nonce(),
+            local_month=local_month(now, zone),
+            created_at=now,
+            expires_at=now + timedelta(days=pickup_days),
+        )
+
+
 def _replayed(first: Redemption, reward_id: int) -> Redeemed:
     if first.reward_id != reward_id:
         raise PointsError(
@@ -216,6 +252,8 @@ async def close(redemption: Redemption, status: RedemptionStatus, actor_user_id:
         reward = await Reward.get(id=redemption.reward_id)
         if reward.stock is not None:
             await Reward.filter(id=reward.id).update(stock=F("stock") + 1)
+        if redemption.cost == 0:
+            return await Redemption.get(id=redemption.id)  # a gift (grant): no points to refund
         member = await accounts.member_account(redemption.community_id, redemption.user_id, create=False)
         sink = await accounts.system_account(redemption.community_id, AccountKind.REDEMPTION)
         assert member is not None

@@ -83,6 +83,11 @@ class ErrorCode(StrEnum):
     NOT_IN_SCOPE = "NOT_IN_SCOPE"
     ALREADY_INSPECTED = "ALREADY_INSPECTED"
     MONTH_NOT_ENDED = "MONTH_NOT_ENDED"
+    # Property fees
+    FEE_OVERPAID = "FEE_OVERPAID"
+    FEE_BILL_SETTLED = "FEE_BILL_SETTLED"
+    FEE_NO_SCHEDULE = "FEE_NO_SCHEDULE"
+    FEE_PERIOD_BILLED = "FEE_PERIOD_BILLED"
     # Streets, districts and the outpost
     OUT_OF_JURISDICTION = "OUT_OF_JURISDICTION"  # a street/district role acting beyond its own scope
     ALREADY_REFERRED = "ALREADY_REFERRED"

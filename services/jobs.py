@@ -53,6 +53,12 @@ async def _close_months() -> object:
     return await close_due()
 
 
+async def _issue_fee_bills() -> object:
+    from services.fees.billing import issue_all_due
+
+    return await issue_all_due()
+
+
 async def _forget_expired() -> object:
     from services import idempotency, rate_limits
 
@@ -71,6 +77,7 @@ def periodic_jobs(report_clock_seconds: float) -> list[Job]:
         Job("expire-redemptions", 900, _expire_redemptions),
         Job("expire-points", 3600, _expire_points),
         Job("close-months", 3600, _close_months),
+        Job("issue-fee-bills", 3600, _issue_fee_bills),
         Job("forget-expired", 3600, _forget_expired),
     ]
 

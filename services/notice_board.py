@@ -21,6 +21,7 @@ from runtime import clock
 from services import open_books, opinions, satisfaction
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.fees import collection_rate
 
 SECTIONS = ("flag", "volunteers", "repairs", "satisfaction", "accounts")
 
@@ -97,6 +98,8 @@ class Board:
     opinions: opinions.OpinionCounts | None
     statement: open_books.Statement | None
     economy: statements.Economy | None
+    # Property fees' collection rate by month of the board's year (part of the public accounts).
+    fee_rates: list[collection_rate.Rate] | None = None
 
 
 async def publicity(community_id: int) -> Publicity:
@@ -163,4 +166,13 @@ async def board(community: Community, viewer: Viewer, month: str | None = None) 
         opinions=await opinions.counts(None, community.id) if visible("satisfaction") else None,
         statement=await open_books.statement(None, community.id, at) if visible("accounts") else None,
         economy=await statements.economy(community.id) if visible("accounts") else None,
+        fee_rates=await collection_rate.rates(
+            community.id,
+            community.name,
+            int(at[:4]),
+            collection_rate.Scope.COMMUNITY,
+            collection_rate.Granularity.MONTH,
+        )
+        if visible("accounts")
+        else None,
     )

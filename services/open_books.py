@@ -17,6 +17,7 @@ from points_engine.localtime import local_month
 from runtime import clock
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.fees.income import income as fees_income
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAX_AMOUNT = Decimal("100000000")
@@ -152,6 +153,10 @@ async def statement(viewer: Viewer | None, community_id: int, month: str) -> Sta
     totals: dict[AccountCategory, Decimal] = {}
     for row in entries:
         totals[row.category] = totals.get(row.category, Decimal(0)) + row.amount
+    fee_income = await fees_income(community_id, month)
+    if fee_income:
+        # Property fees flow in from the payments the office recorded (services/fees).
+        totals[AccountCategory.FEES] = totals.get(AccountCategory.FEES, Decimal(0)) + fee_income
     materials_total = sum((line.cost for line in materials), Decimal(0))
     if materials_total:
         totals[AccountCategory.MATERIALS] = (

@@ -17,6 +17,8 @@ from services.errors import NotAuthenticated
 
 ALGORITHM = "HS256"
 ACCESS_TYPE = "access"
+# User ids are PostgreSQL `integer` (int4) primary keys.
+MAX_USER_ID = 2**31 - 1
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"]
 # pyjwt would judge exp/nbf/iat by the wall clock; _check_times judges them by runtime.clock.
 _DECODE_OPTIONS: Any = {
@@ -70,6 +72,9 @@ def decode_access_token(token: str) -> AccessClaims:
         if payload.get("typ") != ACCESS_TYPE:
             raise jwt.InvalidTokenError("not an access token")
         user_id = int(payload["sub"])
+        if not 0 < user_id <= MAX_USER_ID:
+            # Correctly signed yet no row can have it: the database would fail on the number.
+            raise jwt.InvalidTokenError("no such user id")
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as exc:
         raise NotAuthenticated("Your sign-in has expired or is not valid; sign in again.") from exc
     return AccessClaims(user_id=user_id, token_id=str(payload.get("jti", "")))

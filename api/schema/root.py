@@ -15,6 +15,7 @@ from api.resolvers import abuse as abuse_resolvers
 from api.resolvers import node as node_resolvers
 from api.resolvers.accounts import fields as people_resolvers
 from api.resolvers.accounts import operations as account_resolvers
+from api.resolvers.fees import FeesMutation, FeesQuery
 from api.resolvers.places import operations as place_resolvers
 from api.resolvers.tags import operations as tag_resolvers
 from api.schema import abuse as abuse_types
@@ -160,6 +161,7 @@ QUERIES: tuple[type, ...] = (
     LeaderboardsQuery,
     CorridorFlagQuery,
     InspectionsQuery,
+    FeesQuery,
     DistrictQuery,
 )
 MUTATIONS: tuple[type, ...] = (
@@ -178,6 +180,7 @@ MUTATIONS: tuple[type, ...] = (
     InspectionsMutation,
     LeaderboardsMutation,
     CorridorFlagMutation,
+    FeesMutation,
     DistrictMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)

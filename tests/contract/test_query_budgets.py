@@ -47,10 +47,28 @@ from tests.support.people import Person, gid, make_neighbourhood, make_person
 
 # Statements per request, by operation (the most any one request of it took in the walk).
 BUDGETS: dict[str, int] = {
+    # Property fees
+    "FeeArrears": 5,
+    "FeeBills": 5,
+    "FeeBillsIssue": 13,  # bills go in by bulk insert, 500 a statement
+    "FeeCollectionRates": 3,
+    "FeeOfferCreate": 2,
+    "FeeOffers": 2,
+    "FeePaymentQuote": 11,  # prices the prepaid periods in a transaction it rolls back
+    "FeePaymentRecord": 26,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
+    "FeePaymentReverse": 15,
+    "FeeReceipt": 8,
+    "FeeReductionSet": 4,
+    "FeeReductions": 3,
+    "FeeRemindersSend": 10,  # reminders and notifications by bulk insert
+    "FeeSchedule": 3,
+    "FeeScheduleSet": 5,
+    "FeeUnbillable": 3,
+    "MyFees": 8,
     "AccountEntryRecord": 2,
     "AbuseFlagDecide": 35,  # a dismissal pays each held repair through the engine
     "AbuseFlags": 8,
-    "AccountStatement": 5,
+    "AccountStatement": 6,  # fee income, summed from the payments of the month
     "ActivityCheckInCode": 4,
     "ActivityLogCleaning": 6,
     "ActivityLogMediation": 6,

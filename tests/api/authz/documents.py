@@ -66,6 +66,10 @@ ID_KINDS = {
     "corrects": "PointTransfer",
     "correctsId": "PointTransfer",
     "flagId": "AbuseFlag",
+    "billIds": "FeeBill",
+    "paymentId": "FeePayment",
+    "giftRewardId": "Reward",
+    "giftRecipientId": "User",
 }
 
 
@@ -176,6 +180,8 @@ def value_for(name: str, type_: GraphQLType, side: Side, owner: str) -> Any:
         value = False
     elif named.name == "Decimal":
         value = "1"
+    elif named.name == "Date":
+        value = clock.now().date().isoformat()
     elif named.name == "DateTime":
         offset = {"endsAt": 2, "closesAt": 48}.get(name, 0)
         value = (clock.now() + timedelta(hours=offset)).isoformat()

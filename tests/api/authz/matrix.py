@@ -160,6 +160,33 @@ ROWS: dict[str, Row] = {
     "Query.abuseFlags": Row(STAFF, fixed=(("state", None),)),
     # The office sees every inspection; anyone else only their own (our cleaner made none).
     "Query.inspections": Row(MANAGERS, shown_none=MEMBERS - MANAGERS),
+    # Property fees: the office records and reads; members see the schedule, offers, rates and
+    # their own household's fees; hardship reductions are for staff alone.
+    "Query.feeSchedule": Row(MEMBERS),
+    "Query.feeBills": Row(MANAGERS),
+    "Query.feeUnbillable": Row(MANAGERS, may_be_empty=True),
+    "Query.feeOffers": Row(MEMBERS),
+    "Query.feeReductions": Row(STAFF),
+    "Query.feeArrears": Row(MANAGERS),
+    "Query.feeCollectionRates": Row(MEMBERS),
+    "Query.myFees": Row(MEMBERS, note="the caller's own household; without one, an empty statement"),
+    "Query.feePaymentQuote": Row(MANAGERS),
+    "Query.feeReceipt": Row(
+        MANAGERS, note="and the paying household's members, none of whom the matrix calls as"
+    ),
+    "Mutation.feeScheduleSet": Row(MANAGERS),
+    "Mutation.feeBillsIssue": Row(MANAGERS),
+    "Mutation.feePaymentRecord": Row(
+        MANAGERS,
+        drop=("giftRecipientId",),
+        note="the gift goes to someone of the household; tests/services/fees refuses a stranger",
+    ),
+    "Mutation.feePaymentReverse": Row(MANAGERS),
+    "Mutation.feeOfferCreate": Row(MANAGERS),
+    "Mutation.feeReductionSet": Row(STAFF),
+    "Mutation.feeRemindersSend": Row(MANAGERS),
+    "Query.node:FeeBill": Row(NOBODY),
+    "Query.node:FeePayment": Row(NOBODY),
     # Beyond the community (issue 21): street and district roles are not community roles, so no
     # role of ours acts on a dispatch; our members read our referral (every step on its
     # timeline) and our staff refer. tests/api/district/test_authz.py walks the district roles.

@@ -26,6 +26,7 @@ from api.contract import operation_documents
 from models.abuse import AbuseFlag
 from models.district import Department, Dispatch, StreetCommunity
 from models.enums import ReportCategory, Role
+from models.fees import BillingPeriod, BillTiming, FeeBill, FeePayment, PaymentMethod
 from models.ledger import PointTransfer
 from models.open_books import AccountEntry
 from models.people import Invite, Membership
@@ -50,6 +51,10 @@ from points_engine import redemption
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings, get_settings
+from services.access import load_viewer
+from services.fees import billing as fee_billing
+from services.fees import payments as fee_payments
+from services.fees import schedule as fee_schedule
 from tests.api.teams.support import APPOINT, JOIN_DECIDE, JOIN_REQUEST, TEAM_CREATE
 from tests.contract.test_day_in_the_life import (
     test_a_day_in_the_life_runs_every_operation_of_the_app as live_a_day,
@@ -88,6 +93,8 @@ KINDS: dict[str, type[Model]] = {
     "TeamMember": TeamMember,
     "ReportEvent": ReportEvent,
     "PatrolFinding": PatrolFinding,
+    "FeeBill": FeeBill,
+    "FeePayment": FeePayment,
     "Dispatch": Dispatch,
 }
 LOGS = {
@@ -251,6 +258,28 @@ async def _their_objects(http: httpx.AsyncClient, theirs: Side) -> None:
             },
         )
     assert await AbuseFlag.filter(community_id=theirs.community.id).exists(), "the burst raised a flag"
+    await their_fees(theirs)
+
+
+async def their_fees(theirs: Side) -> None:
+    """A fee schedule, bills and a payment of theirs, whose ids our callers try."""
+    staff = await load_viewer(theirs.people[Role.STAFF].user.id)
+    cid = theirs.community.id
+    first_month = clock.now().date().replace(day=1)
+    await fee_schedule.set_schedule(
+        staff,
+        cid,
+        unit_price_fen=30,
+        period=BillingPeriod.MONTH,
+        timing=BillTiming.PERIOD_START,
+        applies_from=first_month,
+    )
+    await fee_billing.issue(staff, cid, clock.now().date())
+    bill = await FeeBill.filter(community_id=cid).order_by("id").first()
+    assert bill is not None, "their households have areas"
+    await fee_payments.record(
+        staff, bill.household_id, bill_ids=[bill.id], amount_fen=100, method=PaymentMethod.CASH
+    )
 
 
 async def database_digest() -> str:

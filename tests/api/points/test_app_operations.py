@@ -71,7 +71,7 @@ async def test_the_points_screens_work_within_their_query_budgets(
     cancelled = await run("RedemptionCancel", member, input={"redemptionId": second["redemption"]["id"]})
     assert cancelled["balance"] == 45
     balance = await run("MyPointsBalance", member, communityId=cid)
-    assert balance == {"balance": 45, "upcomingExpiries": []}
+    assert balance == {"balance": 45, "upcomingExpiries": [], "__typename": "MyPoints"}
     history = await run("MyPointsHistory", member, communityId=cid, first=10)
     assert [n["amount"] for n in history["history"]["nodes"]] == [10, -10, -10, -5, 60]
     economy = await run("EconomySummary", member, communityId=cid)

@@ -84,6 +84,7 @@ async def test_repeated_pairing_is_flagged_held_and_paid_once_when_staff_dismiss
         "pointsHeld": 0,
         "held": True,
         "released": True,
+        "__typename": "AbuseEvidence",  # the documents carry Apollo's __typename (api/contract.py)
     }
     again = await decide(api, cast, flag["id"], "DISMISS")
     assert again["errors"] == [] and again["flag"]["decidedAt"] == dismissed["flag"]["decidedAt"]

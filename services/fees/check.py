@@ -1,0 +1,110 @@
+"""fees-check: bills, payments, reversals and receipts add up.
+
+- every bill's paid amount equals its payment lines minus its reversal lines, its discount the
+  discounts of payments not reversed, its amount gross − discount − reduction, its state follows;
+- every payment equals its lines; every payment has a receipt, a reversal names a payment, and a
+  receipt is void exactly when its payment was reversed;
+- receipt numbers of each community and year run 1…n without a gap, n being the counter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from models.fees import FeeBill, FeePayment, FeePaymentLine, FeeReceipt, FeeReceiptCounter, PaymentKind
+from services.fees.payments import bill_state
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    bills: int
+    payments: int
+    receipts: int
+    problems: list[Problem]
+
+
+async def check_fees(community_id: int | None = None) -> Checked:
+    scope = {} if community_id is None else {"community_id": community_id}
+    problems: list[Problem] = []
+    payments = {p["id"]: p for p in await FeePayment.filter(**scope).values(
+        "id", "kind", "amount_fen", "discount_fen", "reverses_id", "receipt_id")}  # fmt: skip
+    reversed_ids = {p["reverses_id"] for p in payments.values() if p["reverses_id"] is not None}
+    lines = await FeePaymentLine.filter(payment_id__in=list(payments)).values(
+        "payment_id", "bill_id", "amount_fen", "discount_fen"
+    )
+    paid: dict[int, int] = defaultdict(int)
+    discounted: dict[int, int] = defaultdict(int)
+    per_payment: dict[int, int] = defaultdict(int)
+    for line in lines:
+        payment = payments[line["payment_id"]]
+        sign = 1 if payment["kind"] == PaymentKind.PAYMENT else -1
+        paid[line["bill_id"]] += sign * line["amount_fen"]
+        discounted[line["bill_id"]] += sign * line["discount_fen"]
+        per_payment[line["payment_id"]] += line["amount_fen"]
+    bills = await FeeBill.filter(**scope).values(
+        "id", "gross_fen", "discount_fen", "reduction_fen", "amount_fen", "paid_fen", "state"
+    )
+    for bill in bills:
+        where = f"bill {bill['id']}"
+        if bill["paid_fen"] != paid[bill["id"]]:
+            problems.append(
+                Problem(f"{where}: paid {bill['paid_fen']} but its payments say {paid[bill['id']]}")
+            )
+        if bill["discount_fen"] != discounted[bill["id"]]:
+            problems.append(
+                Problem(
+                    f"{where}: discount {bill['discount_fen']} but payments gave {discounted[bill['id']]}"
+                )
+            )
+        if bill["amount_fen"] != bill["gross_fen"] - bill["discount_fen"] - bill["reduction_fen"]:
+            problems.append(Problem(f"{where}: amount is not gross - discount - reduction"))
+        if not 0 <= bill["paid_fen"] <= bill["amount_fen"]:
+            problems.append(Problem(f"{where}: paid {bill['paid_fen']} outside 0..{bill['amount_fen']}"))
+        if bill["state"] != "waived" and bill["state"] != bill_state(bill["amount_fen"], bill["paid_fen"]):
+            problems.append(Problem(f"{where}: state {bill['state']} does not follow its amounts"))
+    receipts = {
+        r["id"]: r
+        for r in await FeeReceipt.filter(**scope).values("id", "community_id", "year", "number", "voided_at")
+    }
+    for payment in payments.values():
+        where = f"payment {payment['id']}"
+        if payment["amount_fen"] != per_payment[payment["id"]]:
+            problems.append(
+                Problem(
+                    f"{where}: amount {payment['amount_fen']} but lines sum to {per_payment[payment['id']]}"
+                )
+            )
+        if payment["kind"] == PaymentKind.PAYMENT:
+            receipt = receipts.get(payment["receipt_id"])
+            if receipt is None:
+                problems.append(Problem(f"{where}: no receipt"))
+            elif (receipt["voided_at"] is not None) != (payment["id"] in reversed_ids):
+                problems.append(Problem(f"{where}: receipt void state does not match its reversal"))
+        else:
+            original = payments.get(payment["reverses_id"])
+            if original is None or original["kind"] != PaymentKind.PAYMENT:
+                problems.append(Problem(f"{where}: a reversal must name a payment"))
+            elif original["amount_fen"] != payment["amount_fen"]:
+                problems.append(Problem(f"{where}: reverses a different amount"))
+    numbers: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for receipt in receipts.values():
+        numbers[(receipt["community_id"], receipt["year"])].append(receipt["number"])
+    counters = {
+        (c["community_id"], c["year"]): c["last_number"]
+        for c in await FeeReceiptCounter.filter(**scope).values("community_id", "year", "last_number")
+    }
+    for key in sorted(set(numbers) | set(counters)):
+        got = sorted(numbers.get(key, []))
+        expected = list(range(1, counters.get(key, 0) + 1))
+        if got != expected:
+            missing = sorted(set(expected) - set(got))
+            problems.append(
+                Problem(f"community {key[0]} year {key[1]}: numbers {missing[:10]} missing (or extra)")
+            )
+    return Checked(len(bills), len(payments), len(receipts), problems)

@@ -1,0 +1,382 @@
+"""Payments recorded by the office, and their reversals.
+
+A payment settles one or several bills of one household in one transaction: it locks the bills
+in id order (two offices paying the same bill: the second waits, then finds it settled), takes
+the receipt number from the counter row, writes the payment and its lines, and moves each
+bill's paid amount by a conditional UPDATE that can never pass what the bill asks. A payment is
+never edited: a mistake is a reversal naming it (unique, so at most once), which takes the
+amounts and any free months back and voids the receipt. A reversal cannot be reversed.
+
+Online payment (WeChat Pay, Alipay) plugs in here later: a provider's confirmed notification
+becomes a call to `record` with method ONLINE_* and the provider's transaction id as reference
+and idempotency key, so a notification delivered twice records one payment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from models.fees import (
+    BillState,
+    FeeBill,
+    FeePayment,
+    FeePaymentLine,
+    FeeReceipt,
+    PaymentKind,
+    PaymentMethod,
+)
+from models.places import Community
+from models.rewards import Redemption, RedemptionStatus
+from points_engine import redemption as redemptions
+from points_engine.errors import PointsError
+from points_engine.localtime import local_month, zone
+from runtime import clock
+from services import idempotency
+from services.access import Viewer
+from services.errors import DomainError, ErrorCode
+from services.fees import billing, discounts, households, receipts
+from services.fees.money import yuan
+
+REFERENCE_MAX = 64
+NOTE_MAX = 200
+MAX_BILLS = 36
+MAX_PAYMENT_FEN = 10_000_000_00  # ten million yuan: a typo, not a fee
+
+
+@dataclass(frozen=True)
+class Recorded:
+    payment: FeePayment
+    created: bool  # False: a replay of the same idempotency key
+
+
+def bill_state(amount_fen: int, paid_fen: int) -> BillState:
+    if paid_fen >= amount_fen:
+        return BillState.PAID
+    return BillState.PART_PAID if paid_fen else BillState.UNPAID
+
+
+def _check_amount(amount_fen: int) -> None:
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "金额须大于零（以分计）。", "amountFen")
+    if amount_fen > MAX_PAYMENT_FEN:
+        raise DomainError(ErrorCode.INVALID_AMOUNT, "金额过大，请核对。", "amountFen")
+
+
+def _clean_reference(method: PaymentMethod, reference: str) -> str:
+    reference = (reference or "").strip()
+    if len(reference) > REFERENCE_MAX:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"流水号最多{REFERENCE_MAX}个字符。", "reference")
+    if method != PaymentMethod.CASH and not reference:
+        raise DomainError(ErrorCode.INVALID_INPUT, "转账须填写流水号（交易单号）。", "reference")
+    return reference
+
+
+async def _replay(user_id: int, key: str | None, operation: str, digest: str) -> FeePayment | None:
+    if key is None:
+        return None
+    first_id = await idempotency.replayed(user_id, key, operation, digest)
+    return None if first_id is None else await FeePayment.get_or_none(id=first_id)
+
+
+async def record(
+    viewer: Viewer,
+    household_id: int,
+    *,
+    bill_ids: Sequence[int],
+    amount_fen: int,
+    method: PaymentMethod,
+    reference: str = "",
+    prepay_periods: int = 0,
+    gift_recipient_id: int | None = None,
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> Recorded:
+    household = await households.get(viewer, household_id)
+    community_id = household.community_id
+    viewer.require_manager(community_id)
+    key = idempotency.clean_key(idempotency_key)
+    digest = idempotency.input_hash(
+        {
+            "household": household_id,
+            "bills": sorted(bill_ids),
+            "amount": amount_fen,
+            "method": str(method),
+            "reference": reference,
+            "prepay": prepay_periods,
+            "gift": gift_recipient_id,
+            "note": note,
+        }
+    )
+    first = await _replay(viewer.user_id, key, "feePaymentRecord", digest)
+    if first is not None:
+        return Recorded(first, False)
+    _check_amount(amount_fen)
+    reference = _clean_reference(method, reference)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"备注最多{NOTE_MAX}个字。", "note")
+    wanted = sorted(set(bill_ids))
+    if len(wanted) > MAX_BILLS:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"一次最多缴{MAX_BILLS}张账单。", "billIds")
+    if not wanted and not prepay_periods:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请选择要缴的账单，或预缴期数。", "billIds")
+    if gift_recipient_id is not None:
+        # Checked whether or not this payment earns a gift: a name from elsewhere is refused.
+        await discounts.gift_recipient(household, gift_recipient_id)
+    community = await Community.get(id=community_id)
+    now = clock.now()
+    today = now.astimezone(zone(community.timezone)).date()
+    try:
+        async with in_transaction():
+            ahead = await billing.issue_ahead(household, prepay_periods, today) if prepay_periods else []
+            ids = sorted(set(wanted) | {bill.id for bill in ahead})
+            # Locked in id order, so two payments touching the same bills cannot deadlock.
+            bills = await FeeBill.filter(id__in=ids).order_by("id").select_for_update()
+            if len(bills) != len(ids) or any(b.household_id != household.id for b in bills):
+                raise DomainError(ErrorCode.NOT_FOUND, "所选账单不属于这一户。", "billIds")
+            for bill in bills:
+                if bill.state in (BillState.PAID, BillState.WAIVED):
+                    raise DomainError(
+                        ErrorCode.FEE_BILL_SETTLED, f"{bill.period_label}的账单已结清，请刷新。", "billIds"
+                    )
+            offer = await discounts.in_force(community_id, today)
+            discount = discounts.free_months_discount(offer, bills)
+            owed = sum(b.amount_fen - b.paid_fen for b in bills)
+            owed_after = owed - (discount.total if discount else 0)
+            if discount is not None and amount_fen < owed_after:
+                discount = None  # the offer is for settling the bills at once; a part payment is not
+                owed_after = owed
+            if amount_fen > owed_after:
+                raise DomainError(
+                    ErrorCode.FEE_OVERPAID,
+                    f"所选账单应缴{yuan(owed_after)}元，收款{yuan(amount_fen)}元超出了应缴金额。",
+                    "amountFen",
+                )
+            gift_user: int | None = None
+            gift_note = ""
+            if discount is not None or amount_fen == owed:
+                if discounts.earns_gift(offer, bills):
+                    gift_user = await discounts.gift_recipient(household, gift_recipient_id)
+                    if gift_user is None:
+                        gift_note = "该户尚无居民账号，礼品未登记"
+            receipt = await receipts.issue(community_id, today.year, now)
+            payment = await FeePayment.create(
+                community_id=community_id,
+                household_id=household.id,
+                kind=PaymentKind.PAYMENT,
+                method=method,
+                reference=reference,
+                amount_fen=amount_fen,
+                discount_fen=discount.total if discount else 0,
+                receipt_id=receipt.id,
+                note=note,
+                received_by_id=viewer.user_id,
+                received_at=now,
+                local_month=local_month(now, community.timezone),
+            )
+            left = amount_fen
+            lines: list[FeePaymentLine] = []
+            for bill in sorted(bills, key=lambda b: (b.period_start, b.id)):
+                off = discount.by_bill.get(bill.id, 0) if discount else 0
+                share = min(left, bill.amount_fen - off - bill.paid_fen)
+                if share <= 0 and off == 0:
+                    continue
+                left -= share
+                moved = await FeeBill.filter(
+                    id=bill.id, paid_fen=bill.paid_fen, discount_fen=bill.discount_fen
+                ).update(
+                    paid_fen=F("paid_fen") + share,
+                    discount_fen=F("discount_fen") + off,
+                    amount_fen=F("amount_fen") - off,
+                    discount_note=discount.note if off and discount else bill.discount_note,
+                    state=bill_state(bill.amount_fen - off, bill.paid_fen + share),
+                )
+                if not moved:
+                    raise DomainError(ErrorCode.FEE_BILL_SETTLED, "账单刚被改动，请刷新后重试。", "billIds")
+                lines.append(
+                    FeePaymentLine(payment_id=payment.id, bill_id=bill.id, amount_fen=share, discount_fen=off)
+                )
+            await FeePaymentLine.bulk_create(lines)
+            if gift_user is not None and offer is not None:
+                gift = await discounts.hand_gift(offer, gift_user, f"fee-gift:{payment.id}")
+                if gift is None:
+                    gift_note = "礼品已发完或已停止发放，未能赠送"
+                else:
+                    payment.gift_redemption_id = gift.id
+            if gift_note or payment.gift_redemption_id:
+                payment.note = "；".join(part for part in (note, gift_note) if part)[:NOTE_MAX]
+                await payment.save(update_fields=["gift_redemption_id", "note"])
+            if key is not None:
+                await idempotency.remember(viewer.user_id, key, "feePaymentRecord", digest, payment.id)
+    except IntegrityError:
+        # The same key sent twice at once: the first to commit stands.
+        replayed = await _replay(viewer.user_id, key, "feePaymentRecord", digest)
+        if replayed is None:
+            raise
+        return Recorded(replayed, False)
+    return Recorded(payment, True)
+
+
+async def get(viewer: Viewer, payment_id: int, field: str = "paymentId") -> FeePayment:
+    """A payment the viewer may see: the office's, or one of the viewer's own household."""
+    viewer.require_user()
+    payment = await FeePayment.get_or_none(id=payment_id)
+    if payment is None or not (
+        viewer.manages(payment.community_id)
+        or (
+            viewer.is_member(payment.community_id)
+            and viewer.households.get(payment.community_id) == payment.household_id
+        )
+    ):
+        raise DomainError(ErrorCode.NOT_FOUND, "没有这笔缴费。", field)
+    return payment
+
+
+async def reverse(
+    viewer: Viewer, payment_id: int, *, reason: str, idempotency_key: str | None = None
+) -> Recorded:
+    original = await get(viewer, payment_id)
+    viewer.require_manager(original.community_id)
+    key = idempotency.clean_key(idempotency_key)
+    digest = idempotency.input_hash({"payment": payment_id, "reason": reason})
+    first = await _replay(viewer.user_id, key, "feePaymentReverse", digest)
+    if first is not None:
+        return Recorded(first, False)
+    reason = (reason or "").strip()
+    if not 1 <= len(reason) <= NOTE_MAX:
+        raise DomainError(ErrorCode.INVALID_INPUT, f"请写明冲正原因（最多{NOTE_MAX}个字）。", "reason")
+    if original.kind == PaymentKind.REVERSAL:
+        raise DomainError(ErrorCode.NOT_REVERSIBLE, "冲正记录不能再冲正；如有需要，请重新收款。", "paymentId")
+    if await FeePayment.exists(reverses_id=original.id):
+        raise DomainError(ErrorCode.ALREADY_REVERSED, "这笔缴费已经冲正过。", "paymentId")
+    community = await Community.get(id=original.community_id)
+    now = clock.now()
+    try:
+        async with in_transaction():
+            lines = await FeePaymentLine.filter(payment_id=original.id).order_by("bill_id")
+            bills = {
+                b.id: b
+                for b in await FeeBill.filter(id__in=[line.bill_id for line in lines])
+                .order_by("id")
+                .select_for_update()
+            }
+            reversal = await FeePayment.create(
+                community_id=original.community_id,
+                household_id=original.household_id,
+                kind=PaymentKind.REVERSAL,
+                method=original.method,
+                reference=original.reference,
+                amount_fen=original.amount_fen,
+                discount_fen=original.discount_fen,
+                reverses_id=original.id,
+                note=reason,
+                received_by_id=viewer.user_id,
+                received_at=now,
+                local_month=local_month(now, community.timezone),
+            )
+            for line in lines:
+                bill = bills[line.bill_id]
+                amount = bill.amount_fen + line.discount_fen
+                paid = bill.paid_fen - line.amount_fen
+                await FeeBill.filter(id=bill.id).update(
+                    paid_fen=paid,
+                    amount_fen=amount,
+                    discount_fen=bill.discount_fen - line.discount_fen,
+                    discount_note="" if bill.discount_fen == line.discount_fen else bill.discount_note,
+                    state=bill_state(amount, paid),
+                )
+            await FeePaymentLine.bulk_create(
+                [
+                    FeePaymentLine(
+                        payment_id=reversal.id,
+                        bill_id=line.bill_id,
+                        amount_fen=line.amount_fen,
+                        discount_fen=line.discount_fen,
+                    )
+                    for line in lines
+                ]
+            )
+            if original.receipt_id is not None:
+                await FeeReceipt.filter(id=original.receipt_id, voided_at__isnull=True).update(
+                    voided_at=now, void_reason=reason[:200]
+                )
+            if original.gift_redemption_id is not None:
+                gift = await Redemption.get(id=original.gift_redemption_id)
+                if gift.status == RedemptionStatus.PENDING:
+                    try:
+                        await redemptions.close(gift, RedemptionStatus.CANCELLED, viewer.user_id)
+                    except PointsError:
+                        pass  # handed over or expired a moment ago: it stays as it is
+            if key is not None:
+                await idempotency.remember(viewer.user_id, key, "feePaymentReverse", digest, reversal.id)
+    except IntegrityError:
+        replayed = await _replay(viewer.user_id, key, "feePaymentReverse", digest)
+        if replayed is not None:
+            return Recorded(replayed, False)
+        raise DomainError(ErrorCode.ALREADY_REVERSED, "这笔缴费已经冲正过。", "paymentId") from None
+    return Recorded(reversal, True)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What the office should collect for these bills (and the next periods, when prepaying)."""
+
+    periods: list[str]
+    months: int
+    owed_fen: int  # before the offer
+    discount_fen: int
+    due_fen: int  # to settle everything at once, after the offer
+    gift: bool  # settling it all at once also earns the offer's gift
+    offer_name: str
+
+
+class _Rollback(Exception):
+    def __init__(self, quote: Quote) -> None:
+        super().__init__("quote")
+        self.quote = quote
+
+
+async def quote(
+    viewer: Viewer, household_id: int, *, bill_ids: Sequence[int], prepay_periods: int = 0
+) -> Quote:
+    """The amount to ask for, computed exactly as `record` will (the prepaid periods' bills are
+    made and priced inside a transaction that is then rolled back, so nothing is written)."""
+    household = await households.get(viewer, household_id)
+    viewer.require_manager(household.community_id)
+    wanted = sorted(set(bill_ids))
+    if not wanted and not prepay_periods:
+        raise DomainError(ErrorCode.INVALID_INPUT, "请选择要缴的账单，或预缴期数。", "billIds")
+    community = await Community.get(id=household.community_id)
+    today = clock.now().astimezone(zone(community.timezone)).date()
+    try:
+        async with in_transaction():
+            ahead = await billing.issue_ahead(household, prepay_periods, today) if prepay_periods else []
+            ids = sorted(set(wanted) | {bill.id for bill in ahead})
+            bills = await FeeBill.filter(id__in=ids).order_by("period_start", "id")
+            if len(bills) != len(ids) or any(b.household_id != household.id for b in bills):
+                raise DomainError(ErrorCode.NOT_FOUND, "所选账单不属于这一户。", "billIds")
+            open_bills = [b for b in bills if b.state not in (BillState.PAID, BillState.WAIVED)]
+            offer = await discounts.in_force(household.community_id, today)
+            discount = discounts.free_months_discount(offer, open_bills)
+            owed = sum(b.amount_fen - b.paid_fen for b in open_bills)
+            off = discount.total if discount else 0
+            raise _Rollback(
+                Quote(
+                    periods=[b.period_label for b in open_bills],
+                    months=sum(b.months for b in open_bills),
+                    owed_fen=owed,
+                    discount_fen=off,
+                    due_fen=owed - off,
+                    gift=discounts.earns_gift(offer, open_bills),
+                    offer_name=offer.name
+                    if offer and (off or discounts.earns_gift(offer, open_bills))
+                    else "",
+                )
+            )
+    except _Rollback as done:
+        return done.quote

@@ -1,0 +1,97 @@
+"""A separate process for the payment race: `seed URL`, `pay URL STAFF_ID READY GO BILL_ID…`,
+`check URL`. Each prints one JSON line. Run by test_payment_race.py."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from models.enums import Role
+from models.fees import FeeBill, FeeReceipt, FeeReceiptCounter, PaymentMethod
+from models.places import Household
+from runtime.database import close_database, open_database
+from runtime.migrations import upgrade
+from services.access import load_viewer
+from services.errors import DomainError
+from services.fees import billing, payments
+from services.fees.check import check_fees
+from tests.services.fees.support import fee_world
+from tests.support.people import make_person
+
+
+async def seed(url: str) -> dict[str, object]:
+    await upgrade(url)
+    await open_database(url)
+    world = await fee_world()
+    second_office = await make_person(world.place.community, (Role.STAFF,), name="张出纳")
+    for number in range(303, 313):  # a dozen households, so the offices collide bill after bill
+        await Household.create(
+            community_id=world.community_id,
+            entrance=world.place.entrance,
+            number=str(number),
+            area_m2="88.00",
+        )
+    await billing.issue(world.staff_viewer, world.community_id, date(2026, 11, 23))
+    bills = await FeeBill.filter(community_id=world.community_id).order_by("id")
+    return {
+        "staff": [world.staff.user.id, second_office.user.id],
+        "bills": [[b.id, b.household_id, b.amount_fen] for b in bills],
+    }
+
+
+def _wait_for(go: Path) -> None:
+    """Blocking on purpose: nothing else runs in this process until the start."""
+    while not go.exists():
+        time.sleep(0.002)
+
+
+async def pay(url: str, staff_id: int, ready: Path, go: Path, bills: list[list[int]]) -> dict[str, object]:
+    await open_database(url)
+    viewer = await load_viewer(staff_id)
+    await FeeBill.all().count()  # the connection is open before the start
+    ready.write_text("ready")
+    _wait_for(go)
+    outcomes: list[str] = []
+    for bill_id, household_id, amount in bills:
+        try:
+            done = await payments.record(
+                viewer, household_id, bill_ids=[bill_id], amount_fen=amount, method=PaymentMethod.CASH
+            )
+            outcomes.append(f"ok:{done.payment.id}")
+        except DomainError as exc:
+            outcomes.append(str(exc.code))
+    return {"outcomes": outcomes}
+
+
+async def check(url: str) -> dict[str, object]:
+    await open_database(url)
+    checked = await check_fees()
+    return {
+        "problems": [p.message for p in checked.problems],
+        "receipts": sorted(await FeeReceipt.all().values_list("number", flat=True)),
+        "counter": list(await FeeReceiptCounter.all().values_list("last_number", flat=True)),
+        "paid": list(await FeeBill.all().order_by("id").values_list("paid_fen", flat=True)),
+        "amounts": list(await FeeBill.all().order_by("id").values_list("amount_fen", flat=True)),
+    }
+
+
+async def main(argv: list[str]) -> None:
+    mode, url = argv[0], argv[1]
+    try:
+        if mode == "seed":
+            answer = await seed(url)
+        elif mode == "pay":
+            answer = await pay(url, int(argv[2]), Path(argv[3]), Path(argv[4]), json.loads(argv[5]))
+        else:
+            answer = await check(url)
+    finally:
+        await close_database()
+    print(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
