@@ -16,7 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api import board_routes, card_routes, certificate_routes, tag_routes
+from api import board_routes, card_routes, certificate_routes, open311_routes, tag_routes
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             *board_routes.ROUTES,
             *certificate_routes.ROUTES,
             *card_routes.ROUTES,
+            *open311_routes.ROUTES,
         ],
         lifespan=lifespan,
     )

@@ -273,4 +273,7 @@ HTTP_WITHOUT_IDS = {
     "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
     "/qr/{name}": "a tag's signed code rendered as an image",
     "/board/{slug}": "the notice board, public only for what the office chose to publish",
+    "/open311/v2/services.json": "Open311: the categories, public",
+    "/open311/v2/requests.json": "Open311: problems in public space only, no personal data",
+    "/open311/v2/requests/{request_id}.json": "Open311: one problem in public space, no personal data",
 }
