@@ -16,7 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api import board_routes, card_routes, certificate_routes, open311_routes, tag_routes
+from api import board_routes, card_routes, certificate_routes, open311_routes, tag_routes, web
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
@@ -103,8 +103,9 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             if manage_database:
                 await database.close_database()
 
+    schema = build_schema(settings.production)
     graphql = RedStewardGraphQL(
-        build_schema(settings.production),
+        schema,
         settings.production,
         graphql_ide=None if settings.production else "graphiql",
         allow_queries_via_get=False,
@@ -136,6 +137,8 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             *certificate_routes.ROUTES,
             *card_routes.ROUTES,
             *open311_routes.ROUTES,
+            # The web pages run the same schema in process for the person signed in.
+            *web.routes(schema),
         ],
         lifespan=lifespan,
     )

@@ -55,15 +55,17 @@ def _spreads(text: str) -> set[str]:
     return names
 
 
-def _source_documents(folder: Path) -> dict[str, str]:
+def _source_documents(folder: Path, client: str = "app") -> dict[str, str]:
     """Operation name → the operation file's text followed by every fragment it uses
-    (transitively), as an app's document would hold them."""
+    (transitively), as an app's document would hold them. The app's operations are
+    operations/*.graphql; another client's (the server's own web pages) operations/<client>/."""
     fragments = {
         p.stem: p.read_text(encoding="utf-8").strip()
         for p in sorted((folder / "fragments").glob("*.graphql"))
     }
     documents: dict[str, str] = {}
-    for path in sorted((folder / "operations").glob("*.graphql")):
+    where = folder / "operations" if client == "app" else folder / "operations" / client
+    for path in sorted(where.glob("*.graphql")):
         text = path.read_text(encoding="utf-8").strip()
         needed: set[str] = set()
         queue = list(_spreads(text))
@@ -114,10 +116,34 @@ def apollo_body(document: str) -> str:
     return print_ast(_sort_top_level_definitions(added))
 
 
-def operation_documents(folder: Path = CONTRACT) -> dict[str, str]:
+def operation_documents(folder: Path = CONTRACT, client: str = "app") -> dict[str, str]:
     """Operation name → the persisted document: the operation with the fragments it uses,
     exactly as Apollo Client prints it (see the module's docstring). Its sha256 is the id."""
-    return {name: apollo_body(text) for name, text in _source_documents(folder).items()}
+    return {name: apollo_body(text) for name, text in _source_documents(folder, client).items()}
+
+
+# Clients other than the app whose documents the server serves: each is a folder of operations/.
+# "web" is the server's own pages (the resident's no-app path), "office" the office console
+# (/office/); both run in process for the signed-in viewer.
+CLIENTS = ("web", "office")
+
+
+def client_documents(folder: Path = CONTRACT) -> dict[str, dict[str, str]]:
+    """Client name → its operation documents (the app's under "app")."""
+    return {
+        "app": operation_documents(folder),
+        **{client: operation_documents(folder, client) for client in CLIENTS},
+    }
+
+
+def render_clients() -> str:
+    """Client → operation name → hash: which documents belong to whom (the app's codegen reads
+    operation-ids.json; the web pages find their documents here)."""
+    clients = {
+        client: {name: document_hash(doc) for name, doc in documents.items()}
+        for client, documents in client_documents().items()
+    }
+    return json.dumps(clients, ensure_ascii=False, indent=2) + "\n"
 
 
 def _operation_type(body: str) -> str:
@@ -142,7 +168,9 @@ def render_apollo_manifest() -> str:
 
 def render_manifest() -> str:
     """sha256 → document, for clients that only need a lookup table (the server reads this)."""
-    manifest = {document_hash(doc): doc for doc in operation_documents().values()}
+    manifest = {
+        document_hash(doc): doc for documents in client_documents().values() for doc in documents.values()
+    }
     return json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -177,6 +205,7 @@ def generated_files() -> dict[Path, str]:
         CONTRACT / "operation-ids.json": render_operation_ids(),
         CONTRACT / "possible-types.json": render_possible_types(),
         CONTRACT / "errors.md": render_errors_md(),
+        CONTRACT / "clients.json": render_clients(),
     }
 
 

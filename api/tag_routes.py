@@ -1,5 +1,5 @@
-"""HTTP routes of tags outside GraphQL: the landing page a QR code opens, the code's images, and
-the printable sheet of a building for staff."""
+"""HTTP routes of tags outside GraphQL: the code's images and the printable sheet of a building for
+staff. The page a QR code opens (/t/<code>) is the web pages' report form (api/web/reporting.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import re
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from api.graphql import viewer_of
 from api.ids import decode_global_id
-from api.tag_landing import landing_page, problem_page
 from models.places import Building
-from runtime.settings import get_settings
 from services import tags
-from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden, NotAuthenticated
 from services.tags import printing as tag_printing
 
@@ -32,21 +29,6 @@ _UNKNOWN_TEXT = "这不是社区办公室印制的报修码，或者码不完整
 
 def _status(error: DomainError) -> int:
     return 410 if error.code == ErrorCode.TAG_REVOKED else 404
-
-
-async def landing(request: Request) -> Response:
-    try:
-        scan = await tags.scan(Viewer(), request.path_params["code"])
-    except DomainError as error:
-        revoked = error.code == ErrorCode.TAG_REVOKED
-        body = problem_page(
-            _REVOKED_TITLE if revoked else _UNKNOWN_TITLE, _REVOKED_TEXT if revoked else _UNKNOWN_TEXT
-        )
-        return HTMLResponse(body, status_code=_status(error))
-    return HTMLResponse(
-        landing_page(scan, get_settings().app_download_url),
-        headers={"cache-control": "no-cache", "x-content-type-options": "nosniff"},
-    )
 
 
 async def image(request: Request) -> Response:
@@ -111,7 +93,6 @@ async def building_sheet(request: Request) -> Response:
 
 
 ROUTES = [
-    Route("/t/{code}", landing, methods=["GET"]),
     Route("/qr/{name}", image, methods=["GET"]),
     Route("/qr-sheet.pdf", building_sheet, methods=["GET"]),
 ]

@@ -128,7 +128,7 @@ def _checked(name: str, response: httpx.Response) -> dict[str, Any]:
 
 
 async def _sign_in(client: Client, phone: str) -> str:
-    from services.demo_seed import DEMO_PASSWORD
+    from services.demo import DEMO_PASSWORD
 
     data = await client.persisted("SignIn", None, {"input": {"phone": phone, "password": DEMO_PASSWORD}})
     token: str = data["data"]["sessionCreate"]["accessToken"]
@@ -141,10 +141,10 @@ async def build_scenarios(client: Client) -> list[Scenario]:
     from models.places import Building, Community, Entrance
     from points_engine import redemption
     from runtime import clock
-    from services.demo_seed import seed_demo
+    from services.demo import seed_register
     from tests.support.people import gid
 
-    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
     community = await Community.get(slug="hongxing")
     cid = gid("Community", community.id)
     staff = await _sign_in(client, logins["staff"])

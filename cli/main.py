@@ -87,20 +87,30 @@ def cmd_makemigration(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from services.demo_seed import seed_demo
+    from services.demo import seed_demo, table
+
+    def bar(done: int, total: int, label: str) -> None:
+        # On stderr, redrawn in place: the table of logins on stdout stays clean to copy.
+        width = 24
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(
+            f"\r\033[K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
 
     async def work() -> int:
         started = time.perf_counter()
-        result = await seed_demo(lambda step: print(f"  … {step}", flush=True))
+        result = await seed_demo(bar, seed=args.seed)
         took = time.perf_counter() - started
         if result.created:
-            print(f"demo data created in {took:.1f} s:")
+            print(f"演示数据已生成（随机种子 {result.seed}），用时 {took:.1f} 秒：")
         else:
-            print("demo data was already there; nothing created.")
+            print("演示数据已存在，本次没有任何改动。")
         print("  " + ", ".join(f"{name} {count}" for name, count in result.counts.items()))
-        print("demo logins (phone / password):")
-        for login in result.logins:
-            print(f"  {login.role:<12} {login.phone}  {login.password}")
+        print(table(result.logins))
         return 0
 
     return _run(lambda: _with_database(work))
@@ -474,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_makemigration)
 
     p = sub.add_parser("seed-demo", help="create the demo communities and print demo logins (idempotent)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed: the same seed gives the same demo")
     p.set_defaults(func=cmd_seed_demo)
 
     p = sub.add_parser(

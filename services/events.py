@@ -41,6 +41,10 @@ def subscribe(name: str, handler: Handler) -> None:
         _handlers[name].append(handler)
 
 
+def is_subscribed(name: str, handler: Handler) -> bool:
+    return handler in _handlers.get(name, [])
+
+
 def unsubscribe(name: str, handler: Handler) -> None:
     if handler in _handlers.get(name, []):
         _handlers[name].remove(handler)

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from models.guards import IdempotencyRecord
 from runtime import clock
@@ -81,3 +84,44 @@ async def remember(user_id: int, key: str, operation: str, digest: str, result_i
 async def forget_expired() -> int:
     """Delete records past the window (a housekeeping job may call it; lookups ignore them anyway)."""
     return await IdempotencyRecord.filter(created_at__lte=clock.now() - WINDOW).delete()
+
+
+class _Made(Protocol):
+    id: int
+
+
+M = TypeVar("M", bound=_Made)
+
+
+async def once(
+    user_id: int,
+    key: str | None,
+    operation: str,
+    values: Mapping[str, Any],
+    load: Callable[[int], Awaitable[M | None]],
+    make: Callable[[], Awaitable[M]],
+) -> M:
+    """Make a thing once per key, for creating mutations with no unique key of their own (a
+    reward, a team, an account entry): a replay within 24 hours gets the first thing back, a
+    double-clicked form button makes one. Without a key, `make` simply runs.
+
+    `make` checks and writes; its row and the key's record commit together, so a failed make
+    leaves no record. Two first calls at once: the second fails on the unique (user, key) and
+    answers with what the first made."""
+    key = clean_key(key)
+    if key is None:
+        return await make()
+    digest = input_hash(values)
+    first_id = await replayed(user_id, key, operation, digest)
+    if first_id is not None and (first := await load(first_id)) is not None:
+        return first
+    try:
+        async with in_transaction():
+            made = await make()
+            await remember(user_id, key, operation, digest, made.id)
+    except IntegrityError:
+        first_id = await replayed(user_id, key, operation, digest)
+        if first_id is not None and (first := await load(first_id)) is not None:
+            return first
+        raise
+    return made

@@ -15,6 +15,7 @@ from models.places import Community
 from models.reports import ReportMaterial
 from points_engine.localtime import local_month
 from runtime import clock
+from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees.income import income as fees_income
@@ -81,8 +82,10 @@ async def record(
     memo: str = "",
     brand_model: str = "",
     corrects_id: int | None = None,
+    idempotency_key: str | None = None,
 ) -> AccountEntry:
-    """Staff record one entry; with `corrects_id` it replaces that entry in the statement."""
+    """Staff record one entry; with `corrects_id` it replaces that entry in the statement. With a
+    key, a retried or double-clicked entry is recorded once: money must not appear twice."""
     viewer.require_manager(community_id)
     if category is None:
         raise DomainError(ErrorCode.INVALID_INPUT, "Choose a category.", "category")
@@ -94,29 +97,48 @@ async def record(
         raise DomainError(ErrorCode.INVALID_INPUT, "At most 100 characters.", "brandModel")
     if brand_model and category != AccountCategory.MATERIALS:
         raise DomainError(ErrorCode.INVALID_INPUT, "Brand and model are for materials.", "brandModel")
-    async with in_transaction():
-        if corrects_id is not None:
-            corrected = await AccountEntry.get_or_none(id=corrects_id, community_id=community_id)
-            if corrected is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such entry.", "correctsId")
-        try:
-            return await AccountEntry.create(
-                community_id=community_id,
-                month=month,
-                category=category,
-                amount=value,
-                memo=memo.strip(),
-                brand_model=brand_model.strip(),
-                corrects_id=corrects_id,
-                entered_by_id=viewer.user_id,
-                created_at=clock.now(),
-            )
-        except IntegrityError as exc:
-            raise DomainError(
-                ErrorCode.ALREADY_CORRECTED,
-                "This entry was corrected already; correct the correction.",
-                "correctsId",
-            ) from exc
+
+    async def make() -> AccountEntry:
+        async with in_transaction():
+            if corrects_id is not None:
+                corrected = await AccountEntry.get_or_none(id=corrects_id, community_id=community_id)
+                if corrected is None:
+                    raise DomainError(ErrorCode.NOT_FOUND, "No such entry.", "correctsId")
+            try:
+                return await AccountEntry.create(
+                    community_id=community_id,
+                    month=month,
+                    category=category,
+                    amount=value,
+                    memo=memo.strip(),
+                    brand_model=brand_model.strip(),
+                    corrects_id=corrects_id,
+                    entered_by_id=viewer.user_id,
+                    created_at=clock.now(),
+                )
+            except IntegrityError as exc:
+                raise DomainError(
+                    ErrorCode.ALREADY_CORRECTED,
+                    "This entry was corrected already; correct the correction.",
+                    "correctsId",
+                ) from exc
+
+    return await idempotency.once(
+        viewer.user_id,
+        idempotency_key,
+        "accountEntryRecord",
+        {
+            "community": community_id,
+            "month": month,
+            "category": str(category),
+            "amount": str(value),
+            "memo": memo,
+            "brandModel": brand_model,
+            "corrects": corrects_id,
+        },
+        load=lambda first: AccountEntry.get_or_none(id=first, community_id=community_id),
+        make=make,
+    )
 
 
 async def get_entry(viewer: Viewer, entry_id: int, field: str = "entryId") -> AccountEntry:

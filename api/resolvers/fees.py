@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -258,6 +259,22 @@ async def fee_collection_rates(
     viewer.require_member(cid)
     community = await Community.get(id=cid)
     rows = await collection_rate.for_viewer(viewer, cid, community.name, year, scope, granularity)
+    return [rate_of(row) for row in rows]
+
+
+async def economy_fee_collection(root: Any, info: Info) -> list[s.FeeCollectionRate]:
+    """EconomySummary.feeCollection: the community's rate by month of this year, beside the points
+    (the summary's own resolver already checked the caller is a member)."""
+    community = await Community.get(id=root.community_id)
+    year = clock.now().astimezone(zone(community.timezone)).year
+    rows = await collection_rate.for_viewer(
+        info.context.viewer,
+        community.id,
+        community.name,
+        year,
+        collection_rate.Scope.COMMUNITY,
+        collection_rate.Granularity.MONTH,
+    )
     return [rate_of(row) for row in rows]
 
 

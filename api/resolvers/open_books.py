@@ -85,6 +85,7 @@ async def account_entry_record(info: Info, input: s.AccountEntryRecordInput) -> 
             memo=input.memo,
             brand_model=input.brand_model,
             corrects_id=corrects,
+            idempotency_key=input.idempotency_key,
         )
         return s.AccountEntryPayload(entry=_entry(row))
 

@@ -17,6 +17,7 @@ from api.resolvers.accounts import fields as people_resolvers
 from api.resolvers.accounts import operations as account_resolvers
 from api.resolvers.fees import FeesMutation, FeesQuery
 from api.resolvers.places import operations as place_resolvers
+from api.resolvers.places import register as register_resolvers
 from api.resolvers.tags import operations as tag_resolvers
 from api.schema import abuse as abuse_types
 from api.schema.accounts import inputs as account_types
@@ -30,6 +31,7 @@ from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
 from api.schema.open_books.root import OpenBooksMutation, OpenBooksQuery
 from api.schema.opinions.root import OpinionsMutation, OpinionsQuery
 from api.schema.places import inputs as place_types
+from api.schema.places import register as register_types
 from api.schema.places.types import Community
 from api.schema.points.root import PointsMutation, PointsQuery
 from api.schema.reports.root import ReportMutation, ReportQuery, ReportSubscription
@@ -92,6 +94,11 @@ class PlaceMutation:
     household_care_tags_set: place_types.HouseholdCareTagsSetPayload = strawberry.mutation(
         resolver=place_resolvers.household_care_tags_set,
         description="Staff: replace a household's care tags.",
+    )
+    places_import: register_types.PlacesImportPayload = strawberry.mutation(
+        resolver=register_resolvers.places_import,
+        description="Staff: import the household register (CSV upload). Every problem is listed by "
+        "line and nothing is imported while there is one; importing the same file again changes nothing.",
     )
 
 

@@ -23,11 +23,13 @@ function spreads(text) {
 // parsed once. Apollo's cache adds the __typename fields itself.
 export function appDocuments() {
   const fragments = new Map();
-  for (const file of readdirSync(CONTRACT + "fragments").sort()) {
+  // The app's files only: operations/web/ holds the web pages' documents, not the app's.
+  const graphql = (folder) => readdirSync(CONTRACT + folder).filter((f) => f.endsWith(".graphql")).sort();
+  for (const file of graphql("fragments")) {
     fragments.set(file.replace(/\.graphql$/, ""), readFileSync(CONTRACT + "fragments/" + file, "utf8").trim());
   }
   const documents = new Map();
-  for (const file of readdirSync(CONTRACT + "operations").sort()) {
+  for (const file of graphql("operations")) {
     const text = readFileSync(CONTRACT + "operations/" + file, "utf8").trim();
     const needed = new Set();
     const queue = [...spreads(text)];

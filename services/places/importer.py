@@ -21,7 +21,9 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models.places import Building, Community, Compound, Entrance, Household
+from services.access import Viewer
 from services.errors import DomainError, ErrorCode
+from services.places import get_community
 
 COLUMNS = ("compound", "building", "entrance", "household", "area_m2")
 PLACE_COLUMNS = COLUMNS[:4]
@@ -316,3 +318,28 @@ async def _write_households(
             to_create, to_update = [], []
             if progress:
                 progress(done, len(rows))
+
+
+# An office's register is some thousands of rows of ~40 bytes; anything far above is not one.
+MAX_REGISTER_BYTES = 5 * 2**20
+
+
+async def community_for_import(viewer: Viewer, community_id: int) -> Community:
+    """The community whose register the viewer may import: managers of it only."""
+    community = await get_community(viewer, community_id, "communityId")
+    viewer.require_manager(community.id)
+    return community
+
+
+async def import_register(community: Community, data: bytes) -> ImportSummary:
+    """The office's import of an uploaded register (UTF-8, with or without Excel's BOM), for a
+    community from `community_for_import`. Importing the same file again changes nothing, so a
+    double-clicked upload needs no idempotency key."""
+    if len(data) > MAX_REGISTER_BYTES:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"The file is larger than {MAX_REGISTER_BYTES // 2**20} MB; a register is far smaller.",
+            "file",
+        )
+    source = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    return await import_places(community, source)

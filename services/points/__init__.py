@@ -16,6 +16,7 @@ from models.rewards import Redemption, RedemptionStatus, Reward
 from points_engine import accounts, earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.errors import PointsError
 from points_engine.ledger import Posted
+from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
@@ -180,9 +181,19 @@ async def fulfil(viewer: Viewer, code: str) -> Redemption:
     return await _run(redemption.fulfil(row, viewer.user_id))
 
 
-async def create_reward(viewer: Viewer, community_id: int, **values: Any) -> Reward:
+async def create_reward(
+    viewer: Viewer, community_id: int, idempotency_key: str | None = None, **values: Any
+) -> Reward:
+    """With a key, a retried or double-clicked creation makes one reward."""
     viewer.require_manager(community_id)
-    return await _run(redemption.create_reward(community_id, **values))
+    return await idempotency.once(
+        viewer.user_id,
+        idempotency_key,
+        "rewardCreate",
+        {"community": community_id, **values},
+        load=lambda first: Reward.get_or_none(id=first, community_id=community_id),
+        make=lambda: _run(redemption.create_reward(community_id, **values)),
+    )
 
 
 async def update_reward(viewer: Viewer, reward: Reward, **values: Any) -> Reward:

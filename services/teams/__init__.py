@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from models.people import Membership
 from models.teams import JoinRequestStatus, Team, TeamJoinRequest, TeamKind, TeamMember
 from runtime import clock
+from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode, Forbidden
 
@@ -58,16 +59,31 @@ def _clean_name(name: str) -> str:
     return cleaned
 
 
-async def create_team(viewer: Viewer, community_id: int, name: str, kind: TeamKind) -> Team:
+async def create_team(
+    viewer: Viewer, community_id: int, name: str, kind: TeamKind, idempotency_key: str | None = None
+) -> Team:
+    """With a key, a double-clicked creation answers with the team the first click made (rather
+    than NAME_TAKEN for the office's own team)."""
     viewer.require_manager(community_id)
     cleaned = _clean_name(name)
-    try:
-        async with in_transaction():
-            return await Team.create(
-                community_id=community_id, name=cleaned, kind=kind, created_at=clock.now()
-            )
-    except IntegrityError:
-        raise DomainError(ErrorCode.NAME_TAKEN, "A team with this name exists.", "name") from None
+
+    async def make() -> Team:
+        try:
+            async with in_transaction():
+                return await Team.create(
+                    community_id=community_id, name=cleaned, kind=kind, created_at=clock.now()
+                )
+        except IntegrityError:
+            raise DomainError(ErrorCode.NAME_TAKEN, "A team with this name exists.", "name") from None
+
+    return await idempotency.once(
+        viewer.user_id,
+        idempotency_key,
+        "teamCreate",
+        {"community": community_id, "name": cleaned, "kind": str(kind)},
+        load=lambda first: Team.get_or_none(id=first, community_id=community_id),
+        make=make,
+    )
 
 
 async def appoint_captain(viewer: Viewer, team: Team, user_id: int) -> TeamMember:

@@ -60,13 +60,30 @@ def rotating_code(activity_id: int, moment: datetime, purpose: str = "checkin") 
     return f"{activity_id}.{step}.{_mac(purpose, f'{activity_id}:{step}')}"
 
 
+CHECKIN_PATH = "/c/"
+
+
+def checkin_url(code: str) -> str:
+    """What the captain's screen shows as the QR: the web check-in page of this code, so a phone
+    camera (or WeChat's scanner) without the app opens it. It rotates with the code."""
+    return f"{get_settings().public_base_url}{CHECKIN_PATH}{code}"
+
+
+def code_of_scan(scanned: str) -> str:
+    """The code in what a scanner read: the code itself, or the check-in URL that carries it."""
+    scanned = (scanned or "").strip()
+    if "://" in scanned and CHECKIN_PATH in scanned:
+        return scanned.rsplit(CHECKIN_PATH, 1)[1].split("?", 1)[0].split("#", 1)[0]
+    return scanned
+
+
 def _digits(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 12 else None
 
 
 def verify_rotating_code(code: str, moment: datetime, purpose: str = "checkin") -> int:
     """The activity id of a genuine, current code; otherwise a typed error."""
-    parts = (code or "").strip().split(".")
+    parts = code_of_scan(code).split(".")
     invalid = DomainError(ErrorCode.CHECKIN_CODE_INVALID, "This is not a check-in code.", "code")
     if len(parts) != 3:
         raise invalid

@@ -44,7 +44,7 @@ from points_engine.localtime import local_month
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings
-from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.demo import DEMO_PASSWORD, seed_register
 from services.phones import normalize_phone
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.fees.day import property_fees
@@ -163,7 +163,7 @@ def photo_dir(tmp_path: Path) -> Iterator[Path]:
 async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> None:
-    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
     app = App(http)
     community = await Community.get(slug="hongxing")
     cid = gid("Community", community.id)

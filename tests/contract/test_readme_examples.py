@@ -34,7 +34,7 @@ from api.gate import document_hash
 from models.places import Community, Entrance
 from runtime.settings import Settings
 from services import rate_limits
-from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.demo import DEMO_PASSWORD, seed_register
 from services.errors import RateLimited
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.support.people import gid
@@ -179,7 +179,7 @@ async def run_ws_block(walk: Walk, text: str) -> None:
 @pytest.fixture
 async def walk(settings: Settings, tmp_path: Path) -> AsyncIterator[Walk]:
     previous = use_storage(LocalDiskStorage(tmp_path / "photos"))
-    logins = {login.role: login.phone for login in (await seed_demo()).logins}
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
     community = await Community.get(slug="hongxing")
     entrance = await Entrance.filter(building__compound__community_id=community.id).order_by("id").first()
     assert entrance is not None

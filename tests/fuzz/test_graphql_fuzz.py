@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.demo_seed import DEMO_PASSWORD
+from services.demo import DEMO_PASSWORD
 from tests.fuzz.harness import FieldRun, fuzz_field, graphql_schema, root_fields
 from tests.support.server import running_server
 

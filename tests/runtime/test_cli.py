@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 COMMANDS = [
     "serve",
     "migrate",
@@ -29,7 +31,7 @@ def redsteward(
     if database_url:
         env["RS_DATABASE_URL"] = database_url
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=300
     )
 
 
@@ -74,15 +76,22 @@ def test_an_office_imports_its_register_and_a_broken_file_imports_nothing(tmp_pa
     assert unknown.returncode == 2
 
 
-def test_seed_demo_prints_logins_and_is_idempotent(tmp_path: Path) -> None:
+def test_seed_demo_prints_logins_keeps_the_ledger_and_is_idempotent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RS_PHOTO_DIR", str(tmp_path / "photos"))  # the reports' photos, not in the repo
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert redsteward("migrate", database_url=url).returncode == 0
     first = redsteward("seed-demo", database_url=url)
+    checked = redsteward("ledger-check", database_url=url)
     second = redsteward("seed-demo", database_url=url)
-    assert first.returncode == 0 and "demo data created" in first.stdout
-    assert "already there" in second.stdout
-    for role in ("admin", "staff", "captain", "volunteer", "repairer", "cleaner", "resident"):
-        assert role in second.stdout
+    assert first.returncode == 0, first.stderr
+    assert "演示数据已生成" in first.stdout
+    assert "] 0/" in first.stderr and "完成" in first.stderr  # the progress bar, on stderr
+    assert checked.returncode == 0, checked.stdout
+    assert second.returncode == 0 and "本次没有任何改动" in second.stdout
+    for line in ("13900000001", "13900000002", "EconomySummary", "ReportQueue", "TeamReview", "MyReports"):
+        assert line in second.stdout
 
 
 def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:

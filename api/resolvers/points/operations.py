@@ -77,7 +77,10 @@ async def pending_pickups(
 
 
 async def economy_summary(info: Info, community_id: strawberry.ID) -> s.EconomySummary:
-    return mapping.economy(await points.economy(info.context.viewer, _community(community_id)))
+    cid = _community(community_id)
+    summary = mapping.economy(await points.economy(info.context.viewer, cid))
+    summary.community_id = cid  # for feeCollection beside the points
+    return summary
 
 
 async def point_rules(info: Info, community_id: strawberry.ID) -> s.PointRules:
@@ -163,6 +166,7 @@ async def reward_create(info: Info, input: s.RewardCreateInput) -> s.RewardPaylo
             active_from=input.active_from,
             active_until=input.active_until,
             image_url=input.image_url,
+            idempotency_key=input.idempotency_key,
         )
         return s.RewardPayload(reward=mapping.reward(row))
 

@@ -9,6 +9,8 @@ from api.ids import decode_global_id, split_global_id
 from api.resolvers.places import mapping
 from api.resolvers.reports import fields as report_fields
 from models import places as m
+from models.enums import ReportCategory
+from models.reports import ReportState
 from models.tags import Tag
 from services import places, tags
 from services.errors import DomainError, ErrorCode
@@ -135,6 +137,17 @@ async def scan_open_reports(root: types.TagScan, info: Info) -> list[report_type
     if not _member(info, root):
         return None
     return [report_fields.report(row) for row in root.open_report_rows]
+
+
+def scan_open_report_summaries(root: types.TagScan) -> list[types.OpenReportSummary]:
+    from api.schema.tags import types  # the schema types import this module: a cycle at import
+
+    return [
+        types.OpenReportSummary(
+            category=ReportCategory(row.category), state=ReportState(row.state), created_at=row.created_at
+        )
+        for row in root.open_report_rows
+    ]
 
 
 async def scan_tag_row(root: types.TagScan, info: Info) -> types.Tag | None:

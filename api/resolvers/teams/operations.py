@@ -19,7 +19,7 @@ from services import teams
 from services.access import Viewer
 from services.errors import DomainError
 from services.paging import clamp_first
-from services.teams import activities, activity_logs, attendance
+from services.teams import activities, activity_logs, attendance, checkin_codes
 from services.teams.activities import PlaceRef
 
 
@@ -94,7 +94,7 @@ async def my_activities(
 async def activity_check_in_code(info: Info, activity_id: strawberry.ID) -> s.CheckInCode:
     viewer = info.context.viewer
     code, seconds = await attendance.rotating_code(viewer, await _activity(viewer, activity_id))
-    return s.CheckInCode(code=code, seconds_to_rotation=seconds)
+    return s.CheckInCode(code=code, seconds_to_rotation=seconds, url=checkin_codes.checkin_url(code))
 
 
 async def my_service_hours(
@@ -136,7 +136,7 @@ async def emergencies(
 async def team_create(info: Info, input: s.TeamCreateInput) -> s.TeamPayload:
     async def work() -> s.TeamPayload:
         row = await teams.create_team(
-            info.context.viewer, _community(input.community_id), input.name, input.kind
+            info.context.viewer, _community(input.community_id), input.name, input.kind, input.idempotency_key
         )
         return s.TeamPayload(team=tm.team(row))
 

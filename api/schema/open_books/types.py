@@ -73,6 +73,10 @@ class AccountEntryRecordInput:
     corrects_id: strawberry.ID | None = strawberry.field(
         default=None, description="The entry this one replaces in the statement."
     )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh key per action; a retry with it within 24 h returns the first result.",
+    )
 
 
 @strawberry.type

@@ -8,8 +8,10 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
+from api.resolvers import fees as fee_resolvers
 from api.resolvers.points import fields as resolve
 from api.schema.common import Connection, UserError
+from api.schema.fees import FeeCollectionRate
 from models.ledger import TransferKind
 from models.rewards import RedemptionStatus, RewardKind
 from points_engine.rules import ExpiryMode
@@ -119,6 +121,11 @@ class EconomySummary:
     expired: int
     outstanding: int
     months: list[EconomyMonth]
+    community_id: strawberry.Private[int] = 0
+    fee_collection: list[FeeCollectionRate] = strawberry.field(
+        resolver=fee_resolvers.economy_fee_collection,
+        description="Beside the points: property fees' collection rate by month of this year.",
+    )
 
 
 @strawberry.type
@@ -220,6 +227,10 @@ class RewardCreateInput:
     active_from: datetime | None = None
     active_until: datetime | None = None
     image_url: str = ""
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh key per action; a retry with it within 24 h returns the first result.",
+    )
 
 
 @strawberry.input(description="Only the fields given change; null clears stock, limit and window.")

@@ -59,6 +59,10 @@ class Report(relay.Node):
     async def place(self, info: Info) -> Place:
         return await resolve.place_of(self, info)
 
+    @strawberry.field(description='Where, in full: "休闲小区 4号楼 2单元".')
+    async def place_label(self, info: Info) -> str:
+        return await resolve.place_label_of(self, info)
+
     @strawberry.field(description="The asset at the place this is about, if any (global id of an Asset).")
     def asset_id(self) -> strawberry.ID | None:
         asset_id = resolve.asset_id_of(self)

@@ -50,6 +50,16 @@ class Tag(relay.Node):
         return await resolve.asset_of(self, info)
 
 
+@strawberry.type(
+    description="A report being handled at a tag's place, as anyone who scans may see it: what and "
+    "how far, never its text or who filed it."
+)
+class OpenReportSummary:
+    category: ReportCategory
+    state: m_reports.ReportState
+    created_at: datetime
+
+
 @strawberry.type(description="What scanning a tag tells: where you stand and what you can do there.")
 class TagScan:
     label: str = strawberry.field(description='Where this is, e.g. "休闲小区 4号楼 2单元".')
@@ -74,6 +84,13 @@ class TagScan:
     )
     async def open_reports(self, info: Info) -> list[Report] | None:
         return await resolve.scan_open_reports(self, info)
+
+    @strawberry.field(
+        description="What is being handled right here, for anyone (the web page a camera opens shows "
+        "it signed out): category, state and age only. Public."
+    )
+    def open_report_summaries(self) -> list[OpenReportSummary]:
+        return resolve.scan_open_report_summaries(self)
 
     @strawberry.field(description="How many reports are being handled right here. Public.")
     def open_report_count(self) -> int:

@@ -265,6 +265,10 @@ class Emergency(relay.Node):
 class CheckInCode:
     code: str
     seconds_to_rotation: int = strawberry.field(description="Poll again after this many seconds.")
+    url: str = strawberry.field(
+        description="Show this as the QR: the check-in page a phone camera opens (the code is "
+        "its last part; attendanceCheckIn accepts the URL as the code too)."
+    )
 
 
 @strawberry.type(description="Approved service minutes of one kind in one month.")
@@ -296,6 +300,10 @@ class TeamCreateInput:
     community_id: strawberry.ID
     name: str
     kind: TeamKind
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh key per action; a retry with it within 24 h returns the first result.",
+    )
 
 
 @strawberry.type

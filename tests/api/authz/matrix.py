@@ -51,6 +51,7 @@ ROWS: dict[str, Row] = {
     ),
     "Mutation.placeCreate": Row(MANAGERS),
     "Mutation.placeRename": Row(MANAGERS),
+    "Mutation.placesImport": Row(MANAGERS),
     "Mutation.householdCareTagsSet": Row(STAFF),
     "Mutation.rewardRedeem": Row(MEMBERS),
     "Mutation.redemptionCancel": Row(MANAGERS),
@@ -263,17 +264,86 @@ HTTP_ROWS: dict[str, HttpRow] = {
 }
 
 # Routes that take no id a caller could swap: the key is a signed capability (a photo's signed
-# link, a pickup code, a tag's code), or the page is public by the office's own choice.
+# link, a pickup code, a tag's code), or the page is public by the office's own choice; or a web
+# page (api/web) that runs a persisted document for the person its cookie signs in, so the matrix
+# above is its authorization (an id in its path goes to that document as is).
+_WEB = "a web page: runs the contract's documents for the cookie's person (the matrix above)"
 HTTP_WITHOUT_IDS = {
     "/graphql": "the matrix above",
     "/healthz": "no data",
     "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
     "/photos/inspection/{photo_id:int}": "the same, signed for inspection photos only",
     "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
-    "/t/{code}": "a tag's signed code; the landing page shows the place, as the printed tag does",
+    "/t/{code}": "a tag's signed code; the page shows the place, as the printed tag does; " + _WEB,
     "/qr/{name}": "a tag's signed code rendered as an image",
     "/board/{slug}": "the notice board, public only for what the office chose to publish",
     "/open311/v2/services.json": "Open311: the categories, public",
     "/open311/v2/requests.json": "Open311: problems in public space only, no personal data",
     "/open311/v2/requests/{request_id}.json": "Open311: one problem in public space, no personal data",
+    "/web/static/{name}": "the web pages' own CSS and script",
+    "/login": _WEB,
+    "/logout": _WEB,
+    "/me": _WEB,
+    "/me/reports": _WEB,
+    "/me/reports/{id:path}": _WEB + "; ReportDetail (tests/api/web: another community's is not shown)",
+    "/c/{code}": "the captain's rotating code is the capability; " + _WEB,
+    "/me/points": _WEB,
+    "/me/redemptions/{id:path}": _WEB + "; node(id) of a Redemption (its owner and the office only)",
+    "/me/board": _WEB,
 }
+
+# The office console (issue 18): every page and form runs the office's persisted documents for
+# the person signed in (api/web/operations.py), so who may see or change what is the GraphQL
+# matrix above; ids in its paths and forms reach only those documents.
+OFFICE_PAGES = (
+    "/office/",
+    "/office/reports",
+    "/office/reports/new",
+    "/office/reports/{report_id}",
+    "/office/reports/{report_id}/reject",
+    "/office/reports/{report_id}/cancel",
+    "/office/pickups",
+    "/office/opinions",
+    "/office/opinions/{opinion_id}/answer",
+    "/office/opinions/{opinion_id}/done",
+    "/office/accounts",
+    "/office/month",
+    "/office/places",
+    "/office/places/import",
+    "/office/places/rename",
+    "/office/places/tags-for-building",
+    "/office/places/tags-for-assets",
+    "/office/places/tag-revoke",
+    "/office/places/tag-reissue",
+    "/office/places/sheet",
+    "/office/places/entrance/{entrance_id}",
+    "/office/teams",
+    "/office/teams/captain",
+    "/office/card",
+    "/office/rewards",
+    "/office/rewards/update",
+    "/office/flags",
+    "/office/flags/decide",
+    "/office/inspections",
+    "/office/meetings",
+    "/office/meetings/{meeting_id}",
+    "/office/meetings/{meeting_id}/close",
+    "/office/surveys",
+    "/office/rules",
+    "/office/rules/clocks",
+    "/office/rules/reverse",
+    "/office/invites",
+    "/office/board",
+)
+HTTP_WITHOUT_IDS.update(
+    {
+        path: "office console: persisted documents for the signed-in viewer (the matrix above)"
+        for path in OFFICE_PAGES
+    }
+)
+# The one office route that draws from a service directly, as /cards/volunteer.png does for a
+# bearer: staff and admins of the community only (others get sign-in or 403), and the service
+# checks the holder belongs to that community (tests/api/office/test_office_pages.py).
+HTTP_WITHOUT_IDS["/office/card.png"] = (
+    "cookie session of the office; attendance.printable_card checks the holder"
+)

@@ -163,3 +163,29 @@ async def test_bad_input_through_the_api_is_typed_and_writes_nothing(api: GraphQ
     assert [e["field"] for e in offer["errors"]] == ["freeMonths"]
     assert (await FeeBill.get(id=bill.id)).paid_fen == 0
     assert await discounts.in_force(world.community_id, TODAY) is None
+
+
+async def test_the_economy_summary_shows_the_fee_rate_beside_the_points(api: GraphQLClient) -> None:
+    world = await fee_world()
+    await billing.issue(world.staff_viewer, world.community_id, TODAY)
+    bill = await FeeBill.get(household_id=world.home.id)
+    await payload(
+        api,
+        "FeePaymentRecord",
+        world.staff.token,
+        input={
+            "householdId": gid("Household", world.home.id),
+            "billIds": [gid("FeeBill", bill.id)],
+            "amountFen": QUARTER_FEN,
+            "method": "CASH",
+        },
+    )
+    summary = await api.data(
+        "query E($c: ID!) { economySummary(communityId: $c) "
+        "{ issued feeCollection { label householdsPaid householdsBilled householdRate } } }",
+        {"c": gid("Community", world.community_id)},
+        world.resident.token,
+    )
+    rates = summary["economySummary"]["feeCollection"]
+    assert [r["label"] for r in rates] == ["2026-10", "2026-11", "2026-12"]
+    assert {(r["householdsPaid"], r["householdsBilled"], r["householdRate"]) for r in rates} == {(1, 2, 50.0)}

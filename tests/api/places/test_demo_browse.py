@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from models.places import Household, HouseholdCareTag
-from services.demo_seed import DEMO_PASSWORD, seed_demo
+from services.demo import DEMO_PASSWORD, seed_register
 from tests.support.graphql import GraphQLClient
 
 SIGN_IN = """
@@ -47,7 +47,7 @@ async def _child(api: GraphQLClient, token: str, parent_id: str, name: str) -> s
 
 async def test_the_printed_staff_login_browses_to_a_household_in_care(api: GraphQLClient) -> None:
     # given the seeded demo and its printed staff login
-    seeded = await seed_demo()
+    seeded = await seed_register()
     login = next(login for login in seeded.logins if login.role == "staff")
     assert login.password == DEMO_PASSWORD
 

@@ -85,7 +85,7 @@ async def test_the_landing_page_lists_what_is_already_reported_without_names_or_
 
     assert page.status_code == 200
     assert "这里已报修的问题" in page.text
-    assert "漏水、堵塞" in page.text and "等待维修队接单" in page.text
+    assert "漏水、堵塞" in page.text and "等待接单" in page.text
     assert "楼道灯不亮了" not in page.text
     assert world.resident.user.display_name not in page.text
 

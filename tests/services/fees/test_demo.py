@@ -18,7 +18,7 @@ from models.fees import (
 from models.people import MembershipRole
 from models.places import Community
 from models.rewards import Redemption, Reward
-from services.demo_seed import seed_demo
+from services.demo import seed_register
 from services.fees.check import check_fees
 from services.fees.collection_rate import Granularity, Scope, rates
 from services.fees.demo import GIFT_NAME, seed_fees
@@ -31,7 +31,7 @@ async def _staff(community_id: int) -> int:
 
 
 async def test_a_year_of_fees_follows_the_story() -> None:
-    await seed_demo()
+    await seed_register()
     community = await Community.get(slug="hongxing")
     started = time.perf_counter()
     made = await seed_fees(community.id, await _staff(community.id), year=2026)
@@ -90,7 +90,7 @@ async def _forget_fees(community_id: int) -> None:
 
 
 async def test_the_demo_is_deterministic() -> None:
-    await seed_demo()
+    await seed_register()
     community = await Community.get(slug="hongxing")
     staff = await _staff(community.id)
     await seed_fees(community.id, staff, year=2026, seed=7)

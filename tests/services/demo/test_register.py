@@ -1,7 +1,7 @@
-"""The demo communities: shaped like the real one, isolated from each other, seeded once.
+"""The demo's register: shaped like the real community, the two communities isolated, seeded once.
 
-Each test runs the whole seed (well under a second on SQLite with the fast argon2 settings), since
-the tables are emptied before every test.
+Each test seeds the register only (well under a second on SQLite with the fast argon2 settings);
+tests/services/demo/test_story.py runs the whole story.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from tortoise.queryset import QuerySet
 from models.enums import Role
 from models.people import Membership, MembershipRole, User
 from models.places import Building, Community, Compound, Entrance, Household, HouseholdCareTag
-from services.demo_seed import DEMO_PASSWORD, LOGIN_LABELS, seed_demo
+from services.demo import DEMO_PASSWORD, LOGIN_LABELS, seed_register
 from services.passwords import verify_password
 from services.phones import normalize_phone
 
 
 async def test_the_demo_community_has_the_shape_of_the_real_one() -> None:
-    messages: list[str] = []
+    steps: list[tuple[int, int, str]] = []
 
-    result = await seed_demo(messages.append)
+    result = await seed_register(lambda done, total, label: steps.append((done, total, label)))
 
     assert result.created
-    assert messages
+    assert steps[-1][0] == steps[-1][1]  # the bar ends full
     counts = result.counts
     assert (counts["compounds"], counts["buildings"], counts["staff"], counts["volunteers"]) == (
         8,
@@ -46,7 +46,7 @@ async def test_the_demo_community_has_the_shape_of_the_real_one() -> None:
 
 
 async def test_every_place_and_role_row_belongs_to_the_community_of_its_parent() -> None:
-    await seed_demo()
+    await seed_register()
 
     for entrance in await Entrance.all().prefetch_related("building"):
         assert entrance.community_id == entrance.building.community_id
@@ -62,7 +62,7 @@ async def test_every_place_and_role_row_belongs_to_the_community_of_its_parent()
 
 
 async def test_residents_and_volunteers_live_in_a_household_of_their_community() -> None:
-    await seed_demo()
+    await seed_register()
     hongxing = await Community.get(slug="hongxing")
 
     def holders(role: Role) -> QuerySet[Membership]:
@@ -76,7 +76,7 @@ async def test_residents_and_volunteers_live_in_a_household_of_their_community()
 
 
 async def test_the_second_community_is_small_and_shares_no_one() -> None:
-    result = await seed_demo()
+    result = await seed_register()
 
     binhe = await Community.get(slug="binhe")
     assert await Compound.filter(community_id=binhe.id).count() == 1
@@ -88,10 +88,10 @@ async def test_the_second_community_is_small_and_shares_no_one() -> None:
 
 
 async def test_seeding_twice_creates_nothing_and_prints_the_same_logins() -> None:
-    first = await seed_demo()
+    first = await seed_register()
     users = await User.all().count()
 
-    second = await seed_demo()
+    second = await seed_register()
 
     assert not second.created
     assert second.counts == first.counts
@@ -101,7 +101,7 @@ async def test_seeding_twice_creates_nothing_and_prints_the_same_logins() -> Non
 
 
 async def test_one_login_per_role_signs_in_with_the_demo_password() -> None:
-    result = await seed_demo()
+    result = await seed_register()
 
     assert [login.role for login in result.logins] == list(LOGIN_LABELS)
     for login in result.logins:
@@ -115,13 +115,13 @@ async def test_one_login_per_role_signs_in_with_the_demo_password() -> None:
 
 
 async def test_all_demo_accounts_share_one_password_hash() -> None:
-    await seed_demo()
+    await seed_register()
 
     assert len(set(await User.all().values_list("password_hash", flat=True))) == 1
 
 
 async def test_the_logins_name_accounts_with_the_role_they_stand_for() -> None:
-    result = await seed_demo()
+    result = await seed_register()
     expected = {
         "admin": Role.ADMIN,
         "staff": Role.STAFF,

@@ -1,0 +1,257 @@
+"""The office console's pages through the ASGI app: every page renders for staff, residents are
+refused, forms show the typed error next to their field, and the actions do their work once."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from models.places import Building, Community
+from services.demo import DEMO_PASSWORD, seed_register
+from tests.api.web.support import post_form, sign_in
+from tests.support.people import gid
+
+PAGES = (
+    "/office/",
+    "/office/reports",
+    "/office/reports?queue=OVERDUE",
+    "/office/reports/new",
+    "/office/pickups",
+    "/office/opinions",
+    "/office/accounts",
+    "/office/month",
+    "/office/places",
+    "/office/teams",
+    "/office/rewards",
+    "/office/flags",
+    "/office/inspections",
+    "/office/meetings",
+    "/office/surveys",
+    "/office/rules",
+    "/office/invites",
+    "/office/board",
+)
+
+
+async def _staff(http: httpx.AsyncClient) -> dict[str, str]:
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
+    signed = await sign_in(http, logins["staff"], DEMO_PASSWORD)
+    assert signed.status_code == 303
+    return logins
+
+
+async def test_every_office_page_renders_for_staff(http: httpx.AsyncClient) -> None:
+    await _staff(http)
+    for path in PAGES:
+        page = await http.get(path)
+        assert page.status_code == 200, (path, page.text[:2000])
+        assert "社区办公室" in page.text
+        # Nothing from another host: every src and href is a path of this site.
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', page.text), path
+
+
+async def test_residents_and_strangers_do_not_get_the_console(http: httpx.AsyncClient) -> None:
+    assert (await http.get("/office/")).headers["location"] == "/login?next=/office/"
+    logins = {login.role: login.phone for login in (await seed_register()).logins}
+    await sign_in(http, logins["resident"], DEMO_PASSWORD)
+    refused = await http.get("/office/")
+    assert refused.status_code == 403 and "只有社区办公室的工作人员" in refused.text
+
+
+async def test_a_team_form_shows_the_typed_error_next_to_its_field(http: httpx.AsyncClient) -> None:
+    await _staff(http)
+    created = await post_form(http, "/office/teams", {"name": "银发巡河队", "kind": "RIVER_PATROL"})
+    assert created.status_code == 303
+    again = await post_form(http, "/office/teams", {"name": "银发巡河队", "kind": "RIVER_PATROL"})
+    assert again.status_code == 400
+    assert 'id="name-error">这个名称已经有了' in again.text
+    assert (await Community.get(slug="hongxing")) is not None
+
+
+async def test_the_rest_of_the_office_forms_do_their_work(http: httpx.AsyncClient) -> None:
+    logins = await _staff(http)
+    # Round table: call it, add a topic with a vote, close it with the decision.
+    called = await post_form(
+        http,
+        "/office/meetings",
+        {
+            "title": "十二月圆桌会",
+            "location": "活动室",
+            "startsAt": "2026-12-10T19:00",
+            "endsAt": "2026-12-10T21:00",
+        },
+    )
+    assert called.status_code == 303, called.text[:3000]
+    meeting = called.headers["location"]
+    added = await post_form(http, meeting, {"title": "北门划车位", "choices": "同意，反对"})
+    assert added.status_code == 303
+    page = (await http.get(meeting)).text
+    topic_id = re.search(r'name="topicId" value="([^"]+)"', page)
+    assert topic_id is not None and "北门划车位" in page
+    closed = await post_form(
+        http, meeting + "/close", {"topicId": topic_id[1], "decision": "划 20 个车位"}, from_page=meeting
+    )
+    assert closed.status_code == 303 and "决定：划 20 个车位" in (await http.get(meeting)).text
+    # A survey, with a missing field said at the field first.
+    empty = await post_form(http, "/office/surveys", {"title": "维修满意度"})
+    assert empty.status_code == 400 and 'id="questions-error"' in empty.text
+    made = await post_form(
+        http,
+        "/office/surveys",
+        {
+            "title": "维修满意度",
+            "questions": "及时吗？\n态度好吗？",
+            "opensAt": "2026-11-23T08:00",
+            "closesAt": "2026-11-30T20:00",
+        },
+    )
+    assert made.status_code == 303 and "及时吗？；态度好吗？" in (await http.get("/office/surveys")).text
+    # Rules: a new version; clocks; a bad number at its field.
+    bad = await post_form(http, "/office/rules", {"inspection": "x"})
+    assert bad.status_code == 400 and 'id="inspection-error"' in bad.text
+    rules_page = (await http.get("/office/rules")).text
+    current = dict(re.findall(r'name="(\w+)" value="(\d+)"', rules_page))
+    version = re.search(r"积分规则（第 (\d+) 版）", rules_page)
+    assert version is not None
+    saved = await post_form(http, "/office/rules", {**current, "inspection": "8"})
+    assert (
+        saved.status_code == 303 and f"第 {int(version[1]) + 1} 版" in (await http.get("/office/rules")).text
+    )
+    clocks = await post_form(
+        http,
+        "/office/rules/clocks",
+        {"claimMinutes": "60", "resolveMinutes": "2880"},
+        from_page="/office/rules",
+    )
+    assert clocks.status_code == 303
+    unknown = await post_form(
+        http,
+        "/office/rules/reverse",
+        {"transferId": "UG9pbnRUcmFuc2Zlcjo5OTk=", "reason": "录错"},
+        from_page="/office/rules",
+    )
+    assert unknown.status_code == 400 and 'id="transferId-error"' in unknown.text
+    # Invites: staff may invite residents; inviting staff needs an admin (said at the roles).
+    resident_invite = await post_form(
+        http, "/office/invites", {"roles": "RESIDENT", "maxUses": "5", "validDays": "7"}
+    )
+    assert resident_invite.status_code == 200 and 'data-testid="invite"' in resident_invite.text
+    staff_invite = await post_form(
+        http, "/office/invites", {"roles": "STAFF", "maxUses": "1", "validDays": "7"}
+    )
+    assert staff_invite.status_code in (400, 403)
+    # The notice board's sections.
+    shown = await post_form(http, "/office/board", {"flag": "on", "accounts": "on"})
+    assert shown.status_code == 303
+    board = (await http.get("/office/board")).text
+    assert 'name="flag" checked' in board and 'name="volunteers" checked' not in board
+    assert logins["staff"]
+
+
+async def test_a_double_clicked_create_button_does_one_thing(http: httpx.AsyncClient) -> None:
+    """The form carries one key; both posts of a double-click send it, the API makes one."""
+    from models.open_books import AccountEntry
+    from models.rewards import Reward
+    from models.teams import Team
+
+    await _staff(http)
+    for path, form, model, where in (
+        ("/office/teams", {"name": "互助队", "kind": "MUTUAL_AID"}, Team, {"name": "互助队"}),
+        ("/office/rewards", {"name": "雨伞", "kind": "GIFT", "cost": "30"}, Reward, {"name": "雨伞"}),
+        (
+            "/office/accounts",
+            {"month": "2026-11", "category": "LABOUR", "amount": "300.00", "memo": "保洁工资"},
+            AccountEntry,
+            {"memo": "保洁工资"},
+        ),
+    ):
+        page = (await http.get(path)).text
+        key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+        assert key is not None and token is not None, path
+        body = {"csrf_token": token[1], "idempotency_key": key[1], **form}
+        first, second = await http.post(path, data=body), await http.post(path, data=body)
+        assert first.status_code == second.status_code == 303, (path, second.text[:2000])
+        assert await model.filter(**where).count() == 1, path
+
+
+async def test_staff_set_care_tags_on_an_entrance_page(http: httpx.AsyncClient) -> None:
+    from models.places import Entrance, Household, HouseholdCareTag
+
+    await _staff(http)
+    entrance = await Entrance.filter(households__id__isnull=False).order_by("id").first()
+    assert entrance is not None
+    household = await Household.filter(entrance_id=entrance.id).order_by("id").first()
+    assert household is not None
+    from tests.support.people import gid
+
+    path = f"/office/places/entrance/{gid('Entrance', entrance.id)}"
+    assert (await http.get(path)).status_code == 200
+    saved = await post_form(
+        http, path, {"householdId": gid("Household", household.id), "tags": ["LIVING_ALONE", "HARDSHIP"]}
+    )
+    assert saved.status_code == 303
+    assert {str(t.kind) for t in await HouseholdCareTag.filter(household_id=household.id)} >= {
+        "living_alone",
+        "hardship",
+    }
+
+
+async def test_the_office_prints_a_volunteer_card_for_a_team_member(http: httpx.AsyncClient) -> None:
+    from models.people import User
+    from models.teams import Team, TeamMember
+    from services.phones import normalize_phone
+    from tests.support.people import gid
+
+    logins = await _staff(http)
+    await post_form(http, "/office/teams", {"name": "银发巡河队", "kind": "RIVER_PATROL"})
+    team = await Team.get(name="银发巡河队")
+    volunteer = await User.get(phone=normalize_phone(logins["volunteer"]))
+    appointed = await post_form(
+        http,
+        "/office/teams/captain",
+        {"teamId": gid("Team", team.id), "userId": gid("User", volunteer.id)},
+        from_page="/office/teams",
+    )
+    assert appointed.status_code == 303
+    member = await TeamMember.get(team_id=team.id, user_id=volunteer.id)
+    user = gid("User", member.user_id)
+    page = await http.get("/office/card", params={"user": user, "name": "张大爷"})
+    assert page.status_code == 200 and 'data-testid="volunteer-card"' in page.text
+    image = await http.get("/office/card.png", params={"user": user})
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert (await http.get("/office/card.png", params={"user": "bm9wZQ=="})).status_code == 404
+
+
+async def test_tags_are_made_reissued_and_revoked_from_the_place_tree(http: httpx.AsyncClient) -> None:
+    from models.tags import Tag
+
+    await _staff(http)
+    building = await Building.filter(compound__community__slug="hongxing").order_by("id").first()
+    assert building is not None
+    made = await post_form(
+        http,
+        "/office/places/tags-for-building",
+        {"buildingId": gid("Building", building.id)},
+        from_page="/office/places",
+    )
+    assert made.status_code == 303 and made.headers["location"].startswith("/office/places/sheet?building=")
+    sheet = await http.get(made.headers["location"])
+    assert (
+        sheet.status_code == 200
+        and sheet.text.count("<figure>") == await Tag.filter(entrance__building_id=building.id).count()
+    )
+    tag = await Tag.filter(entrance__building_id=building.id, revoked_at=None).order_by("id").first()
+    assert tag is not None
+    reissued = await post_form(
+        http, "/office/places/tag-reissue", {"tagId": gid("Tag", tag.id)}, from_page="/office/places"
+    )
+    assert reissued.status_code == 200 and "补发" in reissued.text
+    fresh = await Tag.filter(revoked_at=None, entrance_id=tag.entrance_id).first()
+    assert fresh is not None and fresh.id != tag.id
+    revoked = await post_form(
+        http, "/office/places/tag-revoke", {"tagId": gid("Tag", fresh.id)}, from_page="/office/places"
+    )
+    assert revoked.status_code == 303
+    assert await Tag.filter(id=fresh.id, revoked_at=None).count() == 0

@@ -1,0 +1,222 @@
+"""The living demo: everything issue 17 lists is there, made through the services, the ledger
+balances, a second run changes nothing, and the same seed gives the same community.
+
+Each test seeds the whole story (tens of seconds on SQLite), so there are few of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tortoise import Tortoise, connections
+
+from models.boards import Inspection, MonthClose
+from models.enums import TagTargetKind
+from models.ledger import PointTransfer, TransferKind
+from models.people import User
+from models.places import Community, Entrance
+from models.reports import Report, ReportMaterial, ReportPhoto, ReportState
+from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
+from models.round_table import AgendaTopic, Meeting, TopicVote
+from models.tags import Tag
+from models.teams import (
+    Activity,
+    ActivityLog,
+    Attendance,
+    AttendanceStatus,
+    Emergency,
+    LogKind,
+    Team,
+    TeamMember,
+)
+from models.voice import Opinion, OpinionStatus, SurveyResponse
+from points_engine.audit import check_ledger
+from runtime.clock import MovableClock
+from services import notice_board, open_books
+from services.demo import seed_demo, seed_register
+from services.photo_storage import LocalDiskStorage, use_storage
+
+SIX_TEAMS = {"红色维修队", "银发巡河队", "红色调解室", "邻里互助团", "四点半课堂", "清雪突击队"}
+
+
+@pytest.fixture(autouse=True)
+def photo_dir(tmp_path: Path) -> Iterator[Path]:
+    previous = use_storage(LocalDiskStorage(tmp_path / "photos"))
+    yield tmp_path / "photos"
+    use_storage(previous)
+
+
+async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_second_run_changes_nothing(
+    moved_clock: MovableClock,
+) -> None:
+    started = moved_clock.now()
+    first = await seed_demo()
+
+    assert first.created
+    assert moved_clock.now() == started  # the story's clock was put back
+    community = await Community.get(slug="hongxing")
+    scope = {"community_id": community.id}
+    # Tags on every entrance and on the assets.
+    entrances = await Entrance.filter(**scope).count()
+    assert await Tag.filter(**scope, target_kind=TagTargetKind.ENTRANCE).count() == entrances
+    assert await Tag.filter(**scope, target_kind=TagTargetKind.ASSET).count() > 200
+    # The six teams, each with its captain and members.
+    names = set(await Team.filter(**scope).values_list("name", flat=True))
+    assert SIX_TEAMS <= names
+    for team in await Team.filter(**scope):
+        assert await TeamMember.filter(team_id=team.id, is_captain=True).count() == 1
+        assert await TeamMember.filter(team_id=team.id).count() >= 4
+    # Past and upcoming activities, attendance in every state, a log of every kind, the call-out.
+    assert await Activity.filter(**scope, ends_at__lt=started).count() > 40
+    assert await Activity.filter(**scope, starts_at__gt=started).count() >= 5
+    statuses = set(await Attendance.filter(**scope).values_list("status", flat=True))
+    assert statuses >= {
+        AttendanceStatus.APPROVED,
+        AttendanceStatus.ADJUSTED,
+        AttendanceStatus.REJECTED,
+        AttendanceStatus.CLOSED,
+    }
+    assert set(await ActivityLog.filter(**scope).values_list("kind", flat=True)) == set(LogKind)
+    assert await Emergency.filter(**scope, multiplier_percent=200).exists()
+    # Reports in every state, some overdue and escalated, with photos and materials.
+    states = set(await Report.filter(**scope).values_list("state", flat=True))
+    assert states == set(ReportState)
+    assert await Report.filter(
+        **scope, state=ReportState.OPEN, resolve_escalated_at__not_isnull=True
+    ).exists()
+    assert await Report.filter(**scope, state=ReportState.OPEN, claim_escalated_at__isnull=True).exists()
+    assert await Report.filter(**scope, auto_confirmed=True).exists()
+    assert await ReportPhoto.filter(report__community_id=community.id).count() > 30
+    assert await ReportMaterial.filter(report__community_id=community.id).count() > 30
+    # The points all this earned, and the monthly bonuses.
+    kinds = set(await PointTransfer.filter(**scope).values_list("kind", flat=True))
+    assert kinds >= {
+        TransferKind.ATTENDANCE,
+        TransferKind.REPORT,
+        TransferKind.REPAIR,
+        TransferKind.INSPECTION,
+        TransferKind.RANKING,
+        TransferKind.REDEMPTION,
+        TransferKind.REDEMPTION_REFUND,
+    }
+    # Rewards: gifts with stock, service vouchers; redemptions waiting and handed over.
+    assert await Reward.filter(**scope, kind=RewardKind.GIFT, stock__gt=0).exists()
+    assert await Reward.filter(**scope, kind=RewardKind.SERVICE).exists()
+    redeemed = set(await Redemption.filter(**scope).values_list("status", flat=True))
+    assert redeemed >= {RedemptionStatus.PENDING, RedemptionStatus.FULFILLED, RedemptionStatus.CANCELLED}
+    # Inspections, and the last two months closed with a flag holder and its breakdown.
+    assert await Inspection.filter(**scope).count() > 2 * entrances
+    closes = await MonthClose.filter(**scope).order_by("month")
+    assert len(closes) == 2
+    assert all(close.entrance_id is not None and close.breakdown for close in closes)
+    # Opinions in every state, a meeting with votes and decisions, surveys answered.
+    assert set(await Opinion.filter(**scope).values_list("status", flat=True)) == set(OpinionStatus)
+    decided = await AgendaTopic.filter(**scope, closed_at__not_isnull=True).values_list("id", flat=True)
+    assert decided and await TopicVote.filter(topic_id__in=list(decided)).count() > 30
+    assert await Meeting.filter(**scope, starts_at__gt=started).exists()
+    assert await SurveyResponse.filter(**scope).count() > 100
+    # Public accounts each month, labour about 68% of spending, materials from the repairs.
+    for close in closes:
+        statement = await open_books.statement(None, community.id, close.month)
+        shares = {str(c.category): c.share_percent for c in statement.categories}
+        assert abs(shares["labour"] - 68) < 1
+        assert statement.repair_materials and statement.repair_materials_total > Decimal(0)
+    assert await notice_board.publicity(community.id) == notice_board.Publicity(True, True, True, True, True)
+
+    count, problems = await check_ledger()
+    assert count > 100 and problems == []
+
+    second = await seed_demo()
+
+    assert not second.created
+    assert second.counts == first.counts
+    assert second.logins == first.logins
+    assert await PointTransfer.all().count() == first.counts["point_transfers"]
+    assert await Community.all().count() == 2
+
+
+async def test_the_same_seed_gives_the_same_community(moved_clock: MovableClock) -> None:
+    started = moved_clock.now()
+    first = await seed_demo(seed=7)
+    fingerprint = await _fingerprint()
+    await _empty_tables()
+    moved_clock.set(started)
+
+    second = await seed_demo(seed=7)
+
+    assert second.counts == first.counts
+    assert await _fingerprint() == fingerprint
+
+
+async def test_another_seed_gives_other_names() -> None:
+    await seed_register(seed=1)
+    names = await _names()
+    await _empty_tables()
+
+    await seed_register(seed=2)
+
+    assert await _names() != names
+
+
+async def _names() -> list[str]:
+    return [str(name) for name in await User.all().order_by("phone").values_list("display_name", flat=True)]
+
+
+async def _fingerprint() -> dict[str, list[Any]]:
+    """What the story made, without ids (which a database may number differently after emptying)."""
+
+    async def rows(query: Any, *fields: str) -> list[Any]:
+        return [tuple(_plain(v) for v in row) for row in await query.values_list(*fields)]
+
+    return {
+        "users": await rows(User.all().order_by("phone"), "phone", "display_name"),
+        "reports": await rows(
+            Report.all().order_by("created_at", "text"),
+            "created_at",
+            "state",
+            "category",
+            "text",
+            "rating",
+            "claim_escalated_at",
+            "resolve_escalated_at",
+            "resolved_at",
+        ),
+        "transfers": await rows(
+            PointTransfer.all().order_by("created_at", "kind", "amount"), "created_at", "kind", "amount"
+        ),
+        "attendance": await rows(
+            Attendance.all().order_by("checked_in_at", "credited_minutes"),
+            "checked_in_at",
+            "checked_out_at",
+            "status",
+            "credited_minutes",
+        ),
+        "closes": await rows(MonthClose.all().order_by("month"), "month", "score"),
+        "redemptions": await rows(Redemption.all().order_by("created_at"), "created_at", "status", "cost"),
+        "surveys": await rows(SurveyResponse.all().order_by("created_at"), "created_at", "scores"),
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+async def _empty_tables() -> None:
+    """As the suite's fixture does before each test."""
+    conn = connections.get("default")
+    tables = [m._meta.db_table for m in Tortoise.apps["models"].values() if m._meta.db_table != "aerich"]
+    if conn.capabilities.dialect == "postgres":
+        quoted = ", ".join(f'"{t}"' for t in tables)
+        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        script = "".join(f'DELETE FROM "{t}";' for t in tables)
+        await conn.execute_script(f"PRAGMA foreign_keys=OFF;{script}PRAGMA foreign_keys=ON;")
