@@ -141,6 +141,11 @@ def datetime_values() -> st.SearchStrategy[str]:
     return st.one_of(near, far, st.text(max_size=25))
 
 
+def date_values() -> st.SearchStrategy[str]:
+    far = st.sampled_from(["0001-01-01", "9999-12-31", "2026-02-30", "2026-13-01", "20261201"])
+    return st.one_of(st.dates().map(lambda day: day.isoformat()), far, st.text(max_size=12))
+
+
 def decimal_values() -> st.SearchStrategy[str]:
     return st.one_of(
         st.decimals(allow_nan=True, allow_infinity=True).map(str),
@@ -153,6 +158,8 @@ def custom_scalars(schema: GraphQLSchema) -> dict[str, st.SearchStrategy[ValueNo
     return {
         "ID": id_values(schema).map(nodes.String),
         "DateTime": datetime_values().map(nodes.String),
+        # Fee periods and due dates (the fees area).
+        "Date": date_values().map(nodes.String),
         "Decimal": decimal_values().map(nodes.String),
         # Files travel in multipart requests; inside a JSON body any value must be refused cleanly.
         "Upload": st.text(max_size=10).map(nodes.String),
