@@ -56,7 +56,7 @@ async def _expire(url: str) -> int:
         "-m",
         "cli.main",
         "expire-points",
-        env={**os.environ, "RS_DATABASE_URL": url},
+        env={**os.environ, "RS_DATABASE_URL": url, "RS_LANGUAGE": "en"},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
     )

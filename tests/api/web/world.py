@@ -12,6 +12,7 @@ import os
 from models.people import User
 from models.places import Community, Entrance
 from models.rewards import RewardKind
+from models.tags import Tag
 from models.teams import TeamKind
 from runtime import database
 from services import tags, teams
@@ -27,7 +28,10 @@ async def main() -> None:
         viewer = await load_viewer(staff.id)
         entrance = await Entrance.filter(community_id=community.id).order_by("id").first()
         assert entrance is not None
-        tag = await tags.create_tag(viewer, entrance)
+        # The living demo already tags every entrance: use its tag, or print one where none hangs.
+        tag = await Tag.filter(entrance_id=entrance.id, revoked_at=None).first()
+        if tag is None:
+            tag = await tags.create_tag(viewer, entrance)
         # The volunteers' team with the printed captain; the volunteer joins it in the walk.
         team = await teams.create_team(viewer, community.id, "楼道保洁队", TeamKind.CLEANING)
         captain = await User.get(phone="+8613900000012")
