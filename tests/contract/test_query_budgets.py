@@ -72,7 +72,7 @@ BUDGETS: dict[str, int] = {
     "ActivityCheckInCode": 4,
     "ActivityLogCleaning": 6,
     "ActivityLogMediation": 6,
-    "ActivityLogPatrol": 26,  # a finding files a report: the burst check
+    "ActivityLogPatrol": 27,  # a finding files a report: the burst check
     "ActivityLogSnowClearing": 6,
     "ActivityLogTutoring": 6,
     "ActivityLogs": 11,
@@ -141,15 +141,15 @@ BUDGETS: dict[str, int] = {
     "Register": 7,
     "RepairsDone": 3,
     "ReportCancel": 11,
-    "ReportClaim": 32,  # notifications name the place; me-too people are told
-    "ReportConfirm": 44,  # pairing, self-dealing checks; notifications: place label, me-too
-    "ReportCreate": 25,  # burst check, raced-retry re-check, the notice's place label
+    "ReportClaim": 33,  # notifications name the place; me-too people are told
+    "ReportConfirm": 45,  # pairing, self-dealing checks; notifications: place label, me-too
+    "ReportCreate": 26,  # burst check, raced-retry re-check, the notice's place label
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
-    "ReportReject": 14,
-    "ReportReopen": 14,
-    "ReportResolve": 18,  # notifications name the place; me-too people are told
+    "ReportReject": 15,
+    "ReportReopen": 15,
+    "ReportResolve": 19,  # notifications name the place; me-too people are told
     "RewardCatalog": 3,
     "RewardRedeem": 25,
     "RoundTableSuggestions": 2,
