@@ -321,7 +321,7 @@ def _walk(
             balance = int(page.get_by_test_id("balance").inner_text())
             assert balance >= 100
             shot(page, "points")
-            page.get_by_test_id("catalog").locator("li", has_text="环保购物袋").get_by_role("button").click()
+            page.get_by_test_id("catalog").locator("li", has_text="环保帆布袋").get_by_role("button").click()
             expect(page.get_by_test_id("pickup-code")).to_be_visible()
             # The QR image loads from this server (waits up to 10 s; fails if it never does).
             page.wait_for_function(

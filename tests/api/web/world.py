@@ -39,7 +39,7 @@ async def main() -> None:
         reward = await create_reward(
             viewer,
             community.id,
-            name="环保购物袋",
+            name="环保帆布袋",
             cost=20,
             stock=30,
             kind=RewardKind.GIFT,
