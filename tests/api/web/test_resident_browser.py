@@ -361,7 +361,8 @@ def _walk(
             team = next(
                 t
                 for t in api.run("Teams", captain, communityId=cid, first=50)["teams"]["nodes"]
-                if t["myMembership"] and t["myMembership"]["isCaptain"]
+                # world.py's own team: the living demo's teams have join requests of their own
+                if t["myMembership"] and t["myMembership"]["isCaptain"] and t["name"] == "楼道保洁队"
             )
             mine = {
                 t["id"]: t for t in api.run("Teams", volunteer, communityId=cid, first=50)["teams"]["nodes"]
