@@ -127,7 +127,7 @@ async def month_close(info: Info, input: s.MonthCloseInput) -> s.MonthClosePaylo
 async def scan_flag(info: Info, community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
     if entrance_id is None:
         return None
-    community = await info.context.loaders.community_by_id.load(community_id)
+    community = await info.context.loaders.places.community_by_id.load(community_id)
     if community is None:
         return None
     holds, month, standing = await corridor_flag.scan_status(community, entrance_id)

@@ -33,7 +33,7 @@ async def memberships_of_viewer(info: Info) -> list[types.Membership]:
 
 
 async def community_of_membership(root: types.Membership, info: Info) -> place_types.Community:
-    row = await info.context.loaders.community_by_id.load(root.community_id)
+    row = await info.context.loaders.places.community_by_id.load(root.community_id)
     assert row is not None
     return mapping.community(row)
 
@@ -41,7 +41,7 @@ async def community_of_membership(root: types.Membership, info: Info) -> place_t
 async def household_of_membership(root: types.Membership, info: Info) -> place_types.Household | None:
     if root.household_id is None:
         return None
-    row = await info.context.loaders.household_by_id.load(root.household_id)
+    row = await info.context.loaders.places.household_by_id.load(root.household_id)
     if row is None or not can_see_household(info.context.viewer, row):
         return None
     return mapping.household(row)

@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.loaders import PageKey
+from api.resolvers.batching import PageKey
 from api.resolvers.connections import connection
 from api.resolvers.places import mapping
 from models.enums import TagTargetKind
@@ -43,7 +43,7 @@ async def _children(
 async def compounds_of(
     root: types.Community, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Compound]:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     return await _children(
         root.id,
         loaders.compounds_by_community,
@@ -57,7 +57,7 @@ async def compounds_of(
 async def buildings_of(
     root: types.Compound, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Building]:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     return await _children(
         root.id,
         loaders.buildings_by_compound,
@@ -71,7 +71,7 @@ async def buildings_of(
 async def entrances_of(
     root: types.Building, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Entrance]:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     return await _children(
         root.id,
         loaders.entrances_by_building,
@@ -86,7 +86,7 @@ async def households_of(
     root: types.Entrance, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Household] | None:
     info.context.viewer.require_manager(root.community_id)
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     return await _children(
         root.id,
         loaders.households_by_entrance,
@@ -98,40 +98,40 @@ async def households_of(
 
 
 async def household_count_of(root: types.Entrance, info: Info) -> int:
-    return await info.context.loaders.household_count_by_entrance.load(root.id)
+    return await info.context.loaders.places.household_count_by_entrance.load(root.id)
 
 
 async def care_tags_of(root: types.Household, info: Info) -> list[types.CareTagKind] | None:
     info.context.viewer.require_staff(root.community_id)
-    return await info.context.loaders.care_tags_by_household.load(root.id)
+    return await info.context.loaders.places.care_tags_by_household.load(root.id)
 
 
 async def community_of(root: types.Compound, info: Info) -> types.Community:
-    row = await info.context.loaders.community_by_id.load(root.community_id)
+    row = await info.context.loaders.places.community_by_id.load(root.community_id)
     assert row is not None
     return mapping.community(row)
 
 
 async def compound_of(root: types.Building, info: Info) -> types.Compound:
-    row = await info.context.loaders.compound_by_id.load(root.compound_id)
+    row = await info.context.loaders.places.compound_by_id.load(root.compound_id)
     assert row is not None
     return mapping.compound(row)
 
 
 async def building_of(root: types.Entrance, info: Info) -> types.Building:
-    row = await info.context.loaders.building_by_id.load(root.building_id)
+    row = await info.context.loaders.places.building_by_id.load(root.building_id)
     assert row is not None
     return mapping.building(row)
 
 
 async def entrance_of(root: types.Household, info: Info) -> types.Entrance:
-    row = await info.context.loaders.entrance_by_id.load(root.entrance_id)
+    row = await info.context.loaders.places.entrance_by_id.load(root.entrance_id)
     assert row is not None
     return mapping.entrance(row)
 
 
 async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     if root.entrance_id is not None:
         entrance = await loaders.entrance_by_id.load(root.entrance_id)
         assert entrance is not None
@@ -152,7 +152,7 @@ async def active_tag_of(
     from api.resolvers.tags.fields import tag
 
     info.context.viewer.require_manager(community_id)
-    row = await info.context.loaders.active_tag_by_target.load(active_key(kind, target_id))
+    row = await info.context.loaders.tags.active_tag_by_target.load(active_key(kind, target_id))
     return tag(row) if row is not None else None
 
 
@@ -168,7 +168,7 @@ async def label_by_id(info: Info, kind: PlaceKind, place_id: int) -> str | None:
     place was already loaded (a report's place), else one statement per kind for every row
     that asks (two when another read primed the loader with rows without parents). Callers
     have checked the viewer may see the place (its name is no more private)."""
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     by_kind: dict[PlaceKind, DataLoader[int, Any]] = {
         PlaceKind.COMPOUND: loaders.compound_by_id,
         PlaceKind.BUILDING: loaders.building_by_id,

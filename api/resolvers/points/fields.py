@@ -40,7 +40,7 @@ async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.points import mapping
 
-    row = await info.context.loaders.reward_by_id.load(root.reward_id)
+    row = await info.context.loaders.points.reward_by_id.load(root.reward_id)
     assert row is not None
     return mapping.reward(row)
 

@@ -49,11 +49,11 @@ def _prime_opened(info: Info, filed: reports.Filed, place: m.Compound | m.Buildi
     loaders.reports.me_too_by_report_and_user.prime((report_id, caller.id), False)
     loaders.reports.materials_by_report.prime(report_id, [])
     loaders.reports.photos_by_report.prime(report_id, list(filed.photos))
-    loaders.user_by_id.prime(caller.id, UserName(id=caller.id, display_name=caller.display_name))
+    loaders.accounts.user_by_id.prime(caller.id, UserName(id=caller.id, display_name=caller.display_name))
     by_type: dict[type[Any], Any] = {
-        m.Compound: loaders.compound_by_id,
-        m.Building: loaders.building_by_id,
-        m.Entrance: loaders.entrance_by_id,
+        m.Compound: loaders.places.compound_by_id,
+        m.Building: loaders.places.building_by_id,
+        m.Entrance: loaders.places.entrance_by_id,
     }
     by_type[type(place)].prime(place.id, place)
 

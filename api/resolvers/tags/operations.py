@@ -50,7 +50,7 @@ async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
 def _prime(info: Info, rows: Sequence[Model]) -> None:
     """The scan read the tag's place and community; its reports show them, so hand them to the
     loaders rather than read them twice (two statements of the hottest read)."""
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     by_type: dict[type[Model], DataLoader[int, Any]] = {
         m.Community: loaders.community_by_id,
         m.Compound: loaders.compound_by_id,
@@ -72,10 +72,10 @@ def _prime_labels(info: Info, location: tags.TagLocation) -> None:
     }
     for row in location.rows:
         if isinstance(row, m.Asset):
-            info.context.loaders.label_by_place.prime((PlaceKind.ASSET, row.pk), location.label)
+            info.context.loaders.places.label_by_place.prime((PlaceKind.ASSET, row.pk), location.label)
         elif type(row) in levels:
             kind, depth = levels[type(row)]
-            info.context.loaders.label_by_place.prime((kind, row.pk), full_label(*names[:depth]))
+            info.context.loaders.places.label_by_place.prime((kind, row.pk), full_label(*names[:depth]))
 
 
 # ---- staff mutations -----------------------------------------------------------------------
@@ -147,4 +147,4 @@ def _prime_reports(info: Info, shown: ReportsShown) -> None:
                 (report.id, viewer.user.id), report.id in shown.me_too_by_viewer
             )
     for user_id, name in shown.user_names.items():
-        info.context.loaders.user_by_id.prime(user_id, name)
+        info.context.loaders.accounts.user_by_id.prime(user_id, name)

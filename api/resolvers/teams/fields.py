@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.loaders import PageKey
+from api.resolvers.batching import PageKey
 from api.resolvers.connections import connection
 from api.resolvers.places import mapping
 from models.teams import Attendance
@@ -53,7 +53,7 @@ async def _require_captain_or_manager(info: Info, team_id: int, community_id: in
     viewer.require_member(community_id)
     if viewer.manages(community_id):
         return
-    if team_id not in await info.context.loaders.captain_team_ids_by_user.load(viewer.user_id):
+    if team_id not in await info.context.loaders.teams.captain_team_ids_by_user.load(viewer.user_id):
         raise Forbidden(N_("Only a captain of this team or the community office can see this."))
 
 
@@ -63,7 +63,7 @@ async def members_of(
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
-    loaders = info.context.loaders
+    loaders = info.context.loaders.teams
     return await _children(
         root.id, loaders.members_by_team, loaders.member_count_by_team, tm.member, first, after
     )
@@ -76,7 +76,7 @@ async def my_membership_of(root: t.Team, info: Info) -> t.TeamMember | None:
     viewer = info.context.viewer
     if viewer.user is None:
         return None
-    row = await info.context.loaders.team_membership_by_user.load((viewer.user.id, root.id))
+    row = await info.context.loaders.teams.team_membership_by_user.load((viewer.user.id, root.id))
     return None if row is None else tm.member(row)
 
 
@@ -86,7 +86,7 @@ async def activities_of(
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
-    loaders = info.context.loaders
+    loaders = info.context.loaders.teams
     return await _children(
         root.id, loaders.activities_by_team, loaders.activity_count_by_team, tm.activity, first, after
     )
@@ -100,7 +100,7 @@ async def join_requests_of(
 
     await _require_captain_or_manager(info, root.id, root.community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
-    team = await info.context.loaders.team_by_id.load(root.id)
+    team = await info.context.loaders.teams.team_by_id.load(root.id)
     assert team is not None
     rows = await teams.pending_requests(info.context.viewer, team, size, after_id)
     return connection(
@@ -116,7 +116,7 @@ async def to_review_of(
 
     await _require_captain_or_manager(info, root.id, root.community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
-    team = await info.context.loaders.team_by_id.load(root.id)
+    team = await info.context.loaders.teams.team_by_id.load(root.id)
     assert team is not None
     rows = await attendance.to_review(info.context.viewer, team, size, after_id)
     return connection(
@@ -128,7 +128,7 @@ async def user_of(user_id: int, info: Info) -> people_types.User:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.accounts import types as people_types
 
-    row = await info.context.loaders.user_by_id.load(user_id)
+    row = await info.context.loaders.accounts.user_by_id.load(user_id)
     assert row is not None
     return people_types.User(id=row.id, display_name=row.display_name)
 
@@ -137,7 +137,7 @@ async def team_of(team_id: int, info: Info) -> t.Team:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
-    row = await info.context.loaders.team_by_id.load(team_id)
+    row = await info.context.loaders.teams.team_by_id.load(team_id)
     assert row is not None
     return tm.team(row)
 
@@ -146,7 +146,7 @@ async def zero_minutes_reason_of(row: Attendance, info: Info) -> str | None:
     """Read beside the attendance's activity, which the captain's screen loads anyway."""
     if not may_count_zero(row):
         return None  # nothing to explain: no statement spent
-    activity = await info.context.loaders.activity_by_id.load(row.activity_id)
+    activity = await info.context.loaders.teams.activity_by_id.load(row.activity_id)
     return zero_minutes_reason(row, activity) if activity is not None else None
 
 
@@ -154,13 +154,13 @@ async def activity_of(activity_id: int, info: Info) -> t.Activity:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
-    row = await info.context.loaders.activity_by_id.load(activity_id)
+    row = await info.context.loaders.teams.activity_by_id.load(activity_id)
     assert row is not None
     return tm.activity(row)
 
 
 async def place_of(type_name: str, place_id: int, info: Info) -> place_types.Place:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     by_type: dict[str, DataLoader[int, Any]] = {
         "Compound": loaders.compound_by_id,
         "Building": loaders.building_by_id,
@@ -173,7 +173,7 @@ async def place_of(type_name: str, place_id: int, info: Info) -> place_types.Pla
 
 
 async def open_to_community(root: t.Activity, info: Info) -> bool:
-    emergencies = await info.context.loaders.emergencies_in_force_by_community.load(root.community_id)
+    emergencies = await info.context.loaders.teams.emergencies_in_force_by_community.load(root.community_id)
     return any(e.activity_kind is None or e.activity_kind == root.kind for e in emergencies)
 
 
@@ -184,7 +184,7 @@ async def my_attendance_of(root: t.Activity, info: Info) -> t.Attendance | None:
     viewer = info.context.viewer
     if viewer.user is None:
         return None
-    row = await info.context.loaders.attendance_by_user.load((viewer.user.id, root.id))
+    row = await info.context.loaders.teams.attendance_by_user.load((viewer.user.id, root.id))
     return None if row is None else tm.attendance(row)
 
 
@@ -195,7 +195,7 @@ async def attendances_of(
     from api.resolvers.teams import mapping as tm
 
     await _require_captain_or_manager(info, root.team_id, root.community_id)
-    loaders = info.context.loaders
+    loaders = info.context.loaders.teams
     return await _children(
         root.id,
         loaders.attendances_by_activity,
@@ -212,7 +212,7 @@ async def logs_of(
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
-    loaders = info.context.loaders
+    loaders = info.context.loaders.teams
     return await _children(
         root.id, loaders.logs_by_activity, loaders.log_count_by_activity, tm.log, first, after
     )
@@ -222,7 +222,7 @@ async def findings_of(root: t.PatrolLog, info: Info) -> list[t.PatrolFinding]:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.teams import mapping as tm
 
-    return [tm.finding(row) for row in await info.context.loaders.findings_by_log.load(root.id)]
+    return [tm.finding(row) for row in await info.context.loaders.teams.findings_by_log.load(root.id)]
 
 
 async def report_of_finding(root: t.PatrolFinding, info: Info) -> report_types.Report | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import inspections as resolve
+from api.resolvers.inspections import operations as resolve
 from api.schema.common import Connection
 from api.schema.inspections.types import Inspection, InspectionPayload
 

@@ -56,7 +56,7 @@ class Inspection:
     @strawberry.field(description="Photos taken at the inspection (links valid 1–2 hours).")
     async def photos(self, info: Info) -> list[InspectionPhoto]:
         # The resolvers import this module's types: this import stays inside the field.
-        from api.resolvers.inspections import inspection_photos
+        from api.resolvers.inspections.operations import inspection_photos
 
         return await inspection_photos(self.row_id, info)
 

@@ -48,7 +48,7 @@ async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.Ins
         photos = await read_uploads(input.photos, "photos")
         row = await inspection_service.record_inspection(viewer, input.code, input.score, input.notes, photos)
         # Read with its building and compound, so its full label costs no further statement.
-        entrance = await info.context.loaders.entrance_by_id.load(row.entrance_id)
+        entrance = await info.context.loaders.places.entrance_by_id.load(row.entrance_id)
         assert entrance is not None
         return s.InspectionPayload(inspection=_inspection(row, entrance.name))
 
@@ -72,7 +72,7 @@ async def inspections(
         return await inspection_service.inspection_count(viewer, cid, month)
 
     for row in rows:  # read with their parents: the labels come from these rows
-        info.context.loaders.entrance_by_id.prime(row.entrance_id, row.entrance)
+        info.context.loaders.places.entrance_by_id.prime(row.entrance_id, row.entrance)
     return connection(
         rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
     )
@@ -81,7 +81,7 @@ async def inspections(
 async def inspection_photos(inspection_id: int, info: Info) -> list[s.InspectionPhoto]:
     """Only reached through an Inspection the viewer was allowed to see (its inspector, staff
     or an admin), so the signed links go to them alone."""
-    rows = await info.context.loaders.photos_by_inspection.load(inspection_id)
+    rows = await info.context.loaders.inspections.photos_by_inspection.load(inspection_id)
     return [
         s.InspectionPhoto(
             id=_gid("InspectionPhoto", r.id),
