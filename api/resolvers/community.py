@@ -6,16 +6,18 @@ from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
 from api.resolvers.places import mapping
-from api.schema.community import types as s
+from api.schema.community import types
 from services.community import office
 
 
-async def community_office_phone_set(info: Info, input: s.CommunityOfficePhoneSetInput) -> s.CommunityPayload:
-    async def work() -> s.CommunityPayload:
+async def community_office_phone_set(
+    info: Info, input: types.CommunityOfficePhoneSetInput
+) -> types.CommunityPayload:
+    async def work() -> types.CommunityPayload:
         viewer = info.context.viewer
         viewer.require_user()
         community_id = decode_global_id(input.community_id, "Community", "communityId")
         row = await office.set_office_phone(viewer, community_id, input.phone)
-        return s.CommunityPayload(community=mapping.community(row))
+        return types.CommunityPayload(community=mapping.community(row))
 
-    return await guarded(s.CommunityPayload, work())
+    return await guarded(types.CommunityPayload, work())

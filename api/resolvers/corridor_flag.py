@@ -14,7 +14,7 @@ from api.ids import decode_cursor, decode_global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.corridor_flag import types as s
+from api.schema.corridor_flag import types
 from models.boards import MonthClose
 from services import corridor_flag
 from services.paging import clamp_first
@@ -28,21 +28,21 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _standing(row: corridor_flag.Standing | dict[str, Any]) -> s.CorridorEntrance:
+def _standing(row: corridor_flag.Standing | dict[str, Any]) -> types.CorridorEntrance:
     data = dict(row) if isinstance(row, dict) else row.__dict__
-    return s.CorridorEntrance(
+    return types.CorridorEntrance(
         entrance_id=_gid("Entrance", data["entrance_id"]),
         entrance_row_id=int(data["entrance_id"]),
         **{k: v for k, v in data.items() if k != "entrance_id"},
     )
 
 
-def _weights(data: dict[str, int]) -> s.CorridorWeights:
-    return s.CorridorWeights(**data)
+def _weights(data: dict[str, int]) -> types.CorridorWeights:
+    return types.CorridorWeights(**data)
 
 
-def _award(close: MonthClose, entrance_name: str | None) -> s.CorridorFlagAward:
-    return s.CorridorFlagAward(
+def _award(close: MonthClose, entrance_name: str | None) -> types.CorridorFlagAward:
+    return types.CorridorFlagAward(
         month=close.month,
         holds_month=close.holds_month,
         entrance_id=_gid("Entrance", close.entrance_id) if close.entrance_id else None,
@@ -63,23 +63,23 @@ def _winner_name(close: MonthClose) -> str | None:
 
 async def corridor_standing(
     info: Info, community_id: strawberry.ID, month: str | None = None
-) -> s.CorridorStandingPayload:
-    async def work() -> s.CorridorStandingPayload:
+) -> types.CorridorStandingPayload:
+    async def work() -> types.CorridorStandingPayload:
         viewer = info.context.viewer
         viewer.require_user()
         name, rows, provisional = await corridor_flag.live_standing(viewer, _community(community_id), month)
-        return s.CorridorStandingPayload(
-            standing=s.CorridorStanding(
+        return types.CorridorStandingPayload(
+            standing=types.CorridorStanding(
                 month=name, provisional=provisional, entrances=[_standing(r) for r in rows]
             )
         )
 
-    return await guarded(s.CorridorStandingPayload, work())
+    return await guarded(types.CorridorStandingPayload, work())
 
 
 async def corridor_flag_history(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.CorridorFlagAward]:
+) -> Connection[types.CorridorFlagAward]:
     viewer = info.context.viewer
     viewer.require_user()
     cid = _community(community_id)
@@ -96,8 +96,10 @@ async def corridor_flag_history(
     return connection(rows[:size], len(rows) > size, lambda r: _award(r, _winner_name(r)), count, after)
 
 
-async def corridor_weights_set(info: Info, input: s.CorridorWeightsSetInput) -> s.CorridorWeightsPayload:
-    async def work() -> s.CorridorWeightsPayload:
+async def corridor_weights_set(
+    info: Info, input: types.CorridorWeightsSetInput
+) -> types.CorridorWeightsPayload:
+    async def work() -> types.CorridorWeightsPayload:
         viewer = info.context.viewer
         viewer.require_user()
         weights = await corridor_flag.set_weights(
@@ -108,30 +110,34 @@ async def corridor_weights_set(info: Info, input: s.CorridorWeightsSetInput) -> 
             input.reports,
             input.min_inspections,
         )
-        return s.CorridorWeightsPayload(weights=_weights(weights))
+        return types.CorridorWeightsPayload(weights=_weights(weights))
 
-    return await guarded(s.CorridorWeightsPayload, work())
+    return await guarded(types.CorridorWeightsPayload, work())
 
 
-async def month_close(info: Info, input: s.MonthCloseInput) -> s.MonthClosePayload:
-    async def work() -> s.MonthClosePayload:
+async def month_close(info: Info, input: types.MonthCloseInput) -> types.MonthClosePayload:
+    async def work() -> types.MonthClosePayload:
         viewer = info.context.viewer
         cid = _community(input.community_id)
         viewer.require_manager(cid)
         done = await corridor_flag.close_month(cid, input.month)
-        return s.MonthClosePayload(award=_award(done.close, _winner_name(done.close)), created=done.created)
+        return types.MonthClosePayload(
+            award=_award(done.close, _winner_name(done.close)), created=done.created
+        )
 
-    return await guarded(s.MonthClosePayload, work())
+    return await guarded(types.MonthClosePayload, work())
 
 
-async def scan_flag(info: Info, community_id: int, entrance_id: int | None) -> s.CorridorFlagStatus | None:
+async def scan_flag(
+    info: Info, community_id: int, entrance_id: int | None
+) -> types.CorridorFlagStatus | None:
     if entrance_id is None:
         return None
     community = await info.context.loaders.places.community_by_id.load(community_id)
     if community is None:
         return None
     holds, month, standing = await corridor_flag.scan_status(community, entrance_id)
-    return s.CorridorFlagStatus(
+    return types.CorridorFlagStatus(
         holds_flag=holds,
         month=month,
         provisional_rank=standing.rank if standing else None,

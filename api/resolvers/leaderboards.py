@@ -13,7 +13,7 @@ from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
-from api.schema.leaderboards import types as s
+from api.schema.leaderboards import types
 from runtime.i18n import N_
 from services import leaderboards
 from services.errors import DomainError, ErrorCode
@@ -54,8 +54,8 @@ def _decode_board_cursor(cursor: str | None) -> tuple[int, int] | None:
     raise DomainError(ErrorCode.INVALID_INPUT, N_("This cursor is not valid."), "after")
 
 
-def _entry(row: leaderboards.BoardRow, me: int) -> s.BoardEntry:
-    return s.BoardEntry(rank=row.rank, points=row.points, name=row.name, is_me=row.user_id == me)
+def _entry(row: leaderboards.BoardRow, me: int) -> types.BoardEntry:
+    return types.BoardEntry(rank=row.rank, points=row.points, name=row.name, is_me=row.user_id == me)
 
 
 async def leaderboard(
@@ -66,8 +66,8 @@ async def leaderboard(
     month: str | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> s.LeaderboardPayload:
-    async def work() -> s.LeaderboardPayload:
+) -> types.LeaderboardPayload:
+    async def work() -> types.LeaderboardPayload:
         viewer = info.context.viewer
         viewer.require_user()
         cid = _community(community_id)
@@ -89,8 +89,8 @@ async def leaderboard(
             after,
             cursor_of=lambda r: _board_cursor(r.points, r.user_id),
         )
-        return s.LeaderboardPayload(
-            board=s.Leaderboard(
+        return types.LeaderboardPayload(
+            board=types.Leaderboard(
                 period=page.period,
                 entries=entries,
                 me=_entry(page.me, viewer.user_id) if page.me else None,
@@ -98,24 +98,24 @@ async def leaderboard(
             )
         )
 
-    return await guarded(s.LeaderboardPayload, work())
+    return await guarded(types.LeaderboardPayload, work())
 
 
 async def group_board(
-    info: Info, community_id: strawberry.ID, kind: s.GroupBoardKind, month: str | None = None
-) -> s.GroupBoardPayload:
-    async def work() -> s.GroupBoardPayload:
+    info: Info, community_id: strawberry.ID, kind: types.GroupBoardKind, month: str | None = None
+) -> types.GroupBoardPayload:
+    async def work() -> types.GroupBoardPayload:
         viewer = info.context.viewer
         viewer.require_user()
         cid, period = _community(community_id), leaderboards.check_period(month)
-        if kind == s.GroupBoardKind.ENTRANCES:
+        if kind == types.GroupBoardKind.ENTRANCES:
             rows, type_name = await leaderboards.entrance_board(viewer, cid, period), "Entrance"
         else:
             rows, type_name = await leaderboards.team_board(viewer, cid, period), "Team"
-        return s.GroupBoardPayload(
+        return types.GroupBoardPayload(
             period=period,
             entries=[
-                s.GroupBoardEntry(
+                types.GroupBoardEntry(
                     id=_gid(type_name, r.group_id),
                     name=r.name,
                     rank=r.rank,
@@ -124,20 +124,20 @@ async def group_board(
                     per_household=r.per_household,
                     members=r.households,
                     per_member=r.per_household,
-                    entrance_row_id=r.group_id if kind == s.GroupBoardKind.ENTRANCES else None,
+                    entrance_row_id=r.group_id if kind == types.GroupBoardKind.ENTRANCES else None,
                 )
                 for r in rows
             ],
         )
 
-    return await guarded(s.GroupBoardPayload, work())
+    return await guarded(types.GroupBoardPayload, work())
 
 
-async def board_privacy_set(info: Info, input: s.BoardPrivacySetInput) -> s.BoardPrivacyPayload:
-    async def work() -> s.BoardPrivacyPayload:
+async def board_privacy_set(info: Info, input: types.BoardPrivacySetInput) -> types.BoardPrivacyPayload:
+    async def work() -> types.BoardPrivacyPayload:
         viewer = info.context.viewer
         viewer.require_user()
         done = await leaderboards.set_initials(viewer, _community(input.community_id), input.by_initials)
-        return s.BoardPrivacyPayload(by_initials=done)
+        return types.BoardPrivacyPayload(by_initials=done)
 
-    return await guarded(s.BoardPrivacyPayload, work())
+    return await guarded(types.BoardPrivacyPayload, work())

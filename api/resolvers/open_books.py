@@ -10,7 +10,7 @@ from strawberry import relay
 from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
-from api.schema.open_books import types as s
+from api.schema.open_books import types
 from models.open_books import INCOME_CATEGORIES
 from models.open_books import AccountEntry as EntryRow
 from services import open_books
@@ -20,8 +20,8 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _entry(row: EntryRow) -> s.AccountEntry:
-    return s.AccountEntry(
+def _entry(row: EntryRow) -> types.AccountEntry:
+    return types.AccountEntry(
         id=row.id,
         month=row.month,
         category=row.category,
@@ -34,21 +34,21 @@ def _entry(row: EntryRow) -> s.AccountEntry:
     )
 
 
-def statement_type(found: open_books.Statement) -> s.AccountStatement:
-    return s.AccountStatement(
+def statement_type(found: open_books.Statement) -> types.AccountStatement:
+    return types.AccountStatement(
         month=found.month,
         income=found.income,
         spending=found.spending,
         balance=found.balance,
         categories=[
-            s.AccountCategoryTotal(
+            types.AccountCategoryTotal(
                 category=c.category, is_income=c.is_income, amount=c.amount, share_percent=c.share_percent
             )
             for c in found.categories
         ],
         entries=[_entry(row) for row in found.entries],
         repair_materials=[
-            s.RepairMaterialLine(
+            types.RepairMaterialLine(
                 report=relay.GlobalID("Report", str(m.report_id)),
                 item=m.item,
                 brand_model=m.brand_model,
@@ -61,14 +61,14 @@ def statement_type(found: open_books.Statement) -> s.AccountStatement:
     )
 
 
-async def account_statement(info: Info, community_id: strawberry.ID, month: str) -> s.AccountStatement:
+async def account_statement(info: Info, community_id: strawberry.ID, month: str) -> types.AccountStatement:
     viewer = info.context.viewer
     viewer.require_user()
     return statement_type(await open_books.statement(viewer, _community(community_id), month))
 
 
-async def account_entry_record(info: Info, input: s.AccountEntryRecordInput) -> s.AccountEntryPayload:
-    async def work() -> s.AccountEntryPayload:
+async def account_entry_record(info: Info, input: types.AccountEntryRecordInput) -> types.AccountEntryPayload:
+    async def work() -> types.AccountEntryPayload:
         viewer = info.context.viewer
         viewer.require_user()
         corrects = (
@@ -87,6 +87,6 @@ async def account_entry_record(info: Info, input: s.AccountEntryRecordInput) -> 
             corrects_id=corrects,
             idempotency_key=input.idempotency_key,
         )
-        return s.AccountEntryPayload(entry=_entry(row))
+        return types.AccountEntryPayload(entry=_entry(row))
 
-    return await guarded(s.AccountEntryPayload, work())
+    return await guarded(types.AccountEntryPayload, work())

@@ -11,7 +11,7 @@ from api.ids import decode_cursor, decode_global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.opinions import types as s
+from api.schema.opinions import types
 from models.voice import Opinion as OpinionRow
 from models.voice import OpinionStatus
 from services import opinions
@@ -23,8 +23,8 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _opinion(row: OpinionRow, viewer: Viewer, supported: set[int]) -> s.Opinion:
-    return s.Opinion(
+def _opinion(row: OpinionRow, viewer: Viewer, supported: set[int]) -> types.Opinion:
+    return types.Opinion(
         id=row.id,
         kind=row.kind,
         topic=row.topic,
@@ -47,7 +47,7 @@ async def opinions_list(
     status: OpinionStatus | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> Connection[s.Opinion]:
+) -> Connection[types.Opinion]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     size, before_id = clamp_first(first), decode_cursor(after)
@@ -62,11 +62,11 @@ async def opinions_list(
     )
 
 
-async def opinion_counts(info: Info, community_id: strawberry.ID) -> s.OpinionCounts:
+async def opinion_counts(info: Info, community_id: strawberry.ID) -> types.OpinionCounts:
     viewer = info.context.viewer
     viewer.require_user()
     found = await opinions.counts(viewer, _community(community_id))
-    return s.OpinionCounts(
+    return types.OpinionCounts(
         collected=found.collected,
         open=found.open,
         adopted=found.adopted,
@@ -76,9 +76,9 @@ async def opinion_counts(info: Info, community_id: strawberry.ID) -> s.OpinionCo
     )
 
 
-async def _opinion_payload(viewer: Viewer, row: OpinionRow) -> s.OpinionPayload:
+async def _opinion_payload(viewer: Viewer, row: OpinionRow) -> types.OpinionPayload:
     supported = await opinions.supported_by_me(viewer, [row.id])
-    return s.OpinionPayload(opinion=_opinion(row, viewer, supported))
+    return types.OpinionPayload(opinion=_opinion(row, viewer, supported))
 
 
 async def _get_opinion(viewer: Viewer, value: str) -> OpinionRow:
@@ -86,27 +86,27 @@ async def _get_opinion(viewer: Viewer, value: str) -> OpinionRow:
     return await opinions.get_opinion(viewer, decode_global_id(value, "Opinion", "opinionId"))
 
 
-async def opinion_post(info: Info, input: s.OpinionPostInput) -> s.OpinionPayload:
-    async def work() -> s.OpinionPayload:
+async def opinion_post(info: Info, input: types.OpinionPostInput) -> types.OpinionPayload:
+    async def work() -> types.OpinionPayload:
         viewer = info.context.viewer
         viewer.require_user()
         row = await opinions.post(viewer, _community(input.community_id), input.kind, input.topic, input.text)
         return await _opinion_payload(viewer, row)
 
-    return await guarded(s.OpinionPayload, work())
+    return await guarded(types.OpinionPayload, work())
 
 
-async def opinion_support(info: Info, input: s.OpinionSupportInput) -> s.OpinionPayload:
-    async def work() -> s.OpinionPayload:
+async def opinion_support(info: Info, input: types.OpinionSupportInput) -> types.OpinionPayload:
+    async def work() -> types.OpinionPayload:
         viewer = info.context.viewer
         row = await opinions.support(viewer, await _get_opinion(viewer, input.opinion_id))
         return await _opinion_payload(viewer, row)
 
-    return await guarded(s.OpinionPayload, work())
+    return await guarded(types.OpinionPayload, work())
 
 
-async def opinion_answer(info: Info, input: s.OpinionAnswerInput) -> s.OpinionPayload:
-    async def work() -> s.OpinionPayload:
+async def opinion_answer(info: Info, input: types.OpinionAnswerInput) -> types.OpinionPayload:
+    async def work() -> types.OpinionPayload:
         viewer = info.context.viewer
         row = await opinions.answer(
             viewer,
@@ -117,13 +117,13 @@ async def opinion_answer(info: Info, input: s.OpinionAnswerInput) -> s.OpinionPa
         )
         return await _opinion_payload(viewer, row)
 
-    return await guarded(s.OpinionPayload, work())
+    return await guarded(types.OpinionPayload, work())
 
 
-async def opinion_done(info: Info, input: s.OpinionDoneInput) -> s.OpinionPayload:
-    async def work() -> s.OpinionPayload:
+async def opinion_done(info: Info, input: types.OpinionDoneInput) -> types.OpinionPayload:
+    async def work() -> types.OpinionPayload:
         viewer = info.context.viewer
         row = await opinions.mark_done(viewer, await _get_opinion(viewer, input.opinion_id))
         return await _opinion_payload(viewer, row)
 
-    return await guarded(s.OpinionPayload, work())
+    return await guarded(types.OpinionPayload, work())

@@ -12,7 +12,7 @@ from api.ids import decode_cursor, decode_global_id, split_global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.round_table import types as s
+from api.schema.round_table import types
 from models.round_table import AgendaTopic as TopicRow
 from models.round_table import Meeting as MeetingRow
 from services import round_table
@@ -24,8 +24,8 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _meeting(row: MeetingRow) -> s.Meeting:
-    return s.Meeting(
+def _meeting(row: MeetingRow) -> types.Meeting:
+    return types.Meeting(
         id=row.id,
         title=row.title,
         location=row.location,
@@ -42,18 +42,18 @@ def _place_gid(value: str) -> relay.GlobalID | None:
 
 def _topic(
     row: TopicRow, found: dict[int, list[round_table.TopicResult]], mine: dict[int, str]
-) -> s.AgendaTopic:
-    return s.AgendaTopic(
+) -> types.AgendaTopic:
+    return types.AgendaTopic(
         id=row.id,
         title=row.title,
-        source=s.TopicSource(row.source.value),
+        source=types.TopicSource(row.source.value),
         opinion=None if row.opinion_id is None else relay.GlobalID("Opinion", str(row.opinion_id)),
         report_category=row.report_category,
         report_place=_place_gid(row.report_place),
         choices=list(round_table.allowed_choices(row)),
         one_vote_per_household=row.one_vote_per_household,
         is_open=row.closed_at is None,
-        results=[s.VoteCount(choice=r.choice, votes=r.votes) for r in found.get(row.id, [])],
+        results=[types.VoteCount(choice=r.choice, votes=r.votes) for r in found.get(row.id, [])],
         my_vote=mine.get(row.id),
         decision=row.decision,
         follow_up_by=None
@@ -63,7 +63,7 @@ def _topic(
     )
 
 
-async def _topic_type(viewer: Viewer, row: TopicRow) -> s.AgendaTopic:
+async def _topic_type(viewer: Viewer, row: TopicRow) -> types.AgendaTopic:
     return _topic(row, await round_table.results([row.id]), await round_table.my_votes(viewer, [row.id]))
 
 
@@ -74,7 +74,7 @@ async def _get_meeting(viewer: Viewer, value: str, field: str = "meetingId") -> 
 
 async def meetings_list(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.Meeting]:
+) -> Connection[types.Meeting]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     size, before_id = clamp_first(first), decode_cursor(after)
@@ -84,39 +84,39 @@ async def meetings_list(
     )
 
 
-async def meeting_agenda(info: Info, meeting_id: strawberry.ID) -> s.MeetingAgenda:
+async def meeting_agenda(info: Info, meeting_id: strawberry.ID) -> types.MeetingAgenda:
     viewer = info.context.viewer
     meeting = await _get_meeting(viewer, meeting_id)
     rows = await round_table.topics_of(viewer, meeting)
     ids = [row.id for row in rows]
     found, mine = await round_table.results(ids), await round_table.my_votes(viewer, ids)
-    return s.MeetingAgenda(
+    return types.MeetingAgenda(
         meeting=_meeting(meeting),
         attendance_count=await round_table.attendance_count(meeting.id),
         topics=[_topic(row, found, mine) for row in rows],
     )
 
 
-async def round_table_suggestions(info: Info, community_id: strawberry.ID) -> list[s.ReportCluster]:
+async def round_table_suggestions(info: Info, community_id: strawberry.ID) -> list[types.ReportCluster]:
     viewer = info.context.viewer
     viewer.require_user()
     rows = await round_table.suggested_clusters(viewer, _community(community_id))
     return [
-        s.ReportCluster(
+        types.ReportCluster(
             place=relay.GlobalID(r.place_type, str(r.place_id)), category=r.category, reports=r.reports
         )
         for r in rows
     ]
 
 
-async def meeting_check_in_code(info: Info, meeting_id: strawberry.ID) -> s.MeetingCheckInCode:
+async def meeting_check_in_code(info: Info, meeting_id: strawberry.ID) -> types.MeetingCheckInCode:
     viewer = info.context.viewer
     code, seconds = round_table.meeting_code(viewer, await _get_meeting(viewer, meeting_id))
-    return s.MeetingCheckInCode(code=code, seconds_to_rotation=seconds)
+    return types.MeetingCheckInCode(code=code, seconds_to_rotation=seconds)
 
 
-async def meeting_create(info: Info, input: s.MeetingCreateInput) -> s.MeetingPayload:
-    async def work() -> s.MeetingPayload:
+async def meeting_create(info: Info, input: types.MeetingCreateInput) -> types.MeetingPayload:
+    async def work() -> types.MeetingPayload:
         viewer = info.context.viewer
         viewer.require_user()
         row = await round_table.create_meeting(
@@ -127,13 +127,13 @@ async def meeting_create(info: Info, input: s.MeetingCreateInput) -> s.MeetingPa
             input.starts_at,
             input.ends_at,
         )
-        return s.MeetingPayload(meeting=_meeting(row))
+        return types.MeetingPayload(meeting=_meeting(row))
 
-    return await guarded(s.MeetingPayload, work())
+    return await guarded(types.MeetingPayload, work())
 
 
-async def agenda_topic_add(info: Info, input: s.AgendaTopicAddInput) -> s.AgendaTopicPayload:
-    async def work() -> s.AgendaTopicPayload:
+async def agenda_topic_add(info: Info, input: types.AgendaTopicAddInput) -> types.AgendaTopicPayload:
+    async def work() -> types.AgendaTopicPayload:
         viewer = info.context.viewer
         meeting = await _get_meeting(viewer, input.meeting_id)
         opinion = (
@@ -156,9 +156,9 @@ async def agenda_topic_add(info: Info, input: s.AgendaTopicAddInput) -> s.Agenda
             choices=input.choices,
             one_vote_per_household=input.one_vote_per_household,
         )
-        return s.AgendaTopicPayload(topic=await _topic_type(viewer, row))
+        return types.AgendaTopicPayload(topic=await _topic_type(viewer, row))
 
-    return await guarded(s.AgendaTopicPayload, work())
+    return await guarded(types.AgendaTopicPayload, work())
 
 
 async def _get_topic(viewer: Viewer, value: str) -> TopicRow:
@@ -166,18 +166,18 @@ async def _get_topic(viewer: Viewer, value: str) -> TopicRow:
     return await round_table.get_topic(viewer, decode_global_id(value, "AgendaTopic", "topicId"))
 
 
-async def topic_vote(info: Info, input: s.TopicVoteInput) -> s.AgendaTopicPayload:
-    async def work() -> s.AgendaTopicPayload:
+async def topic_vote(info: Info, input: types.TopicVoteInput) -> types.AgendaTopicPayload:
+    async def work() -> types.AgendaTopicPayload:
         viewer = info.context.viewer
         topic = await _get_topic(viewer, input.topic_id)
         await round_table.vote(viewer, topic, input.choice)
-        return s.AgendaTopicPayload(topic=await _topic_type(viewer, topic))
+        return types.AgendaTopicPayload(topic=await _topic_type(viewer, topic))
 
-    return await guarded(s.AgendaTopicPayload, work())
+    return await guarded(types.AgendaTopicPayload, work())
 
 
-async def topic_close(info: Info, input: s.TopicCloseInput) -> s.AgendaTopicPayload:
-    async def work() -> s.AgendaTopicPayload:
+async def topic_close(info: Info, input: types.TopicCloseInput) -> types.AgendaTopicPayload:
+    async def work() -> types.AgendaTopicPayload:
         viewer = info.context.viewer
         topic = await _get_topic(viewer, input.topic_id)
         follow = (
@@ -186,15 +186,15 @@ async def topic_close(info: Info, input: s.TopicCloseInput) -> s.AgendaTopicPayl
             else decode_global_id(input.follow_up_by_id, "User", "followUpById")
         )
         row = await round_table.close(viewer, topic, input.decision, follow, input.follow_up)
-        return s.AgendaTopicPayload(topic=await _topic_type(viewer, row))
+        return types.AgendaTopicPayload(topic=await _topic_type(viewer, row))
 
-    return await guarded(s.AgendaTopicPayload, work())
+    return await guarded(types.AgendaTopicPayload, work())
 
 
-async def meeting_check_in(info: Info, input: s.MeetingCheckInInput) -> s.MeetingCheckInPayload:
-    async def work() -> s.MeetingCheckInPayload:
+async def meeting_check_in(info: Info, input: types.MeetingCheckInInput) -> types.MeetingCheckInPayload:
+    async def work() -> types.MeetingCheckInPayload:
         viewer = info.context.viewer
         row = await round_table.check_in(viewer, await _get_meeting(viewer, input.meeting_id), input.code)
-        return s.MeetingCheckInPayload(checked_in_at=row.checked_in_at)
+        return types.MeetingCheckInPayload(checked_in_at=row.checked_in_at)
 
-    return await guarded(s.MeetingCheckInPayload, work())
+    return await guarded(types.MeetingCheckInPayload, work())

@@ -12,7 +12,7 @@ from api.ids import decode_cursor, decode_global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.satisfaction import types as s
+from api.schema.satisfaction import types
 from models.voice import Survey as SurveyRow
 from services import satisfaction
 from services.paging import clamp_first
@@ -22,8 +22,8 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _survey(row: SurveyRow, answered: set[int]) -> s.Survey:
-    return s.Survey(
+def _survey(row: SurveyRow, answered: set[int]) -> types.Survey:
+    return types.Survey(
         id=row.id,
         title=row.title,
         questions=list(row.questions),
@@ -34,18 +34,18 @@ def _survey(row: SurveyRow, answered: set[int]) -> s.Survey:
     )
 
 
-def _tally(tally: satisfaction.Tally) -> s.SatisfactionTally:
-    return s.SatisfactionTally(count=tally.count, rate_percent=tally.rate_percent, average=tally.average)
+def _tally(tally: satisfaction.Tally) -> types.SatisfactionTally:
+    return types.SatisfactionTally(count=tally.count, rate_percent=tally.rate_percent, average=tally.average)
 
 
 async def satisfaction_by_month(
     info: Info, community_id: strawberry.ID, year: int
-) -> list[s.MonthSatisfaction]:
+) -> list[types.MonthSatisfaction]:
     viewer = info.context.viewer
     viewer.require_user()
     rows = await satisfaction.by_month(viewer, _community(community_id), f"{year:04d}")
     return [
-        s.MonthSatisfaction(
+        types.MonthSatisfaction(
             month=r.month, repairs=_tally(r.repairs), surveys=_tally(r.surveys), overall=_tally(r.overall)
         )
         for r in rows
@@ -54,12 +54,12 @@ async def satisfaction_by_month(
 
 async def satisfaction_by_team(
     info: Info, community_id: strawberry.ID, year: int
-) -> list[s.TeamSatisfaction]:
+) -> list[types.TeamSatisfaction]:
     viewer = info.context.viewer
     viewer.require_user()
     rows = await satisfaction.by_team(viewer, _community(community_id), f"{year:04d}")
     return [
-        s.TeamSatisfaction(
+        types.TeamSatisfaction(
             team=relay.GlobalID("Team", str(r.team_id)),
             team_name=r.team_name,
             month=r.month,
@@ -71,7 +71,7 @@ async def satisfaction_by_team(
 
 async def surveys_list(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.Survey]:
+) -> Connection[types.Survey]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     size, before_id = clamp_first(first), decode_cursor(after)
@@ -86,8 +86,8 @@ async def surveys_list(
     )
 
 
-async def survey_create(info: Info, input: s.SurveyCreateInput) -> s.SurveyPayload:
-    async def work() -> s.SurveyPayload:
+async def survey_create(info: Info, input: types.SurveyCreateInput) -> types.SurveyPayload:
+    async def work() -> types.SurveyPayload:
         viewer = info.context.viewer
         viewer.require_user()
         team = None if input.team_id is None else decode_global_id(input.team_id, "Team", "teamId")
@@ -100,19 +100,19 @@ async def survey_create(info: Info, input: s.SurveyCreateInput) -> s.SurveyPaylo
             input.closes_at,
             team,
         )
-        return s.SurveyPayload(survey=_survey(row, set()))
+        return types.SurveyPayload(survey=_survey(row, set()))
 
-    return await guarded(s.SurveyPayload, work())
+    return await guarded(types.SurveyPayload, work())
 
 
-async def survey_answer(info: Info, input: s.SurveyAnswerInput) -> s.SurveyAnswerPayload:
-    async def work() -> s.SurveyAnswerPayload:
+async def survey_answer(info: Info, input: types.SurveyAnswerInput) -> types.SurveyAnswerPayload:
+    async def work() -> types.SurveyAnswerPayload:
         viewer = info.context.viewer
         viewer.require_user()
         survey = await satisfaction.get_survey(
             viewer, decode_global_id(input.survey_id, "Survey", "surveyId")
         )
         await satisfaction.answer(viewer, survey, input.scores)
-        return s.SurveyAnswerPayload(answered=True)
+        return types.SurveyAnswerPayload(answered=True)
 
-    return await guarded(s.SurveyAnswerPayload, work())
+    return await guarded(types.SurveyAnswerPayload, work())

@@ -14,7 +14,7 @@ from api.photos import read_uploads
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.inspections import types as s
+from api.schema.inspections import types
 from models.boards import Inspection
 from services import inspections as inspection_service  # this module names a resolver `inspections`
 from services.paging import clamp_first
@@ -29,8 +29,8 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _inspection(row: Inspection, entrance_name: str) -> s.Inspection:
-    return s.Inspection(
+def _inspection(row: Inspection, entrance_name: str) -> types.Inspection:
+    return types.Inspection(
         id=_gid("Inspection", row.id),
         entrance_name=entrance_name,
         score=row.score,
@@ -41,8 +41,8 @@ def _inspection(row: Inspection, entrance_name: str) -> s.Inspection:
     )
 
 
-async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.InspectionPayload:
-    async def work() -> s.InspectionPayload:
+async def inspection_record(info: Info, input: types.InspectionRecordInput) -> types.InspectionPayload:
+    async def work() -> types.InspectionPayload:
         viewer = info.context.viewer
         viewer.require_user()
         photos = await read_uploads(input.photos, "photos")
@@ -50,9 +50,9 @@ async def inspection_record(info: Info, input: s.InspectionRecordInput) -> s.Ins
         # Read with its building and compound, so its full label costs no further statement.
         entrance = await info.context.loaders.places.entrance_by_id.load(row.entrance_id)
         assert entrance is not None
-        return s.InspectionPayload(inspection=_inspection(row, entrance.name))
+        return types.InspectionPayload(inspection=_inspection(row, entrance.name))
 
-    return await guarded(s.InspectionPayload, work())
+    return await guarded(types.InspectionPayload, work())
 
 
 async def inspections(
@@ -61,7 +61,7 @@ async def inspections(
     month: str | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> Connection[s.Inspection]:
+) -> Connection[types.Inspection]:
     viewer = info.context.viewer
     viewer.require_user()
     cid = _community(community_id)
@@ -78,12 +78,12 @@ async def inspections(
     )
 
 
-async def inspection_photos(inspection_id: int, info: Info) -> list[s.InspectionPhoto]:
+async def inspection_photos(inspection_id: int, info: Info) -> list[types.InspectionPhoto]:
     """Only reached through an Inspection the viewer was allowed to see (its inspector, staff
     or an admin), so the signed links go to them alone."""
     rows = await info.context.loaders.inspections.photos_by_inspection.load(inspection_id)
     return [
-        s.InspectionPhoto(
+        types.InspectionPhoto(
             id=_gid("InspectionPhoto", r.id),
             content_type=r.content_type,
             width=r.width,

@@ -13,12 +13,12 @@ from services.paging import clamp_first
 if TYPE_CHECKING:
     # For annotations only: the schema types import this module at load time.
     from api.schema.common import Connection
-    from api.schema.points import types as t
+    from api.schema.points import types
 
 
 async def history_of(
-    root: t.MyPoints, info: Info, first: int | None, after: str | None
-) -> Connection[t.PointTransfer]:
+    root: types.MyPoints, info: Info, first: int | None, after: str | None
+) -> Connection[types.PointTransfer]:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.points import mapping
 
@@ -36,7 +36,7 @@ async def history_of(
     )
 
 
-async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
+async def reward_of(root: types.Redemption, info: Info) -> types.Reward:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.resolvers.points import mapping
 
@@ -45,11 +45,13 @@ async def reward_of(root: t.Redemption, info: Info) -> t.Reward:
     return mapping.reward(row)
 
 
-async def upcoming_expiries_of(root: t.MyPoints, info: Info, first: int | None) -> list[t.PointExpiry]:
+async def upcoming_expiries_of(
+    root: types.MyPoints, info: Info, first: int | None
+) -> list[types.PointExpiry]:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
-    from api.schema.points import types as schema
+    from api.schema.points import types
 
     due = await points.upcoming_expiries(
         info.context.viewer, root.community_id, root.account_id, clamp_first(first)
     )
-    return [schema.PointExpiry(points=amount, expires_at=at) for at, amount in due]
+    return [types.PointExpiry(points=amount, expires_at=at) for at, amount in due]

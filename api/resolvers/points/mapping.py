@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from strawberry import relay
 
-from api.schema.points import types as t
+from api.schema.points import types
 from models.ledger import PointTransfer, TransferKind
 from models.rewards import Redemption, Reward
 from points_engine import rules, statements
@@ -19,9 +19,9 @@ from services.access import Viewer
 T = TypeVar("T")
 
 
-def transfer(row: PointTransfer, member_account_id: int | None) -> t.PointTransfer:
+def transfer(row: PointTransfer, member_account_id: int | None) -> types.PointTransfer:
     signed = row.amount if row.credit_id == member_account_id else -row.amount
-    return t.PointTransfer(
+    return types.PointTransfer(
         id=row.id,
         amount=int(signed),
         kind=TransferKind(row.kind),
@@ -34,8 +34,8 @@ def transfer(row: PointTransfer, member_account_id: int | None) -> t.PointTransf
     )
 
 
-def reward(row: Reward) -> t.Reward:
-    return t.Reward(
+def reward(row: Reward) -> types.Reward:
+    return types.Reward(
         id=row.id,
         kind=row.kind,
         name=row.name,
@@ -51,12 +51,12 @@ def reward(row: Reward) -> t.Reward:
     )
 
 
-def redemption(row: Redemption, viewer: Viewer) -> t.Redemption:
+def redemption(row: Redemption, viewer: Viewer) -> types.Redemption:
     code = points.pickup_code(viewer, row)
     qr = None
     if code is not None:
         qr = f"{get_settings().public_base_url}/pickup/{code}.png"
-    return t.Redemption(
+    return types.Redemption(
         id=row.id,
         cost=row.cost,
         status=row.status,
@@ -70,14 +70,14 @@ def redemption(row: Redemption, viewer: Viewer) -> t.Redemption:
     )
 
 
-def economy(summary: statements.Economy) -> t.EconomySummary:
-    return t.EconomySummary(
+def economy(summary: statements.Economy) -> types.EconomySummary:
+    return types.EconomySummary(
         issued=summary.issued,
         redeemed=summary.redeemed,
         expired=summary.expired,
         outstanding=summary.outstanding,
         months=[
-            t.EconomyMonth(
+            types.EconomyMonth(
                 month=m.month,
                 issued=m.issued,
                 redeemed=m.redeemed,
@@ -89,8 +89,8 @@ def economy(summary: statements.Economy) -> t.EconomySummary:
     )
 
 
-def point_rules(current: rules.Rules) -> t.PointRules:
-    return t.PointRules(
+def point_rules(current: rules.Rules) -> types.PointRules:
+    return types.PointRules(
         version=current.version,
         attendance_base=current.attendance_base,
         attendance_per_minute=current.attendance_per_minute,
@@ -102,10 +102,10 @@ def point_rules(current: rules.Rules) -> t.PointRules:
         inspection=current.inspection,
         ranking_bonus=list(current.ranking_bonus),
         daily_caps=[
-            t.DailyCap(kind=TransferKind(k), points=v) for k, v in sorted(current.daily_caps.items())
+            types.DailyCap(kind=TransferKind(k), points=v) for k, v in sorted(current.daily_caps.items())
         ],
         multipliers=[
-            t.PointMultiplier(
+            types.PointMultiplier(
                 kind=m.kind,
                 activity_kind=m.activity_kind,
                 percent=m.percent,
@@ -115,7 +115,7 @@ def point_rules(current: rules.Rules) -> t.PointRules:
             for m in current.multipliers
         ],
         redemption_pickup_days=current.redemption_pickup_days,
-        expiry=t.PointExpiryPolicy(
+        expiry=types.PointExpiryPolicy(
             mode=current.expiry.mode, years_after=current.expiry.years_after, days=current.expiry.days
         ),
     )

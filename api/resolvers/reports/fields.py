@@ -17,7 +17,7 @@ from api.ids import decode_cursor
 from api.resolvers.connections import connection
 from api.resolvers.places import mapping
 from api.schema.common import Connection
-from models import reports as m
+from models import reports as report_models
 from runtime.i18n import Label, Text
 from runtime.labels import word
 from services.paging import clamp_first
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from api.schema.reports import types
 
 
-def report(row: m.Report) -> types.Report:
+def report(row: report_models.Report) -> types.Report:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
@@ -59,7 +59,7 @@ def report(row: m.Report) -> types.Report:
     )
 
 
-def notification(row: m.Notification) -> types.Notification:
+def notification(row: report_models.Notification) -> types.Notification:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
@@ -216,7 +216,7 @@ async def timeline_of(
     hide_reporter = not report_queries.sees_reporter(info.context.viewer, root.row)
     reporters = {root.row.reporter_id, root.row.proxy_for_id}
 
-    def convert(row: m.ReportEvent) -> types.ReportEvent:
+    def convert(row: report_models.ReportEvent) -> types.ReportEvent:
         name = names.get(row.actor_id) if row.actor_id is not None else None
         if name is not None and hide_reporter and row.actor_id in reporters:
             name = report_queries.initials(name)

@@ -8,7 +8,7 @@ from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers.places import mapping
 from api.resolvers.reports import fields as report_fields
-from models import places as m
+from models import places as place_models
 from models.enums import ReportCategory
 from models.reports import ReportState
 from models.tags import Tag
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from api.schema.tags import types
 
 TARGETS: dict[str, type[Any]] = {
-    "Compound": m.Compound,
-    "Building": m.Building,
-    "Entrance": m.Entrance,
-    "Asset": m.Asset,
+    "Compound": place_models.Compound,
+    "Building": place_models.Building,
+    "Entrance": place_models.Entrance,
+    "Asset": place_models.Asset,
 }
 
 
@@ -47,10 +47,10 @@ def tag(row: Tag) -> types.Tag:
     )
 
 
-async def _asset(info: Info, asset_id: int, field: str) -> m.Asset:
+async def _asset(info: Info, asset_id: int, field: str) -> place_models.Asset:
     viewer = info.context.viewer
     viewer.require_user()
-    row = await m.Asset.get_or_none(id=asset_id)
+    row = await place_models.Asset.get_or_none(id=asset_id)
     if row is None or not viewer.is_member(row.community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
     return row

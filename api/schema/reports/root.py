@@ -9,7 +9,7 @@ import strawberry
 from api.context import Info
 from api.resolvers.reports import operations as resolve
 from api.schema.common import Connection
-from api.schema.reports import inputs as s
+from api.schema.reports import inputs
 from api.schema.reports.types import Notification, Report, ReportQueue
 
 
@@ -58,39 +58,39 @@ class ReportQuery:
 
 @strawberry.type
 class ReportMutation:
-    report_create: s.ReportCreatePayload = strawberry.mutation(
+    report_create: inputs.ReportCreatePayload = strawberry.mutation(
         resolver=resolve.report_create,
         description="Report a problem at a place. If it is already reported there: DUPLICATE_REPORT "
         "with existingReport. Too many in an hour: RATE_LIMITED with retryAfterSeconds.",
     )
-    report_me_too: s.ReportPayload = strawberry.mutation(
+    report_me_too: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_me_too, description="Say you have the same problem (once per person)."
     )
-    report_claim: s.ReportPayload = strawberry.mutation(
+    report_claim: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_claim,
         description="Repair team: take an open order. Two at once: one wins, the other gets ALREADY_CLAIMED.",
     )
-    report_resolve: s.ReportPayload = strawberry.mutation(
+    report_resolve: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_resolve, description="The claiming repairer: mark fixed, with proof photos."
     )
-    report_confirm: s.ReportPayload = strawberry.mutation(
+    report_confirm: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_confirm, description="The reporter: accept the fix and rate it."
     )
-    report_reopen: s.ReportPayload = strawberry.mutation(
+    report_reopen: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_reopen,
         description="The reporter, within 7 days of the fix: not fixed after all.",
     )
-    report_reject: s.ReportPayload = strawberry.mutation(
+    report_reject: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_reject, description="Staff: close as a duplicate or invalid."
     )
-    report_cancel: s.ReportPayload = strawberry.mutation(
+    report_cancel: inputs.ReportPayload = strawberry.mutation(
         resolver=resolve.report_cancel, description="The reporter, before anyone claims it: withdraw it."
     )
-    report_clocks_set: s.ReportClocksSetPayload = strawberry.mutation(
+    report_clocks_set: inputs.ReportClocksSetPayload = strawberry.mutation(
         resolver=resolve.report_clocks_set,
         description="Staff: minutes to claim and to fix, for the community or one category.",
     )
-    notification_mark_read: s.NotificationMarkReadPayload = strawberry.mutation(
+    notification_mark_read: inputs.NotificationMarkReadPayload = strawberry.mutation(
         resolver=resolve.notification_mark_read, description="Mark notifications read."
     )
 

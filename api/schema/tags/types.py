@@ -14,7 +14,7 @@ from api.schema.corridor_flag.types import CorridorFlagStatus
 from api.schema.places.types import Asset, Community, Place
 from api.schema.reports.types import Report
 from models import reports as m_reports
-from models import tags as m
+from models import tags as tag_models
 from models.enums import ReportCategory, TagTargetKind
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
@@ -31,7 +31,7 @@ class Tag(relay.Node):
     url: str = strawberry.field(description="What the QR code holds: `<public base>/t/<code>`.")
     png_url: str = strawberry.field(description="The code with its label, as PNG.")
     svg_url: str = strawberry.field(description="The code with its label, as SVG.")
-    row: strawberry.Private[m.Tag]
+    row: strawberry.Private[tag_models.Tag]
 
     @strawberry.field
     def revoked(self) -> bool:
@@ -80,7 +80,7 @@ class TagScan:
     )
     categories: list[ReportCategory] = strawberry.field(description="What can be reported here.")
     community_id: strawberry.Private[int]
-    tag_row: strawberry.Private[m.Tag]
+    tag_row: strawberry.Private[tag_models.Tag]
 
     open_report_rows: strawberry.Private[list[m_reports.Report]]
 
