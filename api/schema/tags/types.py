@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers import corridor_flag as corridor_flag_resolvers
+from api.resolvers.corridor_flag import operations as corridor_flag_resolvers
 from api.resolvers.tags import fields as resolve
 from api.schema.corridor_flag.types import CorridorFlagStatus
 from api.schema.places.types import Asset, Community, Place

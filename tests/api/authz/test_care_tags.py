@@ -217,7 +217,7 @@ CARE_TAG_READERS = {
     "api/resolvers/places/fields.py",
     "api/schema/places/inputs.py",
     "api/schema/places/types.py",
-    "api/schema/root.py",
+    "api/resolvers/root.py",
     # The office console's staff-only households page (through householdCareTagsSet and the
     # careTags field) and the Chinese words for the kinds.
     "api/web/office/labels.py",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import corridor_flag as resolve
+from api.resolvers.corridor_flag import operations as resolve
 from api.schema.common import Connection
 from api.schema.corridor_flag.types import (
     CorridorFlagAward,

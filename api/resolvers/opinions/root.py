@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import opinions as resolve
+from api.resolvers.opinions import operations as resolve
 from api.schema.common import Connection
 from api.schema.opinions.types import Opinion, OpinionCounts, OpinionPayload
 

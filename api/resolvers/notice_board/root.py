@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import notice_board as resolve
+from api.resolvers.notice_board import operations as resolve
 from api.schema.notice_board.types import BoardPublicity, BoardPublicityPayload, RepairsDone
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import satisfaction as resolve
+from api.resolvers.satisfaction import operations as resolve
 from api.schema.common import Connection
 from api.schema.satisfaction.types import (
     MonthSatisfaction,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import round_table as resolve
+from api.resolvers.round_table import operations as resolve
 from api.schema.common import Connection
 from api.schema.round_table.types import (
     AgendaTopicPayload,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import open_books as resolve
+from api.resolvers.open_books import operations as resolve
 from api.schema.open_books.types import AccountEntryPayload, AccountStatement
 
 

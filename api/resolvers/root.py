@@ -15,30 +15,30 @@ from api.resolvers import abuse as abuse_resolvers
 from api.resolvers import node as node_resolvers
 from api.resolvers.accounts import fields as people_resolvers
 from api.resolvers.accounts import operations as account_resolvers
+from api.resolvers.community.root import CommunityMutation
+from api.resolvers.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
 from api.resolvers.fees import FeesMutation, FeesQuery
+from api.resolvers.inspections.root import InspectionsMutation, InspectionsQuery
+from api.resolvers.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
+from api.resolvers.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
+from api.resolvers.open_books.root import OpenBooksMutation, OpenBooksQuery
+from api.resolvers.opinions.root import OpinionsMutation, OpinionsQuery
 from api.resolvers.places import operations as place_resolvers
 from api.resolvers.places import register as register_resolvers
+from api.resolvers.points.root import PointsMutation, PointsQuery
+from api.resolvers.reports.root import ReportMutation, ReportQuery, ReportSubscription
+from api.resolvers.round_table.root import RoundTableMutation, RoundTableQuery
+from api.resolvers.satisfaction.root import SatisfactionMutation, SatisfactionQuery
 from api.resolvers.tags import operations as tag_resolvers
+from api.resolvers.teams.root import TeamsMutation, TeamsQuery
 from api.schema import abuse as abuse_types
 from api.schema.accounts import inputs as account_types
 from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
-from api.schema.community.root import CommunityMutation
-from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
-from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
-from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
-from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
-from api.schema.open_books.root import OpenBooksMutation, OpenBooksQuery
-from api.schema.opinions.root import OpinionsMutation, OpinionsQuery
 from api.schema.places import inputs as place_types
 from api.schema.places import register as register_types
 from api.schema.places.types import Community
-from api.schema.points.root import PointsMutation, PointsQuery
-from api.schema.reports.root import ReportMutation, ReportQuery, ReportSubscription
-from api.schema.round_table.root import RoundTableMutation, RoundTableQuery
-from api.schema.satisfaction.root import SatisfactionMutation, SatisfactionQuery
 from api.schema.tags import inputs as tag_types
-from api.schema.teams.root import TeamsMutation, TeamsQuery
 from api.schema.teams.types import CleaningLog, MediationLog, PatrolLog, SnowClearingLog, TutoringLog
 
 

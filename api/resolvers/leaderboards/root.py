@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import leaderboards as resolve
+from api.resolvers.leaderboards import operations as resolve
 from api.schema.leaderboards.types import BoardPrivacyPayload, GroupBoardPayload, LeaderboardPayload
 
 

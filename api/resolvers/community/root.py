@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.resolvers import community as resolve
+from api.resolvers.community import operations as resolve
 from api.schema.community.types import CommunityPayload
 
 
