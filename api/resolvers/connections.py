@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from api.ids import encode_cursor
+from strawberry.dataloader import DataLoader
+
+from api.ids import decode_cursor, encode_cursor
+from api.resolvers.batching import PageKey
 from api.schema.common import Connection, Edge, PageInfo
+from services.paging import Page, clamp_first
 
 T = TypeVar("T")
 
@@ -37,3 +41,19 @@ def connection(
         ),
         _count=count,
     )
+
+
+async def children(
+    parent_id: int,
+    pages: DataLoader[PageKey, Page[Any]],
+    counts: DataLoader[int, int],
+    convert: Callable[[Any], T],
+    first: int | None,
+    after: str | None,
+) -> Connection[T]:
+    """One page of a parent's children through the request's loaders (one query per level for a
+    whole page of parents): `pages` is the area's `xsByParent` loader, `counts` its
+    `xCountByParent`."""
+    size, after_id = clamp_first(first), decode_cursor(after)
+    page = await pages.load((parent_id, size, after_id))
+    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)

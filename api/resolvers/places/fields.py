@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from api.context import Info
-from api.ids import decode_cursor
-from api.resolvers.batching import PageKey
-from api.resolvers.connections import connection
+from api.resolvers.connections import children
 from api.resolvers.places import mapping
 from models.enums import TagTargetKind
-from services.paging import Page, clamp_first
 from services.places.labels import PlaceKind, label_of_row
 from services.tags import active_key
 
@@ -26,25 +22,11 @@ if TYPE_CHECKING:
     from api.schema.tags import types as tag_types
 
 
-async def _children(
-    parent_id: int,
-    pages: DataLoader[PageKey, Page[Any]],
-    counts: DataLoader[int, int],
-    convert: Callable[[Any], T],
-    first: int | None,
-    after: str | None,
-) -> Connection[T]:
-    """One page of a parent's children through the request's loaders (one query per level)."""
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await pages.load((parent_id, size, after_id))
-    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)
-
-
 async def compounds_of(
     root: types.Community, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Compound]:
     loaders = info.context.loaders.places
-    return await _children(
+    return await children(
         root.id,
         loaders.compounds_by_community,
         loaders.compound_count_by_community,
@@ -58,7 +40,7 @@ async def buildings_of(
     root: types.Compound, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Building]:
     loaders = info.context.loaders.places
-    return await _children(
+    return await children(
         root.id,
         loaders.buildings_by_compound,
         loaders.building_count_by_compound,
@@ -72,7 +54,7 @@ async def entrances_of(
     root: types.Building, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Entrance]:
     loaders = info.context.loaders.places
-    return await _children(
+    return await children(
         root.id,
         loaders.entrances_by_building,
         loaders.entrance_count_by_building,
@@ -87,7 +69,7 @@ async def households_of(
 ) -> Connection[types.Household] | None:
     info.context.viewer.require_manager(root.community_id)
     loaders = info.context.loaders.places
-    return await _children(
+    return await children(
         root.id,
         loaders.households_by_entrance,
         loaders.household_count_by_entrance,

@@ -9,7 +9,7 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
 from api.resolvers.connections import connection
-from api.resolvers.payloads import guarded, rate_checked
+from api.resolvers.payloads import answered, guarded, rate_checked
 from api.resolvers.points import mapping
 from api.schema.common import Connection
 from api.schema.points import types
@@ -155,8 +155,11 @@ async def point_transfer_reverse(
 
 
 async def reward_create(info: Info, input: types.RewardCreateInput) -> types.RewardPayload:
-    async def work() -> types.RewardPayload:
-        row = await points.create_reward(
+    return await answered(
+        types.RewardPayload,
+        "reward",
+        mapping.reward,
+        lambda: points.create_reward(
             info.context.viewer,
             _community(input.community_id),
             kind=input.kind,
@@ -169,10 +172,8 @@ async def reward_create(info: Info, input: types.RewardCreateInput) -> types.Rew
             active_until=input.active_until,
             image_url=input.image_url,
             idempotency_key=input.idempotency_key,
-        )
-        return types.RewardPayload(reward=mapping.reward(row))
-
-    return await guarded(types.RewardPayload, work())
+        ),
+    )
 
 
 _NOT_NULL = {"name", "description", "cost", "image_url", "is_active"}

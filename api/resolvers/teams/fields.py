@@ -6,21 +6,19 @@ only captains and staff may read check that here, from one cached lookup of the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.resolvers.batching import PageKey
-from api.resolvers.connections import connection
+from api.resolvers.connections import children, connection
 from api.resolvers.places import mapping as place_mapping
 from models.teams import Attendance
 from runtime.i18n import N_
 from services import teams
 from services.errors import Forbidden
-from services.paging import Page, clamp_first
+from services.paging import clamp_first
 from services.teams import attendance
 from services.teams.zero_minutes import may_count_zero, zero_minutes_reason
 
@@ -33,19 +31,6 @@ if TYPE_CHECKING:
     from api.schema.teams import types as team_types
 
 T = TypeVar("T")
-
-
-async def _children(
-    parent_id: int,
-    pages: DataLoader[PageKey, Page[Any]],
-    counts: DataLoader[int, int],
-    convert: Callable[[Any], T],
-    first: int | None,
-    after: str | None,
-) -> Connection[T]:
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await pages.load((parent_id, size, after_id))
-    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)
 
 
 async def _require_captain_or_manager(info: Info, team_id: int, community_id: int) -> None:
@@ -64,7 +49,7 @@ async def members_of(
     from api.resolvers.teams import mapping as team_mapping
 
     loaders = info.context.loaders.teams
-    return await _children(
+    return await children(
         root.id, loaders.members_by_team, loaders.member_count_by_team, team_mapping.member, first, after
     )
 
@@ -87,7 +72,7 @@ async def activities_of(
     from api.resolvers.teams import mapping as team_mapping
 
     loaders = info.context.loaders.teams
-    return await _children(
+    return await children(
         root.id,
         loaders.activities_by_team,
         loaders.activity_count_by_team,
@@ -209,7 +194,7 @@ async def attendances_of(
 
     await _require_captain_or_manager(info, root.team_id, root.community_id)
     loaders = info.context.loaders.teams
-    return await _children(
+    return await children(
         root.id,
         loaders.attendances_by_activity,
         loaders.attendance_count_by_activity,
@@ -226,7 +211,7 @@ async def logs_of(
     from api.resolvers.teams import mapping as team_mapping
 
     loaders = info.context.loaders.teams
-    return await _children(
+    return await children(
         root.id, loaders.logs_by_activity, loaders.log_count_by_activity, team_mapping.log, first, after
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -10,11 +10,11 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
 from api.resolvers.connections import connection
-from api.resolvers.payloads import guarded
+from api.resolvers.payloads import answered, guarded
 from api.resolvers.teams import mapping
 from api.schema.common import Connection
 from api.schema.teams import types
-from models.teams import LogKind, Team
+from models.teams import Activity, LogKind, Team
 from services import teams
 from services.access import Viewer
 from services.errors import DomainError
@@ -209,8 +209,11 @@ async def activity_sign_up(info: Info, input: types.ActivitySignUpInput) -> type
 
 
 async def emergency_declare(info: Info, input: types.EmergencyDeclareInput) -> types.EmergencyPayload:
-    async def work() -> types.EmergencyPayload:
-        row = await activities.declare_emergency(
+    return await answered(
+        types.EmergencyPayload,
+        "emergency",
+        mapping.emergency,
+        lambda: activities.declare_emergency(
             info.context.viewer,
             _community(input.community_id),
             title=input.title,
@@ -219,10 +222,8 @@ async def emergency_declare(info: Info, input: types.EmergencyDeclareInput) -> t
             ends_at=input.ends_at,
             multiplier_percent=input.multiplier_percent,
             idempotency_key=input.idempotency_key,
-        )
-        return types.EmergencyPayload(emergency=mapping.emergency(row))
-
-    return await guarded(types.EmergencyPayload, work())
+        ),
+    )
 
 
 # Attendance ------------------------------------------------------------------------------------
@@ -232,84 +233,97 @@ def _optional_activity(value: strawberry.ID | None) -> int | None:
     return None if value is None else decode_global_id(value, "Activity", "activityId")
 
 
-async def attendance_check_in(info: Info, input: types.AttendanceScanInput) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        viewer.require_user()
-        row = await attendance.check_in_by_code(viewer, input.code, _optional_activity(input.activity_id))
-        return types.AttendancePayload(attendance=mapping.attendance(row))
+def _attendance_answer(
+    change: Callable[[], Awaitable[attendance.Attendance]],
+) -> Awaitable[types.AttendancePayload]:
+    return answered(types.AttendancePayload, "attendance", mapping.attendance, change)
 
-    return await guarded(types.AttendancePayload, work())
+
+async def _scan(
+    info: Info,
+    input: types.AttendanceScanInput,
+    act: Callable[[Viewer, str, int | None], Awaitable[attendance.Attendance]],
+) -> types.AttendancePayload:
+    """A member scans the activity's check-in code (in or out)."""
+    viewer = info.context.viewer
+
+    async def change() -> attendance.Attendance:
+        viewer.require_user()
+        return await act(viewer, input.code, _optional_activity(input.activity_id))
+
+    return await _attendance_answer(change)
+
+
+async def _captain_scan(
+    info: Info,
+    input: types.AttendanceCaptainInput,
+    act: Callable[[Viewer, Activity, str | None, int | None], Awaitable[attendance.Attendance]],
+) -> types.AttendancePayload:
+    """A captain scans a volunteer's card (in or out)."""
+    viewer = info.context.viewer
+
+    async def change() -> attendance.Attendance:
+        return await act(
+            viewer, await _activity(viewer, input.activity_id), input.card_code, _user(input.user_id)
+        )
+
+    return await _attendance_answer(change)
+
+
+async def attendance_check_in(info: Info, input: types.AttendanceScanInput) -> types.AttendancePayload:
+    return await _scan(info, input, attendance.check_in_by_code)
 
 
 async def attendance_check_out(info: Info, input: types.AttendanceScanInput) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        viewer.require_user()
-        row = await attendance.check_out_by_code(viewer, input.code, _optional_activity(input.activity_id))
-        return types.AttendancePayload(attendance=mapping.attendance(row))
-
-    return await guarded(types.AttendancePayload, work())
+    return await _scan(info, input, attendance.check_out_by_code)
 
 
 async def attendance_captain_check_in(
     info: Info, input: types.AttendanceCaptainInput
 ) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.check_in_by_captain(
-            viewer, await _activity(viewer, input.activity_id), input.card_code, _user(input.user_id)
-        )
-        return types.AttendancePayload(attendance=mapping.attendance(row))
-
-    return await guarded(types.AttendancePayload, work())
+    return await _captain_scan(info, input, attendance.check_in_by_captain)
 
 
 async def attendance_captain_check_out(
     info: Info, input: types.AttendanceCaptainInput
 ) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.check_out_by_captain(
-            viewer, await _activity(viewer, input.activity_id), input.card_code, _user(input.user_id)
+    return await _captain_scan(info, input, attendance.check_out_by_captain)
+
+
+async def _decided(
+    info: Info,
+    attendance_id: str,
+    act: Callable[[Viewer, attendance.Attendance], Awaitable[attendance.Attendance]],
+) -> types.AttendancePayload:
+    """Staff or a captain decide on one attendance (approve, adjust, reject)."""
+    viewer = info.context.viewer
+
+    async def change() -> attendance.Attendance:
+        viewer.require_user()
+        row = await attendance.get_attendance(
+            viewer, decode_global_id(attendance_id, "Attendance", "attendanceId")
         )
-        return types.AttendancePayload(attendance=mapping.attendance(row))
+        return await act(viewer, row)
 
-    return await guarded(types.AttendancePayload, work())
-
-
-async def _attendance(viewer: Viewer, value: str) -> attendance.Attendance:
-    viewer.require_user()
-    return await attendance.get_attendance(viewer, decode_global_id(value, "Attendance", "attendanceId"))
+    return await _attendance_answer(change)
 
 
 async def attendance_approve(info: Info, input: types.AttendanceApproveInput) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.approve(viewer, await _attendance(viewer, input.attendance_id))
-        return types.AttendancePayload(attendance=mapping.attendance(row))
-
-    return await guarded(types.AttendancePayload, work())
+    return await _decided(info, input.attendance_id, attendance.approve)
 
 
 async def attendance_adjust(info: Info, input: types.AttendanceAdjustInput) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.adjust(
-            viewer, await _attendance(viewer, input.attendance_id), input.minutes, input.note
-        )
-        return types.AttendancePayload(attendance=mapping.attendance(row))
-
-    return await guarded(types.AttendancePayload, work())
+    return await _decided(
+        info,
+        input.attendance_id,
+        lambda viewer, row: attendance.adjust(viewer, row, input.minutes, input.note),
+    )
 
 
 async def attendance_reject(info: Info, input: types.AttendanceRejectInput) -> types.AttendancePayload:
-    async def work() -> types.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.reject(viewer, await _attendance(viewer, input.attendance_id), input.reason)
-        return types.AttendancePayload(attendance=mapping.attendance(row))
-
-    return await guarded(types.AttendancePayload, work())
+    return await _decided(
+        info, input.attendance_id, lambda viewer, row: attendance.reject(viewer, row, input.reason)
+    )
 
 
 async def volunteer_card_issue(
