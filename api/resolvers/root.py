@@ -13,7 +13,6 @@ from strawberry.tools import merge_types
 from api.context import Info
 from api.resolvers import abuse as abuse_resolvers
 from api.resolvers import node as node_resolvers
-from api.resolvers.accounts import fields as people_resolvers
 from api.resolvers.accounts import operations as account_resolvers
 from api.resolvers.community.root import CommunityMutation
 from api.resolvers.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
@@ -46,7 +45,7 @@ from api.schema.teams.types import CleaningLog, MediationLog, PatrolLog, SnowCle
 class CoreQuery:
     @strawberry.field(description="The signed-in person; null when the request carries no token.")
     async def me(self, info: Info) -> Viewer | None:
-        return await people_resolvers.me(info)
+        return await account_resolvers.me(info)
 
     @strawberry.field(description="Fetch any object by its global id; null if it is not there for you.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:

@@ -99,3 +99,14 @@ async def community_join(info: Info, input: inputs.CommunityJoinInput) -> inputs
         )
 
     return await guarded(inputs.CommunityJoinPayload, work())
+
+
+async def me(info: Info) -> types.Viewer | None:
+    viewer = info.context.viewer
+    if viewer.auth_problem:
+        # A token was sent but refused: tell the app to refresh instead of looking signed out.
+        viewer.require_user()
+    user = viewer.user
+    if user is None:
+        return None
+    return types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
-from api.resolvers.places import mapping
 from api.schema.community import types
+from api.schema.places import mapping
 from services.community import office
 
 

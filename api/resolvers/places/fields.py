@@ -8,7 +8,7 @@ from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.resolvers.connections import children
-from api.resolvers.places import mapping
+from api.schema.places import mapping
 from models.enums import TagTargetKind
 from services.places.labels import PlaceKind, label_of_row
 from services.tags import active_key

@@ -7,8 +7,7 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers.payloads import guarded
-from api.resolvers.places import mapping
-from api.schema.places import inputs, types
+from api.schema.places import inputs, mapping, types
 from models import places as place_models
 from models.enums import CareTagKind
 from runtime.i18n import N_

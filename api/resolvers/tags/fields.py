@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
-from api.resolvers.places import mapping
 from api.resolvers.reports import fields as report_fields
+from api.schema.places import mapping
 from models import places as place_models
 from models.enums import ReportCategory
 from models.reports import ReportState
