@@ -4,12 +4,10 @@ Resolvers of the queries and mutations of the area."""
 
 from __future__ import annotations
 
-import base64
-
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id
+from api.ids import decode_cursor, decode_global_id, global_id
 from api.photos import read_uploads
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
@@ -18,11 +16,6 @@ from api.schema.inspections import types
 from models.boards import Inspection
 from services import inspections as inspection_service  # this module names a resolver `inspections`
 from services.paging import clamp_first
-from services.reports.photos import PhotoOwner, photo_link
-
-
-def _gid(type_name: str, row_id: int) -> strawberry.ID:
-    return strawberry.ID(base64.b64encode(f"{type_name}:{row_id}".encode()).decode())
 
 
 def _community(value: str) -> int:
@@ -31,7 +24,7 @@ def _community(value: str) -> int:
 
 def _inspection(row: Inspection, entrance_name: str) -> types.Inspection:
     return types.Inspection(
-        id=_gid("Inspection", row.id),
+        id=global_id("Inspection", row.id),
         entrance_name=entrance_name,
         score=row.score,
         notes=row.notes,
@@ -76,21 +69,3 @@ async def inspections(
     return connection(
         rows[:size], len(rows) > size, lambda r: _inspection(r, r.entrance.name), count, after_id
     )
-
-
-async def inspection_photos(inspection_id: int, info: Info) -> list[types.InspectionPhoto]:
-    """Only reached through an Inspection the viewer was allowed to see (its inspector, staff
-    or an admin), so the signed links go to them alone."""
-    rows = await info.context.loaders.inspections.photos_by_inspection.load(inspection_id)
-    return [
-        types.InspectionPhoto(
-            id=_gid("InspectionPhoto", r.id),
-            content_type=r.content_type,
-            width=r.width,
-            height=r.height,
-            size=r.size,
-            url=photo_link(r.id, PhotoOwner.INSPECTION),
-            created_at=r.created_at,
-        )
-        for r in rows
-    ]
