@@ -4,13 +4,12 @@ Resolvers of the queries and mutations of the area."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id
+from api.ids import decode_cursor, decode_global_id, global_id
 from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
@@ -20,10 +19,6 @@ from services import corridor_flag
 from services.paging import clamp_first
 
 
-def _gid(type_name: str, row_id: int) -> strawberry.ID:
-    return strawberry.ID(base64.b64encode(f"{type_name}:{row_id}".encode()).decode())
-
-
 def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
@@ -31,7 +26,7 @@ def _community(value: str) -> int:
 def _standing(row: corridor_flag.Standing | dict[str, Any]) -> types.CorridorEntrance:
     data = dict(row) if isinstance(row, dict) else row.__dict__
     return types.CorridorEntrance(
-        entrance_id=_gid("Entrance", data["entrance_id"]),
+        entrance_id=global_id("Entrance", data["entrance_id"]),
         entrance_row_id=int(data["entrance_id"]),
         **{k: v for k, v in data.items() if k != "entrance_id"},
     )
@@ -45,7 +40,7 @@ def _award(close: MonthClose, entrance_name: str | None) -> types.CorridorFlagAw
     return types.CorridorFlagAward(
         month=close.month,
         holds_month=close.holds_month,
-        entrance_id=_gid("Entrance", close.entrance_id) if close.entrance_id else None,
+        entrance_id=global_id("Entrance", close.entrance_id) if close.entrance_id else None,
         entrance_name=entrance_name,
         entrance_row_id=close.entrance_id,
         score=close.score,
@@ -126,21 +121,3 @@ async def month_close(info: Info, input: types.MonthCloseInput) -> types.MonthCl
         )
 
     return await guarded(types.MonthClosePayload, work())
-
-
-async def scan_flag(
-    info: Info, community_id: int, entrance_id: int | None
-) -> types.CorridorFlagStatus | None:
-    if entrance_id is None:
-        return None
-    community = await info.context.loaders.places.community_by_id.load(community_id)
-    if community is None:
-        return None
-    holds, month, standing = await corridor_flag.scan_status(community, entrance_id)
-    return types.CorridorFlagStatus(
-        holds_flag=holds,
-        month=month,
-        provisional_rank=standing.rank if standing else None,
-        provisional_score=standing.score if standing else None,
-        eligible=bool(standing and standing.eligible),
-    )

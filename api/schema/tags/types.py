@@ -8,7 +8,6 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers.corridor_flag import operations as corridor_flag_resolvers
 from api.resolvers.tags import fields as resolve
 from api.schema.corridor_flag.types import CorridorFlagStatus
 from api.schema.places.types import Asset, Community, Place
@@ -16,6 +15,7 @@ from api.schema.reports.types import Report
 from models import reports as m_reports
 from models import tags as tag_models
 from models.enums import ReportCategory, TagTargetKind
+from services import corridor_flag as corridor_flag_service
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
 strawberry.enum(TagTargetKind, description="What a tag is stuck on.")
@@ -108,9 +108,20 @@ class TagScan:
         "and its live provisional standing. Null for other tags. Public."
     )
     async def corridor_flag(self, info: Info) -> CorridorFlagStatus | None:
-        if self.tag_row.target_kind != TagTargetKind.ENTRANCE:
+        entrance_id = self.tag_row.entrance_id
+        if self.tag_row.target_kind != TagTargetKind.ENTRANCE or entrance_id is None:
             return None
-        return await corridor_flag_resolvers.scan_flag(info, self.community_id, self.tag_row.entrance_id)
+        community = await info.context.loaders.places.community_by_id.load(self.community_id)
+        if community is None:
+            return None
+        holds, month, standing = await corridor_flag_service.scan_status(community, entrance_id)
+        return CorridorFlagStatus(
+            holds_flag=holds,
+            month=month,
+            provisional_rank=standing.rank if standing else None,
+            provisional_score=standing.score if standing else None,
+            eligible=bool(standing and standing.eligible),
+        )
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:
