@@ -10,11 +10,11 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema import abuse as types
 from api.schema.accounts.types import User
 from api.schema.common import Connection
+from api.schema.connections import connection
 from models.abuse import AbuseFlag as FlagRow
 from models.abuse import AbuseFlagReport, AbuseFlagState
 from models.people import User as UserRow

@@ -10,13 +10,12 @@ from typing import Generic, TypeVar, overload
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from services.paging import Page, counts_by_parent, pages_by_parent
+from services.paging import Page, PageKey, counts_by_parent, pages_by_parent
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
-PageKey = tuple[int, int, int | None]  # parent id, first, after id
 
 
 def pages(model: type[M], parent_column: str) -> Callable[[Sequence[PageKey]], Awaitable[list[Page[M]]]]:

@@ -10,9 +10,9 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.corridor_flag import types
 from models.boards import MonthClose
 from services import corridor_flag

@@ -9,9 +9,9 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, global_id
 from api.photos import read_uploads
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.inspections import types
 from models.boards import Inspection
 from services import inspections as inspection_service  # this module names a resolver `inspections`

@@ -11,8 +11,8 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
+from api.schema.connections import connection
 from api.schema.leaderboards import types
 from runtime.i18n import N_
 from services import leaderboards

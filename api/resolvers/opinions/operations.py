@@ -8,9 +8,9 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.opinions import types
 from models.voice import Opinion as OpinionRow
 from models.voice import OpinionStatus

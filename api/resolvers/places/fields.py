@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TypeVar
 
 from api.context import Info
-from api.resolvers.connections import children
+from api.schema.connections import children
 from api.schema.places import mapping
 from api.schema.places.labels import label_by_id
 from models.enums import TagTargetKind

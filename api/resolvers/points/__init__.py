@@ -1,2 +1,2 @@
 """The points area's thin resolvers, one module per role:
-root, operations, fields, mapping, loaders."""
+root, operations, mapping, loaders."""

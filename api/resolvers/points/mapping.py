@@ -4,51 +4,15 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from strawberry import relay
-
 from api.schema.points import types
-from models.ledger import PointTransfer, TransferKind
-from models.rewards import Redemption, Reward
+from models.ledger import TransferKind
+from models.rewards import Redemption
 from points_engine import rules, statements
-from points_engine.redemption import is_available
-from runtime import clock
 from runtime.settings import get_settings
 from services import points
 from services.access import Viewer
 
 T = TypeVar("T")
-
-
-def transfer(row: PointTransfer, member_account_id: int | None) -> types.PointTransfer:
-    signed = row.amount if row.credit_id == member_account_id else -row.amount
-    return types.PointTransfer(
-        id=row.id,
-        amount=int(signed),
-        kind=TransferKind(row.kind),
-        memo=row.memo,
-        source=row.source_key,
-        entered_by_hand=row.by_hand,
-        rule_version=row.rule_version,
-        reverses=None if row.reverses_id is None else relay.GlobalID("PointTransfer", str(row.reverses_id)),
-        created_at=row.created_at,
-    )
-
-
-def reward(row: Reward) -> types.Reward:
-    return types.Reward(
-        id=row.id,
-        kind=row.kind,
-        name=row.name,
-        description=row.description,
-        cost=row.cost,
-        stock=row.stock,
-        monthly_limit=row.monthly_limit,
-        active_from=row.active_from,
-        active_until=row.active_until,
-        image_url=row.image_url,
-        is_active=row.is_active,
-        available_now=is_available(row, clock.now()),
-    )
 
 
 def redemption(row: Redemption, viewer: Viewer) -> types.Redemption:

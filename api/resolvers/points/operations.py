@@ -8,10 +8,10 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import answered, guarded, rate_checked
 from api.resolvers.points import mapping
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.points import types
 from services import points
 from services.paging import clamp_first
@@ -40,7 +40,7 @@ async def reward_catalog(
     return connection(
         rows[:size],
         len(rows) > size,
-        mapping.reward,
+        types.Reward.of,
         lambda: points.catalog_count(viewer, cid, include_inactive),
         after_id,
     )
@@ -130,7 +130,7 @@ async def _manual(info: Info, input: types.PointsManualInput, award: bool) -> ty
         row = await points.manual(
             info.context.viewer, cid, user_id, input.amount, input.reason, input.idempotency_key, award=award
         )
-        return types.PointTransferPayload(transfer=mapping.transfer(row, await points.member_side(row)))
+        return types.PointTransferPayload(transfer=types.PointTransfer.of(row, await points.member_side(row)))
 
     return await guarded(types.PointTransferPayload, work())
 
@@ -149,7 +149,7 @@ async def point_transfer_reverse(
     async def work() -> types.PointTransferPayload:
         transfer_id = decode_global_id(input.transfer_id, "PointTransfer", "transferId")
         row = await points.reverse(info.context.viewer, transfer_id, input.reason)
-        return types.PointTransferPayload(transfer=mapping.transfer(row, await points.member_side(row)))
+        return types.PointTransferPayload(transfer=types.PointTransfer.of(row, await points.member_side(row)))
 
     return await guarded(types.PointTransferPayload, work())
 
@@ -158,7 +158,7 @@ async def reward_create(info: Info, input: types.RewardCreateInput) -> types.Rew
     return await answered(
         types.RewardPayload,
         "reward",
-        mapping.reward,
+        types.Reward.of,
         lambda: points.create_reward(
             info.context.viewer,
             _community(input.community_id),
@@ -200,7 +200,7 @@ async def reward_update(info: Info, input: types.RewardUpdateInput) -> types.Rew
                 continue
             changes[name] = value
         return types.RewardPayload(
-            reward=mapping.reward(await points.update_reward(viewer, reward, **changes))
+            reward=types.Reward.of(await points.update_reward(viewer, reward, **changes))
         )
 
     return await guarded(types.RewardPayload, work())
@@ -252,7 +252,7 @@ async def points_node(
     viewer = info.context.viewer
     if type_name == "PointTransfer":
         row, member_account_id = await points.get_transfer(viewer, row_id)
-        return mapping.transfer(row, member_account_id)
+        return types.PointTransfer.of(row, member_account_id)
     if type_name == "Reward":
-        return mapping.reward(await points.get_reward(viewer, row_id))
+        return types.Reward.of(await points.get_reward(viewer, row_id))
     return mapping.redemption(await points.get_redemption(viewer, row_id), viewer)

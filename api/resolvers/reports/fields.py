@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.resolvers.connections import connection
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.places import mapping
 from models import reports as report_models
 from runtime.i18n import Label, Text

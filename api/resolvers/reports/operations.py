@@ -8,11 +8,11 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
 from api.photos import read_uploads
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.reports.fields import notification
 from api.resolvers.reports.fields import report as report_type
 from api.schema.common import Connection, ErrorCode, UserError
+from api.schema.connections import connection
 from api.schema.reports import inputs, types
 from models import places as place_models
 from models.reports import Report

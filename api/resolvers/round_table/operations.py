@@ -9,9 +9,9 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.round_table import types
 from models.round_table import AgendaTopic as TopicRow
 from models.round_table import Meeting as MeetingRow

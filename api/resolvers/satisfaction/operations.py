@@ -9,9 +9,9 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.satisfaction import types
 from models.voice import Survey as SurveyRow
 from services import satisfaction

@@ -12,7 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.resolvers.connections import children, connection
+from api.schema.connections import children, connection
 from api.schema.places import mapping as place_mapping
 from models.teams import Attendance
 from runtime.i18n import N_

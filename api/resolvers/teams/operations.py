@@ -9,10 +9,10 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import answered, guarded
 from api.resolvers.teams import mapping
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.teams import types
 from models.teams import Activity, LogKind, Team
 from services import teams
