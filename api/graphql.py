@@ -30,7 +30,7 @@ from api.errors import ShapeErrors
 from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
 from api.i18n import connection_language, mark_language, request_language
 from api.request_checks import CodedParserCache, RequestChecks
-from api.schema.root import TYPES, Mutation, Query, Subscription
+from api.resolvers.root import TYPES, Mutation, Query, Subscription
 from runtime.i18n import N_, Text
 from runtime.logging import set_operation
 from services.access import Viewer, load_viewer

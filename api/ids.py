@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 
+import strawberry
+
 from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 
@@ -51,6 +53,11 @@ def split_global_id(value: str, field: str) -> tuple[str, str]:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise DomainError(ErrorCode.NOT_FOUND, N_("This id is not valid."), field) from None
     return type_name, raw
+
+
+def global_id(type_name: str, row_id: int) -> strawberry.ID:
+    """The Relay global id of a row, for types that are no relay.Node (a plain `id: ID` field)."""
+    return strawberry.ID(base64.b64encode(f"{type_name}:{row_id}".encode()).decode())
 
 
 def encode_cursor(row_id: int) -> str:

@@ -8,7 +8,7 @@ from tortoise.transactions import in_transaction
 from models.ledger import AccountKind, PointAccount
 from models.people import Membership
 from models.places import Community
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from runtime import clock
 from runtime.i18n import N_
 
@@ -29,19 +29,19 @@ async def member_account(community_id: int, user_id: int, create: bool = True) -
     if account is not None or not create:
         return account
     if not await Membership.exists(user_id=user_id, community_id=community_id):
-        raise PointsError(PointsErrorCode.UNKNOWN_ACCOUNT, N_("This person is not a member here."), "userId")
+        raise PointsError(ErrorCode.UNKNOWN_ACCOUNT, N_("This person is not a member here."), "userId")
     return await _open(community_id, AccountKind.MEMBER, user_id, member_key(community_id, user_id))
 
 
 async def system_account(community_id: int, kind: AccountKind) -> PointAccount:
     if kind == AccountKind.MEMBER:
-        raise PointsError(PointsErrorCode.UNKNOWN_ACCOUNT, N_("Not a system account kind."))
+        raise PointsError(ErrorCode.UNKNOWN_ACCOUNT, N_("Not a system account kind."))
     key = system_key(community_id, kind)
     account = await PointAccount.get_or_none(key=key)
     if account is not None:
         return account
     if not await Community.exists(id=community_id):
-        raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such community."), "communityId")
+        raise PointsError(ErrorCode.NOT_FOUND, N_("No such community."), "communityId")
     return await _open(community_id, kind, None, key)
 
 

@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 
 from models.ledger import AccountKind, PointTransfer, TransferKind
 from points_engine import accounts, ledger, rules
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from points_engine.ledger import Posted
 from points_engine.localtime import local_day, timezone_of
 from runtime import clock
@@ -210,7 +210,7 @@ def _reason(reason: str) -> str:
     cleaned = " ".join((reason or "").split())
     if not 1 <= len(cleaned) <= REASON_MAX:
         raise PointsError(
-            PointsErrorCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             N_("Give a reason of 1 to {reason_max} characters."),
             "reason",
             reason_max=REASON_MAX,
@@ -221,7 +221,7 @@ def _reason(reason: str) -> str:
 def _key(idempotency_key: str) -> str:
     if not 1 <= len(idempotency_key or "") <= IDEMPOTENCY_KEY_MAX:
         raise PointsError(
-            PointsErrorCode.INVALID_INPUT,
+            ErrorCode.INVALID_INPUT,
             N_("The idempotency key must be 1 to {idempotency_key_max} characters."),
             "idempotencyKey",
             idempotency_key_max=IDEMPOTENCY_KEY_MAX,
@@ -252,7 +252,7 @@ async def manual(
             if existing.kind != kind or existing.amount != amount or target is None or target.id != touched:
                 # The same key for another person, amount or direction is not a retry.
                 raise PointsError(
-                    PointsErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     N_("This key was used for another change."),
                     "idempotencyKey",
                 )

@@ -1,38 +1,15 @@
-"""Errors of the economy. Services turn them into DomainErrors with the same code."""
+"""Errors of the economy: a `PointsError` is a `DomainError` (runtime/errors.py) with a code of the
+one `ErrorCode`, so services let it through and the API shows it as any other refusal; nothing
+translates it."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any
+from runtime.errors import DomainError, ErrorCode
 
-from runtime.i18n import Text
-
-
-class PointsErrorCode(StrEnum):
-    INVALID_INPUT = "INVALID_INPUT"
-    NOT_FOUND = "NOT_FOUND"
-    INVALID_AMOUNT = "INVALID_AMOUNT"
-    UNKNOWN_ACCOUNT = "UNKNOWN_ACCOUNT"
-    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
-    OUT_OF_STOCK = "OUT_OF_STOCK"
-    OVER_MONTHLY_LIMIT = "OVER_MONTHLY_LIMIT"
-    REWARD_UNAVAILABLE = "REWARD_UNAVAILABLE"
-    ALREADY_FULFILLED = "ALREADY_FULFILLED"
-    REDEMPTION_CLOSED = "REDEMPTION_CLOSED"
-    ALREADY_REVERSED = "ALREADY_REVERSED"
-    NOT_REVERSIBLE = "NOT_REVERSIBLE"
-    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
-    INVALID_RULES = "INVALID_RULES"
-    CONFLICT = "CONFLICT"
+__all__ = ["ErrorCode", "PointsError"]
 
 
-class PointsError(Exception):
-    """`message` is an English text marked N_ with named placeholders, `params` fill them; the
-    service that catches it passes `text` on to its DomainError, rendered at the edge."""
-
-    def __init__(self, code: PointsErrorCode, message: str, field: str | None = None, **params: Any) -> None:
-        self.text = Text(message, params)
-        self.message = str(self.text)
-        super().__init__(self.message)
-        self.code = code
-        self.field = field
+class PointsError(DomainError):
+    """A refusal of the economy (`message` marked N_ with named placeholders, `params` fill them).
+    Its own class so that the hooks that must not fail a posting (paying the repairer of a held
+    repair, a ranking bonus) can catch the economy's refusals and nothing else."""

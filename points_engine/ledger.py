@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from models.ledger import AccountKind, PointAccount, PointTransfer, TransferKind
 from points_engine import accounts, lots
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from points_engine.localtime import local_day, timezone_of
 from runtime import clock
 from runtime.i18n import N_
@@ -63,7 +63,7 @@ def remove_posted_hook(hook: PostHook) -> None:
 def check_amount(amount: object, field: str = "amount") -> int:
     if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_AMOUNT:
         raise PointsError(
-            PointsErrorCode.INVALID_AMOUNT,
+            ErrorCode.INVALID_AMOUNT,
             N_("Points must be a whole number from 1 to {max_amount}."),
             field,
             max_amount=MAX_AMOUNT,
@@ -95,11 +95,9 @@ async def post(
     """
     check_amount(amount)
     if debit.id == credit.id or debit.community_id != credit.community_id:
-        raise PointsError(
-            PointsErrorCode.UNKNOWN_ACCOUNT, N_("A transfer moves points within one community.")
-        )
+        raise PointsError(ErrorCode.UNKNOWN_ACCOUNT, N_("A transfer moves points within one community."))
     if not 0 < len(source_key) <= SOURCE_KEY_MAX:
-        raise PointsError(PointsErrorCode.INVALID_INPUT, N_("A transfer needs a source key."), "sourceKey")
+        raise PointsError(ErrorCode.INVALID_INPUT, N_("A transfer needs a source key."), "sourceKey")
     memo = memo[:MEMO_MAX]
     async with in_transaction():
         existing = await PointTransfer.get_or_none(source_key=source_key)
@@ -155,8 +153,8 @@ async def _move(account: PointAccount, delta: int) -> None:
     changed = await query.update(balance=F("balance") + delta)
     if changed != 1:
         if guarded:
-            raise PointsError(PointsErrorCode.INSUFFICIENT_POINTS, N_("Not enough points."), "amount")
-        raise PointsError(PointsErrorCode.UNKNOWN_ACCOUNT, N_("The account does not exist."))
+            raise PointsError(ErrorCode.INSUFFICIENT_POINTS, N_("Not enough points."), "amount")
+        raise PointsError(ErrorCode.UNKNOWN_ACCOUNT, N_("The account does not exist."))
     account.balance += delta
 
 
@@ -178,15 +176,15 @@ async def reverse(
     async with in_transaction():
         original = await PointTransfer.get_or_none(id=transfer_id, community_id=community_id)
         if original is None:
-            raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such transfer."), "transferId")
+            raise PointsError(ErrorCode.NOT_FOUND, N_("No such transfer."), "transferId")
         if original.kind in NOT_REVERSIBLE:
             raise PointsError(
-                PointsErrorCode.NOT_REVERSIBLE,
+                ErrorCode.NOT_REVERSIBLE,
                 N_("This transfer cannot be reversed (cancel a redemption instead)."),
                 "transferId",
             )
         if await PointTransfer.exists(reverses_id=original.id):
-            raise PointsError(PointsErrorCode.ALREADY_REVERSED, N_("Already reversed."), "transferId")
+            raise PointsError(ErrorCode.ALREADY_REVERSED, N_("Already reversed."), "transferId")
         debit = await PointAccount.get(id=original.credit_id)
         credit = await PointAccount.get(id=original.debit_id)
         amount = original.amount
@@ -206,5 +204,5 @@ async def reverse(
             reverses_id=original.id,
         )
         if not posted.created:
-            raise PointsError(PointsErrorCode.ALREADY_REVERSED, N_("Already reversed."), "transferId")
+            raise PointsError(ErrorCode.ALREADY_REVERSED, N_("Already reversed."), "transferId")
         return posted

@@ -7,6 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from models.places import Community
+from points_engine.errors import ErrorCode, PointsError
 from runtime.i18n import N_
 
 
@@ -27,7 +28,5 @@ async def timezone_of(community_id: int) -> str:
     """Read each time it is needed: a community may change its zone, and ids are reused in tests."""
     found = await Community.filter(id=community_id).values_list("timezone", flat=True)
     if not found:
-        from points_engine.errors import PointsError, PointsErrorCode
-
-        raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such community."), "communityId")
+        raise PointsError(ErrorCode.NOT_FOUND, N_("No such community."), "communityId")
     return str(found[0])

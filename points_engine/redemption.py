@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from models.ledger import AccountKind, PointTransfer, TransferKind
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from points_engine import accounts, ledger, pickup, rules
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from points_engine.localtime import local_month, timezone_of
 from runtime import clock
 from runtime.i18n import N_
@@ -40,7 +40,7 @@ class Redeemed:
 
 
 def _invalid(message: str, field: str, **params: Any) -> PointsError:
-    return PointsError(PointsErrorCode.INVALID_INPUT, message, field, **params)
+    return PointsError(ErrorCode.INVALID_INPUT, message, field, **params)
 
 
 def _clean_reward_fields(values: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def _clean_reward_fields(values: dict[str, Any]) -> dict[str, Any]:
         elif name == "cost":
             if not isinstance(value, int) or not 1 <= value <= MAX_COST:
                 raise PointsError(
-                    PointsErrorCode.INVALID_AMOUNT,
+                    ErrorCode.INVALID_AMOUNT,
                     N_("Cost must be 1 to {max_cost} points."),
                     "cost",
                     max_cost=MAX_COST,
@@ -103,7 +103,7 @@ async def update_reward(community_id: int, reward_id: int, **values: Any) -> Rew
     async with in_transaction():
         reward = await Reward.filter(id=reward_id, community_id=community_id).select_for_update().first()
         if reward is None:
-            raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such reward."), "id")
+            raise PointsError(ErrorCode.NOT_FOUND, N_("No such reward."), "id")
         for name, value in cleaned.items():
             setattr(reward, name, value)
         if reward.active_from and reward.active_until and reward.active_until <= reward.active_from:
@@ -140,12 +140,10 @@ async def redeem(
         else:
             reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
         if reward is None:
-            raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such reward."), "rewardId")
+            raise PointsError(ErrorCode.NOT_FOUND, N_("No such reward."), "rewardId")
         now = clock.now()
         if not is_available(reward, now):
-            raise PointsError(
-                PointsErrorCode.REWARD_UNAVAILABLE, N_("This reward is not offered now."), "rewardId"
-            )
+            raise PointsError(ErrorCode.REWARD_UNAVAILABLE, N_("This reward is not offered now."), "rewardId")
         member = await accounts.member_account(community_id, user_id)
         assert member is not None
         zone = await timezone_of(community_id)
@@ -175,9 +173,7 @@ async def redeem(
         if reward.stock is not None:
             taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
             if not taken:
-                raise PointsError(
-                    PointsErrorCode.OUT_OF_STOCK, N_("This reward is out of stock."), "rewardId"
-                )
+                raise PointsError(ErrorCode.OUT_OF_STOCK, N_("This reward is out of stock."), "rewardId")
         if reward.monthly_limit is not None:
             # Holding the member's row, count this month's redemptions of the reward.
             await accounts.lock(member)
@@ -190,7 +186,7 @@ async def redeem(
             )
             if held >= reward.monthly_limit:
                 raise PointsError(
-                    PointsErrorCode.OVER_MONTHLY_LIMIT,
+                    ErrorCode.OVER_MONTHLY_LIMIT,
                     N_("You can redeem this {monthly_limit} time(s) a month."),
                     "rewardId",
                     monthly_limit=reward.monthly_limit,
@@ -220,7 +216,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
         return existing
     reward = await Reward.get_or_none(id=reward_id, community_id=community_id)
     if reward is None or not is_available(reward, clock.now()):
-        raise PointsError(PointsErrorCode.REWARD_UNAVAILABLE, N_("This gift is not offered now."), "rewardId")
+        raise PointsError(ErrorCode.REWARD_UNAVAILABLE, N_("This gift is not offered now."), "rewardId")
     now = clock.now()
     member = await accounts.member_account(community_id, user_id)
     assert member is not None
@@ -230,7 +226,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
         if reward.stock is not None:
             taken = await Reward.filter(id=reward.id, stock__gte=1).update(stock=F("stock") - 1)
             if not taken:
-                raise PointsError(PointsErrorCode.OUT_OF_STOCK, N_("This gift is out of stock."), "rewardId")
+                raise PointsError(ErrorCode.OUT_OF_STOCK, N_("This gift is out of stock."), "rewardId")
         return await Redemption.create(
             community_id=community_id,
             reward_id=reward.id,
@@ -248,7 +244,7 @@ async def grant(community_id: int, user_id: int, reward_id: int, source_key: str
 def _replayed(first: Redemption, reward_id: int) -> Redeemed:
     if first.reward_id != reward_id:
         raise PointsError(
-            PointsErrorCode.IDEMPOTENCY_KEY_REUSED,
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
             N_("This key was used for another reward."),
             "idempotencyKey",
         )
@@ -289,9 +285,9 @@ async def close(redemption: Redemption, status: RedemptionStatus, actor_user_id:
 
 def _not_pending(redemption: Redemption) -> PointsError:
     if redemption.status == RedemptionStatus.FULFILLED:
-        return PointsError(PointsErrorCode.ALREADY_FULFILLED, N_("This was already handed over."), "id")
+        return PointsError(ErrorCode.ALREADY_FULFILLED, N_("This was already handed over."), "id")
     return PointsError(
-        PointsErrorCode.REDEMPTION_CLOSED,
+        ErrorCode.REDEMPTION_CLOSED,
         N_("This redemption is {status}."),
         "id",
         status=word(redemption.status),
@@ -308,9 +304,7 @@ async def fulfil(redemption: Redemption, actor_user_id: int) -> Redemption:
     async with in_transaction():
         if redemption.status == RedemptionStatus.PENDING and redemption.expires_at <= now:
             # Past its pickup window but the expiry job has not run yet: it is expired.
-            raise PointsError(
-                PointsErrorCode.REDEMPTION_CLOSED, N_("This pickup code has expired."), "pickupCode"
-            )
+            raise PointsError(ErrorCode.REDEMPTION_CLOSED, N_("This pickup code has expired."), "pickupCode")
         won = await Redemption.filter(
             id=redemption.id, status=RedemptionStatus.PENDING, expires_at__gt=now
         ).update(status=RedemptionStatus.FULFILLED, fulfilled_at=now, fulfilled_by_id=actor_user_id)

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from models.ledger import TransferKind
 from models.places import Community
 from models.rewards import PointRules
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from points_engine.localtime import zone
 from runtime import clock
 from runtime.i18n import N_
@@ -153,7 +153,7 @@ class Rules:
 def _int(value: object, name: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise PointsError(
-            PointsErrorCode.INVALID_RULES,
+            ErrorCode.INVALID_RULES,
             N_("{name} must be a whole number from {low} to {high}."),
             name,
             name=name,
@@ -177,12 +177,12 @@ def validate(rules: Rules) -> Rules:
     _int(rules.attendance_min_minutes, "attendance_min_minutes", 0, 24 * 60)
     _int(rules.redemption_pickup_days, "redemption_pickup_days", 1, 365)
     if not isinstance(rules.expiry, ExpiryPolicy) or rules.expiry.mode not in set(ExpiryMode):
-        raise PointsError(PointsErrorCode.INVALID_RULES, N_("Unknown expiry policy."), "expiry")
+        raise PointsError(ErrorCode.INVALID_RULES, N_("Unknown expiry policy."), "expiry")
     _int(rules.expiry.years_after, "expiry", 0, MAX_EXPIRY_YEARS)
     _int(rules.expiry.days, "expiry", 1, MAX_EXPIRY_DAYS)
     if len(rules.ranking_bonus) > MAX_RANKED:
         raise PointsError(
-            PointsErrorCode.INVALID_RULES,
+            ErrorCode.INVALID_RULES,
             N_("At most {max_ranked} ranks earn a bonus."),
             "ranking_bonus",
             max_ranked=MAX_RANKED,
@@ -192,18 +192,18 @@ def validate(rules: Rules) -> Rules:
     for kind, cap in rules.daily_caps.items():
         if kind not in {str(k) for k in EARNING_KINDS}:
             raise PointsError(
-                PointsErrorCode.INVALID_RULES, N_("No earning is called {kind}."), "daily_caps", kind=kind
+                ErrorCode.INVALID_RULES, N_("No earning is called {kind}."), "daily_caps", kind=kind
             )
         _int(cap, "daily_caps", 1, MAX_POINTS)
     for multiplier in rules.multipliers:
         if multiplier.kind not in EARNING_KINDS:
             raise PointsError(
-                PointsErrorCode.INVALID_RULES, N_("Multipliers apply to earnings only."), "multipliers"
+                ErrorCode.INVALID_RULES, N_("Multipliers apply to earnings only."), "multipliers"
             )
         _int(multiplier.percent, "multipliers", 1, MAX_PERCENT)
         if multiplier.starts_at.tzinfo is None or multiplier.ends_at <= multiplier.starts_at:
             raise PointsError(
-                PointsErrorCode.INVALID_RULES,
+                ErrorCode.INVALID_RULES,
                 N_("A multiplier needs a start before its end, with a time zone."),
                 "multipliers",
             )
@@ -248,9 +248,9 @@ async def update(community_id: int, actor_user_id: int | None, **changes: Any) -
     """Write a new version: the current rules with `changes` applied."""
     unknown = set(changes) - set(Rules.__dataclass_fields__) | ({"version"} & set(changes))
     if unknown:
-        raise PointsError(PointsErrorCode.INVALID_RULES, N_("Unknown rule: {rule}."), rule=sorted(unknown)[0])
+        raise PointsError(ErrorCode.INVALID_RULES, N_("Unknown rule: {rule}."), rule=sorted(unknown)[0])
     if not await Community.exists(id=community_id):
-        raise PointsError(PointsErrorCode.NOT_FOUND, N_("No such community."), "communityId")
+        raise PointsError(ErrorCode.NOT_FOUND, N_("No such community."), "communityId")
     async with in_transaction():
         base = await current(community_id)
         if "ranking_bonus" in changes:
@@ -269,6 +269,6 @@ async def update(community_id: int, actor_user_id: int | None, **changes: Any) -
                 )
         except IntegrityError:
             raise PointsError(
-                PointsErrorCode.CONFLICT, N_("The rules were changed meanwhile; reload them and try again.")
+                ErrorCode.CONFLICT, N_("The rules were changed meanwhile; reload them and try again.")
             ) from None
     return new

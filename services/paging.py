@@ -18,6 +18,10 @@ MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
 
+# What a page of children is asked by: parent id, first, after id (a DataLoader's key).
+PageKey = tuple[int, int, int | None]
+
+
 @dataclass(frozen=True)
 class Page(Generic[M]):
     items: list[M]

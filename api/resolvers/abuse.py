@@ -10,11 +10,11 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded
-from api.schema import abuse as s
+from api.schema import abuse as types
 from api.schema.accounts.types import User
 from api.schema.common import Connection
+from api.schema.connections import connection
 from models.abuse import AbuseFlag as FlagRow
 from models.abuse import AbuseFlagReport, AbuseFlagState
 from models.people import User as UserRow
@@ -23,7 +23,7 @@ from services import abuse
 from services.paging import clamp_first
 
 
-async def _flags(rows: Sequence[FlagRow]) -> list[s.AbuseFlag]:
+async def _flags(rows: Sequence[FlagRow]) -> list[types.AbuseFlag]:
     links = await AbuseFlagReport.filter(flag_id__in=[r.id for r in rows]).order_by("report_id")
     report_ids = sorted({link.report_id for link in links})
     reports = {r.id: r for r in await Report.filter(id__in=report_ids)}
@@ -34,11 +34,11 @@ async def _flags(rows: Sequence[FlagRow]) -> list[s.AbuseFlag]:
     people = {
         u.id: User(id=u.id, display_name=u.display_name) for u in await UserRow.filter(id__in=people_ids)
     }
-    evidence: dict[int, list[s.AbuseEvidence]] = {r.id: [] for r in rows}
+    evidence: dict[int, list[types.AbuseEvidence]] = {r.id: [] for r in rows}
     for link in links:
         report = reports[link.report_id]
         evidence[link.flag_id].append(
-            s.AbuseEvidence(
+            types.AbuseEvidence(
                 report_id=relay.GlobalID("Report", str(report.id)),
                 category=report.category,
                 state=report.state,
@@ -50,7 +50,7 @@ async def _flags(rows: Sequence[FlagRow]) -> list[s.AbuseFlag]:
             )
         )
     return [
-        s.AbuseFlag(
+        types.AbuseFlag(
             id=row.id,
             signal=row.signal,
             state=row.state,
@@ -72,7 +72,7 @@ async def abuse_flags(
     state: AbuseFlagState | None = AbuseFlagState.OPEN,
     first: int | None = None,
     after: str | None = None,
-) -> Connection[s.AbuseFlag]:
+) -> Connection[types.AbuseFlag]:
     viewer = info.context.viewer
     viewer.require_user()
     cid = decode_global_id(community_id, "Community", "communityId")
@@ -86,12 +86,12 @@ async def abuse_flags(
     return connection(page.flags, page.has_next, lambda row: built[row.id], total, before_id)
 
 
-async def abuse_flag_decide(info: Info, input: s.AbuseFlagDecideInput) -> s.AbuseFlagPayload:
-    async def work() -> s.AbuseFlagPayload:
+async def abuse_flag_decide(info: Info, input: types.AbuseFlagDecideInput) -> types.AbuseFlagPayload:
+    async def work() -> types.AbuseFlagPayload:
         viewer = info.context.viewer
         viewer.require_user()
         flag_id = decode_global_id(input.flag_id, "AbuseFlag", "flagId")
-        row = await abuse.decide(viewer, flag_id, input.decision is s.AbuseDecision.CONFIRM, input.note)
-        return s.AbuseFlagPayload(flag=(await _flags([row]))[0])
+        row = await abuse.decide(viewer, flag_id, input.decision is types.AbuseDecision.CONFIRM, input.note)
+        return types.AbuseFlagPayload(flag=(await _flags([row]))[0])
 
-    return await guarded(s.AbuseFlagPayload, work())
+    return await guarded(types.AbuseFlagPayload, work())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from starlette.responses import Response
@@ -13,6 +13,7 @@ from services import rate_limits
 from services.errors import DomainError, RateLimited
 
 P = TypeVar("P")
+R = TypeVar("R")
 
 
 async def rate_checked(info: Info, action: str, account: str | int | None) -> None:
@@ -38,3 +39,16 @@ async def guarded(payload: type[P], work: Awaitable[P]) -> P:
     except DomainError as exc:
         # The message is rendered in the caller's language when the answer is written (UserError).
         return payload(errors=[UserError.of(exc)])  # type: ignore[call-arg]
+
+
+async def answered(
+    payload: type[P], field: str, to_type: Callable[[R], object], change: Callable[[], Awaitable[R]]
+) -> P:
+    """The usual mutation: make the change and answer its one object, as its GraphQL type, in the
+    payload's `field`. `change` runs inside `guarded`, so an id it refuses to decode is a payload
+    error too, as is any DomainError of the service."""
+
+    async def work() -> P:
+        return payload(**{field: to_type(await change())})
+
+    return await guarded(payload, work())

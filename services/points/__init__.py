@@ -6,35 +6,17 @@ engine's errors into DomainErrors with the same code.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward
 from points_engine import accounts, earning, expiry, lots, pickup, redemption, rules, statements
-from points_engine.errors import PointsError
 from points_engine.ledger import Posted
 from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
-
-T = TypeVar("T")
-
-
-@asynccontextmanager
-async def _as_domain_errors() -> AsyncIterator[None]:
-    try:
-        yield
-    except PointsError as exc:
-        raise DomainError(ErrorCode(str(exc.code)), exc.text, exc.field) from exc
-
-
-async def _run(work: Awaitable[T]) -> T:
-    async with _as_domain_errors():
-        return await work
 
 
 def _not_found(field: str) -> DomainError:
@@ -159,8 +141,8 @@ async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Rewar
 async def redeem(viewer: Viewer, reward: Reward, idempotency_key: str) -> Redemption:
     """`reward` as get_reward returned it: authorized, and read once for the whole request."""
     viewer.require_member(reward.community_id)
-    done = await _run(
-        redemption.redeem(reward.community_id, viewer.user_id, reward.id, idempotency_key, read=reward)
+    done = await redemption.redeem(
+        reward.community_id, viewer.user_id, reward.id, idempotency_key, read=reward
     )
     return done.redemption
 
@@ -169,7 +151,7 @@ async def cancel(viewer: Viewer, redemption_id: int) -> Redemption:
     row = await get_redemption(viewer, redemption_id)
     if row.user_id != viewer.user_id:
         viewer.require_manager(row.community_id)
-    return await _run(redemption.close(row, RedemptionStatus.CANCELLED, viewer.user_id))
+    return await redemption.close(row, RedemptionStatus.CANCELLED, viewer.user_id)
 
 
 async def fulfil(viewer: Viewer, code: str) -> Redemption:
@@ -179,7 +161,7 @@ async def fulfil(viewer: Viewer, code: str) -> Redemption:
         # A code of another community is as unknown as a mistyped one.
         raise _not_found("pickupCode")
     viewer.require_manager(row.community_id)
-    return await _run(redemption.fulfil(row, viewer.user_id))
+    return await redemption.fulfil(row, viewer.user_id)
 
 
 async def create_reward(
@@ -193,13 +175,13 @@ async def create_reward(
         "rewardCreate",
         {"community": community_id, **values},
         load=lambda first: Reward.get_or_none(id=first, community_id=community_id),
-        make=lambda: _run(redemption.create_reward(community_id, **values)),
+        make=lambda: redemption.create_reward(community_id, **values),
     )
 
 
 async def update_reward(viewer: Viewer, reward: Reward, **values: Any) -> Reward:
     viewer.require_manager(reward.community_id)
-    return await _run(redemption.update_reward(reward.community_id, reward.id, **values))
+    return await redemption.update_reward(reward.community_id, reward.id, **values)
 
 
 async def manual(
@@ -213,8 +195,8 @@ async def manual(
     award: bool,
 ) -> PointTransfer:
     viewer.require_manager(community_id)
-    posted = await _run(
-        earning.manual(community_id, viewer.user_id, user_id, amount, reason, idempotency_key, award=award)
+    posted = await earning.manual(
+        community_id, viewer.user_id, user_id, amount, reason, idempotency_key, award=award
     )
     return posted.transfer
 
@@ -225,9 +207,7 @@ async def reverse(viewer: Viewer, transfer_id: int, reason: str) -> PointTransfe
     if original is None or not viewer.is_member(original.community_id):
         raise _not_found("transferId")
     viewer.require_manager(original.community_id)
-    posted: Posted = await _run(
-        earning.staff_reverse(original.community_id, viewer.user_id, transfer_id, reason)
-    )
+    posted: Posted = await earning.staff_reverse(original.community_id, viewer.user_id, transfer_id, reason)
     return posted.transfer
 
 
@@ -261,7 +241,7 @@ async def rewards_by_ids(ids: list[int]) -> list[Reward | None]:
 
 async def update_rules(viewer: Viewer, community_id: int, changes: dict[str, Any]) -> rules.Rules:
     viewer.require_manager(community_id)
-    return await _run(rules.update(community_id, viewer.user_id, **changes))
+    return await rules.update(community_id, viewer.user_id, **changes)
 
 
 def multiplier(

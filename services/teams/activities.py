@@ -20,7 +20,6 @@ from models.ledger import TransferKind
 from models.places import Building, Compound, Entrance
 from models.teams import Activity, ActivitySignup, Attendance, Emergency, Team, TeamKind, TeamMember
 from points_engine import rules
-from points_engine.errors import PointsError
 from runtime import clock
 from runtime.i18n import N_
 from services.access import Viewer
@@ -248,8 +247,6 @@ async def declare_emergency(
                 )
             )
             return emergency
-    except PointsError as exc:
-        raise DomainError(ErrorCode(str(exc.code)), exc.text, exc.field) from exc
     except IntegrityError:
         return await Emergency.get(community_id=community_id, idempotency_key=key)
 

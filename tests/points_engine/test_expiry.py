@@ -16,7 +16,7 @@ from models.ledger import AccountKind, PointAccount, PointLot, PointTransfer, Tr
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from points_engine import accounts, earning, expiry, lots, redemption, rules, statements
 from points_engine.audit import check_ledger
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from points_engine.rules import ExpiryMode, ExpiryPolicy
 from runtime.clock import MovableClock
 from runtime.settings import Settings
@@ -194,7 +194,7 @@ async def test_bad_expiry_policies_are_refused(moved_clock: MovableClock) -> Non
     ):
         with pytest.raises(PointsError) as caught:
             await rules.update(cid, staff, expiry=policy)
-        assert caught.value.code == PointsErrorCode.INVALID_RULES
+        assert caught.value.code == ErrorCode.INVALID_RULES
     assert (await rules.current(cid)).version == 0
 
 

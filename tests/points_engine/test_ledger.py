@@ -12,7 +12,7 @@ from tortoise import connections
 from models.ledger import AccountKind, PointAccount, PointTransfer, TransferKind
 from points_engine import accounts, earning, ledger
 from points_engine.audit import check_ledger
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from runtime.settings import Settings
 from tests.support.people import make_neighbourhood, make_person
 
@@ -51,7 +51,7 @@ async def test_bad_amounts_are_refused(amount: int) -> None:
         await ledger.post(
             debit=issuing, credit=member, amount=amount, kind=TransferKind.REPORT, source_key="x"
         )
-    assert caught.value.code == PointsErrorCode.INVALID_AMOUNT
+    assert caught.value.code == ErrorCode.INVALID_AMOUNT
     assert await PointTransfer.all().count() == 0
 
 
@@ -61,7 +61,7 @@ async def test_a_member_balance_never_goes_negative() -> None:
     sink = await accounts.system_account(community_id, AccountKind.REDEMPTION)
     with pytest.raises(PointsError) as caught:
         await ledger.post(debit=member, credit=sink, amount=11, kind=TransferKind.REDEMPTION, source_key="b")
-    assert caught.value.code == PointsErrorCode.INSUFFICIENT_POINTS
+    assert caught.value.code == ErrorCode.INSUFFICIENT_POINTS
     assert await _balance(member) == 10
     assert not await PointTransfer.exists(source_key="b"), "the refused transfer was half-written"
 
@@ -71,7 +71,7 @@ async def test_accounts_of_non_members_are_unknown() -> None:
     outsider = await make_person(None)
     with pytest.raises(PointsError) as caught:
         await accounts.member_account(place.community.id, outsider.user.id)
-    assert caught.value.code == PointsErrorCode.UNKNOWN_ACCOUNT
+    assert caught.value.code == ErrorCode.UNKNOWN_ACCOUNT
 
 
 async def test_a_reversal_is_a_linked_transfer_and_happens_once() -> None:
@@ -85,13 +85,13 @@ async def test_a_reversal_is_a_linked_transfer_and_happens_once() -> None:
     assert await _balance(member) == 0 and await _balance(issuing) == 0
     with pytest.raises(PointsError) as caught:
         await earning.staff_reverse(community_id, actor, paid.transfer.id, "again")
-    assert caught.value.code == PointsErrorCode.ALREADY_REVERSED
+    assert caught.value.code == ErrorCode.ALREADY_REVERSED
     with pytest.raises(PointsError) as caught:
         await earning.staff_reverse(community_id, actor, back.transfer.id, "reverse the reversal")
-    assert caught.value.code == PointsErrorCode.NOT_REVERSIBLE
+    assert caught.value.code == ErrorCode.NOT_REVERSIBLE
     with pytest.raises(PointsError) as caught:
         await earning.staff_reverse(community_id + 1, actor, paid.transfer.id, "other community")
-    assert caught.value.code == PointsErrorCode.NOT_FOUND
+    assert caught.value.code == ErrorCode.NOT_FOUND
 
 
 async def test_reversing_spent_points_is_refused_for_staff() -> None:
@@ -103,7 +103,7 @@ async def test_reversing_spent_points_is_refused_for_staff() -> None:
     await ledger.post(debit=member, credit=sink, amount=20, kind=TransferKind.REDEMPTION, source_key="s")
     with pytest.raises(PointsError) as caught:
         await earning.staff_reverse(community_id, actor, paid.transfer.id, "too late")
-    assert caught.value.code == PointsErrorCode.INSUFFICIENT_POINTS
+    assert caught.value.code == ErrorCode.INSUFFICIENT_POINTS
     assert await _balance(member) == 5
 
 

@@ -19,7 +19,7 @@ from models.ledger import AccountKind, PointAccount, PointLot, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from points_engine import earning, expiry, redemption, rules
 from points_engine.audit import check_ledger
-from points_engine.errors import PointsError, PointsErrorCode
+from points_engine.errors import ErrorCode, PointsError
 from points_engine.rules import ExpiryMode, ExpiryPolicy
 from runtime import clock
 from tests.support.people import make_neighbourhood, make_person
@@ -29,13 +29,13 @@ INITIAL_STOCK = {0: 3, 1: 1}
 COSTS = {0: 10, 1: 25}
 # Errors the engine may answer with for a random but well-formed request; anything else fails.
 EXPECTED = {
-    PointsErrorCode.INSUFFICIENT_POINTS,
-    PointsErrorCode.OUT_OF_STOCK,
-    PointsErrorCode.ALREADY_REVERSED,
-    PointsErrorCode.NOT_REVERSIBLE,
-    PointsErrorCode.REDEMPTION_CLOSED,
-    PointsErrorCode.ALREADY_FULFILLED,
-    PointsErrorCode.IDEMPOTENCY_KEY_REUSED,
+    ErrorCode.INSUFFICIENT_POINTS,
+    ErrorCode.OUT_OF_STOCK,
+    ErrorCode.ALREADY_REVERSED,
+    ErrorCode.NOT_REVERSIBLE,
+    ErrorCode.REDEMPTION_CLOSED,
+    ErrorCode.ALREADY_FULFILLED,
+    ErrorCode.IDEMPOTENCY_KEY_REUSED,
 }
 
 

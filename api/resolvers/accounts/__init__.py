@@ -1,2 +1,2 @@
 """The accounts area's thin resolvers, one module per role:
-fields, operations."""
+operations, loaders."""

@@ -1,2 +1,2 @@
 """The places area's thin resolvers, one module per role:
-fields, mapping, operations."""
+fields, mapping, operations, loaders."""

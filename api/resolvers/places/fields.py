@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from strawberry.dataloader import DataLoader
+from typing import TYPE_CHECKING, TypeVar
 
 from api.context import Info
-from api.ids import decode_cursor
-from api.loaders import PageKey
-from api.resolvers.connections import connection
-from api.resolvers.places import mapping
+from api.schema.connections import children
+from api.schema.places import mapping
+from api.schema.places.labels import label_by_id
 from models.enums import TagTargetKind
-from services.paging import Page, clamp_first
-from services.places.labels import PlaceKind, label_of_row
+from services.places.labels import PlaceKind
 from services.tags import active_key
 
 T = TypeVar("T")
@@ -26,25 +21,11 @@ if TYPE_CHECKING:
     from api.schema.tags import types as tag_types
 
 
-async def _children(
-    parent_id: int,
-    pages: DataLoader[PageKey, Page[Any]],
-    counts: DataLoader[int, int],
-    convert: Callable[[Any], T],
-    first: int | None,
-    after: str | None,
-) -> Connection[T]:
-    """One page of a parent's children through the request's loaders (one query per level)."""
-    size, after_id = clamp_first(first), decode_cursor(after)
-    page = await pages.load((parent_id, size, after_id))
-    return connection(page.items, page.has_next, convert, lambda: counts.load(parent_id), after_id)
-
-
 async def compounds_of(
     root: types.Community, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Compound]:
-    loaders = info.context.loaders
-    return await _children(
+    loaders = info.context.loaders.places
+    return await children(
         root.id,
         loaders.compounds_by_community,
         loaders.compound_count_by_community,
@@ -57,8 +38,8 @@ async def compounds_of(
 async def buildings_of(
     root: types.Compound, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Building]:
-    loaders = info.context.loaders
-    return await _children(
+    loaders = info.context.loaders.places
+    return await children(
         root.id,
         loaders.buildings_by_compound,
         loaders.building_count_by_compound,
@@ -71,8 +52,8 @@ async def buildings_of(
 async def entrances_of(
     root: types.Building, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Entrance]:
-    loaders = info.context.loaders
-    return await _children(
+    loaders = info.context.loaders.places
+    return await children(
         root.id,
         loaders.entrances_by_building,
         loaders.entrance_count_by_building,
@@ -86,8 +67,8 @@ async def households_of(
     root: types.Entrance, info: Info, first: int | None, after: str | None
 ) -> Connection[types.Household] | None:
     info.context.viewer.require_manager(root.community_id)
-    loaders = info.context.loaders
-    return await _children(
+    loaders = info.context.loaders.places
+    return await children(
         root.id,
         loaders.households_by_entrance,
         loaders.household_count_by_entrance,
@@ -98,40 +79,40 @@ async def households_of(
 
 
 async def household_count_of(root: types.Entrance, info: Info) -> int:
-    return await info.context.loaders.household_count_by_entrance.load(root.id)
+    return await info.context.loaders.places.household_count_by_entrance.load(root.id)
 
 
 async def care_tags_of(root: types.Household, info: Info) -> list[types.CareTagKind] | None:
     info.context.viewer.require_staff(root.community_id)
-    return await info.context.loaders.care_tags_by_household.load(root.id)
+    return await info.context.loaders.places.care_tags_by_household.load(root.id)
 
 
 async def community_of(root: types.Compound, info: Info) -> types.Community:
-    row = await info.context.loaders.community_by_id.load(root.community_id)
+    row = await info.context.loaders.places.community_by_id.load(root.community_id)
     assert row is not None
     return mapping.community(row)
 
 
 async def compound_of(root: types.Building, info: Info) -> types.Compound:
-    row = await info.context.loaders.compound_by_id.load(root.compound_id)
+    row = await info.context.loaders.places.compound_by_id.load(root.compound_id)
     assert row is not None
     return mapping.compound(row)
 
 
 async def building_of(root: types.Entrance, info: Info) -> types.Building:
-    row = await info.context.loaders.building_by_id.load(root.building_id)
+    row = await info.context.loaders.places.building_by_id.load(root.building_id)
     assert row is not None
     return mapping.building(row)
 
 
 async def entrance_of(root: types.Household, info: Info) -> types.Entrance:
-    row = await info.context.loaders.entrance_by_id.load(root.entrance_id)
+    row = await info.context.loaders.places.entrance_by_id.load(root.entrance_id)
     assert row is not None
     return mapping.entrance(row)
 
 
 async def place_of_asset(root: types.Asset, info: Info) -> types.Place:
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     if root.entrance_id is not None:
         entrance = await loaders.entrance_by_id.load(root.entrance_id)
         assert entrance is not None
@@ -152,7 +133,7 @@ async def active_tag_of(
     from api.resolvers.tags.fields import tag
 
     info.context.viewer.require_manager(community_id)
-    row = await info.context.loaders.active_tag_by_target.load(active_key(kind, target_id))
+    row = await info.context.loaders.tags.active_tag_by_target.load(active_key(kind, target_id))
     return tag(row) if row is not None else None
 
 
@@ -161,29 +142,3 @@ async def label_of(root: types.Place | types.Asset, info: Info) -> str:
     Household, Asset)."""
     label = await label_by_id(info, PlaceKind(type(root).__name__.lower()), int(root.id))
     return label or root.name
-
-
-async def label_by_id(info: Info, kind: PlaceKind, place_id: int) -> str | None:
-    """Through the request's by-id loaders, which read a place with its parents: free when the
-    place was already loaded (a report's place), else one statement per kind for every row
-    that asks (two when another read primed the loader with rows without parents). Callers
-    have checked the viewer may see the place (its name is no more private)."""
-    loaders = info.context.loaders
-    by_kind: dict[PlaceKind, DataLoader[int, Any]] = {
-        PlaceKind.COMPOUND: loaders.compound_by_id,
-        PlaceKind.BUILDING: loaders.building_by_id,
-        PlaceKind.ENTRANCE: loaders.entrance_by_id,
-        PlaceKind.HOUSEHOLD: loaders.household_by_id,
-        PlaceKind.ASSET: loaders.asset_by_id,
-    }
-    row = await by_kind[kind].load(place_id)
-    label = label_of_row(row) if row is not None else None
-    if label is None and row is not None:
-        # Another read (a scan) primed the loader with the bare row: read the label itself.
-        label = await loaders.label_by_place.load((kind, place_id))
-    return label
-
-
-async def entrance_label(info: Info, entrance_id: int | None) -> str | None:
-    """An entrance's full label for rows that name one by id (board rows, inspections)."""
-    return await label_by_id(info, PlaceKind.ENTRANCE, entrance_id) if entrance_id else None

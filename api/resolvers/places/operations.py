@@ -7,26 +7,24 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers.payloads import guarded
-from api.resolvers.places import mapping
-from api.schema.places import inputs as s
-from api.schema.places import types
-from models import places as m
+from api.schema.places import inputs, mapping, types
+from models import places as place_models
 from models.enums import CareTagKind
 from runtime.i18n import N_
 from services import places
 from services.errors import DomainError, ErrorCode
 
 PARENTS: dict[str, type[Any]] = {
-    "Community": m.Community,
-    "Compound": m.Compound,
-    "Building": m.Building,
-    "Entrance": m.Entrance,
+    "Community": place_models.Community,
+    "Compound": place_models.Compound,
+    "Building": place_models.Building,
+    "Entrance": place_models.Entrance,
 }
 PLACES: dict[str, type[Any]] = {
-    "Compound": m.Compound,
-    "Building": m.Building,
-    "Entrance": m.Entrance,
-    "Household": m.Household,
+    "Compound": place_models.Compound,
+    "Building": place_models.Building,
+    "Entrance": place_models.Entrance,
+    "Household": place_models.Household,
 }
 
 
@@ -48,38 +46,38 @@ async def _load(
     return await places.get_place(viewer, kinds[type_name], row_id, field)
 
 
-async def place_create(info: Info, input: s.PlaceCreateInput) -> s.PlacePayload:
-    async def work() -> s.PlacePayload:
+async def place_create(info: Info, input: inputs.PlaceCreateInput) -> inputs.PlacePayload:
+    async def work() -> inputs.PlacePayload:
         viewer = info.context.viewer
         parent = await _load(viewer, PARENTS, input.parent_id, "parentId")
         row = await places.create_place(viewer, parent, input.name, input.area_m2)
-        return s.PlacePayload(place=mapping.place(row))
+        return inputs.PlacePayload(place=mapping.place(row))
 
-    return await guarded(s.PlacePayload, work())
+    return await guarded(inputs.PlacePayload, work())
 
 
-async def place_rename(info: Info, input: s.PlaceRenameInput) -> s.PlacePayload:
-    async def work() -> s.PlacePayload:
+async def place_rename(info: Info, input: inputs.PlaceRenameInput) -> inputs.PlacePayload:
+    async def work() -> inputs.PlacePayload:
         viewer = info.context.viewer
         # Only a parent can be the wrong kind; anything else under `id` is simply no place.
         row = await _load(viewer, PLACES, input.id, "id", ErrorCode.NOT_FOUND)
-        return s.PlacePayload(place=mapping.place(await places.rename_place(viewer, row, input.name)))
+        return inputs.PlacePayload(place=mapping.place(await places.rename_place(viewer, row, input.name)))
 
-    return await guarded(s.PlacePayload, work())
+    return await guarded(inputs.PlacePayload, work())
 
 
 async def household_care_tags_set(
-    info: Info, input: s.HouseholdCareTagsSetInput
-) -> s.HouseholdCareTagsSetPayload:
-    async def work() -> s.HouseholdCareTagsSetPayload:
+    info: Info, input: inputs.HouseholdCareTagsSetInput
+) -> inputs.HouseholdCareTagsSetPayload:
+    async def work() -> inputs.HouseholdCareTagsSetPayload:
         viewer = info.context.viewer
         viewer.require_user()
         household_id = decode_global_id(input.household_id, "Household", "householdId")
-        row = await places.get_place(viewer, m.Household, household_id, "householdId")
+        row = await places.get_place(viewer, place_models.Household, household_id, "householdId")
         tags = await places.set_care_tags(viewer, row, [CareTagKind(t) for t in input.tags])
-        return s.HouseholdCareTagsSetPayload(household=mapping.household(row), tags=tags)
+        return inputs.HouseholdCareTagsSetPayload(household=mapping.household(row), tags=tags)
 
-    return await guarded(s.HouseholdCareTagsSetPayload, work())
+    return await guarded(inputs.HouseholdCareTagsSetPayload, work())
 
 
 async def place_node(info: Info, type_name: str, row_id: int) -> types.Place | types.Community:

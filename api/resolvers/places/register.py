@@ -6,14 +6,16 @@ from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
 from api.schema.common import UserError
-from api.schema.places import register as s
+from api.schema.places import register as register_types
 from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 from services.places import importer as place_import
 
 
-async def places_import(info: Info, input: s.PlacesImportInput) -> s.PlacesImportPayload:
-    async def work() -> s.PlacesImportPayload:
+async def places_import(
+    info: Info, input: register_types.PlacesImportInput
+) -> register_types.PlacesImportPayload:
+    async def work() -> register_types.PlacesImportPayload:
         viewer = info.context.viewer
         viewer.require_user()
         community_id = decode_global_id(input.community_id, "Community", "communityId")
@@ -26,14 +28,16 @@ async def places_import(info: Info, input: s.PlacesImportInput) -> s.PlacesImpor
             summary = await place_import.import_register(community, data)
         except place_import.PlaceImportError as exc:
             problems = [
-                s.RegisterProblem(line=p.line, column=p.column, message=p.text.render(info.context.language))
+                register_types.RegisterProblem(
+                    line=p.line, column=p.column, message=p.text.render(info.context.language)
+                )
                 for p in exc.problems
             ]
             error = UserError.of(exc)
             error.field = "file"
-            return s.PlacesImportPayload(problems=problems, errors=[error])
-        return s.PlacesImportPayload(
-            summary=s.PlacesImportSummary(
+            return register_types.PlacesImportPayload(problems=problems, errors=[error])
+        return register_types.PlacesImportPayload(
+            summary=register_types.PlacesImportSummary(
                 rows=summary.rows,
                 compounds_created=summary.compounds_created,
                 buildings_created=summary.buildings_created,
@@ -44,4 +48,4 @@ async def places_import(info: Info, input: s.PlacesImportInput) -> s.PlacesImpor
             )
         )
 
-    return await guarded(s.PlacesImportPayload, work())
+    return await guarded(register_types.PlacesImportPayload, work())

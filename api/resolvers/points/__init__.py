@@ -1,2 +1,2 @@
 """The points area's thin resolvers, one module per role:
-fields, mapping, operations."""
+root, operations, mapping, loaders."""

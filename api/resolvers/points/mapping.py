@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from strawberry import relay
-
-from api.schema.points import types as t
-from models.ledger import PointTransfer, TransferKind
-from models.rewards import Redemption, Reward
+from api.schema.points import types
+from models.ledger import TransferKind
+from models.rewards import Redemption
 from points_engine import rules, statements
-from points_engine.redemption import is_available
-from runtime import clock
 from runtime.settings import get_settings
 from services import points
 from services.access import Viewer
@@ -19,44 +15,12 @@ from services.access import Viewer
 T = TypeVar("T")
 
 
-def transfer(row: PointTransfer, member_account_id: int | None) -> t.PointTransfer:
-    signed = row.amount if row.credit_id == member_account_id else -row.amount
-    return t.PointTransfer(
-        id=row.id,
-        amount=int(signed),
-        kind=TransferKind(row.kind),
-        memo=row.memo,
-        source=row.source_key,
-        entered_by_hand=row.by_hand,
-        rule_version=row.rule_version,
-        reverses=None if row.reverses_id is None else relay.GlobalID("PointTransfer", str(row.reverses_id)),
-        created_at=row.created_at,
-    )
-
-
-def reward(row: Reward) -> t.Reward:
-    return t.Reward(
-        id=row.id,
-        kind=row.kind,
-        name=row.name,
-        description=row.description,
-        cost=row.cost,
-        stock=row.stock,
-        monthly_limit=row.monthly_limit,
-        active_from=row.active_from,
-        active_until=row.active_until,
-        image_url=row.image_url,
-        is_active=row.is_active,
-        available_now=is_available(row, clock.now()),
-    )
-
-
-def redemption(row: Redemption, viewer: Viewer) -> t.Redemption:
+def redemption(row: Redemption, viewer: Viewer) -> types.Redemption:
     code = points.pickup_code(viewer, row)
     qr = None
     if code is not None:
         qr = f"{get_settings().public_base_url}/pickup/{code}.png"
-    return t.Redemption(
+    return types.Redemption(
         id=row.id,
         cost=row.cost,
         status=row.status,
@@ -70,14 +34,14 @@ def redemption(row: Redemption, viewer: Viewer) -> t.Redemption:
     )
 
 
-def economy(summary: statements.Economy) -> t.EconomySummary:
-    return t.EconomySummary(
+def economy(summary: statements.Economy) -> types.EconomySummary:
+    return types.EconomySummary(
         issued=summary.issued,
         redeemed=summary.redeemed,
         expired=summary.expired,
         outstanding=summary.outstanding,
         months=[
-            t.EconomyMonth(
+            types.EconomyMonth(
                 month=m.month,
                 issued=m.issued,
                 redeemed=m.redeemed,
@@ -89,8 +53,8 @@ def economy(summary: statements.Economy) -> t.EconomySummary:
     )
 
 
-def point_rules(current: rules.Rules) -> t.PointRules:
-    return t.PointRules(
+def point_rules(current: rules.Rules) -> types.PointRules:
+    return types.PointRules(
         version=current.version,
         attendance_base=current.attendance_base,
         attendance_per_minute=current.attendance_per_minute,
@@ -102,10 +66,10 @@ def point_rules(current: rules.Rules) -> t.PointRules:
         inspection=current.inspection,
         ranking_bonus=list(current.ranking_bonus),
         daily_caps=[
-            t.DailyCap(kind=TransferKind(k), points=v) for k, v in sorted(current.daily_caps.items())
+            types.DailyCap(kind=TransferKind(k), points=v) for k, v in sorted(current.daily_caps.items())
         ],
         multipliers=[
-            t.PointMultiplier(
+            types.PointMultiplier(
                 kind=m.kind,
                 activity_kind=m.activity_kind,
                 percent=m.percent,
@@ -115,7 +79,7 @@ def point_rules(current: rules.Rules) -> t.PointRules:
             for m in current.multipliers
         ],
         redemption_pickup_days=current.redemption_pickup_days,
-        expiry=t.PointExpiryPolicy(
+        expiry=types.PointExpiryPolicy(
             mode=current.expiry.mode, years_after=current.expiry.years_after, days=current.expiry.days
         ),
     )

@@ -8,11 +8,11 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
-from api.resolvers.payloads import guarded, rate_checked
+from api.resolvers.payloads import answered, guarded, rate_checked
 from api.resolvers.points import mapping
 from api.schema.common import Connection
-from api.schema.points import types as s
+from api.schema.connections import connection
+from api.schema.points import types
 from services import points
 from services.paging import clamp_first
 
@@ -21,10 +21,10 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-async def my_points(info: Info, community_id: strawberry.ID) -> s.MyPoints:
+async def my_points(info: Info, community_id: strawberry.ID) -> types.MyPoints:
     cid = _community(community_id)
     account_id, balance = await points.my_account(info.context.viewer, cid)
-    return s.MyPoints(balance=balance, community_id=cid, account_id=account_id)
+    return types.MyPoints(balance=balance, community_id=cid, account_id=account_id)
 
 
 async def reward_catalog(
@@ -33,14 +33,14 @@ async def reward_catalog(
     first: int | None = None,
     after: str | None = None,
     include_inactive: bool = False,
-) -> Connection[s.Reward]:
+) -> Connection[types.Reward]:
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await points.catalog(viewer, cid, size, after_id, include_inactive)
     return connection(
         rows[:size],
         len(rows) > size,
-        mapping.reward,
+        types.Reward.of,
         lambda: points.catalog_count(viewer, cid, include_inactive),
         after_id,
     )
@@ -48,7 +48,7 @@ async def reward_catalog(
 
 async def my_redemptions(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.Redemption]:
+) -> Connection[types.Redemption]:
     viewer, cid = info.context.viewer, _community(community_id)
     size, before_id = clamp_first(first), decode_cursor(after)
     rows = await points.my_redemptions(viewer, cid, size, before_id)
@@ -63,7 +63,7 @@ async def my_redemptions(
 
 async def pending_pickups(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.Redemption]:
+) -> Connection[types.Redemption]:
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await points.pending_pickups(viewer, cid, size, after_id)
@@ -76,25 +76,25 @@ async def pending_pickups(
     )
 
 
-async def economy_summary(info: Info, community_id: strawberry.ID) -> s.EconomySummary:
+async def economy_summary(info: Info, community_id: strawberry.ID) -> types.EconomySummary:
     cid = _community(community_id)
     summary = mapping.economy(await points.economy(info.context.viewer, cid))
     summary.community_id = cid  # for feeCollection beside the points
     return summary
 
 
-async def point_rules(info: Info, community_id: strawberry.ID) -> s.PointRules:
+async def point_rules(info: Info, community_id: strawberry.ID) -> types.PointRules:
     return mapping.point_rules(await points.current_rules(info.context.viewer, _community(community_id)))
 
 
-async def _redemption_payload(info: Info, row: Any) -> s.RedemptionPayload:
+async def _redemption_payload(info: Info, row: Any) -> types.RedemptionPayload:
     viewer = info.context.viewer
     balance = await points.balance(viewer, row.community_id) if row.user_id == viewer.user_id else None
-    return s.RedemptionPayload(redemption=mapping.redemption(row, viewer), balance=balance)
+    return types.RedemptionPayload(redemption=mapping.redemption(row, viewer), balance=balance)
 
 
-async def reward_redeem(info: Info, input: s.RewardRedeemInput) -> s.RedemptionPayload:
-    async def work() -> s.RedemptionPayload:
+async def reward_redeem(info: Info, input: types.RewardRedeemInput) -> types.RedemptionPayload:
+    async def work() -> types.RedemptionPayload:
         viewer = info.context.viewer
         reward = await points.get_reward(
             viewer, decode_global_id(input.reward_id, "Reward", "rewardId"), "rewardId"
@@ -103,58 +103,63 @@ async def reward_redeem(info: Info, input: s.RewardRedeemInput) -> s.RedemptionP
         row = await points.redeem(viewer, reward, input.idempotency_key)
         return await _redemption_payload(info, row)
 
-    return await guarded(s.RedemptionPayload, work())
+    return await guarded(types.RedemptionPayload, work())
 
 
-async def redemption_cancel(info: Info, input: s.RedemptionCancelInput) -> s.RedemptionPayload:
-    async def work() -> s.RedemptionPayload:
+async def redemption_cancel(info: Info, input: types.RedemptionCancelInput) -> types.RedemptionPayload:
+    async def work() -> types.RedemptionPayload:
         redemption_id = decode_global_id(input.redemption_id, "Redemption", "redemptionId")
         row = await points.cancel(info.context.viewer, redemption_id)
         return await _redemption_payload(info, row)
 
-    return await guarded(s.RedemptionPayload, work())
+    return await guarded(types.RedemptionPayload, work())
 
 
-async def redemption_fulfil(info: Info, input: s.RedemptionFulfilInput) -> s.RedemptionPayload:
-    async def work() -> s.RedemptionPayload:
+async def redemption_fulfil(info: Info, input: types.RedemptionFulfilInput) -> types.RedemptionPayload:
+    async def work() -> types.RedemptionPayload:
         row = await points.fulfil(info.context.viewer, input.pickup_code)
         return await _redemption_payload(info, row)
 
-    return await guarded(s.RedemptionPayload, work())
+    return await guarded(types.RedemptionPayload, work())
 
 
-async def _manual(info: Info, input: s.PointsManualInput, award: bool) -> s.PointTransferPayload:
-    async def work() -> s.PointTransferPayload:
+async def _manual(info: Info, input: types.PointsManualInput, award: bool) -> types.PointTransferPayload:
+    async def work() -> types.PointTransferPayload:
         cid = _community(input.community_id)
         user_id = decode_global_id(input.user_id, "User", "userId")
         row = await points.manual(
             info.context.viewer, cid, user_id, input.amount, input.reason, input.idempotency_key, award=award
         )
-        return s.PointTransferPayload(transfer=mapping.transfer(row, await points.member_side(row)))
+        return types.PointTransferPayload(transfer=types.PointTransfer.of(row, await points.member_side(row)))
 
-    return await guarded(s.PointTransferPayload, work())
+    return await guarded(types.PointTransferPayload, work())
 
 
-async def points_award(info: Info, input: s.PointsManualInput) -> s.PointTransferPayload:
+async def points_award(info: Info, input: types.PointsManualInput) -> types.PointTransferPayload:
     return await _manual(info, input, award=True)
 
 
-async def points_deduct(info: Info, input: s.PointsManualInput) -> s.PointTransferPayload:
+async def points_deduct(info: Info, input: types.PointsManualInput) -> types.PointTransferPayload:
     return await _manual(info, input, award=False)
 
 
-async def point_transfer_reverse(info: Info, input: s.PointTransferReverseInput) -> s.PointTransferPayload:
-    async def work() -> s.PointTransferPayload:
+async def point_transfer_reverse(
+    info: Info, input: types.PointTransferReverseInput
+) -> types.PointTransferPayload:
+    async def work() -> types.PointTransferPayload:
         transfer_id = decode_global_id(input.transfer_id, "PointTransfer", "transferId")
         row = await points.reverse(info.context.viewer, transfer_id, input.reason)
-        return s.PointTransferPayload(transfer=mapping.transfer(row, await points.member_side(row)))
+        return types.PointTransferPayload(transfer=types.PointTransfer.of(row, await points.member_side(row)))
 
-    return await guarded(s.PointTransferPayload, work())
+    return await guarded(types.PointTransferPayload, work())
 
 
-async def reward_create(info: Info, input: s.RewardCreateInput) -> s.RewardPayload:
-    async def work() -> s.RewardPayload:
-        row = await points.create_reward(
+async def reward_create(info: Info, input: types.RewardCreateInput) -> types.RewardPayload:
+    return await answered(
+        types.RewardPayload,
+        "reward",
+        types.Reward.of,
+        lambda: points.create_reward(
             info.context.viewer,
             _community(input.community_id),
             kind=input.kind,
@@ -167,17 +172,15 @@ async def reward_create(info: Info, input: s.RewardCreateInput) -> s.RewardPaylo
             active_until=input.active_until,
             image_url=input.image_url,
             idempotency_key=input.idempotency_key,
-        )
-        return s.RewardPayload(reward=mapping.reward(row))
-
-    return await guarded(s.RewardPayload, work())
+        ),
+    )
 
 
 _NOT_NULL = {"name", "description", "cost", "image_url", "is_active"}
 
 
-async def reward_update(info: Info, input: s.RewardUpdateInput) -> s.RewardPayload:
-    async def work() -> s.RewardPayload:
+async def reward_update(info: Info, input: types.RewardUpdateInput) -> types.RewardPayload:
+    async def work() -> types.RewardPayload:
         viewer = info.context.viewer
         reward = await points.get_reward(viewer, decode_global_id(input.id, "Reward", "id"))
         changes: dict[str, Any] = {}
@@ -196,13 +199,15 @@ async def reward_update(info: Info, input: s.RewardUpdateInput) -> s.RewardPaylo
             if value is strawberry.UNSET or (value is None and name in _NOT_NULL):
                 continue
             changes[name] = value
-        return s.RewardPayload(reward=mapping.reward(await points.update_reward(viewer, reward, **changes)))
+        return types.RewardPayload(
+            reward=types.Reward.of(await points.update_reward(viewer, reward, **changes))
+        )
 
-    return await guarded(s.RewardPayload, work())
+    return await guarded(types.RewardPayload, work())
 
 
-async def point_rules_update(info: Info, input: s.PointRulesUpdateInput) -> s.PointRulesPayload:
-    async def work() -> s.PointRulesPayload:
+async def point_rules_update(info: Info, input: types.PointRulesUpdateInput) -> types.PointRulesPayload:
+    async def work() -> types.PointRulesPayload:
         changes: dict[str, Any] = {}
         for name in (
             "attendance_base",
@@ -231,21 +236,23 @@ async def point_rules_update(info: Info, input: s.PointRulesUpdateInput) -> s.Po
                 str(input.expiry.mode), input.expiry.years_after, input.expiry.days
             )
         updated = await points.update_rules(info.context.viewer, _community(input.community_id), changes)
-        return s.PointRulesPayload(rules=mapping.point_rules(updated))
+        return types.PointRulesPayload(rules=mapping.point_rules(updated))
 
-    return await guarded(s.PointRulesPayload, work())
+    return await guarded(types.PointRulesPayload, work())
 
 
 NODE_TYPES = ("PointTransfer", "Reward", "Redemption")
 
 
-async def points_node(info: Info, type_name: str, row_id: int) -> s.PointTransfer | s.Reward | s.Redemption:
+async def points_node(
+    info: Info, type_name: str, row_id: int
+) -> types.PointTransfer | types.Reward | types.Redemption:
     """A points object for `node(id)`: the member's own transfers and redemptions, all of them for
     the community's office, rewards for every member."""
     viewer = info.context.viewer
     if type_name == "PointTransfer":
         row, member_account_id = await points.get_transfer(viewer, row_id)
-        return mapping.transfer(row, member_account_id)
+        return types.PointTransfer.of(row, member_account_id)
     if type_name == "Reward":
-        return mapping.reward(await points.get_reward(viewer, row_id))
+        return types.Reward.of(await points.get_reward(viewer, row_id))
     return mapping.redemption(await points.get_redemption(viewer, row_id), viewer)

@@ -1,2 +1,2 @@
 """The reports area's thin resolvers, one module per role:
-fields, operations."""
+root, operations, fields, loaders."""

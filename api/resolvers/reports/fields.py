@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.resolvers.connections import connection
-from api.resolvers.places import mapping
 from api.schema.common import Connection
-from models import reports as m
+from api.schema.connections import connection
+from api.schema.places import mapping
+from models import reports as report_models
 from runtime.i18n import Label, Text
 from runtime.labels import word
 from services.paging import clamp_first
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from api.schema.reports import types
 
 
-def report(row: m.Report) -> types.Report:
+def report(row: report_models.Report) -> types.Report:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
@@ -59,7 +59,7 @@ def report(row: m.Report) -> types.Report:
     )
 
 
-def notification(row: m.Notification) -> types.Notification:
+def notification(row: report_models.Notification) -> types.Notification:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.reports import types
 
@@ -94,12 +94,12 @@ async def _user(info: Info, user_id: int | None) -> people_types.User | None:
 
     if user_id is None:
         return None
-    row = await info.context.loaders.user_by_id.load(user_id)
+    row = await info.context.loaders.accounts.user_by_id.load(user_id)
     return people_types.User(id=row.id, display_name=row.display_name) if row else None
 
 
 async def place_of(root: types.Report, info: Info) -> place_types.Place:
-    loaders, row = info.context.loaders, root.row
+    loaders, row = info.context.loaders.places, root.row
     if row.entrance_id is not None:
         entrance = await loaders.entrance_by_id.load(row.entrance_id)
         assert entrance is not None
@@ -117,7 +117,7 @@ async def place_label_of(root: types.Report, info: Info) -> str:
     """The place in full ("休闲小区 4号楼 2单元"): a list of reports from many compounds is useless
     with "2单元" alone. The place columns are filled down to the level filed at, so the three
     names are three batched loads for a whole page of reports."""
-    loaders, row = info.context.loaders, root.row
+    loaders, row = info.context.loaders.places, root.row
     compound, building, entrance = await asyncio.gather(
         loaders.compound_by_id.load(row.compound_id),
         loaders.building_by_id.load(row.building_id) if row.building_id is not None else _none(),
@@ -136,7 +136,7 @@ def asset_id_of(root: types.Report) -> str | None:
 
 
 async def reporter_name_of(root: types.Report, info: Info) -> str:
-    user = await info.context.loaders.user_by_id.load(root.row.reporter_id)
+    user = await info.context.loaders.accounts.user_by_id.load(root.row.reporter_id)
     name = user.display_name if user else ""
     return (
         name if report_queries.sees_reporter(info.context.viewer, root.row) else report_queries.initials(name)
@@ -211,12 +211,12 @@ async def timeline_of(
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await loaders.events_by_report.load((root.id, size, after_id))
     actor_ids = sorted({e.actor_id for e in page.items if e.actor_id is not None})
-    users = await info.context.loaders.user_by_id.load_many(actor_ids)
+    users = await info.context.loaders.accounts.user_by_id.load_many(actor_ids)
     names = {uid: (user.display_name if user else "") for uid, user in zip(actor_ids, users, strict=True)}
     hide_reporter = not report_queries.sees_reporter(info.context.viewer, root.row)
     reporters = {root.row.reporter_id, root.row.proxy_for_id}
 
-    def convert(row: m.ReportEvent) -> types.ReportEvent:
+    def convert(row: report_models.ReportEvent) -> types.ReportEvent:
         name = names.get(row.actor_id) if row.actor_id is not None else None
         if name is not None and hide_reporter and row.actor_id in reporters:
             name = report_queries.initials(name)

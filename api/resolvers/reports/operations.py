@@ -8,14 +8,13 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
 from api.photos import read_uploads
-from api.resolvers.connections import connection
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.resolvers.reports.fields import notification
 from api.resolvers.reports.fields import report as report_type
 from api.schema.common import Connection, ErrorCode, UserError
-from api.schema.reports import inputs as s
-from api.schema.reports import types
-from models import places as m
+from api.schema.connections import connection
+from api.schema.reports import inputs, types
+from models import places as place_models
 from models.reports import Report
 from runtime.i18n import N_
 from services import notifications, places, reports
@@ -26,7 +25,11 @@ from services.paging import Page, clamp_first
 from services.reports import clocks as report_clocks
 from services.reports import queries as report_queries
 
-PLACES: dict[str, type[Any]] = {"Compound": m.Compound, "Building": m.Building, "Entrance": m.Entrance}
+PLACES: dict[str, type[Any]] = {
+    "Compound": place_models.Compound,
+    "Building": place_models.Building,
+    "Entrance": place_models.Entrance,
+}
 
 
 def _report_id(value: str) -> int:
@@ -39,7 +42,11 @@ def _connection(
     return connection(page.items, page.has_next, convert, count, after)
 
 
-def _prime_opened(info: Info, filed: reports.Filed, place: m.Compound | m.Building | m.Entrance) -> None:
+def _prime_opened(
+    info: Info,
+    filed: reports.Filed,
+    place: place_models.Compound | place_models.Building | place_models.Entrance,
+) -> None:
     """A report this request opened has nothing yet but what the request wrote: hand its answer's
     fields to the loaders rather than read back six things (a quarter of reportCreate's
     statements). A replayed key's report is read as usual: it may have gathered me-toos since."""
@@ -49,11 +56,11 @@ def _prime_opened(info: Info, filed: reports.Filed, place: m.Compound | m.Buildi
     loaders.reports.me_too_by_report_and_user.prime((report_id, caller.id), False)
     loaders.reports.materials_by_report.prime(report_id, [])
     loaders.reports.photos_by_report.prime(report_id, list(filed.photos))
-    loaders.user_by_id.prime(caller.id, UserName(id=caller.id, display_name=caller.display_name))
+    loaders.accounts.user_by_id.prime(caller.id, UserName(id=caller.id, display_name=caller.display_name))
     by_type: dict[type[Any], Any] = {
-        m.Compound: loaders.compound_by_id,
-        m.Building: loaders.building_by_id,
-        m.Entrance: loaders.entrance_by_id,
+        place_models.Compound: loaders.places.compound_by_id,
+        place_models.Building: loaders.places.building_by_id,
+        place_models.Entrance: loaders.places.entrance_by_id,
     }
     by_type[type(place)].prime(place.id, place)
 
@@ -123,7 +130,7 @@ async def notifications_added(info: Info, after: str | None) -> AsyncIterator[ty
 # ── mutations ────────────────────────────────────────────────────────────────────────────
 
 
-async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreatePayload:
+async def report_create(info: Info, input: inputs.ReportCreateInput) -> inputs.ReportCreatePayload:
     viewer = info.context.viewer
     viewer.require_user()
     try:
@@ -151,9 +158,9 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         )
         if filed.opened_now:
             _prime_opened(info, filed, place)
-        return s.ReportCreatePayload(report=report_type(filed.report))
+        return inputs.ReportCreatePayload(report=report_type(filed.report))
     except DomainError as exc:
-        payload = s.ReportCreatePayload(errors=[UserError.of(exc)])
+        payload = inputs.ReportCreatePayload(errors=[UserError.of(exc)])
         if isinstance(exc, DuplicateReport):
             existing = await Report.get(id=exc.existing_report_id)
             payload.existing_report = report_type(existing)
@@ -163,22 +170,22 @@ async def report_create(info: Info, input: s.ReportCreateInput) -> s.ReportCreat
         return payload
 
 
-async def _transition(work: Callable[[], Awaitable[Report]]) -> s.ReportPayload:
-    async def run() -> s.ReportPayload:
-        return s.ReportPayload(report=report_type(await work()))
+async def _transition(work: Callable[[], Awaitable[Report]]) -> inputs.ReportPayload:
+    async def run() -> inputs.ReportPayload:
+        return inputs.ReportPayload(report=report_type(await work()))
 
-    return await guarded(s.ReportPayload, run())
+    return await guarded(inputs.ReportPayload, run())
 
 
-async def report_me_too(info: Info, input: s.ReportInput) -> s.ReportPayload:
+async def report_me_too(info: Info, input: inputs.ReportInput) -> inputs.ReportPayload:
     return await _transition(lambda: reports.me_too(info.context.viewer, _report_id(input.report_id)))
 
 
-async def report_claim(info: Info, input: s.ReportInput) -> s.ReportPayload:
+async def report_claim(info: Info, input: inputs.ReportInput) -> inputs.ReportPayload:
     return await _transition(lambda: reports.claim(info.context.viewer, _report_id(input.report_id)))
 
 
-async def report_resolve(info: Info, input: s.ReportResolveInput) -> s.ReportPayload:
+async def report_resolve(info: Info, input: inputs.ReportResolveInput) -> inputs.ReportPayload:
     async def work() -> Report:
         materials = [
             reports.MaterialInput(item=x.item, brand_model=x.brand_model, quantity=x.quantity, cost=x.cost)
@@ -195,59 +202,59 @@ async def report_resolve(info: Info, input: s.ReportResolveInput) -> s.ReportPay
     return await _transition(work)
 
 
-async def report_confirm(info: Info, input: s.ReportConfirmInput) -> s.ReportPayload:
+async def report_confirm(info: Info, input: inputs.ReportConfirmInput) -> inputs.ReportPayload:
     return await _transition(
         lambda: reports.confirm(info.context.viewer, _report_id(input.report_id), input.rating, input.comment)
     )
 
 
-async def report_reopen(info: Info, input: s.ReportReopenInput) -> s.ReportPayload:
+async def report_reopen(info: Info, input: inputs.ReportReopenInput) -> inputs.ReportPayload:
     return await _transition(
         lambda: reports.reopen(info.context.viewer, _report_id(input.report_id), input.reason)
     )
 
 
-async def report_reject(info: Info, input: s.ReportRejectInput) -> s.ReportPayload:
+async def report_reject(info: Info, input: inputs.ReportRejectInput) -> inputs.ReportPayload:
     return await _transition(
         lambda: reports.reject(info.context.viewer, _report_id(input.report_id), input.reason, input.note)
     )
 
 
-async def report_cancel(info: Info, input: s.ReportCancelInput) -> s.ReportPayload:
+async def report_cancel(info: Info, input: inputs.ReportCancelInput) -> inputs.ReportPayload:
     return await _transition(
         lambda: reports.cancel(info.context.viewer, _report_id(input.report_id), input.note)
     )
 
 
-async def report_clocks_set(info: Info, input: s.ReportClocksSetInput) -> s.ReportClocksSetPayload:
-    async def work() -> s.ReportClocksSetPayload:
+async def report_clocks_set(info: Info, input: inputs.ReportClocksSetInput) -> inputs.ReportClocksSetPayload:
+    async def work() -> inputs.ReportClocksSetPayload:
         community_id = decode_global_id(input.community_id, "Community", "communityId")
         clocks = await report_clocks.set_clocks(
             info.context.viewer, community_id, input.category, input.claim_minutes, input.resolve_minutes
         )
-        return s.ReportClocksSetPayload(
-            clocks=s.ReportClocks(
+        return inputs.ReportClocksSetPayload(
+            clocks=inputs.ReportClocks(
                 category=input.category,
                 claim_minutes=clocks.claim_minutes,
                 resolve_minutes=clocks.resolve_minutes,
             )
         )
 
-    return await guarded(s.ReportClocksSetPayload, work())
+    return await guarded(inputs.ReportClocksSetPayload, work())
 
 
 async def notification_mark_read(
-    info: Info, input: s.NotificationMarkReadInput
-) -> s.NotificationMarkReadPayload:
-    async def work() -> s.NotificationMarkReadPayload:
+    info: Info, input: inputs.NotificationMarkReadInput
+) -> inputs.NotificationMarkReadPayload:
+    async def work() -> inputs.NotificationMarkReadPayload:
         viewer = info.context.viewer
         viewer.require_user()
         ids = (
             [decode_global_id(i, "Notification", "ids") for i in input.ids] if input.ids is not None else None
         )
         marked = await notifications.mark_read(viewer, ids)
-        return s.NotificationMarkReadPayload(
+        return inputs.NotificationMarkReadPayload(
             marked=marked, unread_count=await notifications.inbox_count(viewer, unread_only=True)
         )
 
-    return await guarded(s.NotificationMarkReadPayload, work())
+    return await guarded(inputs.NotificationMarkReadPayload, work())

@@ -1,2 +1,2 @@
 """The tags area's thin resolvers, one module per role:
-fields, operations."""
+fields, operations, loaders."""

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
-from api.resolvers.places import mapping
 from api.resolvers.reports import fields as report_fields
-from models import places as m
+from api.schema.places import mapping
+from models import places as place_models
 from models.enums import ReportCategory
 from models.reports import ReportState
 from models.tags import Tag
@@ -23,10 +23,10 @@ if TYPE_CHECKING:
     from api.schema.tags import types
 
 TARGETS: dict[str, type[Any]] = {
-    "Compound": m.Compound,
-    "Building": m.Building,
-    "Entrance": m.Entrance,
-    "Asset": m.Asset,
+    "Compound": place_models.Compound,
+    "Building": place_models.Building,
+    "Entrance": place_models.Entrance,
+    "Asset": place_models.Asset,
 }
 
 
@@ -47,10 +47,10 @@ def tag(row: Tag) -> types.Tag:
     )
 
 
-async def _asset(info: Info, asset_id: int, field: str) -> m.Asset:
+async def _asset(info: Info, asset_id: int, field: str) -> place_models.Asset:
     viewer = info.context.viewer
     viewer.require_user()
-    row = await m.Asset.get_or_none(id=asset_id)
+    row = await place_models.Asset.get_or_none(id=asset_id)
     if row is None or not viewer.is_member(row.community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
     return row
@@ -77,20 +77,20 @@ def code_of(root: types.Tag) -> str:
 
 
 async def label_of(root: types.Tag, info: Info) -> str:
-    location = await info.context.loaders.tag_location_by_tag.load(root.row)
+    location = await info.context.loaders.tags.tag_location_by_tag.load(root.row)
     return location.label
 
 
 async def asset_of(root: types.Tag, info: Info) -> place_types.Asset | None:
     if root.row.asset_id is None:
         return None
-    row = await info.context.loaders.asset_by_id.load(root.row.asset_id)
+    row = await info.context.loaders.places.asset_by_id.load(root.row.asset_id)
     assert row is not None
     return mapping.asset(row)
 
 
 async def place_of(root: types.Tag, info: Info) -> place_types.Place:
-    loaders, row = info.context.loaders, root.row
+    loaders, row = info.context.loaders.places, root.row
     if row.asset_id is not None:
         asset = await loaders.asset_by_id.load(row.asset_id)
         assert asset is not None
@@ -104,6 +104,7 @@ async def place_of(root: types.Tag, info: Info) -> place_types.Place:
     elif row.building_id is not None:
         place = await loaders.building_by_id.load(row.building_id)
     else:
+        assert row.compound_id is not None  # a tag hangs somewhere: an asset, or a place down to a compound
         place = await loaders.compound_by_id.load(row.compound_id)
     assert place is not None
     return mapping.place(place)
@@ -120,7 +121,7 @@ def _member(info: Info, root: types.TagScan) -> bool:
 async def scan_community(root: types.TagScan, info: Info) -> place_types.Community | None:
     if not _member(info, root):
         return None
-    row = await info.context.loaders.community_by_id.load(root.community_id)
+    row = await info.context.loaders.places.community_by_id.load(root.community_id)
     assert row is not None
     return mapping.community(row)
 

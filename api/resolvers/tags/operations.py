@@ -13,23 +13,22 @@ from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
 from api.resolvers.tags.fields import tag as tag_of
 from api.resolvers.tags.fields import target_of_id
-from api.schema.tags import inputs as s
-from api.schema.tags import types as t
-from models import places as m
+from api.schema.tags import inputs, types
+from models import places as place_models
 from services import places, tags
 from services.places.labels import PlaceKind, full_label
 from services.reports.queries import ReportsShown
 
 
-async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
-    async def work() -> s.TagScanPayload:
+async def scan_tag(info: Info, code: str) -> inputs.TagScanPayload:
+    async def work() -> inputs.TagScanPayload:
         result = await tags.scan(info.context.viewer, code)
         location = result.location
         _prime(info, location.rows)
         _prime_labels(info, location)
         _prime_reports(info, result.shown)
-        return s.TagScanPayload(
-            scan=t.TagScan(
+        return inputs.TagScanPayload(
+            scan=types.TagScan(
                 label=location.label,
                 community_name=location.community_name,
                 compound_name=location.compound_name,
@@ -44,19 +43,19 @@ async def scan_tag(info: Info, code: str) -> s.TagScanPayload:
             )
         )
 
-    return await guarded(s.TagScanPayload, work())
+    return await guarded(inputs.TagScanPayload, work())
 
 
 def _prime(info: Info, rows: Sequence[Model]) -> None:
     """The scan read the tag's place and community; its reports show them, so hand them to the
     loaders rather than read them twice (two statements of the hottest read)."""
-    loaders = info.context.loaders
+    loaders = info.context.loaders.places
     by_type: dict[type[Model], DataLoader[int, Any]] = {
-        m.Community: loaders.community_by_id,
-        m.Compound: loaders.compound_by_id,
-        m.Building: loaders.building_by_id,
-        m.Entrance: loaders.entrance_by_id,
-        m.Asset: loaders.asset_by_id,
+        place_models.Community: loaders.community_by_id,
+        place_models.Compound: loaders.compound_by_id,
+        place_models.Building: loaders.building_by_id,
+        place_models.Entrance: loaders.entrance_by_id,
+        place_models.Asset: loaders.asset_by_id,
     }
     for row in rows:
         by_type[type(row)].prime(row.pk, row)
@@ -66,72 +65,76 @@ def _prime_labels(info: Info, location: tags.TagLocation) -> None:
     """The scan read every name up the tree: the places' full labels cost nothing more."""
     names = (location.compound_name, location.building_name, location.entrance_name)
     levels: dict[type[Model], tuple[PlaceKind, int]] = {
-        m.Compound: (PlaceKind.COMPOUND, 1),
-        m.Building: (PlaceKind.BUILDING, 2),
-        m.Entrance: (PlaceKind.ENTRANCE, 3),
+        place_models.Compound: (PlaceKind.COMPOUND, 1),
+        place_models.Building: (PlaceKind.BUILDING, 2),
+        place_models.Entrance: (PlaceKind.ENTRANCE, 3),
     }
     for row in location.rows:
-        if isinstance(row, m.Asset):
-            info.context.loaders.label_by_place.prime((PlaceKind.ASSET, row.pk), location.label)
+        if isinstance(row, place_models.Asset):
+            info.context.loaders.places.label_by_place.prime((PlaceKind.ASSET, row.pk), location.label)
         elif type(row) in levels:
             kind, depth = levels[type(row)]
-            info.context.loaders.label_by_place.prime((kind, row.pk), full_label(*names[:depth]))
+            info.context.loaders.places.label_by_place.prime((kind, row.pk), full_label(*names[:depth]))
 
 
 # ---- staff mutations -----------------------------------------------------------------------
 
 
-async def tag_create(info: Info, input: s.TagCreateInput) -> s.TagPayload:
-    async def work() -> s.TagPayload:
+async def tag_create(info: Info, input: inputs.TagCreateInput) -> inputs.TagPayload:
+    async def work() -> inputs.TagPayload:
         target = await target_of_id(info, input.target_id, "targetId")
-        return s.TagPayload(tag=tag_of(await tags.create_tag(info.context.viewer, target)))
+        return inputs.TagPayload(tag=tag_of(await tags.create_tag(info.context.viewer, target)))
 
-    return await guarded(s.TagPayload, work())
-
-
-def _bulk_payload(result: tags.BulkResult) -> s.TagsCreatePayload:
-    return s.TagsCreatePayload(tags=[tag_of(row) for row in result.tags], created_count=len(result.created))
+    return await guarded(inputs.TagPayload, work())
 
 
-async def tags_create_for_building(info: Info, input: s.TagsCreateForBuildingInput) -> s.TagsCreatePayload:
-    async def work() -> s.TagsCreatePayload:
+def _bulk_payload(result: tags.BulkResult) -> inputs.TagsCreatePayload:
+    return inputs.TagsCreatePayload(
+        tags=[tag_of(row) for row in result.tags], created_count=len(result.created)
+    )
+
+
+async def tags_create_for_building(
+    info: Info, input: inputs.TagsCreateForBuildingInput
+) -> inputs.TagsCreatePayload:
+    async def work() -> inputs.TagsCreatePayload:
         viewer = info.context.viewer
         building_id = decode_global_id(input.building_id, "Building", "buildingId")
-        building = await places.get_place(viewer, m.Building, building_id, "buildingId")
+        building = await places.get_place(viewer, place_models.Building, building_id, "buildingId")
         return _bulk_payload(await tags.create_for_building(viewer, building))
 
-    return await guarded(s.TagsCreatePayload, work())
+    return await guarded(inputs.TagsCreatePayload, work())
 
 
 async def tags_create_for_compound_assets(
-    info: Info, input: s.TagsCreateForCompoundAssetsInput
-) -> s.TagsCreatePayload:
-    async def work() -> s.TagsCreatePayload:
+    info: Info, input: inputs.TagsCreateForCompoundAssetsInput
+) -> inputs.TagsCreatePayload:
+    async def work() -> inputs.TagsCreatePayload:
         viewer = info.context.viewer
         compound_id = decode_global_id(input.compound_id, "Compound", "compoundId")
-        compound = await places.get_place(viewer, m.Compound, compound_id, "compoundId")
+        compound = await places.get_place(viewer, place_models.Compound, compound_id, "compoundId")
         return _bulk_payload(await tags.create_for_compound_assets(viewer, compound))
 
-    return await guarded(s.TagsCreatePayload, work())
+    return await guarded(inputs.TagsCreatePayload, work())
 
 
-async def tag_revoke(info: Info, input: s.TagRevokeInput) -> s.TagPayload:
-    async def work() -> s.TagPayload:
+async def tag_revoke(info: Info, input: inputs.TagRevokeInput) -> inputs.TagPayload:
+    async def work() -> inputs.TagPayload:
         viewer = info.context.viewer
         row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
-        return s.TagPayload(tag=tag_of(await tags.revoke(viewer, row)))
+        return inputs.TagPayload(tag=tag_of(await tags.revoke(viewer, row)))
 
-    return await guarded(s.TagPayload, work())
+    return await guarded(inputs.TagPayload, work())
 
 
-async def tag_reissue(info: Info, input: s.TagReissueInput) -> s.TagReissuePayload:
-    async def work() -> s.TagReissuePayload:
+async def tag_reissue(info: Info, input: inputs.TagReissueInput) -> inputs.TagReissuePayload:
+    async def work() -> inputs.TagReissuePayload:
         viewer = info.context.viewer
         row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
         new = await tags.reissue(viewer, row)
-        return s.TagReissuePayload(tag=tag_of(new), revoked_tag=tag_of(row))
+        return inputs.TagReissuePayload(tag=tag_of(new), revoked_tag=tag_of(row))
 
-    return await guarded(s.TagReissuePayload, work())
+    return await guarded(inputs.TagReissuePayload, work())
 
 
 def _prime_reports(info: Info, shown: ReportsShown) -> None:
@@ -147,4 +150,4 @@ def _prime_reports(info: Info, shown: ReportsShown) -> None:
                 (report.id, viewer.user.id), report.id in shown.me_too_by_viewer
             )
     for user_id, name in shown.user_names.items():
-        info.context.loaders.user_by_id.prime(user_id, name)
+        info.context.loaders.accounts.user_by_id.prime(user_id, name)

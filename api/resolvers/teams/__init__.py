@@ -1,2 +1,2 @@
 """The teams area's thin resolvers, one module per role:
-fields, mapping, operations."""
+root, operations, fields, mapping, loaders."""

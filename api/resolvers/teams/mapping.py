@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.schema.teams import types as t
-from models import teams as m
+from api.schema.teams import types
+from models import teams as team_models
 from runtime import clock
 from services.teams.activities import place_of
 from services.teams.activity_logs import place_of_finding
 
 
-def team(row: m.Team) -> t.Team:
-    return t.Team(id=row.id, name=row.name, kind=m.TeamKind(row.kind), community_id=row.community_id)
+def team(row: team_models.Team) -> types.Team:
+    return types.Team(
+        id=row.id, name=row.name, kind=team_models.TeamKind(row.kind), community_id=row.community_id
+    )
 
 
-def member(row: m.TeamMember) -> t.TeamMember:
-    return t.TeamMember(id=row.id, is_captain=row.is_captain, joined_at=row.joined_at, user_id=row.user_id)
+def member(row: team_models.TeamMember) -> types.TeamMember:
+    return types.TeamMember(
+        id=row.id, is_captain=row.is_captain, joined_at=row.joined_at, user_id=row.user_id
+    )
 
 
-def join_request(row: m.TeamJoinRequest) -> t.TeamJoinRequest:
-    return t.TeamJoinRequest(
+def join_request(row: team_models.TeamJoinRequest) -> types.TeamJoinRequest:
+    return types.TeamJoinRequest(
         id=row.id,
-        status=m.JoinRequestStatus(row.status),
+        status=team_models.JoinRequestStatus(row.status),
         created_at=row.created_at,
         decided_at=row.decided_at,
         user_id=row.user_id,
@@ -30,12 +34,12 @@ def join_request(row: m.TeamJoinRequest) -> t.TeamJoinRequest:
     )
 
 
-def activity(row: m.Activity) -> t.Activity:
+def activity(row: team_models.Activity) -> types.Activity:
     place = place_of(row)
-    return t.Activity(
+    return types.Activity(
         id=row.id,
         title=row.title,
-        kind=m.TeamKind(row.kind),
+        kind=team_models.TeamKind(row.kind),
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         capacity=row.capacity,
@@ -49,16 +53,16 @@ def activity(row: m.Activity) -> t.Activity:
     )
 
 
-def attendance(row: m.Attendance) -> t.Attendance:
-    method = m.CheckInMethod(row.method)
-    return t.Attendance(
+def attendance(row: team_models.Attendance) -> types.Attendance:
+    method = team_models.CheckInMethod(row.method)
+    return types.Attendance(
         id=row.id,
-        status=m.AttendanceStatus(row.status),
+        status=team_models.AttendanceStatus(row.status),
         method=method,
-        marked_by_hand=method == m.CheckInMethod.HAND,
+        marked_by_hand=method == team_models.CheckInMethod.HAND,
         checked_in_at=row.checked_in_at,
         checked_out_at=row.checked_out_at,
-        checked_out_method=None if row.out_method is None else m.CheckInMethod(row.out_method),
+        checked_out_method=None if row.out_method is None else team_models.CheckInMethod(row.out_method),
         flagged=row.flagged,
         credited_minutes=row.credited_minutes,
         note=row.note,
@@ -68,34 +72,36 @@ def attendance(row: m.Attendance) -> t.Attendance:
     )
 
 
-def log(row: m.ActivityLog) -> t.ActivityLog:
-    kind = m.LogKind(row.kind)
+def log(row: team_models.ActivityLog) -> types.ActivityLog:
+    kind = team_models.LogKind(row.kind)
     common: dict[str, Any] = {
         "id": row.id,
         "kind": kind,
         "created_at": row.created_at,
         "author_id": row.author_id,
     }
-    if kind == m.LogKind.PATROL:
+    if kind == team_models.LogKind.PATROL:
         assert row.distance_km is not None and row.duration_minutes is not None
-        return t.PatrolLog(
+        return types.PatrolLog(
             **common, distance_km=row.distance_km, duration_minutes=row.duration_minutes, note=row.note
         )
-    if kind == m.LogKind.TUTORING:
+    if kind == team_models.LogKind.TUTORING:
         assert row.pupils is not None and row.subject is not None
-        return t.TutoringLog(**common, pupils=row.pupils, subject=row.subject)
-    if kind == m.LogKind.MEDIATION:
+        return types.TutoringLog(**common, pupils=row.pupils, subject=row.subject)
+    if kind == team_models.LogKind.MEDIATION:
         assert row.settled is not None and row.category is not None
-        return t.MediationLog(**common, settled=row.settled, category=m.MediationCategory(row.category))
-    if kind == m.LogKind.SNOW_CLEARING:
+        return types.MediationLog(
+            **common, settled=row.settled, category=team_models.MediationCategory(row.category)
+        )
+    if kind == team_models.LogKind.SNOW_CLEARING:
         assert row.area_m2 is not None and row.volume_m3 is not None
-        return t.SnowClearingLog(**common, area_m2=row.area_m2, volume_m3=row.volume_m3)
-    return t.CleaningLog(**common, cleaned_area_m2=row.area_m2, bags=row.bags, note=row.note)
+        return types.SnowClearingLog(**common, area_m2=row.area_m2, volume_m3=row.volume_m3)
+    return types.CleaningLog(**common, cleaned_area_m2=row.area_m2, bags=row.bags, note=row.note)
 
 
-def finding(row: m.PatrolFinding) -> t.PatrolFinding:
+def finding(row: team_models.PatrolFinding) -> types.PatrolFinding:
     place = place_of_finding(row)
-    return t.PatrolFinding(
+    return types.PatrolFinding(
         id=row.id,
         description=row.description,
         wants_repair=row.wants_repair,
@@ -105,12 +111,12 @@ def finding(row: m.PatrolFinding) -> t.PatrolFinding:
     )
 
 
-def emergency(row: m.Emergency) -> t.Emergency:
+def emergency(row: team_models.Emergency) -> types.Emergency:
     now = clock.now()
-    return t.Emergency(
+    return types.Emergency(
         id=row.id,
         title=row.title,
-        activity_kind=None if row.activity_kind is None else m.TeamKind(row.activity_kind),
+        activity_kind=None if row.activity_kind is None else team_models.TeamKind(row.activity_kind),
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         multiplier_percent=row.multiplier_percent,

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
-from api.resolvers.connections import connection
-from api.resolvers.payloads import guarded
-from api.resolvers.teams import mapping as tm
+from api.resolvers.payloads import answered, guarded
+from api.resolvers.teams import mapping
 from api.schema.common import Connection
-from api.schema.teams import types as s
-from models.teams import LogKind, Team
+from api.schema.connections import connection
+from api.schema.teams import types
+from models.teams import Activity, LogKind, Team
 from services import teams
 from services.access import Viewer
 from services.errors import DomainError
@@ -51,23 +51,23 @@ def _user(value: str | None) -> int | None:
 
 async def teams_list(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.Team]:
+) -> Connection[types.Team]:
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await teams.teams_of_community(viewer, cid, size, after_id)
-    return connection(rows[:size], len(rows) > size, tm.team, lambda: teams.team_count(cid), after_id)
+    return connection(rows[:size], len(rows) > size, mapping.team, lambda: teams.team_count(cid), after_id)
 
 
-async def team(info: Info, id: strawberry.ID) -> s.Team | None:
+async def team(info: Info, id: strawberry.ID) -> types.Team | None:
     try:
-        return tm.team(await _team(info.context.viewer, id, "id"))
+        return mapping.team(await _team(info.context.viewer, id, "id"))
     except DomainError:
         return None
 
 
-async def activity(info: Info, id: strawberry.ID) -> s.Activity | None:
+async def activity(info: Info, id: strawberry.ID) -> types.Activity | None:
     try:
-        return tm.activity(await _activity(info.context.viewer, id, "id"))
+        return mapping.activity(await _activity(info.context.viewer, id, "id"))
     except DomainError:
         return None
 
@@ -78,41 +78,42 @@ async def my_activities(
     upcoming: bool = True,
     first: int | None = None,
     after: str | None = None,
-) -> Connection[s.Activity]:
+) -> Connection[types.Activity]:
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await activities.my_activities(viewer, cid, size, after_id, upcoming)
     return connection(
         rows[:size],
         len(rows) > size,
-        tm.activity,
+        mapping.activity,
         lambda: activities.my_activity_count(viewer, cid, upcoming),
         after_id,
     )
 
 
-async def activity_check_in_code(info: Info, activity_id: strawberry.ID) -> s.CheckInCode:
+async def activity_check_in_code(info: Info, activity_id: strawberry.ID) -> types.CheckInCode:
     viewer = info.context.viewer
     code, seconds = await attendance.rotating_code(viewer, await _activity(viewer, activity_id))
-    return s.CheckInCode(code=code, seconds_to_rotation=seconds, url=checkin_codes.checkin_url(code))
+    return types.CheckInCode(code=code, seconds_to_rotation=seconds, url=checkin_codes.checkin_url(code))
 
 
 async def my_service_hours(
     info: Info, community_id: strawberry.ID, year: int | None = None
-) -> list[s.ServiceHours]:
+) -> list[types.ServiceHours]:
     rows = await attendance.my_hours(info.context.viewer, _community(community_id), year)
     return [
-        s.ServiceHours(kind=r.kind, month=r.month, minutes=r.minutes, attendances=r.attendances) for r in rows
+        types.ServiceHours(kind=r.kind, month=r.month, minutes=r.minutes, attendances=r.attendances)
+        for r in rows
     ]
 
 
 async def team_hours(
     info: Info, team_id: strawberry.ID, month: str | None = None
-) -> list[s.TeamServiceHours]:
+) -> list[types.TeamServiceHours]:
     viewer = info.context.viewer
     rows = await attendance.team_hours(viewer, await _team(viewer, team_id), month)
     return [
-        s.TeamServiceHours(
+        types.TeamServiceHours(
             kind=r.kind, month=r.month, minutes=r.minutes, attendances=r.attendances, user_id=r.user_id or 0
         )
         for r in rows
@@ -121,64 +122,64 @@ async def team_hours(
 
 async def emergencies(
     info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
-) -> Connection[s.Emergency]:
+) -> Connection[types.Emergency]:
     viewer, cid = info.context.viewer, _community(community_id)
     size, before_id = clamp_first(first), decode_cursor(after)
     rows = await activities.emergencies(viewer, cid, size, before_id)
     return connection(
-        rows[:size], len(rows) > size, tm.emergency, lambda: activities.emergency_count(cid), before_id
+        rows[:size], len(rows) > size, mapping.emergency, lambda: activities.emergency_count(cid), before_id
     )
 
 
 # Teams -----------------------------------------------------------------------------------------
 
 
-async def team_create(info: Info, input: s.TeamCreateInput) -> s.TeamPayload:
-    async def work() -> s.TeamPayload:
+async def team_create(info: Info, input: types.TeamCreateInput) -> types.TeamPayload:
+    async def work() -> types.TeamPayload:
         row = await teams.create_team(
             info.context.viewer, _community(input.community_id), input.name, input.kind, input.idempotency_key
         )
-        return s.TeamPayload(team=tm.team(row))
+        return types.TeamPayload(team=mapping.team(row))
 
-    return await guarded(s.TeamPayload, work())
+    return await guarded(types.TeamPayload, work())
 
 
-async def team_captain_appoint(info: Info, input: s.TeamCaptainAppointInput) -> s.TeamMemberPayload:
-    async def work() -> s.TeamMemberPayload:
+async def team_captain_appoint(info: Info, input: types.TeamCaptainAppointInput) -> types.TeamMemberPayload:
+    async def work() -> types.TeamMemberPayload:
         viewer = info.context.viewer
         row = await teams.appoint_captain(
             viewer, await _team(viewer, input.team_id), _user(input.user_id) or 0
         )
-        return s.TeamMemberPayload(member=tm.member(row))
+        return types.TeamMemberPayload(member=mapping.member(row))
 
-    return await guarded(s.TeamMemberPayload, work())
+    return await guarded(types.TeamMemberPayload, work())
 
 
-async def team_join_request(info: Info, input: s.TeamJoinRequestInput) -> s.TeamJoinRequestPayload:
-    async def work() -> s.TeamJoinRequestPayload:
+async def team_join_request(info: Info, input: types.TeamJoinRequestInput) -> types.TeamJoinRequestPayload:
+    async def work() -> types.TeamJoinRequestPayload:
         viewer = info.context.viewer
         row = await teams.request_join(viewer, await _team(viewer, input.team_id))
-        return s.TeamJoinRequestPayload(request=tm.join_request(row))
+        return types.TeamJoinRequestPayload(request=mapping.join_request(row))
 
-    return await guarded(s.TeamJoinRequestPayload, work())
+    return await guarded(types.TeamJoinRequestPayload, work())
 
 
-async def team_join_decide(info: Info, input: s.TeamJoinDecideInput) -> s.TeamJoinRequestPayload:
-    async def work() -> s.TeamJoinRequestPayload:
+async def team_join_decide(info: Info, input: types.TeamJoinDecideInput) -> types.TeamJoinRequestPayload:
+    async def work() -> types.TeamJoinRequestPayload:
         viewer = info.context.viewer
         viewer.require_user()
         request_id = decode_global_id(input.request_id, "TeamJoinRequest", "requestId")
         row = await teams.decide_join(viewer, request_id, input.approve)
-        return s.TeamJoinRequestPayload(request=tm.join_request(row))
+        return types.TeamJoinRequestPayload(request=mapping.join_request(row))
 
-    return await guarded(s.TeamJoinRequestPayload, work())
+    return await guarded(types.TeamJoinRequestPayload, work())
 
 
 # Activities ------------------------------------------------------------------------------------
 
 
-async def activity_schedule(info: Info, input: s.ActivityScheduleInput) -> s.ActivityPayload:
-    async def work() -> s.ActivityPayload:
+async def activity_schedule(info: Info, input: types.ActivityScheduleInput) -> types.ActivityPayload:
+    async def work() -> types.ActivityPayload:
         viewer = info.context.viewer
         row = await activities.schedule(
             viewer,
@@ -192,24 +193,27 @@ async def activity_schedule(info: Info, input: s.ActivityScheduleInput) -> s.Act
             requires_signup=input.requires_signup,
             idempotency_key=input.idempotency_key,
         )
-        return s.ActivityPayload(activity=tm.activity(row))
+        return types.ActivityPayload(activity=mapping.activity(row))
 
-    return await guarded(s.ActivityPayload, work())
+    return await guarded(types.ActivityPayload, work())
 
 
-async def activity_sign_up(info: Info, input: s.ActivitySignUpInput) -> s.ActivityPayload:
-    async def work() -> s.ActivityPayload:
+async def activity_sign_up(info: Info, input: types.ActivitySignUpInput) -> types.ActivityPayload:
+    async def work() -> types.ActivityPayload:
         viewer = info.context.viewer
         row = await _activity(viewer, input.activity_id)
         await activities.sign_up(viewer, row)
-        return s.ActivityPayload(activity=tm.activity(await activities.get_activity(viewer, row.id)))
+        return types.ActivityPayload(activity=mapping.activity(await activities.get_activity(viewer, row.id)))
 
-    return await guarded(s.ActivityPayload, work())
+    return await guarded(types.ActivityPayload, work())
 
 
-async def emergency_declare(info: Info, input: s.EmergencyDeclareInput) -> s.EmergencyPayload:
-    async def work() -> s.EmergencyPayload:
-        row = await activities.declare_emergency(
+async def emergency_declare(info: Info, input: types.EmergencyDeclareInput) -> types.EmergencyPayload:
+    return await answered(
+        types.EmergencyPayload,
+        "emergency",
+        mapping.emergency,
+        lambda: activities.declare_emergency(
             info.context.viewer,
             _community(input.community_id),
             title=input.title,
@@ -218,10 +222,8 @@ async def emergency_declare(info: Info, input: s.EmergencyDeclareInput) -> s.Eme
             ends_at=input.ends_at,
             multiplier_percent=input.multiplier_percent,
             idempotency_key=input.idempotency_key,
-        )
-        return s.EmergencyPayload(emergency=tm.emergency(row))
-
-    return await guarded(s.EmergencyPayload, work())
+        ),
+    )
 
 
 # Attendance ------------------------------------------------------------------------------------
@@ -231,90 +233,109 @@ def _optional_activity(value: strawberry.ID | None) -> int | None:
     return None if value is None else decode_global_id(value, "Activity", "activityId")
 
 
-async def attendance_check_in(info: Info, input: s.AttendanceScanInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
+def _attendance_answer(
+    change: Callable[[], Awaitable[attendance.Attendance]],
+) -> Awaitable[types.AttendancePayload]:
+    return answered(types.AttendancePayload, "attendance", mapping.attendance, change)
+
+
+async def _scan(
+    info: Info,
+    input: types.AttendanceScanInput,
+    act: Callable[[Viewer, str, int | None], Awaitable[attendance.Attendance]],
+) -> types.AttendancePayload:
+    """A member scans the activity's check-in code (in or out)."""
+    viewer = info.context.viewer
+
+    async def change() -> attendance.Attendance:
         viewer.require_user()
-        row = await attendance.check_in_by_code(viewer, input.code, _optional_activity(input.activity_id))
-        return s.AttendancePayload(attendance=tm.attendance(row))
+        return await act(viewer, input.code, _optional_activity(input.activity_id))
 
-    return await guarded(s.AttendancePayload, work())
-
-
-async def attendance_check_out(info: Info, input: s.AttendanceScanInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
-        viewer.require_user()
-        row = await attendance.check_out_by_code(viewer, input.code, _optional_activity(input.activity_id))
-        return s.AttendancePayload(attendance=tm.attendance(row))
-
-    return await guarded(s.AttendancePayload, work())
+    return await _attendance_answer(change)
 
 
-async def attendance_captain_check_in(info: Info, input: s.AttendanceCaptainInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.check_in_by_captain(
+async def _captain_scan(
+    info: Info,
+    input: types.AttendanceCaptainInput,
+    act: Callable[[Viewer, Activity, str | None, int | None], Awaitable[attendance.Attendance]],
+) -> types.AttendancePayload:
+    """A captain scans a volunteer's card (in or out)."""
+    viewer = info.context.viewer
+
+    async def change() -> attendance.Attendance:
+        return await act(
             viewer, await _activity(viewer, input.activity_id), input.card_code, _user(input.user_id)
         )
-        return s.AttendancePayload(attendance=tm.attendance(row))
 
-    return await guarded(s.AttendancePayload, work())
+    return await _attendance_answer(change)
 
 
-async def attendance_captain_check_out(info: Info, input: s.AttendanceCaptainInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.check_out_by_captain(
-            viewer, await _activity(viewer, input.activity_id), input.card_code, _user(input.user_id)
+async def attendance_check_in(info: Info, input: types.AttendanceScanInput) -> types.AttendancePayload:
+    return await _scan(info, input, attendance.check_in_by_code)
+
+
+async def attendance_check_out(info: Info, input: types.AttendanceScanInput) -> types.AttendancePayload:
+    return await _scan(info, input, attendance.check_out_by_code)
+
+
+async def attendance_captain_check_in(
+    info: Info, input: types.AttendanceCaptainInput
+) -> types.AttendancePayload:
+    return await _captain_scan(info, input, attendance.check_in_by_captain)
+
+
+async def attendance_captain_check_out(
+    info: Info, input: types.AttendanceCaptainInput
+) -> types.AttendancePayload:
+    return await _captain_scan(info, input, attendance.check_out_by_captain)
+
+
+async def _decided(
+    info: Info,
+    attendance_id: str,
+    act: Callable[[Viewer, attendance.Attendance], Awaitable[attendance.Attendance]],
+) -> types.AttendancePayload:
+    """Staff or a captain decide on one attendance (approve, adjust, reject)."""
+    viewer = info.context.viewer
+
+    async def change() -> attendance.Attendance:
+        viewer.require_user()
+        row = await attendance.get_attendance(
+            viewer, decode_global_id(attendance_id, "Attendance", "attendanceId")
         )
-        return s.AttendancePayload(attendance=tm.attendance(row))
+        return await act(viewer, row)
 
-    return await guarded(s.AttendancePayload, work())
-
-
-async def _attendance(viewer: Viewer, value: str) -> attendance.Attendance:
-    viewer.require_user()
-    return await attendance.get_attendance(viewer, decode_global_id(value, "Attendance", "attendanceId"))
+    return await _attendance_answer(change)
 
 
-async def attendance_approve(info: Info, input: s.AttendanceApproveInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.approve(viewer, await _attendance(viewer, input.attendance_id))
-        return s.AttendancePayload(attendance=tm.attendance(row))
-
-    return await guarded(s.AttendancePayload, work())
+async def attendance_approve(info: Info, input: types.AttendanceApproveInput) -> types.AttendancePayload:
+    return await _decided(info, input.attendance_id, attendance.approve)
 
 
-async def attendance_adjust(info: Info, input: s.AttendanceAdjustInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.adjust(
-            viewer, await _attendance(viewer, input.attendance_id), input.minutes, input.note
-        )
-        return s.AttendancePayload(attendance=tm.attendance(row))
-
-    return await guarded(s.AttendancePayload, work())
+async def attendance_adjust(info: Info, input: types.AttendanceAdjustInput) -> types.AttendancePayload:
+    return await _decided(
+        info,
+        input.attendance_id,
+        lambda viewer, row: attendance.adjust(viewer, row, input.minutes, input.note),
+    )
 
 
-async def attendance_reject(info: Info, input: s.AttendanceRejectInput) -> s.AttendancePayload:
-    async def work() -> s.AttendancePayload:
-        viewer = info.context.viewer
-        row = await attendance.reject(viewer, await _attendance(viewer, input.attendance_id), input.reason)
-        return s.AttendancePayload(attendance=tm.attendance(row))
-
-    return await guarded(s.AttendancePayload, work())
+async def attendance_reject(info: Info, input: types.AttendanceRejectInput) -> types.AttendancePayload:
+    return await _decided(
+        info, input.attendance_id, lambda viewer, row: attendance.reject(viewer, row, input.reason)
+    )
 
 
-async def volunteer_card_issue(info: Info, input: s.VolunteerCardIssueInput) -> s.VolunteerCardPayload:
-    async def work() -> s.VolunteerCardPayload:
+async def volunteer_card_issue(
+    info: Info, input: types.VolunteerCardIssueInput
+) -> types.VolunteerCardPayload:
+    async def work() -> types.VolunteerCardPayload:
         code = await attendance.card(
             info.context.viewer, _community(input.community_id), input.replace, _user(input.user_id)
         )
-        return s.VolunteerCardPayload(code=code)
+        return types.VolunteerCardPayload(code=code)
 
-    return await guarded(s.VolunteerCardPayload, work())
+    return await guarded(types.VolunteerCardPayload, work())
 
 
 # Logs ------------------------------------------------------------------------------------------
@@ -327,18 +348,18 @@ async def _log(
     key: str,
     values: dict[str, Any],
     findings: Callable[[], list[activity_logs.Finding]] = list,
-) -> s.ActivityLogPayload:
-    async def work() -> s.ActivityLogPayload:
+) -> types.ActivityLogPayload:
+    async def work() -> types.ActivityLogPayload:
         viewer = info.context.viewer
         row = await activity_logs.write(
             viewer, await _activity(viewer, activity_id), kind, key, values, findings()
         )
-        return s.ActivityLogPayload(log=tm.log(row))
+        return types.ActivityLogPayload(log=mapping.log(row))
 
-    return await guarded(s.ActivityLogPayload, work())
+    return await guarded(types.ActivityLogPayload, work())
 
 
-async def activity_log_patrol(info: Info, input: s.ActivityLogPatrolInput) -> s.ActivityLogPayload:
+async def activity_log_patrol(info: Info, input: types.ActivityLogPatrolInput) -> types.ActivityLogPayload:
     def findings() -> list[activity_logs.Finding]:
         return [
             activity_logs.Finding(
@@ -355,23 +376,29 @@ async def activity_log_patrol(info: Info, input: s.ActivityLogPatrolInput) -> s.
     return await _log(info, input.activity_id, LogKind.PATROL, input.idempotency_key, values, findings)
 
 
-async def activity_log_tutoring(info: Info, input: s.ActivityLogTutoringInput) -> s.ActivityLogPayload:
+async def activity_log_tutoring(
+    info: Info, input: types.ActivityLogTutoringInput
+) -> types.ActivityLogPayload:
     values = {"pupils": input.pupils, "subject": input.subject}
     return await _log(info, input.activity_id, LogKind.TUTORING, input.idempotency_key, values)
 
 
-async def activity_log_mediation(info: Info, input: s.ActivityLogMediationInput) -> s.ActivityLogPayload:
+async def activity_log_mediation(
+    info: Info, input: types.ActivityLogMediationInput
+) -> types.ActivityLogPayload:
     values = {"settled": input.settled, "category": input.category}
     return await _log(info, input.activity_id, LogKind.MEDIATION, input.idempotency_key, values)
 
 
 async def activity_log_snow_clearing(
-    info: Info, input: s.ActivityLogSnowClearingInput
-) -> s.ActivityLogPayload:
+    info: Info, input: types.ActivityLogSnowClearingInput
+) -> types.ActivityLogPayload:
     values = {"area_m2": input.area_m2, "volume_m3": input.volume_m3}
     return await _log(info, input.activity_id, LogKind.SNOW_CLEARING, input.idempotency_key, values)
 
 
-async def activity_log_cleaning(info: Info, input: s.ActivityLogCleaningInput) -> s.ActivityLogPayload:
+async def activity_log_cleaning(
+    info: Info, input: types.ActivityLogCleaningInput
+) -> types.ActivityLogPayload:
     values = {"area_m2": input.area_m2, "bags": input.bags, "note": input.note}
     return await _log(info, input.activity_id, LogKind.CLEANING, input.idempotency_key, values)

@@ -8,9 +8,11 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers.accounts import fields as resolve
+from api.schema.places import mapping as place_mapping
 from api.schema.places.types import Community, Household
 from models.enums import Role
+from services.accounts import memberships as account_memberships
+from services.places import can_see_household
 
 strawberry.enum(Role, description="What a person does in a community; one person can hold several.")
 
@@ -28,7 +30,17 @@ class Viewer:
 
     @strawberry.field(description="The communities you belong to, with your roles in each.")
     async def memberships(self, info: Info) -> list[Membership]:
-        return await resolve.memberships_of_viewer(info)
+        viewer = info.context.viewer
+        return [
+            Membership(
+                id=row.id,
+                roles=sorted(viewer.roles.get(row.community_id, frozenset())),
+                joined_at=row.joined_at,
+                community_id=row.community_id,
+                household_id=row.household_id,
+            )
+            for row in account_memberships.of_viewer(viewer)
+        ]
 
 
 @strawberry.type(description="A person's place in one community.")
@@ -41,11 +53,18 @@ class Membership(relay.Node):
 
     @strawberry.field
     async def community(self, info: Info) -> Community:
-        return await resolve.community_of_membership(self, info)
+        row = await info.context.loaders.places.community_by_id.load(self.community_id)
+        assert row is not None
+        return place_mapping.community(row)
 
     @strawberry.field(description="Your home in this community, if an invite bound you to one.")
     async def household(self, info: Info) -> Household | None:
-        return await resolve.household_of_membership(self, info)
+        if self.household_id is None:
+            return None
+        row = await info.context.loaders.places.household_by_id.load(self.household_id)
+        if row is None or not can_see_household(info.context.viewer, row):
+            return None
+        return place_mapping.household(row)
 
 
 @strawberry.type(description="An invitation to join a community. The code itself is shown only once.")

@@ -1,3 +1,3 @@
 """The community office's settings about itself (its phone for people without the app).
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/community/root.py."""

@@ -1,3 +1,3 @@
 """The civilized-corridor flag (文明楼道流动红旗): standings, history, weights, closing a month.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/corridor_flag/root.py."""

@@ -8,6 +8,7 @@ import strawberry
 
 from api.context import Info
 from api.schema.common import UserError
+from api.schema.places.labels import entrance_label
 
 
 @strawberry.type(description="The flag formula's weights (services/flag.py publishes the formula).")
@@ -39,9 +40,6 @@ class CorridorEntrance:
 
     @strawberry.field(description='The entrance\'s full label: "休闲小区 1号楼 1单元".')
     async def entrance_label(self, info: Info) -> str:
-        # The resolvers import this module's types: this import stays inside the field.
-        from api.resolvers.places.fields import entrance_label
-
         return await entrance_label(info, self.entrance_row_id) or self.entrance_name
 
 
@@ -71,9 +69,6 @@ class CorridorFlagAward:
 
     @strawberry.field(description='The winner\'s full label: "休闲小区 1号楼 1单元".')
     async def entrance_label(self, info: Info) -> str | None:
-        # The resolvers import this module's types: this import stays inside the field.
-        from api.resolvers.places.fields import entrance_label
-
         return await entrance_label(info, self.entrance_row_id) or self.entrance_name
 
 

@@ -1,3 +1,3 @@
 """Inspections (检查) of entrances, with their photos.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/inspections/root.py."""

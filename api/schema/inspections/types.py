@@ -10,7 +10,10 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from api.context import Info
+from api.ids import global_id
 from api.schema.common import UserError
+from api.schema.places.labels import entrance_label
+from services.reports.photos import PhotoOwner, photo_link
 
 
 @strawberry.input
@@ -48,17 +51,25 @@ class Inspection:
 
     @strawberry.field(description='The entrance\'s full label: "休闲小区 1号楼 1单元".')
     async def entrance_label(self, info: Info) -> str:
-        # The resolvers import this module's types: this import stays inside the field.
-        from api.resolvers.places.fields import entrance_label
-
         return await entrance_label(info, self.entrance_row_id) or self.entrance_name
 
     @strawberry.field(description="Photos taken at the inspection (links valid 1–2 hours).")
     async def photos(self, info: Info) -> list[InspectionPhoto]:
-        # The resolvers import this module's types: this import stays inside the field.
-        from api.resolvers.inspections import inspection_photos
-
-        return await inspection_photos(self.row_id, info)
+        # Only reached through an Inspection the viewer was allowed to see (its inspector, staff
+        # or an admin), so the signed links go to them alone.
+        rows = await info.context.loaders.inspections.photos_by_inspection.load(self.row_id)
+        return [
+            InspectionPhoto(
+                id=global_id("InspectionPhoto", r.id),
+                content_type=r.content_type,
+                width=r.width,
+                height=r.height,
+                size=r.size,
+                url=photo_link(r.id, PhotoOwner.INSPECTION),
+                created_at=r.created_at,
+            )
+            for r in rows
+        ]
 
 
 @strawberry.type

@@ -1,3 +1,3 @@
 """Leaderboards (排行榜): member boards by points earned, entrance and team boards.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/leaderboards/root.py."""

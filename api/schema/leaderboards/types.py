@@ -10,6 +10,7 @@ import strawberry
 
 from api.context import Info
 from api.schema.common import Connection, UserError
+from api.schema.places.labels import entrance_label
 from services.leaderboards import Scope
 
 strawberry.enum(Scope, name="BoardScope", description="Whose members a board ranks.")
@@ -79,9 +80,6 @@ class GroupBoardEntry:
 
     @strawberry.field(description="An entrance's full label (\"休闲小区 1号楼 1单元\"); a team's name.")
     async def label(self, info: Info) -> str:
-        # The resolvers import this module's types: this import stays inside the field.
-        from api.resolvers.places.fields import entrance_label
-
         return await entrance_label(info, self.entrance_row_id) or self.name
 
 

@@ -1,3 +1,3 @@
 """The notice board (公告栏): what /board/<slug> shows anyone, and repairs done.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/notice_board/root.py."""

@@ -1,3 +1,3 @@
 """Open books (公开账目): the community's public accounts.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/open_books/root.py."""

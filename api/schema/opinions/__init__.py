@@ -1,3 +1,3 @@
 """Opinions (居民意见): members' suggestions and complaints, and how the office ends them.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/opinions/root.py."""

@@ -1,2 +1,2 @@
 """The points area's GraphQL declarations, one module per role:
-root, types."""
+types."""

@@ -8,13 +8,20 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
+from api.ids import decode_cursor
 from api.resolvers import fees as fee_resolvers
-from api.resolvers.points import fields as resolve
 from api.schema.common import Connection, UserError
+from api.schema.connections import connection
 from api.schema.fees import FeeCollectionRate
+from models import ledger as ledger_models
+from models import rewards as reward_models
 from models.ledger import TransferKind
 from models.rewards import RedemptionStatus, RewardKind
+from points_engine.redemption import is_available
 from points_engine.rules import ExpiryMode
+from runtime import clock
+from services import points as points_service
+from services.paging import clamp_first
 
 strawberry.enum(TransferKind, description="What a transfer of points was for.")
 strawberry.enum(
@@ -42,6 +49,23 @@ class PointTransfer(relay.Node):
     reverses: relay.GlobalID | None = strawberry.field(description="The transfer this one reverses.")
     created_at: datetime
 
+    @classmethod
+    def of(cls, row: ledger_models.PointTransfer, member_account_id: int | None) -> PointTransfer:
+        """Signed for the member whose account is `member_account_id`."""
+        signed = row.amount if row.credit_id == member_account_id else -row.amount
+        reverses = row.reverses_id
+        return cls(
+            id=row.id,
+            amount=int(signed),
+            kind=TransferKind(row.kind),
+            memo=row.memo,
+            source=row.source_key,
+            entered_by_hand=row.by_hand,
+            rule_version=row.rule_version,
+            reverses=None if reverses is None else relay.GlobalID("PointTransfer", str(reverses)),
+            created_at=row.created_at,
+        )
+
 
 @strawberry.type(description="Points of yours that will expire at one moment.")
 class PointExpiry:
@@ -60,13 +84,27 @@ class MyPoints:
         "what is left of them expires on the date shown."
     )
     async def upcoming_expiries(self, info: Info, first: int | None = 10) -> list[PointExpiry]:
-        return await resolve.upcoming_expiries_of(self, info, first)
+        due = await points_service.upcoming_expiries(
+            info.context.viewer, self.community_id, self.account_id, clamp_first(first)
+        )
+        return [PointExpiry(points=amount, expires_at=at) for at, amount in due]
 
     @strawberry.field(description="Newest first.")
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[PointTransfer]:
-        return await resolve.history_of(self, info, first, after)
+        viewer = info.context.viewer
+        size, before_id = clamp_first(first), decode_cursor(after)
+        page = await points_service.history(viewer, self.community_id, self.account_id, size, before_id)
+
+        async def count() -> int:
+            if page.total is not None:
+                return page.total
+            return await points_service.history_count(viewer, self.community_id, self.account_id)
+
+        return connection(
+            page.items, page.has_next, lambda row: PointTransfer.of(row, self.account_id), count, before_id
+        )
 
 
 @strawberry.type(description="A gift or service voucher that points buy.")
@@ -83,6 +121,23 @@ class Reward(relay.Node):
     image_url: str
     is_active: bool
     available_now: bool
+
+    @classmethod
+    def of(cls, row: reward_models.Reward) -> Reward:
+        return cls(
+            id=row.id,
+            kind=row.kind,
+            name=row.name,
+            description=row.description,
+            cost=row.cost,
+            stock=row.stock,
+            monthly_limit=row.monthly_limit,
+            active_from=row.active_from,
+            active_until=row.active_until,
+            image_url=row.image_url,
+            is_active=row.is_active,
+            available_now=is_available(row, clock.now()),
+        )
 
 
 @strawberry.type(description="Points spent on a reward, waiting to be picked up or closed.")
@@ -102,7 +157,9 @@ class Redemption(relay.Node):
 
     @strawberry.field
     async def reward(self, info: Info) -> Reward:
-        return await resolve.reward_of(self, info)
+        row = await info.context.loaders.points.reward_by_id.load(self.reward_id)
+        assert row is not None
+        return Reward.of(row)
 
 
 @strawberry.type

@@ -1,2 +1,2 @@
 """The reports area's GraphQL declarations, one module per role:
-inputs, root, types."""
+inputs, types."""

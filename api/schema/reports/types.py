@@ -13,7 +13,7 @@ from api.resolvers.reports import fields as resolve
 from api.schema.accounts.types import User
 from api.schema.common import Connection
 from api.schema.places.types import Place
-from models import reports as m
+from models import reports as report_models
 from models.enums import ReportCategory
 from models.reports import PhotoKind, RejectReason, ReportEventKind, ReportState
 from runtime.i18n import Text
@@ -54,7 +54,7 @@ class Report(relay.Node):
     reject_reason: RejectReason | None
     reopen_count: int
     is_proxy: bool = strawberry.field(description="Filed by someone on behalf of a resident.")
-    row: strawberry.Private[m.Report]
+    row: strawberry.Private[report_models.Report]
 
     @strawberry.field(description="Where: a compound, building or entrance.")
     async def place(self, info: Info) -> Place:

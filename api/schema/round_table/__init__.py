@@ -1,3 +1,3 @@
 """The round table (幸福圆桌会): meetings, agenda topics, votes and check-in.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/round_table/root.py."""

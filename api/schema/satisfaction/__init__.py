@@ -1,3 +1,3 @@
 """Satisfaction (满意度): surveys and their tallies per month and per team.
 
-Types (types.py) and root fields (root.py)."""
+Its types (types.py); its root fields are api/resolvers/satisfaction/root.py."""

@@ -8,14 +8,14 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers import corridor_flag as corridor_flag_resolvers
 from api.resolvers.tags import fields as resolve
 from api.schema.corridor_flag.types import CorridorFlagStatus
 from api.schema.places.types import Asset, Community, Place
 from api.schema.reports.types import Report
 from models import reports as m_reports
-from models import tags as m
+from models import tags as tag_models
 from models.enums import ReportCategory, TagTargetKind
+from services import corridor_flag as corridor_flag_service
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
 strawberry.enum(TagTargetKind, description="What a tag is stuck on.")
@@ -31,7 +31,7 @@ class Tag(relay.Node):
     url: str = strawberry.field(description="What the QR code holds: `<public base>/t/<code>`.")
     png_url: str = strawberry.field(description="The code with its label, as PNG.")
     svg_url: str = strawberry.field(description="The code with its label, as SVG.")
-    row: strawberry.Private[m.Tag]
+    row: strawberry.Private[tag_models.Tag]
 
     @strawberry.field
     def revoked(self) -> bool:
@@ -80,7 +80,7 @@ class TagScan:
     )
     categories: list[ReportCategory] = strawberry.field(description="What can be reported here.")
     community_id: strawberry.Private[int]
-    tag_row: strawberry.Private[m.Tag]
+    tag_row: strawberry.Private[tag_models.Tag]
 
     open_report_rows: strawberry.Private[list[m_reports.Report]]
 
@@ -108,9 +108,20 @@ class TagScan:
         "and its live provisional standing. Null for other tags. Public."
     )
     async def corridor_flag(self, info: Info) -> CorridorFlagStatus | None:
-        if self.tag_row.target_kind != TagTargetKind.ENTRANCE:
+        entrance_id = self.tag_row.entrance_id
+        if self.tag_row.target_kind != TagTargetKind.ENTRANCE or entrance_id is None:
             return None
-        return await corridor_flag_resolvers.scan_flag(info, self.community_id, self.tag_row.entrance_id)
+        community = await info.context.loaders.places.community_by_id.load(self.community_id)
+        if community is None:
+            return None
+        holds, month, standing = await corridor_flag_service.scan_status(community, entrance_id)
+        return CorridorFlagStatus(
+            holds_flag=holds,
+            month=month,
+            provisional_rank=standing.rank if standing else None,
+            provisional_score=standing.score if standing else None,
+            eligible=bool(standing and standing.eligible),
+        )
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:

@@ -1,2 +1,2 @@
 """The teams area's GraphQL declarations, one module per role:
-root, types."""
+types."""

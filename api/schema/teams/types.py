@@ -426,9 +426,16 @@ class PatrolFindingInput:
 
 
 @strawberry.input
-class ActivityLogPatrolInput:
+class ActivityLogInput:
+    """What every log input starts with (its fields come first in each); not a GraphQL type
+    itself, as no field takes it."""
+
     activity_id: strawberry.ID
     idempotency_key: str
+
+
+@strawberry.input
+class ActivityLogPatrolInput(ActivityLogInput):
     distance_km: Decimal
     duration_minutes: int
     note: str = ""
@@ -436,33 +443,25 @@ class ActivityLogPatrolInput:
 
 
 @strawberry.input
-class ActivityLogTutoringInput:
-    activity_id: strawberry.ID
-    idempotency_key: str
+class ActivityLogTutoringInput(ActivityLogInput):
     pupils: int
     subject: str
 
 
 @strawberry.input(description="No names: only whether it was settled and what it was about.")
-class ActivityLogMediationInput:
-    activity_id: strawberry.ID
-    idempotency_key: str
+class ActivityLogMediationInput(ActivityLogInput):
     settled: bool
     category: MediationCategory
 
 
 @strawberry.input
-class ActivityLogSnowClearingInput:
-    activity_id: strawberry.ID
-    idempotency_key: str
+class ActivityLogSnowClearingInput(ActivityLogInput):
     area_m2: Decimal
     volume_m3: Decimal
 
 
 @strawberry.input
-class ActivityLogCleaningInput:
-    activity_id: strawberry.ID
-    idempotency_key: str
+class ActivityLogCleaningInput(ActivityLogInput):
     area_m2: Decimal | None = None
     bags: int | None = None
     note: str = ""

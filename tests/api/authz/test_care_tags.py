@@ -212,12 +212,12 @@ def test_care_tags_are_in_no_export_board_error_or_log_line(tmp_path: Path) -> N
 # else that touches them (a board, an export, a log line, a PDF or PNG) must be looked at and
 # added here on purpose.
 CARE_TAG_READERS = {
-    "api/loaders.py",
+    "api/resolvers/places/loaders.py",
     "api/resolvers/places/operations.py",
     "api/resolvers/places/fields.py",
     "api/schema/places/inputs.py",
     "api/schema/places/types.py",
-    "api/schema/root.py",
+    "api/resolvers/root.py",
     # The office console's staff-only households page (through householdCareTagsSet and the
     # careTags field) and the Chinese words for the kinds.
     "api/web/office/labels.py",

@@ -107,7 +107,7 @@ FLAG_HISTORY = """query($c: ID!) { corridorFlagHistory(communityId: $c, first: 1
 def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.support import voice as v
+    from tests.support import voice
 
     database_url = f"sqlite://{tmp_path / 'board.sqlite3'}"
     photos = {"RS_PHOTO_DIR": str(tmp_path / "photos")}
@@ -130,7 +130,7 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
 
         # The office opens its books and its board, and a month's life happens.
         http.ok(
-            v.PUBLICITY_SET,
+            voice.PUBLICITY_SET,
             {
                 "input": {
                     "communityId": cid,
@@ -151,7 +151,7 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
             ("MATERIALS", "1260.50", {"brandModel": "公牛 GN-B3 插座"}),
         ):
             http.ok(
-                v.RECORD,
+                voice.RECORD,
                 {
                     "input": {
                         "communityId": cid,
@@ -164,7 +164,7 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
                 staff,
             )
         opinion = http.ok(
-            v.POST,
+            voice.POST,
             {
                 "input": {
                     "communityId": cid,
@@ -176,17 +176,17 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
             token["resident"],
         )
         http.ok(
-            v.ANSWER,
+            voice.ANSWER,
             {"input": {"opinionId": opinion["opinion"]["id"], "outcome": "ADOPTED", "action": "12月装好"}},
             staff,
         )
         http.ok(
-            v.POST,
+            voice.POST,
             {"input": {"communityId": cid, "kind": "COMPLAINT", "topic": "NOISE", "text": "夜间施工"}},
             token["volunteer"],
         )
         survey = http.ok(
-            v.SURVEY_CREATE,
+            voice.SURVEY_CREATE,
             {
                 "input": {
                     "communityId": cid,
@@ -227,19 +227,19 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> No
             http.ok(CONFIRM, {"input": {"reportId": report_id, "rating": rating}}, token["resident"])
         for role, scores in (("resident", [5, 4]), ("volunteer", [4, 3]), ("repairer", [5, 5])):
             http.ok(
-                v.SURVEY_ANSWER,
+                voice.SURVEY_ANSWER,
                 {"input": {"surveyId": survey["survey"]["id"], "scores": scores}},
                 token[role],
             )
 
         # What the API says, as a member reads it.
         reader = token["resident"]
-        statement = http.gql(v.STATEMENT, {"c": cid, "month": month}, reader)["accountStatement"]
+        statement = http.gql(voice.STATEMENT, {"c": cid, "month": month}, reader)["accountStatement"]
         year = int(month[:4])
-        months = http.gql(v.BY_MONTH, {"c": cid, "year": year}, reader)["satisfactionByMonth"]
+        months = http.gql(voice.BY_MONTH, {"c": cid, "year": year}, reader)["satisfactionByMonth"]
         this = next(m for m in months if m["month"] == month)
-        counts = http.gql(v.COUNTS, {"c": cid}, reader)["opinionCounts"]
-        repairs = http.gql(v.REPAIRS_DONE, {"c": cid, "m": month}, reader)["repairsDone"]
+        counts = http.gql(voice.COUNTS, {"c": cid}, reader)["opinionCounts"]
+        repairs = http.gql(voice.REPAIRS_DONE, {"c": cid, "m": month}, reader)["repairsDone"]
 
         flags = http.gql(FLAG_HISTORY, {"c": cid}, staff)["corridorFlagHistory"]["nodes"]
         holder = flags[0]["entranceName"] if flags and flags[0]["holdsMonth"] == month else None

@@ -5,19 +5,26 @@ from __future__ import annotations
 import httpx
 
 from models.places import Community
-from tests.support import voice as v
+from tests.support import voice
 from tests.support.graphql import GraphQLClient
 
 
 async def test_visitors_see_only_what_the_community_made_public(
     api: GraphQLClient, http: httpx.AsyncClient
 ) -> None:
-    folk = await v.make_folk()
+    folk = await voice.make_folk()
     cid, staff = folk.community_id, folk.staff.token
-    await v.ok(
+    await voice.ok(
         api,
-        v.RECORD,
-        {"input": {"communityId": cid, "month": v.this_month(), "category": "FEES", "amount": "12345.60"}},
+        voice.RECORD,
+        {
+            "input": {
+                "communityId": cid,
+                "month": voice.this_month(),
+                "category": "FEES",
+                "amount": "12345.60",
+            }
+        },
         staff,
     )
     private = await http.get("/board/hongxing")
@@ -35,8 +42,8 @@ async def test_visitors_see_only_what_the_community_made_public(
             "accounts": True,
         }
     }
-    assert await api.error_codes(v.PUBLICITY_SET, publicity, folk.residents[0].token) == ["FORBIDDEN"]
-    chosen = await v.ok(api, v.PUBLICITY_SET, publicity, staff)
+    assert await api.error_codes(voice.PUBLICITY_SET, publicity, folk.residents[0].token) == ["FORBIDDEN"]
+    chosen = await voice.ok(api, voice.PUBLICITY_SET, publicity, staff)
     assert chosen["publicity"]["url"] == "/board/hongxing"
     public = await http.get("/board/hongxing")
     assert 'data-testid="accounts-income">12,345.60<' in public.text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import QueryCounter
-from tests.support import voice as v
+from tests.support import voice
 from tests.support.graphql import GraphQLClient
 
 OPINIONS = """
@@ -12,11 +12,11 @@ query L($c: ID!) {
 }"""
 
 
-async def _post(api: GraphQLClient, folk: v.Folk, n: int) -> None:
+async def _post(api: GraphQLClient, folk: voice.Folk, n: int) -> None:
     for i in range(n):
-        posted = await v.ok(
+        posted = await voice.ok(
             api,
-            v.POST,
+            voice.POST,
             {
                 "input": {
                     "communityId": folk.community_id,
@@ -27,11 +27,13 @@ async def _post(api: GraphQLClient, folk: v.Folk, n: int) -> None:
             },
             folk.residents[0].token,
         )
-        await v.ok(api, v.SUPPORT, {"input": {"opinionId": posted["opinion"]["id"]}}, folk.residents[1].token)
+        await voice.ok(
+            api, voice.SUPPORT, {"input": {"opinionId": posted["opinion"]["id"]}}, folk.residents[1].token
+        )
 
 
 async def test_opinions_cost_the_same_for_two_or_twelve(api: GraphQLClient, queries: QueryCounter) -> None:
-    folk = await v.make_folk()
+    folk = await voice.make_folk()
     await _post(api, folk, 2)
     queries.statements.clear()
     small = await api.data(OPINIONS, {"c": folk.community_id}, folk.residents[1].token)

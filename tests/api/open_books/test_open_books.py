@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tests.support import voice as v
+from tests.support import voice
 from tests.support.graphql import GraphQLClient
 from tests.support.reports import ReportsApi, make_cast
 
@@ -16,33 +16,39 @@ def entry(cid: str, month: str, category: str | None, amount: str, **extra: Any)
 
 async def test_the_statement_counts_entries_in_force_and_repair_materials(api: GraphQLClient) -> None:
     cast = await make_cast()
-    await v.repaired(ReportsApi(api), cast, rating=5)
-    cid, month, staff = cast.community_id, v.this_month(), cast.staff.token
-    await v.ok(api, v.RECORD, entry(cid, month, "FEES", "6000.00", memo="物业费"), staff)
-    await v.ok(api, v.RECORD, entry(cid, month, "ADVERTISING", "2000"), staff)
-    labour = await v.ok(api, v.RECORD, entry(cid, month, "LABOUR", "3000"), staff)
-    await v.ok(api, v.RECORD, entry(cid, month, "MATERIALS", "474.20", brandModel="公牛 GN-B3"), staff)
-    fixed = await v.ok(
-        api, v.RECORD, entry(cid, month, "LABOUR", "2500", correctsId=labour["entry"]["id"]), staff
+    await voice.repaired(ReportsApi(api), cast, rating=5)
+    cid, month, staff = cast.community_id, voice.this_month(), cast.staff.token
+    await voice.ok(api, voice.RECORD, entry(cid, month, "FEES", "6000.00", memo="物业费"), staff)
+    await voice.ok(api, voice.RECORD, entry(cid, month, "ADVERTISING", "2000"), staff)
+    labour = await voice.ok(api, voice.RECORD, entry(cid, month, "LABOUR", "3000"), staff)
+    await voice.ok(
+        api, voice.RECORD, entry(cid, month, "MATERIALS", "474.20", brandModel="公牛 GN-B3"), staff
+    )
+    fixed = await voice.ok(
+        api, voice.RECORD, entry(cid, month, "LABOUR", "2500", correctsId=labour["entry"]["id"]), staff
     )
     assert fixed["entry"]["corrects"] == labour["entry"]["id"]
 
-    before = (await api.data(v.STATEMENT, {"c": cid, "month": month}, cast.neighbour.token))[
+    before = (await api.data(voice.STATEMENT, {"c": cid, "month": month}, cast.neighbour.token))[
         "accountStatement"
     ]
     # Bad input changes nothing.
-    assert await v.codes(api, v.RECORD, entry(cid, month, "FEES", "-5"), staff) == ["INVALID_AMOUNT"]
-    assert await v.codes(api, v.RECORD, entry(cid, month, "FEES", "0"), staff) == ["INVALID_AMOUNT"]
-    assert await v.codes(api, v.RECORD, entry(cid, month, None, "5"), staff) == ["INVALID_INPUT"]
-    assert await v.codes(api, v.RECORD, entry(cid, "2026-13", "FEES", "5"), staff) == ["INVALID_INPUT"]
+    assert await voice.codes(api, voice.RECORD, entry(cid, month, "FEES", "-5"), staff) == ["INVALID_AMOUNT"]
+    assert await voice.codes(api, voice.RECORD, entry(cid, month, "FEES", "0"), staff) == ["INVALID_AMOUNT"]
+    assert await voice.codes(api, voice.RECORD, entry(cid, month, None, "5"), staff) == ["INVALID_INPUT"]
+    assert await voice.codes(api, voice.RECORD, entry(cid, "2026-13", "FEES", "5"), staff) == [
+        "INVALID_INPUT"
+    ]
     again = entry(cid, month, "LABOUR", "1", correctsId=labour["entry"]["id"])
-    assert await v.codes(api, v.RECORD, again, staff) == ["ALREADY_CORRECTED"]
-    assert await api.error_codes(v.RECORD, entry(cid, month, "FEES", "5"), cast.neighbour.token) == [
+    assert await voice.codes(api, voice.RECORD, again, staff) == ["ALREADY_CORRECTED"]
+    assert await api.error_codes(voice.RECORD, entry(cid, month, "FEES", "5"), cast.neighbour.token) == [
         "FORBIDDEN"
     ]
-    assert await v.codes(api, v.RECORD, entry(cid, month, "FEES", "5"), cast.outsider.token) == ["NOT_FOUND"]
+    assert await voice.codes(api, voice.RECORD, entry(cid, month, "FEES", "5"), cast.outsider.token) == [
+        "NOT_FOUND"
+    ]
 
-    found = (await api.data(v.STATEMENT, {"c": cid, "month": month}, cast.neighbour.token))[
+    found = (await api.data(voice.STATEMENT, {"c": cid, "month": month}, cast.neighbour.token))[
         "accountStatement"
     ]
     assert found == before
@@ -55,5 +61,5 @@ async def test_the_statement_counts_entries_in_force_and_repair_materials(api: G
     assert [e["category"] for e in found["entries"]] == ["FEES", "ADVERTISING", "MATERIALS", "LABOUR"]
     assert found["repairMaterials"][0]["brandModel"] == "Opple 9W"
 
-    other = (await api.data(v.STATEMENT, {"c": cid, "month": "2020-01"}, staff))["accountStatement"]
+    other = (await api.data(voice.STATEMENT, {"c": cid, "month": "2020-01"}, staff))["accountStatement"]
     assert other["entries"] == [] and Decimal(other["spending"]) == 0

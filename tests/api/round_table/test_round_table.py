@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from runtime import clock
-from tests.support import voice as v
+from tests.support import voice
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_person
 from tests.support.reports import CANCEL, ReportsApi, make_cast
@@ -50,14 +50,14 @@ async def test_a_round_table_from_agenda_to_decision(api: GraphQLClient) -> None
     assert suggested == [{"place": cast.entrance_id, "category": "LIGHTING", "reports": 3}]
     assert await api.error_codes(SUGGEST, {"c": cid}, cast.resident.token) == ["FORBIDDEN"]
 
-    opinion = await v.ok(
+    opinion = await voice.ok(
         api,
-        v.POST,
+        voice.POST,
         {"input": {"communityId": cid, "kind": "SUGGESTION", "topic": "PARKING", "text": "划定电动车停放区"}},
         cast.neighbour.token,
     )
     now = clock.now()
-    meeting = await v.ok(
+    meeting = await voice.ok(
         api,
         MEETING,
         {
@@ -72,7 +72,7 @@ async def test_a_round_table_from_agenda_to_decision(api: GraphQLClient) -> None
         staff,
     )
     meeting_id = meeting["meeting"]["id"]
-    from_opinion = await v.ok(
+    from_opinion = await voice.ok(
         api,
         ADD,
         {
@@ -86,7 +86,7 @@ async def test_a_round_table_from_agenda_to_decision(api: GraphQLClient) -> None
         staff,
     )
     assert from_opinion["topic"]["source"] == "OPINION"
-    from_cluster = await v.ok(
+    from_cluster = await voice.ok(
         api,
         ADD,
         {
@@ -104,38 +104,38 @@ async def test_a_round_table_from_agenda_to_decision(api: GraphQLClient) -> None
     assert from_cluster["topic"]["reportPlace"] == cast.entrance_id
 
     code = (await api.data(CODE, {"id": meeting_id}, staff))["meetingCheckInCode"]["code"]
-    checked = await v.ok(
+    checked = await voice.ok(
         api, CHECK_IN, {"input": {"meetingId": meeting_id, "code": code}}, cast.neighbour.token
     )
-    again = await v.ok(
+    again = await voice.ok(
         api, CHECK_IN, {"input": {"meetingId": meeting_id, "code": code}}, cast.neighbour.token
     )
     assert again["checkedInAt"] == checked["checkedInAt"]
     forged = {"input": {"meetingId": meeting_id, "code": code[:-2] + "AA"}}
-    assert await v.codes(api, CHECK_IN, forged, cast.resident.token) == ["CHECKIN_CODE_INVALID"]
+    assert await voice.codes(api, CHECK_IN, forged, cast.resident.token) == ["CHECKIN_CODE_INVALID"]
 
     choice_topic, household_topic = from_opinion["topic"]["id"], from_cluster["topic"]["id"]
-    voted = await v.ok(
+    voted = await voice.ok(
         api, VOTE, {"input": {"topicId": choice_topic, "choice": "北门"}}, cast.neighbour.token
     )
     assert voted["topic"]["myVote"] == "北门"
-    assert await v.codes(
+    assert await voice.codes(
         api, VOTE, {"input": {"topicId": choice_topic, "choice": "南门"}}, cast.neighbour.token
     ) == ["ALREADY_VOTED"]
-    assert await v.codes(
+    assert await voice.codes(
         api, VOTE, {"input": {"topicId": choice_topic, "choice": "yes"}}, cast.resident.token
     ) == ["INVALID_INPUT"]
-    await v.ok(api, VOTE, {"input": {"topicId": choice_topic, "choice": "北门"}}, cast.resident.token)
-    await v.ok(api, VOTE, {"input": {"topicId": household_topic, "choice": "yes"}}, cast.resident.token)
+    await voice.ok(api, VOTE, {"input": {"topicId": choice_topic, "choice": "北门"}}, cast.resident.token)
+    await voice.ok(api, VOTE, {"input": {"topicId": household_topic, "choice": "yes"}}, cast.resident.token)
     # The neighbour's membership names no household: a by-household vote needs one.
-    assert await v.codes(
+    assert await voice.codes(
         api, VOTE, {"input": {"topicId": household_topic, "choice": "no"}}, cast.neighbour.token
     ) == ["NO_HOUSEHOLD"]
-    assert await v.codes(
+    assert await voice.codes(
         api, VOTE, {"input": {"topicId": household_topic, "choice": "no"}}, cast.outsider.token
     ) == ["NOT_FOUND"]
 
-    closed = await v.ok(
+    closed = await voice.ok(
         api,
         CLOSE,
         {
@@ -149,7 +149,7 @@ async def test_a_round_table_from_agenda_to_decision(api: GraphQLClient) -> None
         staff,
     )
     assert closed["topic"]["isOpen"] is False
-    assert await v.codes(
+    assert await voice.codes(
         api, VOTE, {"input": {"topicId": choice_topic, "choice": "南门"}}, cast.repairer.token
     ) == ["VOTING_CLOSED"]
     assert await api.error_codes(
@@ -168,6 +168,6 @@ async def test_a_round_table_from_agenda_to_decision(api: GraphQLClient) -> None
 
     spouse = await make_person(cast.place.community, household=cast.place.households[0], name="王叔")
     by_household = {"input": {"topicId": household_topic, "choice": "no"}}
-    assert await v.codes(api, VOTE, by_household, spouse.token) == ["HOUSEHOLD_ALREADY_VOTED"]
+    assert await voice.codes(api, VOTE, by_household, spouse.token) == ["HOUSEHOLD_ALREADY_VOTED"]
     agenda = (await api.data(AGENDA, {"id": meeting_id}, spouse.token))["meetingAgenda"]
     assert agenda["topics"][1]["results"][1] == {"choice": "no", "votes": 0}

@@ -22,7 +22,7 @@ from tests.api.reports.test_subscriptions import (
     next_notification,
     subscribe,
 )
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.support.graphql import GraphQLClient
 from tests.support.people import make_neighbourhood, make_person
 from tests.support.server import running_server
@@ -45,14 +45,18 @@ def _storm(community_id: str, key: str = "storm-1", now: datetime | None = None)
 
 
 async def test_every_volunteer_and_no_one_else_finds_the_call_out_in_the_inbox(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     # A volunteer in no team yet, and a volunteer of another community.
     loose = await make_person(squad.place.community, (Role.VOLUNTEER,), name="loose")
     elsewhere = await make_person((await make_neighbourhood(slug="other")).community, (Role.VOLUNTEER,))
 
-    await t.ok(api, t.EMERGENCY, {"input": _storm(squad.community_id)}, squad.staff.token, "emergencyDeclare")
+    await support.ok(
+        api, support.EMERGENCY, {"input": _storm(squad.community_id)}, squad.staff.token, "emergencyDeclare"
+    )
     # A retried declaration is the same call-out: nobody hears of it twice.
-    await t.ok(api, t.EMERGENCY, {"input": _storm(squad.community_id)}, squad.staff.token, "emergencyDeclare")
+    await support.ok(
+        api, support.EMERGENCY, {"input": _storm(squad.community_id)}, squad.staff.token, "emergencyDeclare"
+    )
 
     for person in (squad.captain, *squad.volunteers, loose):
         box = await api.data(INBOX, {}, person.token)
@@ -65,14 +69,14 @@ async def test_every_volunteer_and_no_one_else_finds_the_call_out_in_the_inbox(a
 
 
 async def test_a_refused_declaration_tells_no_one(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     bad = {**_storm(squad.community_id), "multiplierPercent": 50}
-    assert await t.errors(api, t.EMERGENCY, {"input": bad}, squad.staff.token, "emergencyDeclare") == [
-        "INVALID_INPUT"
-    ]
-    assert await api.error_codes(t.EMERGENCY, {"input": _storm(squad.community_id)}, squad.captain.token) == [
-        "FORBIDDEN"
-    ]
+    assert await support.errors(
+        api, support.EMERGENCY, {"input": bad}, squad.staff.token, "emergencyDeclare"
+    ) == ["INVALID_INPUT"]
+    assert await api.error_codes(
+        support.EMERGENCY, {"input": _storm(squad.community_id)}, squad.captain.token
+    ) == ["FORBIDDEN"]
     assert await Notification.all().count() == 0
 
 
@@ -108,7 +112,7 @@ async def test_a_volunteer_hears_of_the_call_out_over_a_websocket(tmp_path: Path
             try:
                 declared = await gql(
                     client,
-                    t.EMERGENCY,
+                    support.EMERGENCY,
                     {"input": _storm(community_id, now=datetime.now(UTC))},
                     tokens["staff"],
                 )

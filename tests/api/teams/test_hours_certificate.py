@@ -16,7 +16,7 @@ from runtime.clock import MovableClock
 from services.access import load_viewer
 from services.teams import hours_certificate
 from services.teams.hours_certificate import Certificate, render_png
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.api.teams.test_approval import _decide, _served
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_neighbourhood, make_person
@@ -34,10 +34,10 @@ def _changed_box(one: bytes, other: bytes) -> tuple[int, int, int, int] | None:
     return ImageChops.difference(_image(one).convert("RGB"), _image(other).convert("RGB")).getbbox()
 
 
-async def _served_and_approved(api: GraphQLClient, squad: t.Squad, moved_clock: MovableClock) -> None:
+async def _served_and_approved(api: GraphQLClient, squad: support.Squad, moved_clock: MovableClock) -> None:
     attendance_id = await _served(api, squad, moved_clock, 90)
     approved = await _decide(
-        api, t.APPROVE, "attendanceApprove", squad.captain.token, attendanceId=attendance_id
+        api, support.APPROVE, "attendanceApprove", squad.captain.token, attendanceId=attendance_id
     )
     assert approved["errors"] == []
 
@@ -45,7 +45,7 @@ async def _served_and_approved(api: GraphQLClient, squad: t.Squad, moved_clock: 
 async def test_a_volunteer_fetches_a_certificate_of_their_hours(
     api: GraphQLClient, http: httpx.AsyncClient, moved_clock: MovableClock
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     await _served_and_approved(api, squad, moved_clock)
     volunteer = squad.volunteers[0]
     month = clock.now().strftime("%Y-%m")  # the test clock sits mid-month, so UTC and local agree
@@ -88,7 +88,7 @@ async def test_a_volunteer_fetches_a_certificate_of_their_hours(
 async def test_the_office_may_print_anyones_certificate_and_others_may_not(
     api: GraphQLClient, http: httpx.AsyncClient, moved_clock: MovableClock
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     await _served_and_approved(api, squad, moved_clock)
     month = clock.now().strftime("%Y-%m")
     of_volunteer = {

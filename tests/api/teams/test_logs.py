@@ -9,7 +9,7 @@ import pytest
 
 from models.teams import ActivityLog, PatrolFinding, TeamKind
 from services.events import DomainEvent, subscribe, unsubscribe
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid
 
@@ -67,7 +67,7 @@ async def findings_published() -> AsyncIterator[list[DomainEvent]]:
 async def test_a_patrol_logs_distance_duration_and_findings_at_places(
     api: GraphQLClient, findings_published: list[DomainEvent]
 ) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.RIVER_PATROL)
+    squad = await support.make_squad(api, kind=TeamKind.RIVER_PATROL)
     entrance = gid("Entrance", squad.place.entrance.id)
     values = {
         "activityId": squad.activity_id,
@@ -95,8 +95,8 @@ async def test_a_patrol_logs_distance_duration_and_findings_at_places(
 
 
 async def test_impossible_patrol_values_change_nothing(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.RIVER_PATROL)
-    elsewhere = await t.make_squad(api, slug="lanting")
+    squad = await support.make_squad(api, kind=TeamKind.RIVER_PATROL)
+    elsewhere = await support.make_squad(api, slug="lanting")
     base = {"activityId": squad.activity_id, "distanceKm": "2", "durationMinutes": 60}
     cases = [
         ({"durationMinutes": 30 * 60}, ("INVALID_INPUT", "durationMinutes")),  # 30 hours
@@ -125,7 +125,7 @@ async def test_impossible_patrol_values_change_nothing(api: GraphQLClient) -> No
 
 
 async def test_tutoring_mediation_snow_and_cleaning_logs(api: GraphQLClient) -> None:
-    tutoring = await t.make_squad(api, slug="class", kind=TeamKind.TUTORING)
+    tutoring = await support.make_squad(api, slug="class", kind=TeamKind.TUTORING)
     logged = await _log(
         api,
         TUTORING,
@@ -151,7 +151,7 @@ async def test_tutoring_mediation_snow_and_cleaning_logs(api: GraphQLClient) -> 
             ("INVALID_INPUT", field)
         ]
 
-    mediation = await t.make_squad(api, slug="room", kind=TeamKind.MEDIATION)
+    mediation = await support.make_squad(api, slug="room", kind=TeamKind.MEDIATION)
     logged = await _log(
         api,
         MEDIATION,
@@ -163,7 +163,7 @@ async def test_tutoring_mediation_snow_and_cleaning_logs(api: GraphQLClient) -> 
     )
     assert logged["log"]["settled"] is True and logged["log"]["category"] == "NOISE"
 
-    snow = await t.make_squad(api, slug="snow", kind=TeamKind.SNOW_CLEARING)
+    snow = await support.make_squad(api, slug="snow", kind=TeamKind.SNOW_CLEARING)
     logged = await _log(
         api,
         SNOW,
@@ -192,7 +192,7 @@ async def test_tutoring_mediation_snow_and_cleaning_logs(api: GraphQLClient) -> 
             ("INVALID_INPUT", field)
         ]
 
-    cleaning = await t.make_squad(api, slug="clean", kind=TeamKind.CLEANING)
+    cleaning = await support.make_squad(api, slug="clean", kind=TeamKind.CLEANING)
     logged = await _log(
         api,
         CLEANING,
@@ -214,7 +214,7 @@ async def test_tutoring_mediation_snow_and_cleaning_logs(api: GraphQLClient) -> 
 
 
 async def test_a_log_must_fit_the_activity_and_come_from_its_people(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.SNOW_CLEARING)
+    squad = await support.make_squad(api, kind=TeamKind.SNOW_CLEARING)
     mismatch = await _log(
         api,
         TUTORING,
@@ -228,7 +228,7 @@ async def test_a_log_must_fit_the_activity_and_come_from_its_people(api: GraphQL
     values = {"activityId": squad.activity_id, "idempotencyKey": "b", "areaM2": "10", "volumeM3": "5"}
     # A teammate who did not take part may not log it; after checking in they may.
     assert await api.error_codes(SNOW, {"input": values}, squad.volunteers[0].token) == ["FORBIDDEN"]
-    assert (await t.check_in(api, squad, squad.volunteers[0]))["errors"] == []
+    assert (await support.check_in(api, squad, squad.volunteers[0]))["errors"] == []
     assert (await _log(api, SNOW, squad.volunteers[0].token, **values))["errors"] == []
-    other = await t.make_squad(api, slug="lanting")
+    other = await support.make_squad(api, slug="lanting")
     assert _codes(await _log(api, SNOW, other.captain.token, **values)) == [("NOT_FOUND", "activityId")]

@@ -9,7 +9,7 @@ from typing import Any
 from models.enums import ReportCategory, Role
 from models.reports import Report
 from models.teams import PatrolFinding, TeamKind
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_person
 from tests.support.reports import CREATE
@@ -25,7 +25,7 @@ mutation Patrol($input: ActivityLogPatrolInput!) {
 INBOX = "query { myInbox(first: 30) { nodes { event report { id } } } }"
 
 
-async def _patrol(api: GraphQLClient, squad: t.Squad, key: str, findings: list[dict[str, Any]]) -> Any:
+async def _patrol(api: GraphQLClient, squad: support.Squad, key: str, findings: list[dict[str, Any]]) -> Any:
     values = {
         "activityId": squad.activity_id,
         "idempotencyKey": key,
@@ -33,11 +33,11 @@ async def _patrol(api: GraphQLClient, squad: t.Squad, key: str, findings: list[d
         "durationMinutes": 60,
         "findings": findings,
     }
-    return await t.ok(api, PATROL, {"input": values}, squad.captain.token, "activityLogPatrol")
+    return await support.ok(api, PATROL, {"input": values}, squad.captain.token, "activityLogPatrol")
 
 
 async def test_a_finding_that_wants_a_repair_opens_a_report_at_its_place(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.RIVER_PATROL)
+    squad = await support.make_squad(api, kind=TeamKind.RIVER_PATROL)
     repairer = await make_person(squad.place.community, (Role.REPAIRER,), name="repairer")
     entrance = gid("Entrance", squad.place.entrance.id)
     compound = gid("Compound", squad.place.compound.id)
@@ -65,7 +65,7 @@ async def test_a_finding_that_wants_a_repair_opens_a_report_at_its_place(api: Gr
 
 
 async def test_a_finding_where_a_repair_is_already_open_joins_that_report(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.RIVER_PATROL)
+    squad = await support.make_squad(api, kind=TeamKind.RIVER_PATROL)
     entrance = gid("Entrance", squad.place.entrance.id)
     filed = await api.data(
         CREATE,
@@ -93,7 +93,7 @@ async def test_a_finding_where_a_repair_is_already_open_joins_that_report(api: G
 async def test_findings_are_not_held_back_by_the_hourly_limit_nor_count_towards_it(
     api: GraphQLClient,
 ) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.RIVER_PATROL)
+    squad = await support.make_squad(api, kind=TeamKind.RIVER_PATROL)
     places = [
         gid("Compound", squad.place.compound.id),
         gid("Building", squad.place.building.id),
@@ -135,7 +135,7 @@ async def test_findings_are_not_held_back_by_the_hourly_limit_nor_count_towards_
 
 
 async def test_a_refused_log_opens_no_report(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api, kind=TeamKind.RIVER_PATROL)
+    squad = await support.make_squad(api, kind=TeamKind.RIVER_PATROL)
     values = {
         "activityId": squad.activity_id,
         "idempotencyKey": "bad",
@@ -145,7 +145,7 @@ async def test_a_refused_log_opens_no_report(api: GraphQLClient) -> None:
             {"placeId": gid("Entrance", squad.place.entrance.id), "description": "x", "wantsRepair": True}
         ],
     }
-    assert await t.errors(api, PATROL, {"input": values}, squad.captain.token, "activityLogPatrol") == [
+    assert await support.errors(api, PATROL, {"input": values}, squad.captain.token, "activityLogPatrol") == [
         "INVALID_INPUT"
     ]
     assert await Report.all().count() == 0 and await PatrolFinding.all().count() == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
 
@@ -34,7 +34,9 @@ query Teams($c: ID!) {
 }"""
 
 
-async def _count(api: GraphQLClient, queries: QueryCounter, query: str, squad: t.Squad) -> tuple[int, Any]:
+async def _count(
+    api: GraphQLClient, queries: QueryCounter, query: str, squad: support.Squad
+) -> tuple[int, Any]:
     queries.statements.clear()
     data = await api.data(query, {"c": squad.community_id}, squad.captain.token)
     return queries.count, data
@@ -43,12 +45,12 @@ async def _count(api: GraphQLClient, queries: QueryCounter, query: str, squad: t
 async def test_my_activities_cost_the_same_for_two_or_eight(
     api: GraphQLClient, queries: QueryCounter
 ) -> None:
-    squad = await t.make_squad(api)
-    assert (await t.check_in(api, squad, squad.volunteers[0]))["errors"] == []
+    squad = await support.make_squad(api)
+    assert (await support.check_in(api, squad, squad.volunteers[0]))["errors"] == []
     small, data = await _count(api, queries, MY_ACTIVITIES, squad)
     assert data["myActivities"]["totalCount"] == 1
     for n in range(7):
-        await t.schedule(api, squad, key=f"more{n}")
+        await support.schedule(api, squad, key=f"more{n}")
     large, data = await _count(api, queries, MY_ACTIVITIES, squad)
     assert data["myActivities"]["totalCount"] == 8
     assert data["myActivities"]["nodes"][0]["attendances"]["totalCount"] == 1
@@ -62,12 +64,12 @@ async def test_my_activities_cost_the_same_for_two_or_eight(
 async def test_teams_with_members_cost_the_same_for_one_or_five(
     api: GraphQLClient, queries: QueryCounter
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     small, _ = await _count(api, queries, TEAMS, squad)
     for n in range(4):
-        await t.ok(
+        await support.ok(
             api,
-            t.TEAM_CREATE,
+            support.TEAM_CREATE,
             {"input": {"communityId": squad.community_id, "name": f"team {n}", "kind": "CLEANING"}},
             squad.staff.token,
             "teamCreate",

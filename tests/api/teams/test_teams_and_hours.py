@@ -7,7 +7,7 @@ from datetime import timedelta
 from models.enums import Role
 from runtime import clock
 from runtime.clock import MovableClock
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_person
 
@@ -32,13 +32,13 @@ query TeamHours($id: ID!, $month: String) {
 
 
 async def test_people_ask_to_join_and_a_captain_decides(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     newcomer = await make_person(squad.place.community, (Role.RESIDENT,), name="newcomer")
-    asked = await t.ok(
-        api, t.JOIN_REQUEST, {"input": {"teamId": squad.team_id}}, newcomer.token, "teamJoinRequest"
+    asked = await support.ok(
+        api, support.JOIN_REQUEST, {"input": {"teamId": squad.team_id}}, newcomer.token, "teamJoinRequest"
     )
-    again = await t.ok(
-        api, t.JOIN_REQUEST, {"input": {"teamId": squad.team_id}}, newcomer.token, "teamJoinRequest"
+    again = await support.ok(
+        api, support.JOIN_REQUEST, {"input": {"teamId": squad.team_id}}, newcomer.token, "teamJoinRequest"
     )
     assert again["request"]["id"] == asked["request"]["id"]
 
@@ -48,17 +48,17 @@ async def test_people_ask_to_join_and_a_captain_decides(api: GraphQLClient) -> N
     assert await api.error_codes(TEAM, {"id": squad.team_id}, newcomer.token) == ["FORBIDDEN"]
 
     decide = {"input": {"requestId": asked["request"]["id"], "approve": True}}
-    assert await api.error_codes(t.JOIN_DECIDE, decide, squad.volunteers[0].token) == ["FORBIDDEN"]
-    approved = await t.ok(api, t.JOIN_DECIDE, decide, squad.captain.token, "teamJoinDecide")
+    assert await api.error_codes(support.JOIN_DECIDE, decide, squad.volunteers[0].token) == ["FORBIDDEN"]
+    approved = await support.ok(api, support.JOIN_DECIDE, decide, squad.captain.token, "teamJoinDecide")
     assert approved["request"]["status"] == "APPROVED"
-    same = await t.ok(api, t.JOIN_DECIDE, decide, squad.captain.token, "teamJoinDecide")
+    same = await support.ok(api, support.JOIN_DECIDE, decide, squad.captain.token, "teamJoinDecide")
     assert same["request"]["status"] == "APPROVED"
     decline = {"input": {"requestId": asked["request"]["id"], "approve": False}}
-    assert await t.errors(api, t.JOIN_DECIDE, decline, squad.captain.token, "teamJoinDecide") == [
+    assert await support.errors(api, support.JOIN_DECIDE, decline, squad.captain.token, "teamJoinDecide") == [
         "ALREADY_DECIDED"
     ]
-    assert await t.errors(
-        api, t.JOIN_REQUEST, {"input": {"teamId": squad.team_id}}, newcomer.token, "teamJoinRequest"
+    assert await support.errors(
+        api, support.JOIN_REQUEST, {"input": {"teamId": squad.team_id}}, newcomer.token, "teamJoinRequest"
     ) == ["ALREADY_MEMBER"]
     mine = await api.data(
         "query T($id: ID!) { team(id: $id) { myMembership { isCaptain } members { totalCount } } }",
@@ -69,31 +69,31 @@ async def test_people_ask_to_join_and_a_captain_decides(api: GraphQLClient) -> N
 
 
 async def test_scheduling_checks_who_when_where_and_replays(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api)
-    other = await t.make_squad(api, slug="lanting")
-    created = await t.schedule(api, squad, key="k", capacity=10)
+    squad = await support.make_squad(api)
+    other = await support.make_squad(api, slug="lanting")
+    created = await support.schedule(api, squad, key="k", capacity=10)
     activity = created["activitySchedule"]["activity"]
     assert activity["kind"] == "SNOW_CLEARING" and activity["capacity"] == 10
     assert activity["place"]["id"] == gid("Building", squad.place.building.id)
-    assert (await t.schedule(api, squad, key="k", capacity=10))["activitySchedule"]["activity"][
+    assert (await support.schedule(api, squad, key="k", capacity=10))["activitySchedule"]["activity"][
         "id"
     ] == activity["id"]
-    reused = await t.schedule(api, squad, key="k", capacity=11)
+    reused = await support.schedule(api, squad, key="k", capacity=11)
     assert [e["code"] for e in reused["activitySchedule"]["errors"]] == ["IDEMPOTENCY_KEY_REUSED"]
 
     def codes(data: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
         return [(e["code"], e["field"]) for e in data["activitySchedule"]["errors"]]
 
-    assert codes(await t.schedule(api, squad, key="a", hours=-1)) == [("INVALID_INPUT", "endsAt")]
-    assert codes(await t.schedule(api, squad, key="b", hours=30)) == [("INVALID_INPUT", "endsAt")]
+    assert codes(await support.schedule(api, squad, key="a", hours=-1)) == [("INVALID_INPUT", "endsAt")]
+    assert codes(await support.schedule(api, squad, key="b", hours=30)) == [("INVALID_INPUT", "endsAt")]
     past = clock.now() - timedelta(hours=5)
-    assert codes(await t.schedule(api, squad, key="c", starts_at=past)) == [("INVALID_INPUT", "endsAt")]
-    assert codes(await t.schedule(api, squad, key="d", capacity=0)) == [("INVALID_INPUT", "capacity")]
-    assert codes(await t.schedule(api, squad, key="e", placeId=gid("Building", other.place.building.id))) == [
-        ("NOT_FOUND", "placeId")
-    ]
+    assert codes(await support.schedule(api, squad, key="c", starts_at=past)) == [("INVALID_INPUT", "endsAt")]
+    assert codes(await support.schedule(api, squad, key="d", capacity=0)) == [("INVALID_INPUT", "capacity")]
     assert codes(
-        await t.schedule(api, squad, key="f", placeId=gid("Household", squad.place.households[0].id))
+        await support.schedule(api, squad, key="e", placeId=gid("Building", other.place.building.id))
+    ) == [("NOT_FOUND", "placeId")]
+    assert codes(
+        await support.schedule(api, squad, key="f", placeId=gid("Household", squad.place.households[0].id))
     ) == [("INVALID_PARENT", "placeId")]
     # A volunteer is not a captain; another community's captain does not see the team.
     variables = {
@@ -106,23 +106,23 @@ async def test_scheduling_checks_who_when_where_and_replays(api: GraphQLClient) 
             "idempotencyKey": "z",
         }
     }
-    assert await api.error_codes(t.SCHEDULE, variables, squad.volunteers[0].token) == ["FORBIDDEN"]
-    foreign = await api.data(t.SCHEDULE, variables, other.captain.token)
+    assert await api.error_codes(support.SCHEDULE, variables, squad.volunteers[0].token) == ["FORBIDDEN"]
+    foreign = await api.data(support.SCHEDULE, variables, other.captain.token)
     assert [e["code"] for e in foreign["activitySchedule"]["errors"]] == ["NOT_FOUND"]
 
 
 async def test_another_communitys_teams_and_activities_are_not_there(api: GraphQLClient) -> None:
-    squad = await t.make_squad(api)
-    other = await t.make_squad(api, slug="lanting")
+    squad = await support.make_squad(api)
+    other = await support.make_squad(api, slug="lanting")
     assert (await api.data(TEAM, {"id": squad.team_id}, other.captain.token))["team"] is None
     activity = await api.data(
         "query A($id: ID!) { activity(id: $id) { id } }", {"id": squad.activity_id}, other.staff.token
     )
     assert activity["activity"] is None
-    code = await t.current_code(api, squad)
-    foreign = await api.data(t.CHECK_IN, {"input": {"code": code}}, other.volunteers[0].token)
+    code = await support.current_code(api, squad)
+    foreign = await api.data(support.CHECK_IN, {"input": {"code": code}}, other.volunteers[0].token)
     assert [e["code"] for e in foreign["attendanceCheckIn"]["errors"]] == ["NOT_FOUND"]
-    assert await api.error_codes(t.CODE, {"activityId": squad.activity_id}, other.captain.token) == [
+    assert await api.error_codes(support.CODE, {"activityId": squad.activity_id}, other.captain.token) == [
         "NOT_FOUND"
     ]
     listed = await api.post(
@@ -139,19 +139,19 @@ async def test_another_communitys_teams_and_activities_are_not_there(api: GraphQ
 async def test_hours_by_kind_and_month_for_me_and_for_the_captain(
     api: GraphQLClient, moved_clock: MovableClock
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     first, second = squad.volunteers
     for person in (first, second):
-        assert (await t.check_in(api, squad, person))["errors"] == []
+        assert (await support.check_in(api, squad, person))["errors"] == []
     moved_clock.advance(minutes=45)
     squad.renew_tokens()
     approved = []
     for person in (first, second):
-        approved.append((await t.check_out(api, squad, person))["attendance"]["id"])
+        approved.append((await support.check_out(api, squad, person))["attendance"]["id"])
     for attendance_id in approved:
-        await t.ok(
+        await support.ok(
             api,
-            t.APPROVE,
+            support.APPROVE,
             {"input": {"attendanceId": attendance_id}},
             squad.captain.token,
             "attendanceApprove",
@@ -160,15 +160,15 @@ async def test_hours_by_kind_and_month_for_me_and_for_the_captain(
     # Next month (Shanghai time): another shift of 60 minutes for the first volunteer.
     moved_clock.set(clock.now().replace(month=12, day=2, hour=1, minute=0))
     squad.renew_tokens()
-    december = await t.schedule(api, squad, key="dec")
+    december = await support.schedule(api, squad, key="dec")
     squad.activity_id = december["activitySchedule"]["activity"]["id"]
-    assert (await t.check_in(api, squad, first))["errors"] == []
+    assert (await support.check_in(api, squad, first))["errors"] == []
     moved_clock.advance(minutes=60)
     squad.renew_tokens()
-    out = await t.check_out(api, squad, first)
-    await t.ok(
+    out = await support.check_out(api, squad, first)
+    await support.ok(
         api,
-        t.APPROVE,
+        support.APPROVE,
         {"input": {"attendanceId": out["attendance"]["id"]}},
         squad.captain.token,
         "attendanceApprove",

@@ -10,7 +10,7 @@ from PIL import Image, ImageChops
 
 from models.enums import Role
 from services.tags import printing as tag_printing
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid, make_neighbourhood, make_person
 from tests.support.qr import decode_all
@@ -27,12 +27,12 @@ def _image(data: bytes) -> Image.Image:
 async def test_the_card_png_reads_back_as_the_code_that_checks_the_holder_in(
     api: GraphQLClient, http: httpx.AsyncClient
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     elder = squad.volunteers[0]
     # The office issues the card for the elder, who has no smartphone, and prints it.
-    issued = await t.ok(
+    issued = await support.ok(
         api,
-        t.CARD,
+        support.CARD,
         {"input": {"communityId": squad.community_id, "userId": gid("User", elder.user.id)}},
         squad.staff.token,
         "volunteerCardIssue",
@@ -52,9 +52,9 @@ async def test_the_card_png_reads_back_as_the_code_that_checks_the_holder_in(
     assert changed is not None and changed[1] >= symbol_side - 20
 
     # What the captain's phone read checks the elder in.
-    checked = await t.ok(
+    checked = await support.ok(
         api,
-        t.CAPTAIN_IN,
+        support.CAPTAIN_IN,
         {"input": {"activityId": squad.activity_id, "cardCode": decode_all(image)[0]}},
         squad.captain.token,
         "attendanceCaptainCheckIn",
@@ -77,15 +77,15 @@ async def test_the_card_png_reads_back_as_the_code_that_checks_the_holder_in(
 async def test_only_the_office_issues_cards_for_others_and_no_card_means_no_image(
     api: GraphQLClient, http: httpx.AsyncClient
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     elder, other = squad.volunteers
     for_elder = {"communityId": squad.community_id, "userId": gid("User", elder.user.id)}
-    assert await api.error_codes(t.CARD, {"input": for_elder}, other.token) == ["FORBIDDEN"]
+    assert await api.error_codes(support.CARD, {"input": for_elder}, other.token) == ["FORBIDDEN"]
     outsider = await make_person((await make_neighbourhood(slug="other")).community, (Role.VOLUNTEER,))
     stranger = {"communityId": squad.community_id, "userId": gid("User", outsider.user.id)}
-    assert await t.errors(api, t.CARD, {"input": stranger}, squad.staff.token, "volunteerCardIssue") == [
-        "NOT_FOUND"
-    ]
+    assert await support.errors(
+        api, support.CARD, {"input": stranger}, squad.staff.token, "volunteerCardIssue"
+    ) == ["NOT_FOUND"]
     none_yet = await http.get(
         ROUTE, params={"community": squad.community_id}, headers={"authorization": f"Bearer {elder.token}"}
     )

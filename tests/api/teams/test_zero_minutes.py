@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from runtime import clock
 from runtime.clock import MovableClock
-from tests.api.teams import support as t
+from tests.api.teams import support
 from tests.support.graphql import GraphQLClient
 
 FIELDS = "attendance { status creditedMinutes zeroMinutesReason } errors { code }"
@@ -24,17 +24,17 @@ query R($id: ID!) {
 async def test_checking_out_before_the_activity_began_is_explained(
     api: GraphQLClient, moved_clock: MovableClock
 ) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     # A short activity starting in 10 minutes: the volunteer comes early and leaves before it begins.
-    created = await t.schedule(
+    created = await support.schedule(
         api, squad, key="short", starts_at=clock.now() + timedelta(minutes=10), hours=0.25
     )
     squad.activity_id = created["activitySchedule"]["activity"]["id"]
     volunteer = squad.volunteers[0]
-    attendance_id = (await t.check_in(api, squad, volunteer))["attendance"]["id"]
+    attendance_id = (await support.check_in(api, squad, volunteer))["attendance"]["id"]
     moved_clock.advance(minutes=6)
     squad.renew_tokens()
-    assert (await t.check_out(api, squad, volunteer))["errors"] == []
+    assert (await support.check_out(api, squad, volunteer))["errors"] == []
 
     # The captain's screen says it before the decision…
     review = await api.data(REVIEW, {"id": squad.team_id}, squad.captain.token)
@@ -48,16 +48,16 @@ async def test_checking_out_before_the_activity_began_is_explained(
     assert approved["errors"] == []
     assert approved["attendance"]["creditedMinutes"] == 0
     assert "「调整」" in approved["attendance"]["zeroMinutesReason"]
-    assert await t.balance(api, squad, volunteer) == 0
+    assert await support.balance(api, squad, volunteer) == 0
 
 
 async def test_real_minutes_need_no_explanation(api: GraphQLClient, moved_clock: MovableClock) -> None:
-    squad = await t.make_squad(api)
+    squad = await support.make_squad(api)
     volunteer = squad.volunteers[0]
-    attendance_id = (await t.check_in(api, squad, volunteer))["attendance"]["id"]
+    attendance_id = (await support.check_in(api, squad, volunteer))["attendance"]["id"]
     moved_clock.advance(minutes=45)
     squad.renew_tokens()
-    await t.check_out(api, squad, volunteer)
+    await support.check_out(api, squad, volunteer)
     approved = (await api.data(APPROVE, {"input": {"attendanceId": attendance_id}}, squad.captain.token))[
         "attendanceApprove"
     ]

@@ -1,0 +1,3 @@
+"""The community office's settings about itself (its phone for people without the app).
+
+The area's root fields (root.py) and what they do (operations.py)."""
