@@ -37,6 +37,13 @@ def pytest_report_header() -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_sqlite: runs on its own SQLite file whatever the suite's database is, so CI runs it in"
+        " the SQLite pass only (as it runs `postgres` tests in the PostgreSQL pass only)",
+    )
+    # pytest-xdist registers it, but not under `-p no:xdist`.
+    config.addinivalue_line("markers", "xdist_group(name): run on one worker under --dist loadgroup")
     # In the controlling process, before pytest-xdist starts its workers (they inherit the
     # environment): the folder where the workers share the demo's templates.
     if not hasattr(config, "workerinput") and demo_support.SHARED_DIR_VARIABLE not in os.environ:
@@ -46,13 +53,44 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
     folder = config.stash.get(_OWN_SHARED_DIR, None)
-    if folder is not None:
-        try:
+    try:
+        # Also when .ci/run shares the folder between its passes: a PostgreSQL template is not
+        # left behind on the server.
+        if demo_support.SHARED_DIR_VARIABLE in os.environ:
             demo_support.drop_postgres_template()
-        finally:
+    finally:
+        if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
             del os.environ[demo_support.SHARED_DIR_VARIABLE]
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & {"pg_url", "demo_postgres"}:
+            item.add_marker(pytest.mark.postgres)
+        if "demo_sqlite" in uses:
+            item.add_marker(pytest.mark.own_sqlite)
+        if item.get_closest_marker("postgres") and item.get_closest_marker("own_sqlite"):
+            # CI's SQLite pass leaves out `postgres` tests and its PostgreSQL pass `own_sqlite` ones.
+            raise pytest.UsageError(f"{item.nodeid} is marked both postgres and own_sqlite")
+    # The demo's walks first (a stable sort): they are the longest, and started last they would keep
+    # one worker busy while the other waits at the end. The in-suite group first, so that one worker
+    # seeds it while the other seeds the CLI's template.
+    items.sort(key=_demo_walks_first)
+
+
+def _demo_walks_first(item: pytest.Item) -> int:
+    uses = set(getattr(item, "fixturenames", ()))
+    if "demo" in uses:
+        return 0
+    if uses & {"demo_sqlite", "demo_postgres"} or item.get_closest_marker("own_sqlite"):
+        return 1
+    return 2
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,8 @@ from tests.fuzz.harness import FieldRun, fuzz_field, graphql_schema, root_fields
 from tests.support.demo import sqlite_copy
 from tests.support.server import running_server
 
+# On a copy of the demo in its own SQLite file: CI runs it in the SQLite pass only (and `make fuzz`).
+pytestmark = pytest.mark.own_sqlite
 EXAMPLES = int(os.environ.get("RS_FUZZ_EXAMPLES", "3"))
 REPORT = os.environ.get("RS_FUZZ_REPORT", "")
 # To reproduce or dig into a finding: only these root fields (comma-separated), e.g. "myInbox".
