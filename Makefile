@@ -43,12 +43,16 @@ lint: install  ## ruff, mypy and the import contracts of pyproject.toml (layers;
 
 # The stock-client tests (Node) have their own target and CI stage; the suites below leave them out.
 CLIENT_TESTS := tests/contract/test_clients.py
+# Two workers; the tests sharing the in-suite demo (xdist_group "demo") run on one of them.
+PYTEST := $(BIN)/pytest -n 2 --dist loadgroup --ignore=$(CLIENT_TESTS)
+# More pytest arguments: .ci/run gives each pass a `-m` so that every check runs in one pass only.
+PYTEST_ARGS ?=
 
 test: lint  ## lint, then the whole pytest suite on SQLite (PostgreSQL-only tests run if a server answers)
-	$(BIN)/pytest -n 2 --ignore=$(CLIENT_TESTS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-pg: install  ## the whole suite with PostgreSQL as the main database; skips are failures
-	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 --ignore=$(CLIENT_TESTS)
+	RS_TEST_DATABASE_URL=$(PG_URL) RS_REQUIRE_POSTGRES=1 $(PYTEST) $(PYTEST_ARGS)
 
 test-clients: install  ## Apollo Client, urql, graphql-ws and graphql-codegen (npm ci, Node 20) against a production server; a skip fails
 	@log=$$(mktemp); $(BIN)/pytest -p no:xdist -q -rs $(CLIENT_TESTS) >$$log 2>&1; status=$$?; cat $$log; \

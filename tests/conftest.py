@@ -1,13 +1,15 @@
 """One database per test session (SQLite by default, PostgreSQL when RS_TEST_DATABASE_URL names
-one), migrated with our migrations, emptied before each test."""
+one), migrated with our migrations, emptied before each test; the living demo seeded once per
+session and copied to the tests that walk it (tests/support/demo.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("RS_ARGON2_FAST", "1")
@@ -15,21 +17,80 @@ os.environ.setdefault("RS_SECRET_KEY", "tests-only-secret-key-0123456789-abcdefg
 
 import httpx
 import pytest
-from tortoise import Tortoise, connections
 
 from api.app import create_app
 from runtime import clock
 from runtime.database import close_database, open_database
 from runtime.migrations import upgrade
 from runtime.settings import Settings, load_settings, use_settings
+from services.photo_storage import LocalDiskStorage, use_storage
+from tests.support import demo as demo_support
 from tests.support import postgres
 from tests.support.graphql import GraphQLClient
 
 TEST_DATABASE_URL = os.environ.get("RS_TEST_DATABASE_URL", "")
+_OWN_SHARED_DIR = pytest.StashKey[str]()
 
 
 def pytest_report_header() -> str:
     return f"database: {'postgres' if TEST_DATABASE_URL.startswith('postgres') else 'sqlite'}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "own_sqlite: runs on its own SQLite file whatever the suite's database is, so CI runs it in"
+        " the SQLite pass only (as it runs `postgres` tests in the PostgreSQL pass only)",
+    )
+    # pytest-xdist registers it, but not under `-p no:xdist`.
+    config.addinivalue_line("markers", "xdist_group(name): run on one worker under --dist loadgroup")
+    # In the controlling process, before pytest-xdist starts its workers (they inherit the
+    # environment): the folder where the workers share the demo's templates.
+    if not hasattr(config, "workerinput") and demo_support.SHARED_DIR_VARIABLE not in os.environ:
+        folder = tempfile.mkdtemp(prefix="rs-shared-")
+        os.environ[demo_support.SHARED_DIR_VARIABLE] = folder
+        config.stash[_OWN_SHARED_DIR] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    folder = config.stash.get(_OWN_SHARED_DIR, None)
+    try:
+        # Also when .ci/run shares the folder between its passes: a PostgreSQL template is not
+        # left behind on the server.
+        if demo_support.SHARED_DIR_VARIABLE in os.environ:
+            demo_support.drop_postgres_template()
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+            del os.environ[demo_support.SHARED_DIR_VARIABLE]
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by these marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        uses = set(getattr(item, "fixturenames", ()))
+        if uses & {"pg_url", "demo_postgres"}:
+            item.add_marker(pytest.mark.postgres)
+        if "demo_sqlite" in uses:
+            item.add_marker(pytest.mark.own_sqlite)
+        if item.get_closest_marker("postgres") and item.get_closest_marker("own_sqlite"):
+            # CI's SQLite pass leaves out `postgres` tests and its PostgreSQL pass `own_sqlite` ones.
+            raise pytest.UsageError(f"{item.nodeid} is marked both postgres and own_sqlite")
+    # The demo's walks first (a stable sort): they are the longest, and started last they would keep
+    # one worker busy while the other waits at the end. The in-suite group first, so that one worker
+    # seeds it while the other seeds the CLI's template.
+    items.sort(key=_demo_walks_first)
+
+
+def _demo_walks_first(item: pytest.Item) -> int:
+    uses = set(getattr(item, "fixturenames", ()))
+    if "demo" in uses:
+        return 0
+    if uses & {"demo_sqlite", "demo_postgres"} or item.get_closest_marker("own_sqlite"):
+        return 1
+    return 2
 
 
 @pytest.fixture(scope="session")
@@ -62,21 +123,14 @@ async def database(settings: Settings) -> AsyncIterator[None]:
 
 @pytest.fixture(autouse=True)
 async def empty_tables(database: None) -> None:
-    conn = connections.get("default")
-    tables = [m._meta.db_table for m in Tortoise.apps["models"].values() if m._meta.db_table != "aerich"]
-    if conn.capabilities.dialect == "postgres":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    else:
-        script = "".join(f'DELETE FROM "{t}";' for t in tables)
-        await conn.execute_script(f"PRAGMA foreign_keys=OFF;{script}PRAGMA foreign_keys=ON;")
+    await demo_support.empty_tables()
 
 
 @pytest.fixture(autouse=True)
 def moved_clock() -> Iterator[clock.MovableClock]:
     """The process clock, set to a fixed moment before anything else in every test (tokens
     issued later then agree with it); tests advance it instead of sleeping."""
-    movable = clock.MovableClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    movable = clock.MovableClock(demo_support.SUITE_MOMENT)
     previous = clock.use_clock(movable)
     yield movable
     clock.use_clock(previous)
@@ -136,3 +190,47 @@ async def pg_url() -> AsyncIterator[str]:
     url = await postgres.create_database()
     yield url
     await postgres.drop_database(url)
+
+
+# ── the living demo (tests/support/demo.py) ──────────────────────────────────────────────────
+
+
+@pytest.fixture(scope="session")
+async def seeded_in_suite(
+    database: None, tmp_path_factory: pytest.TempPathFactory
+) -> demo_support.InSuiteDemo:
+    """`seed_demo()` once per worker in the suite's database, at SUITE_MOMENT, kept as a snapshot."""
+    return await demo_support.seed_in_suite(tmp_path_factory.mktemp("demo-in-suite"))
+
+
+@pytest.fixture
+async def demo(
+    empty_tables: None, seeded_in_suite: demo_support.InSuiteDemo, tmp_path: Path
+) -> AsyncIterator[demo_support.InSuiteDemo]:
+    """The living demo in the suite's database (this test's own copy of the rows and photos), at
+    the moment `moved_clock` starts from. Mark the module `xdist_group("demo")` so one worker
+    seeds it for all of them."""
+    photos = tmp_path / "demo-photos"
+    previous = use_storage(LocalDiskStorage(photos))
+    await seeded_in_suite.restore(photos)
+    yield seeded_in_suite
+    use_storage(previous)
+
+
+@pytest.fixture
+def demo_sqlite(tmp_path: Path) -> demo_support.DemoCopy:
+    """This test's own copy of the demo, seeded by `redsteward seed-demo` into SQLite once a run."""
+    return demo_support.sqlite_copy(tmp_path / "demo")
+
+
+@pytest.fixture
+def demo_postgres(tmp_path: Path) -> Iterator[demo_support.DemoCopy]:
+    """This test's own PostgreSQL database holding the demo, copied from a template seeded by
+    `redsteward seed-demo` once a run; fails instead of skipping under RS_REQUIRE_POSTGRES."""
+    if not asyncio.run(postgres.server_answers()):
+        if postgres.required():
+            pytest.fail(f"RS_REQUIRE_POSTGRES is set but no PostgreSQL answers at {postgres.ADMIN_URL}")
+        pytest.skip(f"no PostgreSQL server answers at {postgres.ADMIN_URL}")
+    copied = demo_support.postgres_copy(tmp_path / "demo")
+    yield copied
+    asyncio.run(postgres.drop_database(copied.database_url))

@@ -19,8 +19,11 @@ import pytest
 
 from services.demo import DEMO_PASSWORD
 from tests.fuzz.harness import FieldRun, fuzz_field, graphql_schema, root_fields
+from tests.support.demo import sqlite_copy
 from tests.support.server import running_server
 
+# On a copy of the demo in its own SQLite file: CI runs it in the SQLite pass only (and `make fuzz`).
+pytestmark = pytest.mark.own_sqlite
 EXAMPLES = int(os.environ.get("RS_FUZZ_EXAMPLES", "3"))
 REPORT = os.environ.get("RS_FUZZ_REPORT", "")
 # To reproduce or dig into a finding: only these root fields (comma-separated), e.g. "myInbox".
@@ -53,15 +56,13 @@ UNLIMITED = {
 @pytest.fixture(scope="module")
 def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, dict[str, str]]]:
     directory = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite://{directory / 'fuzz.sqlite3'}"
-    env = {**os.environ, "RS_DATABASE_URL": url, **UNLIMITED}
-    for command in ("migrate", "seed-demo"):
-        done = subprocess.run(
-            [sys.executable, "-m", "cli.main", command], env=env, capture_output=True, text=True, timeout=300
-        )
-        assert done.returncode == 0, done.stderr
+    # A copy of the demo `redsteward seed-demo` made once this run (tests/support/demo.py).
+    seeded = sqlite_copy(directory)
+    url = seeded.database_url
+    server_env = {**UNLIMITED, "RS_PHOTO_DIR": str(seeded.photo_dir)}
+    env = {**os.environ, "RS_DATABASE_URL": url, **server_env}
     log = directory / "server.log"
-    with running_server(url, log, UNLIMITED) as base:
+    with running_server(url, log, server_env) as base:
         yield base, log, env
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from tests.support.demo import DemoCopy
 
 COMMANDS = [
     "serve",
@@ -27,11 +27,17 @@ COMMANDS = [
 
 
 def redsteward(
-    *args: str, database_url: str | None = None, cwd: Path | None = None, language: str | None = None
+    *args: str,
+    database_url: str | None = None,
+    cwd: Path | None = None,
+    language: str | None = None,
+    photo_dir: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "RS_LANGUAGE"}
     if database_url:
         env["RS_DATABASE_URL"] = database_url
+    if photo_dir:
+        env["RS_PHOTO_DIR"] = str(photo_dir)  # the demo reports' photos, not in the repository
     if language:
         env["RS_LANGUAGE"] = language
     return subprocess.run(
@@ -82,18 +88,14 @@ def test_an_office_imports_its_register_and_a_broken_file_imports_nothing(tmp_pa
     assert unknown.returncode == 2
 
 
-def test_seed_demo_prints_logins_keeps_the_ledger_and_is_idempotent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("RS_PHOTO_DIR", str(tmp_path / "photos"))  # the reports' photos, not in the repo
-    url = f"sqlite://{tmp_path / 'db.sqlite3'}"
-    assert redsteward("migrate", database_url=url).returncode == 0
-    first = redsteward("seed-demo", database_url=url)
-    checked = redsteward("ledger-check", database_url=url)
-    second = redsteward("seed-demo", database_url=url)
-    assert first.returncode == 0, first.stderr
+def test_seed_demo_prints_logins_keeps_the_ledger_and_is_idempotent(demo_sqlite: DemoCopy) -> None:
+    # The first run is the session's template (tests/support/demo.py): `redsteward migrate`, then
+    # `redsteward seed-demo` into an empty SQLite file; this test checks what it printed.
+    first = demo_sqlite.template
     assert "演示数据已生成" in first.stdout
     assert "] 0/" in first.stderr and "完成" in first.stderr  # the progress bar, on stderr
+    checked = redsteward("ledger-check", database_url=demo_sqlite.database_url)
+    second = redsteward("seed-demo", database_url=demo_sqlite.database_url, photo_dir=demo_sqlite.photo_dir)
     assert checked.returncode == 0, checked.stdout
     assert second.returncode == 0 and "本次没有任何改动" in second.stdout
     for line in ("13900000001", "13900000002", "EconomySummary", "ReportQueue", "TeamReview", "MyReports"):

@@ -36,12 +36,14 @@ async def skip_unless_server() -> None:
         pytest.skip(f"no PostgreSQL server answers at {ADMIN_URL}")
 
 
-async def create_database(prefix: str = "rs_test") -> str:
-    """A new empty database; returns its tortoise URL."""
+async def create_database(prefix: str = "rs_test", template: str | None = None) -> str:
+    """A new empty database, or a copy of the database at the URL `template` (which nobody may be
+    connected to); returns its tortoise URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    copying = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
     conn = await asyncpg.connect(_asyncpg_url(ADMIN_URL))
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(f'CREATE DATABASE "{name}"{copying}')
     finally:
         await conn.close()
     return ADMIN_URL.rsplit("/", 1)[0] + "/" + name

@@ -5,10 +5,7 @@ searched for them after staff set and read them and everyone else tried."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ from models.enums import CareTagKind, Role
 from models.places import HouseholdCareTag
 from runtime.settings import MIN_SECRET_BYTES
 from services.demo import DEMO_PASSWORD
+from tests.support.demo import DemoCopy
 from tests.support.graphql import GraphQLClient
 from tests.support.people import Person, gid, make_neighbourhood, make_person
 from tests.support.server import running_server
@@ -93,29 +91,19 @@ async def test_a_resident_of_the_household_never_sees_its_own_tags(
 CARE_WORDS = [k.name for k in CareTagKind] + [k.value for k in CareTagKind] + ["党员", "困难", "独居", "残疾"]
 
 
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "cli.main", *args], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def _login(seed_output: str, role: str) -> str:
     found = re.search(rf"^\s+{role}\s+(\d{{11}})\s", seed_output, re.M)
     assert found, seed_output
     return found.group(1)
 
 
-def test_care_tags_are_in_no_export_board_error_or_log_line(tmp_path: Path) -> None:
-    database = f"sqlite://{tmp_path / 'db.sqlite3'}"
-    env = {**os.environ, "RS_DATABASE_URL": database, "RS_SECRET_KEY": "s" * MIN_SECRET_BYTES}
-    env["RS_PHOTO_DIR"] = str(tmp_path / "photos")  # the demo reports' photos, not in the repository
-    _cli(env, "migrate")
-    seeded = _cli(env, "seed-demo")
+def test_care_tags_are_in_no_export_board_error_or_log_line(tmp_path: Path, demo_sqlite: DemoCopy) -> None:
+    # This test's copy of the demo `redsteward seed-demo` made (tests/support/demo.py).
+    database, seeded = demo_sqlite.database_url, demo_sqlite.seed_output
+    server_env = {"RS_SECRET_KEY": "s" * MIN_SECRET_BYTES, "RS_PHOTO_DIR": str(demo_sqlite.photo_dir)}
     log = tmp_path / "server.log"
     shown: dict[str, bytes] = {}  # what everyone but the staff were shown
-    with running_server(database, log, {"RS_SECRET_KEY": env["RS_SECRET_KEY"]}) as base:
+    with running_server(database, log, server_env) as base:
         with httpx.Client(base_url=base, timeout=30) as client:
 
             def gql(token: str | None, query: str, **variables: Any) -> dict[str, Any]:

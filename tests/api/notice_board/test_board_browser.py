@@ -5,11 +5,7 @@ of the phone and the lobby-screen layouts are saved and their paths printed."""
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -20,6 +16,7 @@ import httpx
 import pytest
 
 from api.board_page import money, percent
+from tests.support.demo import DemoCopy
 from tests.support.photos import jpeg_with_gps
 from tests.support.reports import CLAIM, CONFIRM, CREATE, RESOLVE
 from tests.support.server import running_server
@@ -86,33 +83,19 @@ class Http:
         return payload
 
 
-def _seed(database_url: str) -> dict[str, tuple[str, str]]:
-    env = {**os.environ, "RS_DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "seed-demo"], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    logins: dict[str, tuple[str, str]] = {}
-    # role, phone, password, then the role in words and what to try first
-    rows = re.findall(r"^\s+(\w+)\s+(\d{11})\s+(\S+)(?:\s|$)", done.stdout, re.MULTILINE)
-    for role, phone, password in rows:
-        logins.setdefault(role, (phone, password))
-    return logins
-
-
 FLAG_HISTORY = """query($c: ID!) { corridorFlagHistory(communityId: $c, first: 1) {
   nodes { holdsMonth entranceName } } }"""
 
 
-def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path) -> None:
+def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path, demo_sqlite: DemoCopy) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.support import voice
 
-    database_url = f"sqlite://{tmp_path / 'board.sqlite3'}"
-    photos = {"RS_PHOTO_DIR": str(tmp_path / "photos")}
+    # This test's copy of the demo `redsteward seed-demo` made (tests/support/demo.py).
+    database_url, logins = demo_sqlite.database_url, demo_sqlite.logins()
+    photos = {"RS_PHOTO_DIR": str(demo_sqlite.photo_dir)}
     with running_server(database_url, tmp_path / "server.log", photos) as base:
-        logins = _seed(database_url)
         http = Http(base)
         token = {}
         for role in ("staff", "resident", "volunteer", "repairer"):

@@ -11,14 +11,10 @@ screenshot of each page is saved (paths printed) to be looked at.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +23,7 @@ import pytest
 
 from api.contract import client_documents
 from api.gate import document_hash
-from tests.support import postgres
+from tests.support.demo import DemoCopy
 from tests.support.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -77,19 +73,6 @@ class Api:
         return token
 
 
-def _seed(database_url: str) -> dict[str, tuple[str, str]]:
-    env = {**os.environ, "RS_DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "seed-demo"], env=env, capture_output=True, text=True, timeout=600
-    )
-    assert done.returncode == 0, done.stderr
-    logins: dict[str, tuple[str, str]] = {}
-    # "  staff        13800000002  password  工作人员  先试试 …": role, phone, password first.
-    for role, phone, password in re.findall(r"^\s+(\w+)\s+(\d{11})\s+(\S+)", done.stdout, re.MULTILINE):
-        logins.setdefault(role, (phone, password))
-    return logins
-
-
 def _with_chinese_fonts(tmp_path: Path) -> dict[str, str | float | bool]:
     """An office PC has Chinese fonts; a CI machine may have none, and its screenshots would show
     boxes. The browser gets the project's own Noto Sans SC (services/fonts, for the printed
@@ -102,17 +85,6 @@ def _with_chinese_fonts(tmp_path: Path) -> dict[str, str | float | bool]:
         encoding="utf-8",
     )
     return {**{k: v for k, v in os.environ.items() if isinstance(v, str)}, "FONTCONFIG_FILE": str(conf)}
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    if not asyncio.run(postgres.server_answers()):
-        if postgres.required():
-            pytest.fail("RS_REQUIRE_POSTGRES is set but no PostgreSQL answers")
-        pytest.skip("no PostgreSQL server answers")
-    url = asyncio.run(postgres.create_database("rs_office"))
-    yield url
-    asyncio.run(postgres.drop_database(url))
 
 
 class Walk:
@@ -148,7 +120,7 @@ class Walk:
         return str(self.page.inner_text("body"))
 
 
-def test_the_office_month_in_chromium_at_both_sizes(postgres_url: str, tmp_path: Path) -> None:
+def test_the_office_month_in_chromium_at_both_sizes(demo_postgres: DemoCopy, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -160,11 +132,12 @@ def test_the_office_month_in_chromium_at_both_sizes(postgres_url: str, tmp_path:
     server_env = {
         "RS_PRODUCTION": "1",
         "RS_ARGON2_FAST": "0",
-        "RS_PHOTO_DIR": str(tmp_path / "photos"),
+        "RS_PHOTO_DIR": str(demo_postgres.photo_dir),
         "RS_SECRET_KEY": "office-browser-test-secret-0123456789-abcdefghij",
     }
-    with running_server(postgres_url, tmp_path / "server.log", server_env) as base:
-        logins = _seed(postgres_url)  # the server migrated the database
+    # This test's own database holding the demo `redsteward seed-demo` made (tests/support/demo.py).
+    logins = demo_postgres.logins()
+    with running_server(demo_postgres.database_url, tmp_path / "server.log", server_env) as base:
         api = Api(base)
         staff_phone, password = logins["staff"]
         staff = api.sign_in(staff_phone, password)

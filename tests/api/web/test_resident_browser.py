@@ -9,7 +9,6 @@ first one). A screenshot of each step is saved under the test's tmp dir."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
@@ -29,7 +28,7 @@ from PIL import Image
 
 from api.contract import operation_documents
 from api.gate import document_hash
-from tests.support import postgres
+from tests.support.demo import DemoCopy
 from tests.support.photos import jpeg_with_gps
 from tests.support.server import running_server
 
@@ -142,44 +141,40 @@ class Watch:
         self.loads[-1][kind] += size
 
 
-def test_a_resident_reports_follows_confirms_checks_in_and_redeems_without_the_app(tmp_path: Path) -> None:
+def test_a_resident_reports_follows_confirms_checks_in_and_redeems_without_the_app(
+    tmp_path: Path, demo_postgres: DemoCopy
+) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    if not asyncio.run(postgres.server_answers()):
-        if postgres.required():
-            pytest.fail("RS_REQUIRE_POSTGRES is set but no PostgreSQL answers")
-        pytest.skip("no PostgreSQL server")
-    database_url = asyncio.run(postgres.create_database("rs_web"))
+    # This test's own database holding the demo `redsteward seed-demo` made (tests/support/demo.py;
+    # seeded outside production mode, so the demo accounts' hashes have the suite's argon2 cost).
+    database_url = demo_postgres.database_url
     shots = tmp_path / "shots"
     shots.mkdir()
     env_extra = {
         "RS_PRODUCTION": "1",
         "RS_SECRET_KEY": SECRET,
-        "RS_PHOTO_DIR": str(tmp_path / "photos"),
+        "RS_PHOTO_DIR": str(demo_postgres.photo_dir),
         "RS_ARGON2_FAST": "",  # the test suite's speed-up is refused in production
     }
     env = {**os.environ, "RS_DATABASE_URL": database_url, **env_extra}
-    try:
-        with running_server(database_url, tmp_path / "server.log", env_extra) as base:
-            _cli(env, "cli.main", "seed-demo")
-            world = json.loads(_cli(env, "tests.api.web.world"))
-            invite = _cli(
-                env,
-                "cli.main",
-                "invite-create",
-                "--community",
-                "hongxing",
-                "--roles",
-                "resident",
-                "--uses",
-                "5",
-            )
-            invite_code = invite.strip().splitlines()[-1].strip()
-            api = Api(base)
-            _walk(base, api, world, invite_code, shots, expect, sync_playwright)
-            _first_paint(base, world["tag"], tmp_path / "server.log")
-    finally:
-        asyncio.run(postgres.drop_database(database_url))
+    with running_server(database_url, tmp_path / "server.log", env_extra) as base:
+        world = json.loads(_cli(env, "tests.api.web.world"))
+        invite = _cli(
+            env,
+            "cli.main",
+            "invite-create",
+            "--community",
+            "hongxing",
+            "--roles",
+            "resident",
+            "--uses",
+            "5",
+        )
+        invite_code = invite.strip().splitlines()[-1].strip()
+        api = Api(base)
+        _walk(base, api, world, invite_code, shots, expect, sync_playwright)
+        _first_paint(base, world["tag"], tmp_path / "server.log")
 
 
 def _first_paint(base: str, tag: str, log: Path) -> None:

@@ -17,10 +17,13 @@ from api.gate import document_hash
 from models.places import Community
 from models.teams import Team
 from runtime.clock import MovableClock
-from services.demo import DEMO_PASSWORD, TRY_FIRST, seed_demo, table
+from services.demo import DEMO_PASSWORD, TRY_FIRST, table
 from services.photo_storage import LocalDiskStorage, use_storage
+from tests.support.demo import InSuiteDemo
 from tests.support.people import gid
 
+# One worker seeds the demo for the tests of this module and of test_story.py.
+pytestmark = pytest.mark.xdist_group("demo")
 Check = Callable[[dict[str, Any]], None]
 
 
@@ -52,9 +55,9 @@ class App:
 
 
 async def test_every_login_of_the_table_finds_something_to_see_first(
-    http: httpx.AsyncClient, moved_clock: MovableClock
+    http: httpx.AsyncClient, moved_clock: MovableClock, demo: InSuiteDemo
 ) -> None:
-    seeded = await seed_demo()
+    seeded = demo.result
     now = moved_clock.now()
     hongxing = await Community.get(slug="hongxing")
     binhe = await Community.get(slug="binhe")

@@ -1,7 +1,8 @@
 """The living demo: everything issue 17 lists is there, made through the services, the ledger
 balances, a second run changes nothing, and the same seed gives the same community.
 
-Each test seeds the whole story (tens of seconds on SQLite), so there are few of them.
+Seeding the whole story takes tens of seconds, so the `demo` fixture seeds it once per worker
+(tests/support/demo.py) and these tests read a copy; one seeds it again to compare.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tortoise import Tortoise, connections
 
 from api.board_page import board_page
 from models.boards import Inspection, MonthClose
@@ -48,7 +48,10 @@ from services.fees.collection_rate import Granularity, Scope, rates
 from services.fees.demo import quarters_until
 from services.fees.income import income as fee_income
 from services.photo_storage import LocalDiskStorage, use_storage
+from tests.support.demo import InSuiteDemo, empty_tables
 
+# One worker seeds the demo for the tests of this module and of test_logins.py.
+pytestmark = pytest.mark.xdist_group("demo")
 SIX_TEAMS = {"红色维修队", "银发巡河队", "红色调解室", "邻里互助团", "四点半课堂", "清雪突击队"}
 
 
@@ -60,13 +63,13 @@ def photo_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_second_run_changes_nothing(
-    moved_clock: MovableClock,
+    demo: InSuiteDemo, moved_clock: MovableClock
 ) -> None:
-    started = moved_clock.now()
-    first = await seed_demo()
+    started = moved_clock.now()  # the moment the fixture's seed_demo() ran at
+    first = demo.result
 
     assert first.created
-    assert moved_clock.now() == started  # the story's clock was put back
+    assert demo.clock_after == started  # the story's clock was put back
     community = await Community.get(slug="hongxing")
     scope = {"community_id": community.id}
     # Tags on every entrance and on the assets.
@@ -185,23 +188,21 @@ async def _a_year_of_fees(community: Community, now: datetime) -> None:
     assert "fees-household-rate" in page and "户数收缴率" in page
 
 
-async def test_the_same_seed_gives_the_same_community(moved_clock: MovableClock) -> None:
-    started = moved_clock.now()
-    first = await seed_demo(seed=7)
+async def test_the_same_seed_gives_the_same_community(demo: InSuiteDemo, moved_clock: MovableClock) -> None:
+    # The fixture seeded the default seed at this same moment, earlier, in this process.
     fingerprint = await _fingerprint()
-    await _empty_tables()
-    moved_clock.set(started)
+    await empty_tables()
 
-    second = await seed_demo(seed=7)
+    second = await seed_demo(seed=demo.result.seed)
 
-    assert second.counts == first.counts
+    assert second.created and second.counts == demo.result.counts
     assert await _fingerprint() == fingerprint
 
 
 async def test_another_seed_gives_other_names() -> None:
     await seed_register(seed=1)
     names = await _names()
-    await _empty_tables()
+    await empty_tables()
 
     await seed_register(seed=2)
 
@@ -253,15 +254,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
     return value
-
-
-async def _empty_tables() -> None:
-    """As the suite's fixture does before each test."""
-    conn = connections.get("default")
-    tables = [m._meta.db_table for m in Tortoise.apps["models"].values() if m._meta.db_table != "aerich"]
-    if conn.capabilities.dialect == "postgres":
-        quoted = ", ".join(f'"{t}"' for t in tables)
-        await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-    else:
-        script = "".join(f'DELETE FROM "{t}";' for t in tables)
-        await conn.execute_script(f"PRAGMA foreign_keys=OFF;{script}PRAGMA foreign_keys=ON;")
