@@ -25,6 +25,7 @@ from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
 from api.schema.community.root import CommunityMutation
 from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
+from api.schema.district.root import DistrictMutation, DistrictQuery
 from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
 from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
 from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
@@ -169,6 +170,7 @@ QUERIES: tuple[type, ...] = (
     CorridorFlagQuery,
     InspectionsQuery,
     FeesQuery,
+    DistrictQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -188,6 +190,7 @@ MUTATIONS: tuple[type, ...] = (
     CorridorFlagMutation,
     CommunityMutation,
     FeesMutation,
+    DistrictMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
