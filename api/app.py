@@ -16,7 +16,15 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from api import board_routes, card_routes, certificate_routes, developer_pages, tag_routes, web
+from api import (
+    board_routes,
+    card_routes,
+    certificate_routes,
+    developer_pages,
+    open311_routes,
+    tag_routes,
+    web,
+)
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
@@ -139,6 +147,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             *certificate_routes.ROUTES,
             *card_routes.ROUTES,
             *developer_pages.routes(settings.production),
+            *open311_routes.ROUTES,
             # The web pages run the same schema in process for the person signed in.
             *web.routes(schema),
         ],

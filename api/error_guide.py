@@ -237,6 +237,27 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "A schedule change would apply to a period already billed; issued bills keep their price.",
         "Choose a start date after the last billed period.",
     ),
+    ErrorCode.OUT_OF_JURISDICTION: (
+        "You hold a street or district role, but this belongs to another street, department or "
+        "district, or to a role you do not hold.",
+        "Hide the action for this item; show the message.",
+    ),
+    ErrorCode.ALREADY_REFERRED: (
+        "This report was referred to the street already; a report is referred once.",
+        "Open the report's dispatch and follow it on the timeline.",
+    ),
+    ErrorCode.NOT_IN_A_STREET: (
+        "The community is not linked to a street yet, so there is nobody to refer to.",
+        "Handle it in the community; ask the district office to link the community.",
+    ),
+    ErrorCode.OUTSIDE_DISTRICT: (
+        "The location (or the tag's compound) is outside the district you report for.",
+        "Check the location; report it through that district's own channels.",
+    ),
+    ErrorCode.LOCATION_UNKNOWN: (
+        "Neither the location nor the address names a street or compound of the district.",
+        "Turn on location, or write the street's or compound's name in the address.",
+    ),
 }
 
 # extensions.code of top-level errors and of gate refusals

@@ -16,4 +16,5 @@ MODEL_MODULES = [
     "models.boards",
     "models.abuse",
     "models.fees",
+    "models.district",
 ]

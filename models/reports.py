@@ -49,6 +49,8 @@ class ReportEventKind(StrEnum):
     REOPENED = "reopened"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    # Also each step of the report's dispatch beyond the community (level 2, the district:
+    # referred to the street, dispatched, fed back …), its words in the note.
     ESCALATED = "escalated"
 
 

@@ -92,6 +92,12 @@ class ErrorCode(StrEnum):
     FEE_BILL_SETTLED = "FEE_BILL_SETTLED"
     FEE_NO_SCHEDULE = "FEE_NO_SCHEDULE"
     FEE_PERIOD_BILLED = "FEE_PERIOD_BILLED"
+    # Streets, districts and the outpost
+    OUT_OF_JURISDICTION = "OUT_OF_JURISDICTION"  # a street/district role acting beyond its own scope
+    ALREADY_REFERRED = "ALREADY_REFERRED"
+    NOT_IN_A_STREET = "NOT_IN_A_STREET"  # the community is not linked to a street yet
+    OUTSIDE_DISTRICT = "OUTSIDE_DISTRICT"
+    LOCATION_UNKNOWN = "LOCATION_UNKNOWN"  # neither the point nor the address names a place we know
 
 
 class DomainError(Exception):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from models.abuse import AbuseFlagState
+from models.district import DispatchState
 from models.enums import ReportCategory, Role
 from models.reports import RejectReason, ReportState
 from models.rewards import RedemptionStatus
@@ -101,6 +102,16 @@ WORDS: dict[type[StrEnum], dict[str, Label]] = {
         OpinionStatus.DONE: label("OpinionStatus", "done"),
         OpinionStatus.ANSWERED: label("OpinionStatus", "answered"),
         OpinionStatus.DECLINED: label("OpinionStatus", "declined"),
+    },
+    DispatchState: {
+        DispatchState.REFERRED: label("DispatchState", "waiting for the street to claim it"),
+        DispatchState.STREET_CLAIMED: label("DispatchState", "claimed by the street"),
+        DispatchState.DISPATCHED: label("DispatchState", "dispatched to a department"),
+        DispatchState.IN_PROGRESS: label("DispatchState", "being handled by the department"),
+        DispatchState.FED_BACK: label("DispatchState", "fed back by the department"),
+        DispatchState.CONFIRMED: label("DispatchState", "confirmed"),
+        DispatchState.COORDINATION: label("DispatchState", "with the district coordinator"),
+        DispatchState.SENT_BACK: label("DispatchState", "sent back to the community"),
     },
     RedemptionStatus: {
         RedemptionStatus.PENDING: label("RedemptionStatus", "waiting to be handed over"),

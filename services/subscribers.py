@@ -4,6 +4,7 @@ CLI), so that a change and its consequences (points paid, inbox rows written) co
 from __future__ import annotations
 
 from services import notifications
+from services.district import clocks as district_clocks
 from services.leaderboards import sources as board_sources
 from services.leaderboards import wiring as board_wiring
 from services.points import wiring as points_wiring
@@ -16,6 +17,7 @@ def install() -> None:
     notifications.install()
     board_sources.install()
     patrol_repairs.install()
+    district_clocks.install()
 
 
 def uninstall() -> None:
@@ -23,3 +25,4 @@ def uninstall() -> None:
     board_wiring.unregister()
     notifications.uninstall()
     patrol_repairs.uninstall()
+    district_clocks.uninstall()

@@ -16,6 +16,7 @@ from api.resolvers import node as node_resolvers
 from api.resolvers.accounts import operations as account_resolvers
 from api.resolvers.community.root import CommunityMutation
 from api.resolvers.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
+from api.resolvers.district.root import DistrictMutation, DistrictQuery
 from api.resolvers.fees import FeesMutation, FeesQuery
 from api.resolvers.inspections.root import InspectionsMutation, InspectionsQuery
 from api.resolvers.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
@@ -168,6 +169,7 @@ QUERIES: tuple[type, ...] = (
     CorridorFlagQuery,
     InspectionsQuery,
     FeesQuery,
+    DistrictQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -187,6 +189,7 @@ MUTATIONS: tuple[type, ...] = (
     CorridorFlagMutation,
     CommunityMutation,
     FeesMutation,
+    DistrictMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

@@ -7,6 +7,7 @@ from tortoise.functions import Count
 from tortoise.models import Model
 
 from models.boards import Inspection, MonthClose
+from models.district import Dispatch, OutpostReward
 from models.fees import FeeBill, FeePayment
 from models.ledger import PointTransfer
 from models.open_books import AccountEntry
@@ -18,6 +19,7 @@ from models.tags import Tag
 from models.teams import Activity, ActivityLog, Attendance, Emergency, Team, TeamMember
 from models.voice import Opinion, Survey, SurveyResponse
 from services.demo import register
+from services.demo.district import DISTRICT
 
 _STORY: dict[str, type[Model]] = {
     "tags": Tag,
@@ -58,4 +60,10 @@ async def counts() -> dict[str, int]:
     states = await Report.filter(**scope).annotate(n=Count("id")).group_by("state").values_list("state", "n")
     for state, n in states:
         found[f"reports_{state}"] = n
+    # The district's: its dispatches (street snaps hold no community) and the rewards it paid.
+    found["dispatches"] = await Dispatch.filter(district__name=DISTRICT).count()
+    found["outpost_rewards"] = await OutpostReward.filter(district__name=DISTRICT).count()
+    found["district_point_transfers"] = await PointTransfer.filter(
+        community__ledger_of_district__name=DISTRICT
+    ).count()
     return found

@@ -4,7 +4,9 @@ moments it chooses on the story's clock, and goes through the services.
 Adding to the demo is adding a step here. Property fees (issue 20) come after the reports and
 before the books: a year of quarterly bills per household up to the story's "now", payments with
 receipts, the prepay offer and some arrears; the public accounts read each month's fee income from
-those payments, as they read repair materials from the reports.
+those payments, as they read repair materials from the reports. The district (issue 21) comes
+last: its streets link the two communities once their own story is told, so the communities'
+reports of the months before were not referred by the clock.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services.demo import activities, books, fees, inspections, reports, rewards, tags, teams, voice
+from services.demo import activities, books, district, fees, inspections, reports, rewards, tags, teams, voice
 from services.demo.story import Story
 
 
@@ -33,4 +35,5 @@ STORY_STEPS: tuple[Step, ...] = (
     Step("voice", "居民意见、议事会、满意度调查", voice.seed),
     Step("fees", "一年的物业费账单与缴费", fees.seed),
     Step("books", "账目公开与公告栏", books.seed),
+    Step("district", "示范区：街道、部门、前哨随手拍与三级派单", district.seed_story),
 )

@@ -47,13 +47,28 @@ async def _me_too(event: DomainEvent) -> set[int]:
 
 
 async def _write(event: DomainEvent, user_ids: Iterable[int], text: Text) -> None:
+    # Only report events point at a report; a call-out's subject is the emergency.
+    report_id = event.subject_id if event.name.startswith("report.") else None
+    await tell(event.community_id, event.name, user_ids, text, event.actor_user_id, report_id)
+
+
+async def tell(
+    community_id: int,
+    event_name: str,
+    user_ids: Iterable[int],
+    text: Text,
+    actor_user_id: int | None = None,
+    report_id: int | None = None,
+) -> None:
+    """Write inbox rows (and wake live streams) in the caller's transaction; other workflows
+    (services.district's dispatches) tell people through here too."""
     # Nobody is told about what they did themselves.
-    wanted = sorted({u for u in user_ids if u and u != event.actor_user_id})
+    wanted = sorted({u for u in user_ids if u and u != actor_user_id})
     if not wanted:
         return
-    if event.name.startswith("report."):
+    if report_id is not None:
         # A repairer must know where to go: 105 entrances share four names, so the full label.
-        text = text.headed(await report_label(event.subject_id))
+        text = text.headed(await report_label(report_id))
     now = clock.now()
     # The row keeps the message id and parameters, rendered in each reader's language when read
     # (api), and the English text for logs and readers that predate the ids.
@@ -62,10 +77,9 @@ async def _write(event: DomainEvent, user_ids: Iterable[int], text: Text) -> Non
         [
             Notification(
                 user_id=user_id,
-                community_id=event.community_id,
-                # Only report events point at a report; a call-out's subject is the emergency.
-                report_id=event.subject_id if event.name.startswith("report.") else None,
-                event=event.name,
+                community_id=community_id,
+                report_id=report_id,
+                event=event_name,
                 text_id=text.msgid,
                 text_params=params,
                 text=str(text)[:300],

@@ -53,6 +53,7 @@ from services.access import Viewer
 from services.errors import DomainError, DuplicateReport, ErrorCode, Forbidden, RateLimited
 from services.events import DomainEvent, publish
 from services.reports.clocks import REOPEN_WINDOW, clocks_for
+from services.reports.moves import conditional_move
 from services.reports.photos import CleanPhoto, PhotoOwner, PhotoWrites, clean_photos
 from services.reports.queries import get_report, is_reporter
 
@@ -255,10 +256,7 @@ async def _move(
     report_id: int, allowed: Sequence[ReportState], to: ReportState, **changes: Any
 ) -> Report | None:
     """The conditional UPDATE every transition goes through; None when another call won."""
-    moved = await Report.filter(id=report_id, state__in=list(allowed)).update(
-        state=to, updated_at=clock.now(), **changes
-    )
-    return await Report.get(id=report_id) if moved else None
+    return await conditional_move(Report, report_id, allowed, to, **changes)
 
 
 async def _store_photos(
@@ -317,16 +315,20 @@ async def file_report(
     proxy_for_user_id: int | None = None,
     proxy_channel: str = "",
     rate_limited: bool = True,
+    outpost: bool = False,
 ) -> Filed:
     """File a report at a place the caller has checked the viewer may see.
 
     Replaying an idempotency key returns the report that key filed first, whatever the input.
     `rate_limited=False` is for reports another workflow opens on the viewer's behalf (a patrol's
-    finding), which the per-resident hourly limit is not meant to hold back.
+    finding), which the per-resident hourly limit is not meant to hold back. `outpost=True` is
+    for an outpost reporter (services.district) whose snap the district routed to this
+    community: they report here without being a member.
     """
     me = viewer.user_id
     community_id = place.community_id
-    viewer.require_member(community_id)
+    if not outpost:
+        viewer.require_member(community_id)
     key = idempotency.clean_key(idempotency_key)
     digest = idempotency.input_hash(
         {
@@ -691,3 +693,55 @@ async def auto_confirm(report_id: int, now: datetime) -> bool:
             auto=True,
         )
     return True
+
+
+# ── beyond the community (services.district drives these) ───────────────────────────────
+
+
+async def record_dispatch_step(report_id: int, actor_id: int | None, note: Text, **data: Any) -> None:
+    """A step of the report's dispatch beyond the community, on the report's own timeline (an
+    escalation to level 2, the district, with the step in its note), so the community and the
+    reporter see it where they see everything else. Published as `report.dispatch_step`, not
+    `report.escalated`: the district tells the people of each step itself."""
+    report = await Report.get(id=report_id)
+    now = clock.now()
+    await ReportEvent.create(
+        report_id=report.id,
+        community_id=report.community_id,
+        actor_id=actor_id,
+        kind=ReportEventKind.ESCALATED,
+        escalation_level=2,
+        note=str(note)[:TEXT_MAX],
+        note_id=note.msgid,
+        note_params=note.params_json() if note.params else None,
+        created_at=now,
+    )
+    await publish(
+        DomainEvent(
+            name="report.dispatch_step",
+            community_id=report.community_id,
+            subject_id=report.id,
+            actor_user_id=actor_id,
+            data=_event_data(report, **data),
+            occurred_at=now,
+        )
+    )
+
+
+async def resolve_by_department(report_id: int, actor_id: int, department: str, note: str) -> Report | None:
+    """A department fed back on the report's dispatch: the report is resolved by the district,
+    and its reporter confirms or reopens it as any fix (None when it was no longer active). The
+    resolution note is the department's words as written; the timeline names the department."""
+    now = clock.now()
+    report = await Report.get(id=report_id)
+    before = report.state
+    moved = await _move(
+        report_id, ACTIVE_STATES, ReportState.RESOLVED, resolved_at=now, resolution_note=note[:TEXT_MAX]
+    )
+    if moved is None:
+        return None
+    said = Text(N_("Fixed by {department}: {note}"), {"department": department, "note": note})
+    await _record(
+        moved, ReportEventKind.RESOLVED, actor_id, before, said, within_clock=now <= moved.resolve_due_at
+    )
+    return moved

@@ -9,7 +9,8 @@ all run it without escalating twice or confirming twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -91,15 +92,42 @@ async def set_clocks(
     return Clocks(claim_minutes, resolve_minutes)
 
 
+@dataclass(frozen=True)
+class ClockedStep:
+    """A clock of another workflow that moves like a report's (services.district's dispatch
+    steps): `due(now)` lists the rows whose clock ran out, `act(row_id, now)` is its conditional
+    move (escalate, hand over, confirm), True only for the one run that won it."""
+
+    name: str
+    due: Callable[[datetime], Awaitable[list[int]]]
+    act: Callable[[int, datetime], Awaitable[bool]]
+
+
+_steps: dict[str, ClockedStep] = {}
+
+
+def register_step(step: ClockedStep) -> None:
+    """Add a step to every clock tick; registering the same name again replaces it."""
+    _steps[step.name] = step
+
+
+def unregister_step(name: str) -> None:
+    _steps.pop(name, None)
+
+
 @dataclass
 class TickResult:
     claim_escalations: int = 0
     resolve_escalations: int = 0
     auto_confirmed: int = 0
+    # What the registered steps did, by step name.
+    steps: dict[str, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
-        return self.claim_escalations + self.resolve_escalations + self.auto_confirmed
+        return (
+            self.claim_escalations + self.resolve_escalations + self.auto_confirmed + sum(self.steps.values())
+        )
 
 
 async def run_clock_tick(now: datetime | None = None) -> TickResult:
@@ -126,6 +154,10 @@ async def run_clock_tick(now: datetime | None = None) -> TickResult:
     for report_id in unconfirmed:
         if await reports.auto_confirm(int(report_id), now=now):
             result.auto_confirmed += 1
+    for step in list(_steps.values()):
+        for row_id in await step.due(now):
+            if await step.act(row_id, now):
+                result.steps[step.name] = result.steps.get(step.name, 0) + 1
     if result.total:
         log.info(
             "clock tick",
@@ -133,6 +165,7 @@ async def run_clock_tick(now: datetime | None = None) -> TickResult:
                 "claim_escalations": result.claim_escalations,
                 "resolve_escalations": result.resolve_escalations,
                 "auto_confirmed": result.auto_confirmed,
+                "steps": result.steps,
             },
         )
     return result

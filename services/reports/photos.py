@@ -38,6 +38,7 @@ class PhotoOwner(StrEnum):
 
     REPORT = "report"
     INSPECTION = "inspection"
+    DISPATCH = "dispatch"
 
 
 @dataclass(frozen=True)

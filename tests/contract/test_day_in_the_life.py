@@ -49,6 +49,7 @@ from services.phones import normalize_phone
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.fees.day import property_fees
 from tests.api.teams.support import APPOINT, TEAM_CREATE
+from tests.contract.district_day import district_afternoon
 from tests.support.people import gid
 from tests.support.photos import jpeg_with_gps
 from tests.support.server import serving_in_process
@@ -553,6 +554,10 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     await economy_review(app, staff, resident, await _sign_in(app, logins["repairer"]), cid, entrance_id)
     # --- The office's fee day: schedule, bills, a payment, its reversal, a receipt, the rate.
     await property_fees(app, staff, resident, cid, moved_clock.now().date())
+    # --- Beyond the community: the demo's district, its streets and departments, the outpost.
+    await district_afternoon(
+        app, lambda phone: _sign_in(app, phone), staff, resident, entrance_id, moved_clock
+    )
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (
         f"operations the walk never sends (add them to the day, or delete them): {never_sent}"

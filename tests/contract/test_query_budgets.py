@@ -95,6 +95,17 @@ BUDGETS: dict[str, int] = {
     "CorridorFlagHistory": 4,  # the breakdown's entrances' full labels, one joined statement
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,
+    "DispatchAssign": 15,
+    "DispatchConfirm": 11,
+    "DispatchDepartmentClaim": 14,
+    "DispatchDetail": 6,
+    "DispatchDispute": 15,
+    "DispatchFeedback": 16,  # a referred report is resolved on the community side too
+    "DispatchQueue": 7,
+    "DispatchSendBack": 13,
+    "DispatchStreetClaim": 32,  # an outpost snap pays its reporter through the engine
+    "DistrictRollup": 7,
+    "DistrictRollupCsv": 7,
     "EconomySummary": 2,
     "Emergencies": 3,
     # 12 of its own; on PostgreSQL the open NotificationAdded subscription of the day reads the inbox
@@ -117,6 +128,7 @@ BUDGETS: dict[str, int] = {
     "Meetings": 3,
     "MonthClose": 45,
     "MyActivities": 11,
+    "MyDistrictRoles": 4,
     "MyInbox": 6,  # myInboxCursor: the newest notification id, for the subscription's `after`
     "MyPointsBalance": 3,
     "MyPointsHistory": 3,  # the first page carries its total (a window count)
@@ -130,6 +142,8 @@ BUDGETS: dict[str, int] = {
     "OpinionPost": 3,
     "OpinionSupport": 6,
     "Opinions": 4,
+    "OutpostRanking": 7,
+    "OutpostReport": 20,  # locates the spot, stores the photo, tells the liaisons
     "PendingPickups": 4,
     "PlaceCreate": 4,  # the new place's full label (its parents, joined)
     "PlaceRename": 4,  # the place's full label (its parents, joined)
@@ -141,12 +155,13 @@ BUDGETS: dict[str, int] = {
     "Register": 7,
     "RepairsDone": 3,
     "ReportCancel": 11,
-    "ReportClaim": 33,  # notifications name the place; me-too people are told
-    "ReportConfirm": 45,  # pairing, self-dealing checks; notifications: place label, me-too
+    "ReportClaim": 34,  # place label, me-too people told; the district pays an outpost snap
+    "ReportConfirm": 46,  # pairing, self-dealing; place label, me-too; the dispatch, if any
     "ReportCreate": 26,  # burst check, raced-retry re-check, the notice's place label
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
+    "ReportRefer": 15,
     "ReportReject": 15,
     "ReportReopen": 15,
     "ReportResolve": 19,  # notifications name the place; me-too people are told

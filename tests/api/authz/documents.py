@@ -31,6 +31,9 @@ from tests.api.authz.world import Side
 
 # An ID argument or input field names an object of this kind, by its name.
 ID_KINDS = {
+    "dispatchId": "Dispatch",
+    "districtId": "District",
+    "departmentId": "Department",
     "id": "Report",
     "communityId": "Community",
     "compoundId": "Compound",
@@ -67,6 +70,7 @@ ID_KINDS = {
     "paymentId": "FeePayment",
     "giftRewardId": "Reward",
     "giftRecipientId": "User",
+    "outpostRewardId": "OutpostReward",
 }
 
 
@@ -157,6 +161,7 @@ ID_OF = {
     "team.id": "Team",
     "activity.id": "Activity",
     "community.id": "Community",
+    "dispatch.id": "Dispatch",
 }
 
 

@@ -24,6 +24,14 @@ from tortoise.models import Model
 
 from api.contract import operation_documents
 from models.abuse import AbuseFlag
+from models.district import (
+    Department,
+    Dispatch,
+    DistrictRole,
+    DistrictRoleKind,
+    OutpostReward,
+    StreetCommunity,
+)
 from models.enums import ReportCategory, Role
 from models.fees import BillingPeriod, BillTiming, FeeBill, FeePayment, PaymentMethod
 from models.ledger import PointTransfer
@@ -94,6 +102,7 @@ KINDS: dict[str, type[Model]] = {
     "PatrolFinding": PatrolFinding,
     "FeeBill": FeeBill,
     "FeePayment": FeePayment,
+    "Dispatch": Dispatch,
 }
 LOGS = {
     "PatrolLog": LogKind.PATROL,
@@ -156,6 +165,43 @@ async def _first_ids(community_id: int) -> dict[str, str]:
     return ids
 
 
+async def _district_ids(community_id: int) -> dict[str, str]:
+    """The district and a department of it, for the community the day linked to a street."""
+    link = await StreetCommunity.get_or_none(community_id=community_id)
+    if link is None:
+        return {}
+    department = await Department.filter(district_id=link.district_id).order_by("id").first()
+    assert department is not None, "the demo's district has departments"
+    return {
+        "District": gid("District", link.district_id),
+        "Department": gid("Department", department.id),
+        "OutpostReward": gid("OutpostReward", await _a_reward(link.district_id)),
+    }
+
+
+async def _a_reward(district_id: int) -> int:
+    """A reward of last month's outpost ranking in the district's book (written here: the day's
+    own month is not over, so the office could not record one yet)."""
+    found = await OutpostReward.filter(district_id=district_id).order_by("id").first()
+    if found is not None:
+        return found.id
+    courier = await DistrictRole.filter(
+        district_id=district_id, role=DistrictRoleKind.OUTPOST_REPORTER
+    ).first()
+    assert courier is not None, "the demo's district has couriers"
+    reward = await OutpostReward.create(
+        district_id=district_id,
+        month="2000-01",
+        user_id=courier.user_id,
+        rank=1,
+        amount_fen=20000,
+        payment_key=f"{district_id}:2000-01:{courier.user_id}",
+        entered_by_id=courier.user_id,
+        created_at=clock.now(),
+    )
+    return reward.id
+
+
 async def build_world(
     http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> World:
@@ -172,6 +218,7 @@ async def build_world(
     await _our_team_roles(http, ours)
     for side in (ours, theirs):
         side.ids = await _first_ids(side.community.id)
+        side.ids.update(await _district_ids(side.community.id))
         # A member nobody in the matrix calls as, so appointing or naming them changes no caller.
         bystander = await make_person(side.community, (Role.RESIDENT,), name="旁观者")
         side.ids["User"] = gid("User", bystander.user.id)

@@ -18,6 +18,16 @@ import pytest
 
 from api.board_page import board_page
 from models.boards import Inspection, MonthClose
+from models.district import (
+    Department,
+    Dispatch,
+    DispatchState,
+    District,
+    DistrictRole,
+    DistrictRoleKind,
+    Street,
+    StreetCommunity,
+)
 from models.enums import TagTargetKind
 from models.fees import FeeBill, FeeOffer, FeePayment, PaymentKind
 from models.ledger import PointTransfer, TransferKind
@@ -142,15 +152,34 @@ async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_se
 
     count, problems = await check_ledger()
     assert count > 100 and problems == []
+    await _the_district(first.counts)
 
     second = await seed_demo()
 
     assert not second.created
     assert second.counts == first.counts
     assert second.logins == first.logins
-    assert await PointTransfer.all().count() == first.counts["point_transfers"]
+    everyone = first.counts["point_transfers"] + first.counts["district_point_transfers"]
+    assert await PointTransfer.all().count() == everyone
     assert await FeePayment.all().count() == first.counts["fee_payments"]
-    assert await Community.all().count() == 2
+    # The two communities and the district's own account space (its outpost's points).
+    assert await Community.all().count() == 3
+
+
+async def _the_district(counts: dict[str, int]) -> None:
+    """One district, two streets, the two communities, three departments, a handful of couriers;
+    last month's snaps went the whole chain and the office paid the ranking; this month one snap
+    waits for its street and one went to the coordinator."""
+    district = await District.get(name="示范区")
+    assert await Street.filter(district_id=district.id).count() == 2
+    assert await StreetCommunity.filter(district_id=district.id).count() == 2
+    assert await Department.filter(district_id=district.id).count() == 3
+    couriers = DistrictRole.filter(district_id=district.id, role=DistrictRoleKind.OUTPOST_REPORTER)
+    assert await couriers.count() >= 5
+    states = [d.state for d in await Dispatch.filter(district_id=district.id).order_by("id")]
+    assert states == [DispatchState.CONFIRMED] * 6 + [DispatchState.COORDINATION, DispatchState.REFERRED]
+    assert counts["dispatches"] == 8 and counts["outpost_rewards"] == 3
+    assert counts["district_point_transfers"] == 6
 
 
 async def _a_year_of_fees(community: Community, now: datetime) -> None:

@@ -1,0 +1,220 @@
+"""Root fields of the district area (streets, districts, departments, dispatches, the outpost):
+decode ids, call a service, map its rows (api.resolvers.district.mapping)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+
+from api.context import Info
+from api.ids import decode_cursor, decode_global_id
+from api.photos import read_uploads
+from api.resolvers.connections import connection
+from api.resolvers.district.mapping import (
+    dispatch_types,
+    gid,
+    rank_row,
+    reward_book,
+    roles_held,
+    rollup_row,
+)
+from api.resolvers.district.mapping import reward as reward_line
+from api.resolvers.payloads import guarded
+from api.schema.common import Connection
+from api.schema.district import inputs as i
+from api.schema.district import types as s
+from models.district import Dispatch, DistrictRole, OutpostReward
+from services.access import Viewer
+from services.district import dispatch as flow
+from services.district import outpost, rewards, rollup
+from services.errors import DomainError
+from services.paging import clamp_first
+
+
+def _dispatch_id(value: str) -> int:
+    return decode_global_id(value, "Dispatch", "dispatchId")
+
+
+def _district_id(value: str) -> int:
+    return decode_global_id(value, "District", "districtId")
+
+
+async def _one(info: Info, work: Callable[[Viewer], Awaitable[Dispatch]]) -> s.DispatchPayload:
+    async def run() -> s.DispatchPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        row = await work(viewer)
+        return s.DispatchPayload(dispatch=(await dispatch_types(viewer, [row]))[0])
+
+    return await guarded(s.DispatchPayload, run())
+
+
+# ── mutations ────────────────────────────────────────────────────────────────────────────
+
+
+async def report_refer(info: Info, input: i.ReportReferInput) -> s.DispatchPayload:
+    return await _one(
+        info, lambda v: flow.refer(v, decode_global_id(input.report_id, "Report", "reportId"), input.note)
+    )
+
+
+async def outpost_report(info: Info, input: i.OutpostReportInput) -> s.OutpostReportPayload:
+    async def work() -> s.OutpostReportPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        photos = await read_uploads(input.photos, "photos")
+        snapped = await outpost.snap(
+            viewer,
+            _district_id(input.district_id),
+            input.category,
+            input.text,
+            photos,
+            tag_code=input.tag_code,
+            latitude=input.latitude,
+            longitude=input.longitude,
+            address=input.address or "",
+            idempotency_key=input.idempotency_key,
+        )
+        return s.OutpostReportPayload(
+            dispatch=(await dispatch_types(viewer, [snapped.dispatch]))[0] if snapped.dispatch else None,
+            report_id=gid("Report", snapped.report.id) if snapped.report else None,
+        )
+
+    return await guarded(s.OutpostReportPayload, work())
+
+
+async def dispatch_street_claim(info: Info, input: i.DispatchInput) -> s.DispatchPayload:
+    return await _one(info, lambda v: flow.street_claim(v, _dispatch_id(input.dispatch_id)))
+
+
+async def dispatch_assign(info: Info, input: i.DispatchAssignInput) -> s.DispatchPayload:
+    return await _one(
+        info,
+        lambda v: flow.assign(
+            v,
+            _dispatch_id(input.dispatch_id),
+            decode_global_id(input.department_id, "Department", "departmentId"),
+            input.note or "",
+        ),
+    )
+
+
+async def dispatch_send_back(info: Info, input: i.DispatchReasonInput) -> s.DispatchPayload:
+    return await _one(info, lambda v: flow.send_back(v, _dispatch_id(input.dispatch_id), input.reason))
+
+
+async def dispatch_department_claim(info: Info, input: i.DispatchInput) -> s.DispatchPayload:
+    return await _one(info, lambda v: flow.department_claim(v, _dispatch_id(input.dispatch_id)))
+
+
+async def dispatch_dispute(info: Info, input: i.DispatchReasonInput) -> s.DispatchPayload:
+    return await _one(info, lambda v: flow.dispute(v, _dispatch_id(input.dispatch_id), input.reason))
+
+
+async def dispatch_feedback(info: Info, input: i.DispatchFeedbackInput) -> s.DispatchPayload:
+    async def work(viewer: Viewer) -> Dispatch:
+        photos = await read_uploads(input.photos, "photos")
+        return await flow.feed_back(viewer, _dispatch_id(input.dispatch_id), input.note, photos)
+
+    return await _one(info, work)
+
+
+async def dispatch_confirm(info: Info, input: i.DispatchConfirmInput) -> s.DispatchPayload:
+    return await _one(
+        info, lambda v: flow.confirm(v, _dispatch_id(input.dispatch_id), input.rating, input.comment or "")
+    )
+
+
+# ── queries ──────────────────────────────────────────────────────────────────────────────
+
+
+async def my_district_roles(info: Info) -> list[s.DistrictRoleHeld]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    return await roles_held(await DistrictRole.filter(user_id=viewer.user_id).order_by("id"))
+
+
+async def dispatch(info: Info, id: strawberry.ID) -> s.Dispatch | None:
+    viewer = info.context.viewer
+    viewer.require_user()
+    try:
+        row = await flow.get_dispatch(viewer, decode_global_id(id, "Dispatch", "id"), "id")
+    except DomainError:
+        return None
+    return (await dispatch_types(viewer, [row]))[0]
+
+
+async def dispatch_queue(
+    info: Info, queue: s.DispatchQueue, first: int | None = None, after: str | None = None
+) -> Connection[s.Dispatch]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    size, after_id = clamp_first(first), decode_cursor(after)
+    page = await flow.queue(viewer, queue.value, size, after_id)
+    mapped = {
+        row.id: typed for row, typed in zip(page.items, await dispatch_types(viewer, page.items), strict=True)
+    }
+
+    async def count() -> int:
+        return len(page.items)  # the queue's page; queues are short (what waits now)
+
+    return connection(page.items, page.has_next, lambda row: mapped[row.id], count, after)
+
+
+async def outpost_ranking(info: Info, district_id: strawberry.ID, month: str) -> list[s.OutpostRankRow]:
+    viewer = info.context.viewer
+    rollup.month_bounds(month, "Asia/Shanghai")  # a typed error for a malformed month
+    return [rank_row(r) for r in await outpost.ranking(viewer, _district_id(district_id), month)]
+
+
+async def outpost_rewards(info: Info, district_id: strawberry.ID, month: str) -> s.OutpostRewardBook:
+    return reward_book(await rewards.book(info.context.viewer, _district_id(district_id), month))
+
+
+async def _reward_payload(info: Info, pay: Callable[[Viewer], Awaitable[int]]) -> s.OutpostRewardPayload:
+    """The reward a call recorded, as its line of the month's book."""
+
+    async def run() -> s.OutpostRewardPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        reward_id = await pay(viewer)
+        row = await OutpostReward.get(id=reward_id)
+        book = await rewards.book(viewer, row.district_id, row.month)
+        [line] = [line for line in book.lines if line.reward.id == reward_id]
+        return s.OutpostRewardPayload(reward=reward_line(line))
+
+    return await guarded(s.OutpostRewardPayload, run())
+
+
+async def outpost_reward_pay(info: Info, input: i.OutpostRewardPayInput) -> s.OutpostRewardPayload:
+    async def pay(viewer: Viewer) -> int:
+        row = await rewards.pay(
+            viewer,
+            _district_id(input.district_id),
+            input.month,
+            decode_global_id(input.user_id, "User", "userId"),
+            input.amount_fen,
+        )
+        return row.id
+
+    return await _reward_payload(info, pay)
+
+
+async def outpost_reward_reverse(info: Info, input: i.OutpostRewardReverseInput) -> s.OutpostRewardPayload:
+    async def undo(viewer: Viewer) -> int:
+        reward_id = decode_global_id(input.outpost_reward_id, "OutpostReward", "outpostRewardId")
+        return (await rewards.reverse(viewer, reward_id, input.reason)).id
+
+    return await _reward_payload(info, undo)
+
+
+async def district_rollup(info: Info, district_id: strawberry.ID, month: str) -> list[s.DistrictRollupRow]:
+    viewer = info.context.viewer
+    return [rollup_row(r) for r in await rollup.rollup(viewer, _district_id(district_id), month)]
+
+
+async def district_rollup_csv(info: Info, district_id: strawberry.ID, month: str) -> str:
+    viewer = info.context.viewer
+    rows = await rollup.rollup(viewer, _district_id(district_id), month)
+    return rollup.as_csv(rows, info.context.language)

@@ -1,0 +1,188 @@
+"""Streets, districts, departments, dispatches (派单) and the outpost (前哨).
+
+The GraphQL types of the area: counts and steps, never a resident's phone, household or care tag."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from api.context import Info
+from api.schema.common import UserError
+from api.schema.reports.types import ReportCategory
+from models.district import DispatchEventKind, DispatchSource, DispatchState, DistrictRoleKind
+from runtime.i18n import Text
+
+strawberry.enum(DispatchState, description="Where a dispatch beyond the community stands.")
+strawberry.enum(DispatchSource, description="How a dispatch began.")
+strawberry.enum(DispatchEventKind, description="A step on a dispatch's timeline.")
+strawberry.enum(DistrictRoleKind, description="A role held at street or district level.")
+
+
+@strawberry.enum(description="Which dispatches wait for the caller.")
+class DispatchQueue(Enum):
+    STREET = "street"
+    DEPARTMENT = "department"
+    COORDINATION = "coordination"
+    MINE = "mine"
+
+
+@strawberry.type(description="One step of a dispatch, seen by the community and the reporter.")
+class DispatchStep:
+    kind: DispatchEventKind
+    from_state: DispatchState | None
+    to_state: DispatchState | None
+    department_name: str | None
+    at: datetime
+    note_text: strawberry.Private[Text]
+
+    @strawberry.field(
+        description="The step in the language the request asked for (Accept-Language), Chinese by "
+        "default; the words people wrote (a reason, a feedback) as written."
+    )
+    def note(self, info: Info) -> str:
+        # The row keeps the message id and parameters; the words people wrote are parameters.
+        return self.note_text.render(info.context.language)
+
+
+@strawberry.type(description="A problem beyond one community: at the street, a department, or coordination.")
+class Dispatch:
+    id: strawberry.ID
+    state: DispatchState
+    source: DispatchSource
+    category: ReportCategory
+    text: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    district_name: str
+    street_name: str
+    department_name: str | None
+    report_id: strawberry.ID | None = strawberry.field(
+        description="The community's report it carries, if any."
+    )
+    mine: bool = strawberry.field(description="The caller reported it.")
+    street_claim_due_at: datetime
+    department_claim_due_at: datetime | None
+    fix_due_at: datetime | None
+    street_claimed_at: datetime | None
+    dispatched_at: datetime | None
+    department_claimed_at: datetime | None
+    fed_back_at: datetime | None
+    feedback_note: str
+    send_back_reason: str
+    rating: int | None
+    created_at: datetime
+    timeline: list[DispatchStep]
+
+
+@strawberry.type(description="A street or district role the caller holds.")
+class DistrictRoleHeld:
+    role: DistrictRoleKind
+    district_id: strawberry.ID
+    district_name: str
+    street_id: strawberry.ID | None
+    street_name: str | None
+    department_id: strawberry.ID | None
+    department_name: str | None
+
+
+@strawberry.type(description="A line of the month's district outpost ranking (names only).")
+class OutpostRankRow:
+    rank: int
+    user_id: strawberry.ID = strawberry.field(description="The person, to record their reward by.")
+    name: str
+    title: str
+    points: int
+    snaps: int
+
+
+@strawberry.type
+class StateCount:
+    state: str
+    count: int
+
+
+@strawberry.type(description="Steps taken within their clock, of all taken.")
+class OnTimeRate:
+    on_time: int
+    total: int
+    percent: float | None
+
+
+@strawberry.type(description="The district (streetId null) or one street, in a month.")
+class DistrictRollupRow:
+    street_id: strawberry.ID | None
+    name: str
+    reports_by_state: list[StateCount]
+    dispatches_by_state: list[StateCount]
+    community_claim: OnTimeRate
+    community_fix: OnTimeRate
+    street_claim: OnTimeRate
+    department_claim: OnTimeRate
+    department_fix: OnTimeRate
+    satisfaction: float | None = strawberry.field(description="Average rating from 1 to 5.")
+    outpost_snaps: int = strawberry.field(description="Problems the outpost snapped here in the month.")
+    mediations_settled: int = strawberry.field(
+        description="Disputes the communities' mediation rooms logged as settled in the month."
+    )
+    fees: FeeCollection | None = strawberry.field(
+        description="The month's collection rate of the communities that bill fees; null where none does."
+    )
+
+
+@strawberry.type(
+    description="Of the households billed for the month, how many paid; of the money, how much came in."
+)
+class FeeCollection:
+    households_billed: int
+    households_paid: int
+    household_percent: float | None
+    money_percent: float | None
+
+
+@strawberry.type(description="A cash reward of the outpost ranking in the district's public accounts.")
+class OutpostReward:
+    id: strawberry.ID
+    month: str
+    rank: int
+    name: str
+    title: str
+    amount_fen: int = strawberry.field(description="Integer fen; negative on a reversal.")
+    reverses_id: strawberry.ID | None = strawberry.field(
+        description="Set on a reversal: the payment it undoes."
+    )
+    reversed: bool = strawberry.field(description="A later row reversed this payment.")
+    created_at: datetime
+
+
+@strawberry.type(description="The month's outpost rewards the district paid (its public accounts).")
+class OutpostRewardBook:
+    month: str
+    total_fen: int = strawberry.field(description="What the month's rewards cost, reversals netted.")
+    rewards: list[OutpostReward]
+
+
+@strawberry.type
+class OutpostRewardPayload:
+    reward: OutpostReward | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class DispatchPayload:
+    dispatch: Dispatch | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OutpostReportPayload:
+    dispatch: Dispatch | None = strawberry.field(
+        default=None, description="Set when the spot is outside every compound: the street takes it."
+    )
+    report_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Set when a compound holds the spot: that community's report."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)

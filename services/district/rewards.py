@@ -1,0 +1,181 @@
+"""The cash rewards of the monthly outpost ranking (排名奖励), in the district's own public accounts.
+
+The district office (its coordinator) records what it paid once a month is over: to whom (a
+person on that month's ranking, with the rank they held), for which month, how much (integer
+fen). Every role holder of the district reads the month's book: the outpost sees who was paid
+what, as a community's residents see its accounts. A payment is written once per person and
+month (a replay returns it; a different amount is a conflict); a mistake is a reversal, never
+an edit, after which the corrected payment may be recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.district import District, DistrictRoleKind, OutpostReward
+from models.people import User
+from points_engine.localtime import local_month
+from runtime import clock
+from runtime.i18n import N_
+from services.access import Viewer
+from services.district import dispatch as flow
+from services.district import outpost
+from services.district.rollup import month_bounds
+from services.district.scope import not_found, out_of_jurisdiction, scope_of
+from services.errors import DomainError, ErrorCode
+
+# ¥100,000 at most for one person's monthly reward: a typo of a few zeros is refused, not paid.
+MAX_FEN = 10_000_000
+
+
+@dataclass(frozen=True)
+class BookLine:
+    reward: OutpostReward
+    name: str
+    title: str
+    reversed: bool  # a payment a later row reversed
+
+
+@dataclass(frozen=True)
+class Book:
+    month: str
+    lines: list[BookLine]
+
+    @property
+    def total_fen(self) -> int:
+        """What the month's rewards cost the district, reversals netted."""
+        return sum(line.reward.amount_fen for line in self.lines)
+
+
+async def _coordinated(viewer: Viewer, district_id: int) -> District:
+    viewer.require_user()
+    scope = await scope_of(viewer)
+    district = await District.get_or_none(id=district_id)
+    if district is None or not scope.in_district(district.id):
+        raise not_found("districtId")
+    if not scope.coordinates(district.id):
+        raise out_of_jurisdiction(N_("Only the district office records the outpost's rewards."), "districtId")
+    return district
+
+
+def _closed_month(district: District, month: str, now: datetime) -> str:
+    month_bounds(month, district.timezone)  # a typed error for a malformed month
+    if month >= local_month(now, district.timezone):
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("Rewards are paid for a month that is over."), "month")
+    return month
+
+
+async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount_fen: int) -> OutpostReward:
+    """Record a reward paid to someone on the month's ranking, at the rank they held."""
+    district = await _coordinated(viewer, district_id)
+    _closed_month(district, month, clock.now())
+    if not 1 <= amount_fen <= MAX_FEN:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            N_("Enter an amount from 0.01 to {most} yuan."),
+            "amountFen",
+            most=MAX_FEN // 100,
+        )
+    ranked = {row.user_id: row for row in await outpost.ranking(viewer, district.id, month, limit=500)}
+    if user_id not in ranked:
+        raise DomainError(ErrorCode.NOT_FOUND, N_("This person is not on the month's ranking."), "userId")
+    base = f"{district.id}:{month}:{user_id}"
+    payments = await OutpostReward.filter(
+        district_id=district.id, month=month, user_id=user_id, reverses_id__isnull=True
+    ).order_by("id")
+    reversed_ids = set(
+        await OutpostReward.filter(reverses_id__in=[p.id for p in payments]).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    standing = [p for p in payments if p.id not in reversed_ids]
+    if standing:
+        if standing[0].amount_fen == amount_fen:
+            return standing[0]  # a replay
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            N_("This person's reward for the month is recorded already; reverse it first."),
+            "userId",
+        )
+    # After a reversal the corrected payment gets a key of its own: the reversed payment's id.
+    key = f"{base}:{payments[-1].id}" if payments else base
+    try:
+        async with in_transaction():
+            return await OutpostReward.create(
+                district_id=district.id,
+                month=month,
+                user_id=user_id,
+                rank=ranked[user_id].rank,
+                amount_fen=amount_fen,
+                payment_key=key,
+                entered_by_id=viewer.user_id,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        # Recorded by someone else at the same moment: the book keeps the first.
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            N_("This person's reward for the month is recorded already; reverse it first."),
+            "userId",
+        ) from None
+
+
+async def reverse(viewer: Viewer, reward_id: int, reason: str) -> OutpostReward:
+    """A payment recorded by mistake: a reversal row with the negative amount, once."""
+    viewer.require_user()
+    reward = await OutpostReward.get_or_none(id=reward_id)
+    scope = await scope_of(viewer)
+    if reward is None or not scope.in_district(reward.district_id):
+        raise not_found("outpostRewardId")
+    await _coordinated(viewer, reward.district_id)
+    flow.clean_text(reason, "reason")
+    if reward.reverses_id is not None:
+        raise DomainError(
+            ErrorCode.INVALID_TRANSITION, N_("A reversal cannot be reversed."), "outpostRewardId"
+        )
+    existing = await OutpostReward.get_or_none(reverses_id=reward.id)
+    if existing is not None:
+        return existing  # a replay
+    try:
+        async with in_transaction():
+            return await OutpostReward.create(
+                district_id=reward.district_id,
+                month=reward.month,
+                user_id=reward.user_id,
+                rank=reward.rank,
+                amount_fen=-reward.amount_fen,
+                reverses_id=reward.id,
+                entered_by_id=viewer.user_id,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return await OutpostReward.get(reverses_id=reward.id)
+
+
+async def book(viewer: Viewer, district_id: int, month: str) -> Book:
+    """The month's rewards, for every role holder of the district: names and titles as on the
+    ranking, never phones."""
+    viewer.require_user()
+    district = await District.get_or_none(id=district_id)
+    if district is None or not (await scope_of(viewer)).in_district(district.id):
+        raise not_found("districtId")
+    month_bounds(month, district.timezone)
+    rows = await OutpostReward.filter(district_id=district.id, month=month).order_by("id")
+    ids = sorted({r.user_id for r in rows})
+    names = {u["id"]: u["display_name"] for u in await User.filter(id__in=ids).values("id", "display_name")}
+    titles = {
+        t["user_id"]: t["title"]
+        for t in await outpost.titles(district.id, ids, DistrictRoleKind.OUTPOST_REPORTER)
+    }
+    reversed_ids = {r.reverses_id for r in rows if r.reverses_id is not None}
+    return Book(
+        month,
+        [
+            BookLine(r, names.get(r.user_id, ""), titles.get(r.user_id, ""), r.id in reversed_ids)
+            for r in rows
+        ],
+    )
