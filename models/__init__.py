@@ -16,4 +16,6 @@ MODEL_MODULES = [
     "models.boards",
     "models.abuse",
     "models.fees",
+    "models.mediation_room",
+    "models.observers",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from services import notifications
 from services.leaderboards import sources as board_sources
 from services.leaderboards import wiring as board_wiring
+from services.mediation_room import wiring as mediation_wiring
 from services.points import wiring as points_wiring
 from services.teams import patrol_repairs
 
@@ -16,6 +17,7 @@ def install() -> None:
     notifications.install()
     board_sources.install()
     patrol_repairs.install()
+    mediation_wiring.install()
 
 
 def uninstall() -> None:
@@ -23,3 +25,4 @@ def uninstall() -> None:
     board_wiring.unregister()
     notifications.uninstall()
     patrol_repairs.uninstall()
+    mediation_wiring.uninstall()

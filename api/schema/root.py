@@ -27,7 +27,9 @@ from api.schema.community.root import CommunityMutation
 from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
 from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
 from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
+from api.schema.mediation_room.root import MediationRoomMutation, MediationRoomQuery
 from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
+from api.schema.observers.root import ObserversMutation, ObserversQuery
 from api.schema.open_books.root import OpenBooksMutation, OpenBooksQuery
 from api.schema.opinions.root import OpinionsMutation, OpinionsQuery
 from api.schema.places import inputs as place_types
@@ -169,6 +171,8 @@ QUERIES: tuple[type, ...] = (
     CorridorFlagQuery,
     InspectionsQuery,
     FeesQuery,
+    ObserversQuery,
+    MediationRoomQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -188,6 +192,8 @@ MUTATIONS: tuple[type, ...] = (
     CorridorFlagMutation,
     CommunityMutation,
     FeesMutation,
+    ObserversMutation,
+    MediationRoomMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 
