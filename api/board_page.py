@@ -12,6 +12,7 @@ from decimal import Decimal
 from html import escape
 
 from models.open_books import AccountCategory
+from models.teams import MediationCategory
 from services.notice_board import Board
 from services.open_books import CategoryTotal
 from services.satisfaction import MonthSatisfaction
@@ -24,6 +25,16 @@ CATEGORY_NAMES: dict[AccountCategory, str] = {
     AccountCategory.LABOUR: "人工",
     AccountCategory.MATERIALS: "材料",
     AccountCategory.OTHER_SPENDING: "其他支出",
+}
+MEDIATION_NAMES: dict[MediationCategory, str] = {
+    MediationCategory.NOISE: "噪音",
+    MediationCategory.WATER_LEAK: "漏水",
+    MediationCategory.PARKING: "停车",
+    MediationCategory.PETS: "宠物",
+    MediationCategory.SHARED_SPACE: "公共空间",
+    MediationCategory.PROPERTY_FEES: "物业费",
+    MediationCategory.FAMILY: "家庭",
+    MediationCategory.OTHER: "其他",
 }
 REFRESH_SECONDS = 300
 _PRIVATE = "社区尚未公开此栏目；居民请在“红管家”App中查看。"
@@ -151,6 +162,21 @@ def _satisfaction(board: Board) -> str:
             + _stat("办结", str(counts.done), "opinions-done")
             + "</div>"
         )
+    mediation = ""
+    if board.mediation is not None:
+        settled = board.mediation
+        rows = "".join(
+            f"<tr><td>{escape(MEDIATION_NAMES[c.category])}</td>"
+            f"<td class='n' data-testid='mediation-settled-{c.category.value}'>{c.settled}</td></tr>"
+            for c in settled.by_category
+            if c.settled
+        )
+        mediation = (
+            f"<h2 style='margin-top:.8rem'>红色调解室 {settled.year}年</h2><div class='stats'>"
+            + _stat("调解成功", str(settled.settled), "mediation-settled")
+            + "</div>"
+            + (f"<table>{rows}</table>" if rows else "")
+        )
     return (
         "<section><h2>居民满意度</h2><div class='stats'>"
         + _stat("本月满意率", percent(rate), "satisfaction-rate")
@@ -158,6 +184,7 @@ def _satisfaction(board: Board) -> str:
         + "</div><p class='muted'>报修评价与问卷中打 4、5 分的比例（近六个月）</p>"
         + (chart if months else "")
         + opinions
+        + mediation
         + "</section>"
     )
 

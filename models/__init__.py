@@ -17,4 +17,6 @@ MODEL_MODULES = [
     "models.abuse",
     "models.fees",
     "models.district",
+    "models.mediation_room",
+    "models.observers",
 ]

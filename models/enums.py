@@ -9,6 +9,8 @@ class Role(StrEnum):
     CLEANER = "cleaner"
     STAFF = "staff"
     ADMIN = "admin"
+    OBSERVER = "observer"  # 家园观察员: posted to compounds (models.observers)
+    MEDIATOR = "mediator"  # 红色调解室: sees the cases they mediate (models.mediation_room)
 
 
 class CareTagKind(StrEnum):

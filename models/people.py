@@ -56,7 +56,14 @@ class MembershipRole(Model):
     community: fields.ForeignKeyRelation["Community"] = fields.ForeignKeyField(
         "models.Community", related_name="member_roles", on_delete=fields.RESTRICT
     )
-    role = fields.CharEnumField(Role, max_length=20)
+    # The column's comment stays the one the table was made with: aerich cannot alter a comment on
+    # SQLite, and tortoise would otherwise derive it from the enum, which grew observer and mediator.
+    role = fields.CharEnumField(
+        Role,
+        max_length=20,
+        description="RESIDENT: resident\nVOLUNTEER: volunteer\nCAPTAIN: captain\nREPAIRER: repairer\n"
+        "CLEANER: cleaner\nSTAFF: staff\nADMIN: admin",
+    )
 
     membership_id: int
     community_id: int

@@ -54,6 +54,8 @@ WORDS: dict[type[StrEnum], dict[str, Label]] = {
         Role.CLEANER: label("Role", "cleaner"),
         Role.STAFF: label("Role", "staff"),
         Role.ADMIN: label("Role", "admin"),
+        Role.OBSERVER: label("Role", "home observer"),
+        Role.MEDIATOR: label("Role", "mediator"),
     },
     TeamKind: {
         TeamKind.REPAIR: label("TeamKind", "repair team"),

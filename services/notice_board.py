@@ -19,7 +19,7 @@ from points_engine import statements
 from points_engine.localtime import local_month
 from runtime import clock
 from runtime.i18n import N_
-from services import open_books, opinions, satisfaction
+from services import mediation_room, open_books, opinions, satisfaction
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 from services.fees import collection_rate
@@ -101,6 +101,8 @@ class Board:
     economy: statements.Economy | None
     # Property fees' collection rate by month of the board's year (part of the public accounts).
     fee_rates: list[collection_rate.Rate] | None = None
+    # Mediation cases settled in the board's year, by category (no names), beside the opinions.
+    mediation: mediation_room.SettledCounts | None = None
 
 
 async def publicity(community_id: int) -> Publicity:
@@ -165,6 +167,9 @@ async def board(community: Community, viewer: Viewer, month: str | None = None) 
         if visible("satisfaction")
         else None,
         opinions=await opinions.counts(None, community.id) if visible("satisfaction") else None,
+        mediation=await mediation_room.counts(community.id, int(at[:4]), community.timezone)
+        if visible("satisfaction")
+        else None,
         statement=await open_books.statement(None, community.id, at) if visible("accounts") else None,
         economy=await statements.economy(community.id) if visible("accounts") else None,
         fee_rates=await collection_rate.rates(

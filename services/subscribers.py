@@ -7,6 +7,7 @@ from services import notifications
 from services.district import clocks as district_clocks
 from services.leaderboards import sources as board_sources
 from services.leaderboards import wiring as board_wiring
+from services.mediation_room import wiring as mediation_wiring
 from services.points import wiring as points_wiring
 from services.teams import patrol_repairs
 
@@ -18,6 +19,7 @@ def install() -> None:
     board_sources.install()
     patrol_repairs.install()
     district_clocks.install()
+    mediation_wiring.install()
 
 
 def uninstall() -> None:
@@ -26,3 +28,4 @@ def uninstall() -> None:
     notifications.uninstall()
     patrol_repairs.uninstall()
     district_clocks.uninstall()
+    mediation_wiring.uninstall()

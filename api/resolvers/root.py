@@ -20,7 +20,9 @@ from api.resolvers.district.root import DistrictMutation, DistrictQuery
 from api.resolvers.fees import FeesMutation, FeesQuery
 from api.resolvers.inspections.root import InspectionsMutation, InspectionsQuery
 from api.resolvers.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
+from api.resolvers.mediation_room.root import MediationRoomMutation, MediationRoomQuery
 from api.resolvers.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
+from api.resolvers.observers.root import ObserversMutation, ObserversQuery
 from api.resolvers.open_books.root import OpenBooksMutation, OpenBooksQuery
 from api.resolvers.opinions.root import OpinionsMutation, OpinionsQuery
 from api.resolvers.places import operations as place_resolvers
@@ -170,6 +172,8 @@ QUERIES: tuple[type, ...] = (
     InspectionsQuery,
     FeesQuery,
     DistrictQuery,
+    ObserversQuery,
+    MediationRoomQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -190,6 +194,8 @@ MUTATIONS: tuple[type, ...] = (
     CommunityMutation,
     FeesMutation,
     DistrictMutation,
+    ObserversMutation,
+    MediationRoomMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

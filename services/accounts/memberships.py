@@ -149,3 +149,14 @@ async def join(viewer: Viewer, code: str, community_id: int | None = None) -> Me
 async def roles_of(membership_id: int) -> list[Role]:
     rows = await MembershipRole.filter(membership_id=membership_id).values_list("role", flat=True)
     return sorted(Role(str(r)) for r in rows)
+
+
+async def grant_role(community_id: int, user_id: int, role: Role, field: str) -> None:
+    """Give a member of the community one more role (an appointment by the office: observer,
+    mediator). Granting a role already held changes nothing; a non-member is not found."""
+    membership = await Membership.get_or_none(user_id=user_id, community_id=community_id)
+    if membership is None:
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such member."), field)
+    await MembershipRole.get_or_create(
+        membership_id=membership.id, role=role, defaults={"community_id": community_id}
+    )

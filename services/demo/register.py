@@ -48,6 +48,8 @@ _COUNT_NAMES = {
     Role.CLEANER: "cleaners",
     Role.STAFF: "staff",
     Role.ADMIN: "admins",
+    Role.OBSERVER: "observers",
+    Role.MEDIATOR: "mediators",
 }
 
 

@@ -186,6 +186,17 @@ async def write(
                 created_at=clock.now(),
                 **fields,
             )
+            if kind == LogKind.MEDIATION:
+                # The mediation room counts it as a case without names (services.mediation_room).
+                await publish(
+                    DomainEvent(
+                        name="mediation.logged",
+                        community_id=activity.community_id,
+                        subject_id=log.id,
+                        actor_user_id=viewer.user_id,
+                        data={"category": str(fields["category"]), "settled": bool(fields["settled"])},
+                    )
+                )
             for finding, place, description in zip(findings, places, descriptions, strict=True):
                 row = await PatrolFinding.create(
                     community_id=activity.community_id,

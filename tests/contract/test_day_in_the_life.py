@@ -24,7 +24,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,9 +38,9 @@ from api.app import create_app
 from api.contract import operation_documents
 from api.gate import document_hash
 from models.people import User
-from models.places import Building, Community, Entrance
+from models.places import Building, Community, Entrance, Household
 from points_engine import redemption
-from points_engine.localtime import local_month
+from points_engine.localtime import local_month, zone
 from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings
@@ -48,6 +48,7 @@ from services.demo import DEMO_PASSWORD, seed_register
 from services.phones import normalize_phone
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.fees.day import property_fees
+from tests.api.mediation_room.day import observers_and_mediation
 from tests.api.teams.support import APPOINT, TEAM_CREATE
 from tests.contract.district_day import district_afternoon
 from tests.support.people import gid
@@ -59,6 +60,10 @@ mutation($id: ID!) {
   tagsCreateForBuilding(input: {buildingId: $id}) { tags { url place { id } } errors { code } }
 }
 """
+
+
+def local_day_of(moment: datetime, timezone: str) -> date:
+    return moment.astimezone(zone(timezone)).date()
 
 
 class App:
@@ -557,6 +562,26 @@ async def test_a_day_in_the_life_runs_every_operation_of_the_app(
     # --- Beyond the community: the demo's district, its streets and departments, the outpost.
     await district_afternoon(
         app, lambda phone: _sign_in(app, phone), staff, resident, entrance_id, moved_clock
+    )
+    # --- The home observer walks the compound; the mediation room settles a leak between neighbours.
+    helpers = {}
+    for label in ("cleaner", "volunteer"):
+        helper = await User.get(phone=normalize_phone(logins[label]))
+        helpers[label] = (await _sign_in(app, logins[label]), gid("User", helper.id))
+    households = [
+        gid("Household", h.id)
+        for h in await Household.filter(community_id=community.id).order_by("id").limit(2)
+    ]
+    await observers_and_mediation(
+        app,
+        staff,
+        helpers["cleaner"],
+        helpers["volunteer"],
+        resident,
+        cid,
+        compound_id,
+        households,
+        local_day_of(moved_clock.now(), community.timezone),
     )
     never_sent = sorted(set(app.hashes) - set(app.sent))
     assert never_sent == [], (

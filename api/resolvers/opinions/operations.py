@@ -23,7 +23,7 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-def _opinion(row: OpinionRow, viewer: Viewer, supported: set[int]) -> types.Opinion:
+def opinion_of(row: OpinionRow, viewer: Viewer, supported: set[int]) -> types.Opinion:
     return types.Opinion(
         id=row.id,
         kind=row.kind,
@@ -56,7 +56,7 @@ async def opinions_list(
     return connection(
         rows[:size],
         len(rows) > size,
-        lambda row: _opinion(row, viewer, supported),
+        lambda row: opinion_of(row, viewer, supported),
         lambda: opinions.opinion_count(cid, status),
         before_id,
     )
@@ -78,7 +78,7 @@ async def opinion_counts(info: Info, community_id: strawberry.ID) -> types.Opini
 
 async def _opinion_payload(viewer: Viewer, row: OpinionRow) -> types.OpinionPayload:
     supported = await opinions.supported_by_me(viewer, [row.id])
-    return types.OpinionPayload(opinion=_opinion(row, viewer, supported))
+    return types.OpinionPayload(opinion=opinion_of(row, viewer, supported))
 
 
 async def _get_opinion(viewer: Viewer, value: str) -> OpinionRow:

@@ -1,0 +1,77 @@
+"""The mediation room: service rows to GraphQL types, with the names and labels of a whole page
+read in two statements (the households' labels, the people's names)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strawberry import relay
+
+from api.schema.mediation_room import types as t
+from models.mediation_room import MediationCase, MediationSession
+from services import mediation_room
+from services.access import user_names_by_ids
+from services.places.labels import PlaceKind, labels_by_id
+
+
+def session(row: MediationSession) -> t.MediationSession:
+    return t.MediationSession(
+        id=relay.GlobalID("MediationSession", str(row.id)),
+        held_on=row.held_on,
+        attended=row.attended,
+        notes=row.notes,
+    )
+
+
+async def cases(rows: Sequence[MediationCase]) -> list[t.MediationCase]:
+    found = await mediation_room.details(rows)
+    labels = await labels_by_id(PlaceKind.HOUSEHOLD, [h for d in found for h in d.party_household_ids])
+    people = [u for d in found for u in d.mediator_ids] + [
+        e.actor_id for d in found for e in d.events if e.actor_id is not None
+    ]
+    names = {n.id: n.display_name for n in await user_names_by_ids(people) if n is not None}
+    return [
+        t.MediationCase(
+            id=d.case.id,
+            category=d.case.category,
+            state=d.case.state,
+            summary=d.case.summary,
+            opened_at=d.case.opened_at,
+            parties=[
+                t.MediationParty(household=relay.GlobalID("Household", str(h)), label=labels.get(h, ""))
+                for h in d.party_household_ids
+            ],
+            mediators=[
+                t.CaseMediator(user=relay.GlobalID("User", str(u)), display_name=names.get(u, ""))
+                for u in d.mediator_ids
+            ],
+            sessions=[session(s) for s in d.sessions],
+            agreement=d.case.agreement,
+            agreement_signed_on=d.case.agreement_signed_on,
+            follow_up_on=d.case.follow_up_on,
+            follow_up_note=d.case.follow_up_note,
+            outcome_note=d.case.outcome_note,
+            closed_at=d.case.closed_at,
+            timeline=[
+                t.MediationCaseEvent(
+                    kind=e.kind, at=e.at, actor_name=names.get(e.actor_id) if e.actor_id else None
+                )
+                for e in d.events
+            ],
+        )
+        for d in found
+    ]
+
+
+async def case(row: MediationCase) -> t.MediationCase:
+    return (await cases([row]))[0]
+
+
+def counts(found: mediation_room.SettledCounts) -> t.MediationCounts:
+    return t.MediationCounts(
+        year=found.year,
+        settled=found.settled,
+        by_category=[
+            t.MediationCategoryCount(category=c.category, settled=c.settled) for c in found.by_category
+        ],
+    )

@@ -1,0 +1,53 @@
+"""The mediation room (红色调解室): Query and Mutation fields of the area, merged into the root schema."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.resolvers.mediation_room import operations as resolve
+from api.schema.common import Connection
+from api.schema.mediation_room import inputs as i
+from api.schema.mediation_room.types import MediationCase, MediationCounts
+
+
+@strawberry.type
+class MediationRoomQuery:
+    mediation_cases: Connection[MediationCase] = strawberry.field(
+        resolver=resolve.mediation_cases,
+        description="The office: every case; a mediator: their own cases. Newest first.",
+    )
+    mediation_case: MediationCase = strawberry.field(
+        resolver=resolve.mediation_case, description="The case's mediators and the office."
+    )
+    mediation_counts: MediationCounts = strawberry.field(
+        resolver=resolve.mediation_counts,
+        description="Members: cases settled in a year (this year by default), by category. No names.",
+    )
+
+
+@strawberry.type
+class MediationRoomMutation:
+    mediator_appoint: i.MediatorAppointPayload = strawberry.mutation(
+        resolver=resolve.mediator_appoint, description="The office: make a member a mediator."
+    )
+    mediation_case_open: i.MediationCasePayload = strawberry.mutation(
+        resolver=resolve.mediation_case_open,
+        description="The office: open a case with the households on each side and its mediators.",
+    )
+    mediation_session_record: i.MediationSessionPayload = strawberry.mutation(
+        resolver=resolve.mediation_session_record,
+        description="The case's mediators or the office: a session with the parties.",
+    )
+    mediation_agreement_record: i.MediationCasePayload = strawberry.mutation(
+        resolver=resolve.mediation_agreement_record,
+        description="The case's mediators or the office: the agreement the parties signed.",
+    )
+    mediation_follow_up_record: i.MediationCasePayload = strawberry.mutation(
+        resolver=resolve.mediation_follow_up_record,
+        description="The case's mediators or the office: the follow-up visit after the agreement.",
+    )
+    mediation_case_close: i.MediationCasePayload = strawberry.mutation(
+        resolver=resolve.mediation_case_close,
+        description="The case's mediators or the office: settled (after the follow-up), not settled, "
+        "or referred.",
+    )

@@ -1,0 +1,141 @@
+"""Home observers (家园观察员): resolvers of the area's queries and mutations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.context import Info
+from api.ids import decode_cursor, decode_global_id
+from api.resolvers.connections import connection
+from api.resolvers.mediation_room import mapping as case_mapping
+from api.resolvers.observers import mapping
+from api.resolvers.opinions.operations import opinion_of
+from api.resolvers.payloads import guarded
+from api.schema.common import Connection
+from api.schema.observers import inputs as i
+from api.schema.observers import types as t
+from services import observers
+from services.paging import clamp_first
+
+
+def _community(value: str) -> int:
+    return decode_global_id(value, "Community", "communityId")
+
+
+async def observer_posts(info: Info, community_id: strawberry.ID) -> list[t.ObserverPost]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    return await mapping.posts(await observers.posts(viewer, _community(community_id)))
+
+
+async def observer_visits(
+    info: Info,
+    community_id: strawberry.ID,
+    compound_id: strawberry.ID | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[t.ObserverVisit]:
+    viewer, cid = info.context.viewer, _community(community_id)
+    viewer.require_user()
+    compound = decode_global_id(compound_id, "Compound", "compoundId") if compound_id is not None else None
+    size, before_id = clamp_first(first), decode_cursor(after)
+    rows = await observers.visits(viewer, cid, compound, size, before_id)
+    page = rows[:size]
+    mapped = {row.id: node for row, node in zip(page, await mapping.visits(viewer, page), strict=True)}
+    return connection(
+        page,
+        len(rows) > size,
+        lambda row: mapped[row.id],
+        lambda: observers.visit_count(viewer, cid, compound),
+        before_id,
+    )
+
+
+async def observer_month_counts(info: Info, community_id: strawberry.ID, month: str) -> t.ObserverMonthCounts:
+    viewer = info.context.viewer
+    viewer.require_user()
+    found = await observers.month_counts(viewer, _community(community_id), month)
+    return t.ObserverMonthCounts(
+        month=found.month,
+        visits=found.visits,
+        opinions_collected=found.opinions_collected,
+        opinions_taken_up=found.opinions_taken_up,
+        disputes_stepped_into=found.disputes_stepped_into,
+        disputes_settled_on_spot=found.disputes_settled_on_spot,
+        disputes_referred=found.disputes_referred,
+    )
+
+
+async def observer_appoint(info: Info, input: i.ObserverAppointInput) -> i.ObserverAppointPayload:
+    async def work() -> i.ObserverAppointPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        compound = await observers.compound_of(
+            viewer, decode_global_id(input.compound_id, "Compound", "compoundId")
+        )
+        post = await observers.appoint(viewer, compound, decode_global_id(input.user_id, "User", "userId"))
+        return i.ObserverAppointPayload(post=(await mapping.posts([post]))[0])
+
+    return await guarded(i.ObserverAppointPayload, work())
+
+
+async def observer_visit_record(info: Info, input: i.ObserverVisitRecordInput) -> i.ObserverVisitPayload:
+    async def work() -> i.ObserverVisitPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        compound = await observers.compound_of(
+            viewer, decode_global_id(input.compound_id, "Compound", "compoundId")
+        )
+        visit = await observers.record_visit(
+            viewer, compound, input.visited_at, input.spot, input.seen, input.idempotency_key
+        )
+        return i.ObserverVisitPayload(visit=(await mapping.visits(viewer, [visit]))[0])
+
+    return await guarded(i.ObserverVisitPayload, work())
+
+
+async def observer_opinion_take(
+    info: Info, input: i.ObserverOpinionTakeInput
+) -> i.ObserverOpinionTakePayload:
+    async def work() -> i.ObserverOpinionTakePayload:
+        viewer = info.context.viewer
+        visit = await observers.visit_for(
+            viewer, decode_global_id(input.visit_id, "ObserverVisit", "visitId")
+        )
+        row = await observers.take_opinion(viewer, visit, input.kind, input.topic, input.text)
+        return i.ObserverOpinionTakePayload(opinion=opinion_of(row, viewer, set()))
+
+    return await guarded(i.ObserverOpinionTakePayload, work())
+
+
+async def observer_dispute_step_in(
+    info: Info, input: i.ObserverDisputeStepInInput
+) -> i.ObserverDisputeStepInPayload:
+    async def work() -> i.ObserverDisputeStepInPayload:
+        viewer = info.context.viewer
+        visit = await observers.visit_for(
+            viewer, decode_global_id(input.visit_id, "ObserverVisit", "visitId")
+        )
+        row = await observers.step_in(viewer, visit, input.category, input.summary, input.settled_on_spot)
+        return i.ObserverDisputeStepInPayload(intervention=mapping.intervention(row))
+
+    return await guarded(i.ObserverDisputeStepInPayload, work())
+
+
+async def observer_dispute_refer(
+    info: Info, input: i.ObserverDisputeReferInput
+) -> i.ObserverDisputeReferPayload:
+    async def work() -> i.ObserverDisputeReferPayload:
+        viewer = info.context.viewer
+        row = await observers.intervention_for(
+            viewer, decode_global_id(input.intervention_id, "DisputeIntervention", "interventionId")
+        )
+        case = await observers.refer(
+            viewer,
+            row,
+            [decode_global_id(h, "Household", "partyHouseholdIds") for h in input.party_household_ids],
+            [decode_global_id(u, "User", "mediatorIds") for u in input.mediator_ids],
+        )
+        return i.ObserverDisputeReferPayload(case=await case_mapping.case(case))
+
+    return await guarded(i.ObserverDisputeReferPayload, work())
