@@ -15,7 +15,6 @@ from api.resolvers import abuse as abuse_resolvers
 from api.resolvers import node as node_resolvers
 from api.resolvers.accounts import fields as people_resolvers
 from api.resolvers.accounts import operations as account_resolvers
-from api.resolvers.fees import FeesMutation, FeesQuery
 from api.resolvers.places import operations as place_resolvers
 from api.resolvers.places import register as register_resolvers
 from api.resolvers.tags import operations as tag_resolvers
@@ -24,6 +23,7 @@ from api.schema.accounts import inputs as account_types
 from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
 from api.schema.community.root import CommunityMutation
+from api.schema.fees.root import FeesMutation, FeesQuery
 from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
 from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
 from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery

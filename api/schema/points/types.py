@@ -8,10 +8,10 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers import fees as fee_resolvers
+from api.resolvers.fees import fields as fee_resolvers
 from api.resolvers.points import fields as resolve
 from api.schema.common import Connection, UserError
-from api.schema.fees import FeeCollectionRate
+from api.schema.fees.types import FeeCollectionRate
 from models.ledger import TransferKind
 from models.rewards import RedemptionStatus, RewardKind
 from points_engine.rules import ExpiryMode

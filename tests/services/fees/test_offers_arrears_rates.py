@@ -10,7 +10,7 @@ from models.reports import Notification
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from points_engine import redemption
 from runtime.clock import MovableClock
-from services.fees import arrears, billing, discounts, payments, resident
+from services.fees import arrears, billing, discounts, payments, reductions, resident
 from services.fees.check import check_fees
 from services.fees.collection_rate import Granularity, Scope, rates
 from tests.services.fees.support import fee_world
@@ -131,7 +131,7 @@ async def test_an_offer_outside_its_dates_does_not_apply(moved_clock: MovableClo
 
 async def test_a_hardship_reduction_shows_as_an_amount_only() -> None:
     world = await fee_world()
-    await discounts.set_reduction(
+    await reductions.set_reduction(
         world.staff_viewer,
         world.home,
         percent=50,
