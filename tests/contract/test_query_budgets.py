@@ -50,6 +50,10 @@ BUDGETS: dict[str, int] = {
     # Property fees
     "FeeArrears": 5,
     "FeeBills": 5,
+    "FeeBillHistory": 6,
+    "FeeBillWaive": 8,
+    "FeeBillWaiverUndo": 9,
+    "FeeHousehold": 7,
     "FeeBillsIssue": 13,  # bills go in by bulk insert, 500 a statement
     "FeeCollectionRates": 3,
     "FeeOfferCreate": 2,
@@ -58,7 +62,7 @@ BUDGETS: dict[str, int] = {
     "FeePaymentRecord": 26,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
     "FeePaymentReverse": 15,
     "FeeReceipt": 8,
-    "FeeReductionSet": 4,
+    "FeeReductionSet": 10,  # the issued open bills of its window locked, reduced, an entry each
     "FeeReductions": 3,
     "FeeRemindersSend": 10,  # reminders and notifications by bulk insert
     "FeeSchedule": 3,
