@@ -23,8 +23,8 @@ from api.schema.accounts import inputs as account_types
 from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
 from api.schema.community.root import CommunityMutation
-from api.schema.fees.root import FeesMutation, FeesQuery
 from api.schema.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
+from api.schema.fees.root import FeesMutation, FeesQuery
 from api.schema.inspections.root import InspectionsMutation, InspectionsQuery
 from api.schema.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
 from api.schema.notice_board.root import NoticeBoardMutation, NoticeBoardQuery
