@@ -43,6 +43,7 @@ class Checked:
     payments: int
     receipts: int
     problems: list[Problem]
+    adjustments: int = 0  # waivers, their undoing, reductions of issued bills
 
 
 async def check_fees(community_id: int | None = None) -> Checked:
@@ -67,7 +68,8 @@ async def check_fees(community_id: int | None = None) -> Checked:
         "id", "gross_fen", "discount_fen", "reduction_fen", "issued_reduction_fen", "amount_fen",
         "paid_fen", "state",
     )  # fmt: skip
-    problems += await _adjustments(scope, {bill["id"]: bill for bill in bills})
+    adjustments, found = await _adjustments(scope, {bill["id"]: bill for bill in bills})
+    problems += found
     for bill in bills:
         where = f"bill {bill['id']}"
         if bill["paid_fen"] != paid[bill["id"]]:
@@ -127,10 +129,10 @@ async def check_fees(community_id: int | None = None) -> Checked:
             problems.append(
                 Problem(f"community {key[0]} year {key[1]}: numbers {missing[:10]} missing (or extra)")
             )
-    return Checked(len(bills), len(payments), len(receipts), problems)
+    return Checked(len(bills), len(payments), len(receipts), problems, adjustments)
 
 
-async def _adjustments(scope: dict[str, int], bills: dict[int, dict[str, Any]]) -> list[Problem]:
+async def _adjustments(scope: dict[str, int], bills: dict[int, dict[str, Any]]) -> tuple[int, list[Problem]]:
     problems: list[Problem] = []
     entries = {
         a["id"]: a
@@ -180,4 +182,4 @@ async def _adjustments(scope: dict[str, int], bills: dict[int, dict[str, Any]]) 
         waiver = last_waiver.get(bill_id)
         if bill["state"] == BillState.WAIVED and waiver and waiver["amount_fen"] != bill["amount_fen"]:
             problems.append(Problem(f"{where}: waived {waiver['amount_fen']} but asks {bill['amount_fen']}"))
-    return problems
+    return len(entries), problems
