@@ -142,7 +142,7 @@ async def _change(
         raise DomainError(
             ErrorCode.ALREADY_REVERSED, N_("This waiver was undone already."), "billId"
         ) from None
-    return Adjusted(await FeeBill.get(id=bill.id), entry, True)
+    return Adjusted(locked, entry, True)
 
 
 async def _waive(bill: FeeBill, reason: str, user_id: int) -> FeeBillAdjustment:
@@ -157,6 +157,7 @@ async def _waive(bill: FeeBill, reason: str, user_id: int) -> FeeBillAdjustment:
     moved = await FeeBill.filter(id=bill.id, state=BillState.UNPAID, paid_fen=0).update(
         state=BillState.WAIVED
     )
+    bill.state = BillState.WAIVED  # the locked row, which the caller answers with
     if not moved:
         raise DomainError(
             ErrorCode.FEE_BILL_SETTLED, N_("The bills just changed; refresh and try again."), "billId"
@@ -176,9 +177,8 @@ async def _undo(bill: FeeBill, reason: str, user_id: int) -> FeeBillAdjustment:
     waiver = await _active_waiver(bill.id) if bill.state == BillState.WAIVED else None
     if waiver is None:
         raise DomainError(ErrorCode.NOT_REVERSIBLE, N_("This bill is not waived; nothing to undo."), "billId")
-    await FeeBill.filter(id=bill.id, state=BillState.WAIVED).update(
-        state=bill_state(bill.amount_fen, bill.paid_fen)
-    )
+    bill.state = bill_state(bill.amount_fen, bill.paid_fen)
+    await FeeBill.filter(id=bill.id, state=BillState.WAIVED).update(state=bill.state)
     return await FeeBillAdjustment.create(
         community_id=bill.community_id,
         bill_id=bill.id,
