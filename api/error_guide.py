@@ -229,6 +229,10 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "A chosen bill is already paid or waived (perhaps by another office a moment ago).",
         "Refresh the household's bills; nothing was recorded.",
     ),
+    ErrorCode.FEE_BILL_PAID: (
+        "The bill was paid in full or in part, so it cannot be waived; nothing was changed.",
+        "Show the bill's payments; to let the household off, reverse them first, then waive.",
+    ),
     ErrorCode.FEE_NO_SCHEDULE: (
         "The community has no fee schedule in force for that date, so no bill can be made.",
         "Ask the office to set the fee schedule first.",

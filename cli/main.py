@@ -553,7 +553,8 @@ def cmd_fees_check(args: argparse.Namespace) -> int:
             return 1
         print(
             f"fees-check: {checked.bills} bills, {checked.payments} payments and reversals, "
-            f"{checked.receipts} receipts: every paid amount equals its payments, receipt numbers have no gap"
+            f"{checked.receipts} receipts, {checked.adjustments} waivers and reductions: every paid amount "
+            "equals its payments, every waiver and reduction its entries, receipt numbers have no gap"
         )
         return 0
 

@@ -55,6 +55,14 @@ class PaymentKind(StrEnum):
     REVERSAL = "reversal"
 
 
+class AdjustmentKind(StrEnum):
+    """An entry in a bill's history that changes what it asks without money changing hands."""
+
+    WAIVER = "waiver"  # the office lets the household off the whole bill (免收)
+    WAIVER_UNDONE = "waiver_undone"  # names the waiver it takes back; the bill is owed again
+    REDUCTION = "reduction"  # a hardship reduction granted after the bill was issued (减免)
+
+
 class FeeSchedule(Model):
     """One version of a community's fee schedule for one item; a change writes a new version.
     Bills keep the version (and the price) they were issued under."""
@@ -113,8 +121,11 @@ class FeeBill(Model):
     # An offer's free months (set by the payment that earned them, cleared by its reversal).
     discount_fen = fields.IntField(default=0)
     discount_note = fields.CharField(max_length=100, default="")
-    # A hardship reduction: the bill shows "减免", never why.
+    # A hardship reduction: the bill shows "减免", never why. What it carried when issued stays
+    # in issued_reduction_fen; a reduction granted later adds an adjustment entry, so fees-check
+    # proves reduction = issued + adjustments.
     reduction_fen = fields.IntField(default=0)
+    issued_reduction_fen = fields.IntField(default=0)
     amount_fen = fields.IntField()  # gross - discount - reduction: what is owed
     paid_fen = fields.IntField(default=0)
     state = fields.CharEnumField(BillState, max_length=12, default=BillState.UNPAID)
@@ -306,3 +317,43 @@ class FeeReminder(Model):
     class Meta:
         table = "fee_reminder"
         unique_together = (("household", "period_label"),)
+
+
+class FeeBillAdjustment(Model):
+    """One entry of a bill's history besides its payments: a waiver, the undoing of a waiver
+    (naming it in `reverses_id`, unique, so a waiver is undone at most once), or a hardship
+    reduction granted after the bill was issued. Never updated after it is written; the bill's
+    columns move with it in the same transaction. The issued price (area, unit price, gross)
+    is never touched. After HC小区管理系统's pay_fee_detail_discount: a discount is a row of its
+    own beside the fee, not an edit of it."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="fee_bill_adjustments", on_delete=fields.RESTRICT
+    )
+    bill: fields.ForeignKeyRelation[FeeBill] = fields.ForeignKeyField(
+        "models.FeeBill", related_name="adjustments", on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(AdjustmentKind, max_length=20)
+    # Fen the entry took off what the bill asks (a waiver: all it asked; its undoing: the same).
+    amount_fen = fields.IntField()
+    reverses_id = fields.IntField(null=True, unique=True)
+    reduction: fields.ForeignKeyNullableRelation[FeeReduction] = fields.ForeignKeyField(
+        "models.FeeReduction", related_name="adjustments", null=True, on_delete=fields.RESTRICT
+    )
+    # Why: required for a waiver and its undoing. A reduction's entry leaves it empty (the
+    # reduction's own note may name a care tag, and the bill's history is read more widely).
+    reason = fields.CharField(max_length=200, default="")
+    created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="fee_bill_adjustments", on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField()
+
+    community_id: int
+    bill_id: int
+    reduction_id: int | None
+    created_by_id: int
+
+    class Meta:
+        table = "fee_bill_adjustment"
+        indexes = (("bill", "id"),)

@@ -92,6 +92,7 @@ class ErrorCode(StrEnum):
     FEE_BILL_SETTLED = "FEE_BILL_SETTLED"
     FEE_NO_SCHEDULE = "FEE_NO_SCHEDULE"
     FEE_PERIOD_BILLED = "FEE_PERIOD_BILLED"
+    FEE_BILL_PAID = "FEE_BILL_PAID"
     # Streets, districts and the outpost
     OUT_OF_JURISDICTION = "OUT_OF_JURISDICTION"  # a street/district role acting beyond its own scope
     ALREADY_REFERRED = "ALREADY_REFERRED"

@@ -17,7 +17,7 @@ from api.resolvers.accounts import operations as account_resolvers
 from api.resolvers.community.root import CommunityMutation
 from api.resolvers.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
 from api.resolvers.district.root import DistrictMutation, DistrictQuery
-from api.resolvers.fees import FeesMutation, FeesQuery
+from api.resolvers.fees.root import FeesMutation, FeesQuery
 from api.resolvers.inspections.root import InspectionsMutation, InspectionsQuery
 from api.resolvers.leaderboards.root import LeaderboardsMutation, LeaderboardsQuery
 from api.resolvers.mediation_room.root import MediationRoomMutation, MediationRoomQuery

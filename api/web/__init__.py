@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 from starlette.routing import BaseRoute, Route
 
-from api.web import accounts, membership, office, reporting
+from api.web import accounts, fees, membership, office, reporting
 from api.web.core import Handler, endpoint
 from api.web.operations import Runner
 from api.web.pages import static_file
@@ -33,5 +33,7 @@ def routes(schema: strawberry.Schema) -> list[BaseRoute]:
         page("/me/points", membership.points, ("GET", "POST")),
         page("/me/redemptions/{id:path}", membership.redemption),
         page("/me/board", membership.board),
+        page("/me/fees", fees.my_fees),
+        page("/me/fees/receipts/{payment_id:int}", fees.receipt),
         *office.routes(page),
     ]

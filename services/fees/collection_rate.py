@@ -2,7 +2,14 @@
 have paid in full, and of the yuan billed, how much came in — per community, compound or
 building. A bill of several months counts in each month it covers, with its money spread
 evenly over them (fractions kept exact until the end), so a year paid at once lifts every
-month of that year. Waived bills are not billed."""
+month of that year.
+
+A waived bill (services.fees.adjustments) counts nowhere: neither billed nor collected, and a
+household whose only bill of a month was waived is not among the households billed that month.
+The office let it off, so it was not asked to pay; counting it as billed-and-unpaid would lower
+the rate for the office's own decision, and counting it as paid would show money that never
+came. A bill reduced after issue counts with what it asks now (its amount after the reduction).
+"""
 
 from __future__ import annotations
 

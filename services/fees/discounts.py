@@ -1,10 +1,9 @@
-"""Offers and reductions.
+"""Offers.
 
 An offer "pay N months at once, M free" takes M months off the latest bills of a payment that
 settles at least N months in full; with a gift, a payment settling twelve months or more also
 gets the gift, handed over through the reward/pickup flow at zero points so the stock counts.
-A hardship reduction is a percentage off a household's bills issued in its window; only staff
-read it (its reason may be a care tag), the household and its bills show the amount alone.
+Hardship reductions are in services.fees.reductions.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from datetime import date
 
 from tortoise.transactions import in_transaction
 
-from models.fees import FeeBill, FeeOffer, FeeReduction
+from models.fees import FeeBill, FeeOffer
 from models.people import Membership
 from models.places import Household
 from models.rewards import Redemption, Reward
@@ -26,7 +25,6 @@ from services.access import Viewer
 from services.errors import DomainError, ErrorCode
 
 NAME_MAX = 100
-NOTE_MAX = 200
 FULL_YEAR_MONTHS = 12
 
 
@@ -167,44 +165,3 @@ async def hand_gift(offer: FeeOffer, user_id: int, source_key: str) -> Redemptio
             return await redemptions.grant(offer.community_id, user_id, offer.gift_reward_id, source_key)
     except PointsError:
         return None
-
-
-async def set_reduction(
-    viewer: Viewer,
-    household: Household,
-    *,
-    percent: int,
-    valid_from: date,
-    valid_until: date | None,
-    note: str,
-) -> FeeReduction:
-    viewer.require_staff(household.community_id)
-    if not 1 <= percent <= 100:
-        raise DomainError(ErrorCode.INVALID_INPUT, N_("The reduction must be from 1% to 100%."), "percent")
-    if valid_until is not None and valid_until < valid_from:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, N_("The end date must come after the start date."), "validUntil"
-        )
-    note = (note or "").strip()
-    if len(note) > NOTE_MAX:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            N_("The explanation is at most {note_max} characters."),
-            "note",
-            note_max=NOTE_MAX,
-        )
-    return await FeeReduction.create(
-        community_id=household.community_id,
-        household_id=household.id,
-        percent=percent,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        note=note,
-        created_at=clock.now(),
-        created_by_id=viewer.user_id,
-    )
-
-
-async def reductions(viewer: Viewer, community_id: int) -> list[FeeReduction]:
-    viewer.require_staff(community_id)
-    return await FeeReduction.filter(community_id=community_id).order_by("-id")

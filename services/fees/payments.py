@@ -164,7 +164,14 @@ async def record(
                     ErrorCode.NOT_FOUND, N_("The chosen bills are not this household's."), "billIds"
                 )
             for bill in bills:
-                if bill.state in (BillState.PAID, BillState.WAIVED):
+                if bill.state == BillState.WAIVED:
+                    raise DomainError(
+                        ErrorCode.FEE_BILL_SETTLED,
+                        N_("The bill for {period_label} is waived; there is nothing to pay."),
+                        "billIds",
+                        period_label=bill.period_label,
+                    )
+                if bill.state == BillState.PAID:
                     raise DomainError(
                         ErrorCode.FEE_BILL_SETTLED,
                         N_("The bill for {period_label} is paid already; refresh."),
@@ -216,8 +223,14 @@ async def record(
                 if share <= 0 and off == 0:
                     continue
                 left -= share
+                # What was read under the lock must still hold (a reduction or a waiver moves
+                # these columns too; on PostgreSQL the lock already keeps them out).
                 moved = await FeeBill.filter(
-                    id=bill.id, paid_fen=bill.paid_fen, discount_fen=bill.discount_fen
+                    id=bill.id,
+                    paid_fen=bill.paid_fen,
+                    discount_fen=bill.discount_fen,
+                    amount_fen=bill.amount_fen,
+                    state=bill.state,
                 ).update(
                     paid_fen=F("paid_fen") + share,
                     discount_fen=F("discount_fen") + off,
@@ -364,6 +377,35 @@ async def reverse(
             ErrorCode.ALREADY_REVERSED, N_("This payment was reversed already."), "paymentId"
         ) from None
     return Recorded(reversal, True)
+
+
+@dataclass(frozen=True)
+class Line:
+    """How much of a payment went to one bill, with the bill's period."""
+
+    payment_id: int
+    bill_id: int
+    period_label: str
+    amount_fen: int
+    discount_fen: int
+
+
+async def lines_of(payment_ids: Sequence[int]) -> list[Line]:
+    """The lines of several payments in one statement, in the order they were written."""
+    rows = (
+        await FeePaymentLine.filter(payment_id__in=list(payment_ids))
+        .order_by("id")
+        .values("payment_id", "bill_id", "amount_fen", "discount_fen", "bill__period_label")
+    )
+    return [
+        Line(r["payment_id"], r["bill_id"], r["bill__period_label"], r["amount_fen"], r["discount_fen"])
+        for r in rows
+    ]
+
+
+async def receipts_of(rows: Sequence[FeePayment]) -> dict[int, FeeReceipt]:
+    ids = [row.receipt_id for row in rows if row.receipt_id]
+    return {r.id: r for r in await FeeReceipt.filter(id__in=ids)} if ids else {}
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,10 @@ BUDGETS: dict[str, int] = {
     # Property fees
     "FeeArrears": 5,
     "FeeBills": 5,
+    "FeeBillHistory": 6,
+    "FeeBillWaive": 9,  # the bill locked, the entry, the key; answered with the locked row
+    "FeeBillWaiverUndo": 11,  # and the waiver it names
+    "FeeHousehold": 7,
     "FeeBillsIssue": 13,  # bills go in by bulk insert, 500 a statement
     "FeeCollectionRates": 3,
     "FeeOfferCreate": 2,
@@ -76,7 +80,9 @@ BUDGETS: dict[str, int] = {
     "FeePaymentRecord": 26,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
     "FeePaymentReverse": 15,
     "FeeReceipt": 8,
-    "FeeReductionSet": 4,
+    # The household's issued open bills of its window locked, one UPDATE each (a household has a
+    # handful), their entries in one insert, the bills read back.
+    "FeeReductionSet": 13,
     "FeeReductions": 3,
     "FeeRemindersSend": 10,  # reminders and notifications by bulk insert
     "FeeSchedule": 3,

@@ -9,10 +9,10 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.resolvers import fees as fee_resolvers
+from api.resolvers.fees import fields as fee_resolvers
 from api.schema.common import Connection, UserError
 from api.schema.connections import connection
-from api.schema.fees import FeeCollectionRate
+from api.schema.fees.types import FeeCollectionRate
 from models import ledger as ledger_models
 from models import rewards as reward_models
 from models.ledger import TransferKind

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from starlette.routing import Route
 
 from api.web.core import Handler
-from api.web.office import daily, more, overview, places, reports, teams
+from api.web.office import daily, fees, more, overview, places, reports, teams
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 
@@ -49,4 +49,5 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/rewards", teams.rewards, BOTH),
         page("/office/rewards/update", teams.reward_update, POST),
         *more.routes(page),
+        *fees.routes(page),
     ]

@@ -33,6 +33,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/office/meetings", "meetings", "圆桌会"),
     ("/office/surveys", "surveys", "满意度问卷"),
     ("/office/accounts", "accounts", "账目公开"),
+    ("/office/fees", "fees", "物业费"),
     ("/office/month", "month", "月末评比"),
     ("/office/flags", "flags", "积分异常"),
     ("/office/inspections", "inspections", "楼道检查"),

@@ -67,6 +67,7 @@ ID_KINDS = {
     "correctsId": "PointTransfer",
     "flagId": "AbuseFlag",
     "billIds": "FeeBill",
+    "billId": "FeeBill",
     "paymentId": "FeePayment",
     "giftRewardId": "Reward",
     "giftRecipientId": "User",

@@ -173,6 +173,8 @@ ROWS: dict[str, Row] = {
     "Query.feeCollectionRates": Row(MEMBERS),
     "Query.myFees": Row(MEMBERS, note="the caller's own household; without one, an empty statement"),
     "Query.feePaymentQuote": Row(MANAGERS),
+    "Query.feeHousehold": Row(MANAGERS),
+    "Query.feeBillHistory": Row(MANAGERS),
     "Query.feeReceipt": Row(
         MANAGERS, note="and the paying household's members, none of whom the matrix calls as"
     ),
@@ -186,6 +188,8 @@ ROWS: dict[str, Row] = {
     "Mutation.feePaymentReverse": Row(MANAGERS),
     "Mutation.feeOfferCreate": Row(MANAGERS),
     "Mutation.feeReductionSet": Row(STAFF),
+    "Mutation.feeBillWaive": Row(MANAGERS),
+    "Mutation.feeBillWaiverUndo": Row(MANAGERS),
     "Mutation.feeRemindersSend": Row(MANAGERS),
     "Query.node:FeeBill": Row(NOBODY),
     "Query.node:FeePayment": Row(NOBODY),

@@ -102,7 +102,7 @@ async def property_fees(app: Runs, staff: str, resident: str, cid: str, today: d
         for b in (await app.run("FeeBills", staff, communityId=cid, first=50))["feeBills"]["nodes"]
         if b["household"] != home
     )
-    await app.run(
+    granted = await app.run(
         "FeeReductionSet",
         staff,
         input={
@@ -110,9 +110,27 @@ async def property_fees(app: Runs, staff: str, resident: str, cid: str, today: d
             "percent": 50,
             "validFrom": applies,
             "note": "困难家庭",
+            "idempotencyKey": "reduce-1",
         },
     )
+    # Its bills issued already this year and still open are halved now, by an entry each.
+    adjusted = granted["feeReductionSet"]["adjustedBills"]
+    assert adjusted and all(b["reductionFen"] * 2 >= b["grossFen"] for b in adjusted), adjusted
     assert (await app.run("FeeReductions", staff, communityId=cid))["feeReductions"][0]["percent"] == 50
+
+    # The office lets that household off the summer quarter, thinks again, and undoes it: both
+    # with a reason, both in the bill's history beside the reduction.
+    summer_bill = adjusted[0]
+    waive = {"billId": summer_bill["id"], "reason": "居委会研究决定免收", "idempotencyKey": "waive-1"}
+    waived = (await app.run("FeeBillWaive", staff, input=waive))["feeBillWaive"]["bill"]
+    assert (waived["state"], waived["owedFen"]) == ("WAIVED", 0), waived
+    undo = {"billId": summer_bill["id"], "reason": "误操作，撤销免收", "idempotencyKey": "unwaive-1"}
+    owed_again = (await app.run("FeeBillWaiverUndo", staff, input=undo))["feeBillWaiverUndo"]["bill"]
+    assert owed_again["state"] == "UNPAID" and owed_again["owedFen"] == summer_bill["owedFen"]
+    history = (await app.run("FeeBillHistory", staff, billId=summer_bill["id"]))["feeBillHistory"]
+    assert [e["kind"] for e in history] == ["REDUCTION", "WAIVER", "WAIVER_UNDONE"], history
+    theirs = (await app.run("FeeHousehold", staff, householdId=neighbour["household"]))["feeHousehold"]
+    assert theirs["owedFen"] == sum(b["owedFen"] for b in theirs["bills"]) > 0
 
     # The office looks at who is behind, reminds them once, and the rate is up for everyone.
     behind = (await app.run("FeeArrears", staff, communityId=cid))["feeArrears"]

@@ -34,6 +34,7 @@ from runtime import clock
 from runtime.clock import MovableClock
 from runtime.settings import Settings
 from services.demo import DEMO_PASSWORD, seed_register
+from tests.api.office.fees_walk import office_fees
 from tests.conftest import QueryCounter
 from tests.support.people import gid
 
@@ -485,6 +486,8 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
             "accounts": True,
         },
     )
+
+    await office_fees(api, staff, cid)  # the fee pages' documents (tests/api/office/fees_walk.py)
 
     # --- The overview, then the month's close: the breakdown first, then the confirmation.
     overview = await api.run(

@@ -1,5 +1,6 @@
-"""A separate process for the payment race: `seed URL`, `pay URL STAFF_ID READY GO BILL_ID…`,
-`check URL`. Each prints one JSON line. Run by test_payment_race.py."""
+"""A separate process for the races of test_payment_race.py: `seed URL`, `pay URL STAFF_ID READY GO
+BILLS`, `reduce URL STAFF_ID READY GO BILLS` (a hardship reduction for each bill's household),
+`waive URL STAFF_ID READY GO BILLS`, `check URL`. Each prints one JSON line."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from runtime.database import close_database, open_database
 from runtime.migrations import upgrade
 from services.access import load_viewer
 from services.errors import DomainError
-from services.fees import billing, payments
+from services.fees import adjustments, billing, payments, reductions
 from services.fees.check import check_fees
 from tests.services.fees.support import fee_world
 from tests.support.people import make_person
@@ -67,6 +68,36 @@ async def pay(url: str, staff_id: int, ready: Path, go: Path, bills: list[list[i
     return {"outcomes": outcomes}
 
 
+async def adjust(
+    url: str, mode: str, staff_id: int, ready: Path, go: Path, bills: list[list[int]]
+) -> dict[str, object]:
+    """The other office, at the same moment as `pay`: reduces or waives the same bills in order."""
+    await open_database(url)
+    viewer = await load_viewer(staff_id)
+    homes = {h.id: h for h in await Household.filter(id__in=[b[1] for b in bills])}
+    ready.write_text("ready")
+    _wait_for(go)
+    outcomes: list[str] = []
+    for bill_id, household_id, _ in bills:
+        try:
+            if mode == "reduce":
+                granted = await reductions.set_reduction(
+                    viewer,
+                    homes[household_id],
+                    percent=50,
+                    valid_from=date(2026, 1, 1),
+                    valid_until=None,
+                    note="困难家庭",
+                )
+                outcomes.append(f"reduced:{len(granted.adjusted)}")
+            else:
+                await adjustments.waive(viewer, bill_id, reason="居委会决定免收")
+                outcomes.append("waived")
+        except DomainError as exc:
+            outcomes.append(str(exc.code))
+    return {"outcomes": outcomes}
+
+
 async def check(url: str) -> dict[str, object]:
     await open_database(url)
     checked = await check_fees()
@@ -76,6 +107,8 @@ async def check(url: str) -> dict[str, object]:
         "counter": list(await FeeReceiptCounter.all().values_list("last_number", flat=True)),
         "paid": list(await FeeBill.all().order_by("id").values_list("paid_fen", flat=True)),
         "amounts": list(await FeeBill.all().order_by("id").values_list("amount_fen", flat=True)),
+        "states": list(await FeeBill.all().order_by("id").values_list("state", flat=True)),
+        "reductions": list(await FeeBill.all().order_by("id").values_list("reduction_fen", flat=True)),
     }
 
 
@@ -86,6 +119,8 @@ async def main(argv: list[str]) -> None:
             answer = await seed(url)
         elif mode == "pay":
             answer = await pay(url, int(argv[2]), Path(argv[3]), Path(argv[4]), json.loads(argv[5]))
+        elif mode in ("reduce", "waive"):
+            answer = await adjust(url, mode, int(argv[2]), Path(argv[3]), Path(argv[4]), json.loads(argv[5]))
         else:
             answer = await check(url)
     finally:

@@ -14,52 +14,19 @@ from models.fees import (
     BillTiming,
     FeeBill,
     FeePayment,
-    FeePaymentLine,
     FeeReceipt,
     FeeReceiptCounter,
     PaymentMethod,
 )
-from models.guards import IdempotencyRecord
 from models.places import Household
 from runtime.clock import MovableClock
 from services.errors import DomainError, ErrorCode
 from services.fees import billing, payments, schedule
 from services.fees.check import check_fees
-from tests.services.fees.support import FeeWorld, fee_world
-
-TODAY = date(2026, 11, 23)  # the tests' clock, in Shanghai
-QUARTER_FEN = 6525  # 72.50 m² × 0.30 yuan × 3 months
+from tests.services.fees.support import QUARTER_FEN, TODAY, FeeWorld, billed, fee_world, pay, refused
 
 
-async def _snapshot() -> tuple[Any, ...]:
-    return (
-        await FeePayment.all().count(),
-        await FeePaymentLine.all().count(),
-        await FeeReceipt.all().count(),
-        list(await FeeReceiptCounter.all().values_list("last_number", flat=True)),
-        list(
-            await FeeBill.all().order_by("id").values_list("paid_fen", "discount_fen", "amount_fen", "state")
-        ),
-        await IdempotencyRecord.all().count(),
-    )
-
-
-async def _refused(code: ErrorCode, work: Any) -> DomainError:
-    before = await _snapshot()
-    with pytest.raises(DomainError) as caught:
-        await work
-    assert caught.value.code == code, caught.value.message
-    assert await _snapshot() == before, "a refused payment wrote something"
-    return caught.value
-
-
-async def _billed(world: FeeWorld) -> FeeBill:
-    await billing.issue(world.staff_viewer, world.community_id, TODAY)
-    return await FeeBill.get(household_id=world.home.id)
-
-
-async def test_bills_are_issued_once_with_area_times_price() -> None:
-    world = await fee_world()
+async def test_bills_are_issued_once_with_area_times_price(world: FeeWorld) -> None:
     first = await billing.issue(world.staff_viewer, world.community_id, TODAY)
     again = await billing.issue(world.staff_viewer, world.community_id, TODAY)
     assert (first.created, again.created, again.existing) == (2, 0, 2)
@@ -75,8 +42,7 @@ async def test_bills_are_issued_once_with_area_times_price() -> None:
     assert bill.due_date == date(2026, 10, 31)
 
 
-async def test_a_household_without_an_area_is_listed_not_billed() -> None:
-    world = await fee_world()
+async def test_a_household_without_an_area_is_listed_not_billed(world: FeeWorld) -> None:
     bare = await Household.create(
         community_id=world.community_id, entrance=world.place.entrance, number="303"
     )
@@ -93,9 +59,7 @@ async def test_serve_first_bills_a_period_only_after_it_ended() -> None:
     assert (await FeeBill.get(household_id=world.home.id)).due_date == date(2026, 10, 31)
 
 
-async def test_a_fee_change_cannot_alter_an_issued_bill() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
+async def test_a_fee_change_cannot_alter_an_issued_bill(world: FeeWorld, bill: FeeBill) -> None:
     with pytest.raises(DomainError) as caught:
         await schedule.set_schedule(
             world.staff_viewer,
@@ -122,16 +86,8 @@ async def test_a_fee_change_cannot_alter_an_issued_bill() -> None:
     assert (await FeeBill.get(household_id=world.home.id, period_start=date(2027, 1, 1))).unit_price_fen == 50
 
 
-async def test_payment_settles_the_bill_with_receipt_number_one() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    done = await payments.record(
-        world.staff_viewer,
-        world.home.id,
-        bill_ids=[bill.id],
-        amount_fen=QUARTER_FEN,
-        method=PaymentMethod.CASH,
-    )
+async def test_payment_settles_the_bill_with_receipt_number_one(world: FeeWorld, bill: FeeBill) -> None:
+    done = await pay(world, bill, QUARTER_FEN)
     assert done.created
     receipt = await FeeReceipt.get(id=done.payment.receipt_id)
     assert (receipt.year, receipt.number) == (2026, 1)
@@ -140,14 +96,10 @@ async def test_payment_settles_the_bill_with_receipt_number_one() -> None:
     assert (await check_fees()).problems == []
 
 
-async def test_part_payments_then_the_rest() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=2000, method=PaymentMethod.CASH
-    )
+async def test_part_payments_then_the_rest(world: FeeWorld, bill: FeeBill) -> None:
+    await pay(world, bill, 2000)
     assert (await FeeBill.get(id=bill.id)).state == BillState.PART_PAID
-    await _refused(
+    await refused(
         ErrorCode.FEE_OVERPAID,
         payments.record(
             world.staff_viewer,
@@ -171,10 +123,8 @@ async def test_part_payments_then_the_rest() -> None:
 
 
 @pytest.mark.parametrize("amount", [0, -100])
-async def test_zero_or_negative_amount_is_refused(amount: int) -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    error = await _refused(
+async def test_zero_or_negative_amount_is_refused(world: FeeWorld, bill: FeeBill, amount: int) -> None:
+    error = await refused(
         ErrorCode.INVALID_AMOUNT,
         payments.record(
             world.staff_viewer,
@@ -187,17 +137,9 @@ async def test_zero_or_negative_amount_is_refused(amount: int) -> None:
     assert error.field == "amountFen"
 
 
-async def test_paying_a_settled_bill_twice_is_refused() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    await payments.record(
-        world.staff_viewer,
-        world.home.id,
-        bill_ids=[bill.id],
-        amount_fen=QUARTER_FEN,
-        method=PaymentMethod.CASH,
-    )
-    await _refused(
+async def test_paying_a_settled_bill_twice_is_refused(world: FeeWorld, bill: FeeBill) -> None:
+    await pay(world, bill, QUARTER_FEN)
+    await refused(
         ErrorCode.FEE_BILL_SETTLED,
         payments.record(
             world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=1, method=PaymentMethod.CASH
@@ -205,15 +147,14 @@ async def test_paying_a_settled_bill_twice_is_refused() -> None:
     )
 
 
-async def test_a_bill_of_another_household_or_community_is_not_found() -> None:
-    world = await fee_world()
+async def test_a_bill_of_another_household_or_community_is_not_found(world: FeeWorld) -> None:
     other = await fee_world(slug="binhe", name="滨河社区")
-    await _billed(world)
+    await billed(world)
     await billing.issue(other.staff_viewer, other.community_id, TODAY)
     theirs = await FeeBill.get(household_id=other.home.id)
     neighbour = await FeeBill.get(household_id=world.place.households[1].id)
     for bill_id in (theirs.id, neighbour.id):
-        await _refused(
+        await refused(
             ErrorCode.NOT_FOUND,
             payments.record(
                 world.staff_viewer,
@@ -224,7 +165,7 @@ async def test_a_bill_of_another_household_or_community_is_not_found() -> None:
             ),
         )
     # Their household, from our office: not found either.
-    await _refused(
+    await refused(
         ErrorCode.NOT_FOUND,
         payments.record(
             world.staff_viewer, other.home.id, bill_ids=[theirs.id], amount_fen=100, method=PaymentMethod.CASH
@@ -232,10 +173,8 @@ async def test_a_bill_of_another_household_or_community_is_not_found() -> None:
     )
 
 
-async def test_a_transfer_needs_its_reference() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    error = await _refused(
+async def test_a_transfer_needs_its_reference(world: FeeWorld, bill: FeeBill) -> None:
+    error = await refused(
         ErrorCode.INVALID_INPUT,
         payments.record(
             world.staff_viewer,
@@ -248,16 +187,10 @@ async def test_a_transfer_needs_its_reference() -> None:
     assert error.field == "reference"
 
 
-async def test_reversal_voids_the_receipt_and_cannot_itself_be_reversed() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    paid = await payments.record(
-        world.staff_viewer,
-        world.home.id,
-        bill_ids=[bill.id],
-        amount_fen=QUARTER_FEN,
-        method=PaymentMethod.CASH,
-    )
+async def test_reversal_voids_the_receipt_and_cannot_itself_be_reversed(
+    world: FeeWorld, bill: FeeBill
+) -> None:
+    paid = await pay(world, bill, QUARTER_FEN)
     undone = await payments.reverse(world.staff_viewer, paid.payment.id, reason="收错户了")
     assert undone.payment.reverses_id == paid.payment.id
     assert (await FeeReceipt.get(id=paid.payment.receipt_id)).voided_at is not None
@@ -265,33 +198,25 @@ async def test_reversal_voids_the_receipt_and_cannot_itself_be_reversed() -> Non
     assert (back.paid_fen, back.state) == (0, BillState.UNPAID)
     original = await FeePayment.get(id=paid.payment.id)
     assert (original.amount_fen, original.kind) == (QUARTER_FEN, paid.payment.kind), "never edited"
-    await _refused(
+    await refused(
         ErrorCode.NOT_REVERSIBLE, payments.reverse(world.staff_viewer, undone.payment.id, reason="再冲一次")
     )
-    await _refused(
+    await refused(
         ErrorCode.ALREADY_REVERSED, payments.reverse(world.staff_viewer, paid.payment.id, reason="再冲一次")
     )
     # Paid again properly: the next receipt number, no gap, the books add up.
-    again = await payments.record(
-        world.staff_viewer,
-        world.home.id,
-        bill_ids=[bill.id],
-        amount_fen=QUARTER_FEN,
-        method=PaymentMethod.CASH,
-    )
+    again = await pay(world, bill, QUARTER_FEN)
     assert (await FeeReceipt.get(id=again.payment.receipt_id)).number == 2
     assert (await check_fees()).problems == []
 
 
-async def test_idempotency_key_replays_the_first_payment() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
+async def test_idempotency_key_replays_the_first_payment(world: FeeWorld, bill: FeeBill) -> None:
     args: dict[str, Any] = {"bill_ids": [bill.id], "amount_fen": 1000, "method": PaymentMethod.CASH}
     first = await payments.record(world.staff_viewer, world.home.id, idempotency_key="k-1", **args)
     replay = await payments.record(world.staff_viewer, world.home.id, idempotency_key="k-1", **args)
     assert (replay.payment.id, replay.created) == (first.payment.id, False)
     assert await FeePayment.all().count() == 1
-    await _refused(
+    await refused(
         ErrorCode.IDEMPOTENCY_KEY_REUSED,
         payments.record(
             world.staff_viewer, world.home.id, idempotency_key="k-1", **{**args, "amount_fen": 999}
@@ -300,15 +225,11 @@ async def test_idempotency_key_replays_the_first_payment() -> None:
 
 
 async def test_receipt_numbers_restart_each_year_and_a_failed_payment_leaves_no_gap(
-    moved_clock: MovableClock,
+    world: FeeWorld, bill: FeeBill, moved_clock: MovableClock
 ) -> None:
-    world = await fee_world()
-    bill = await _billed(world)
     other = await FeeBill.get(household_id=world.place.households[1].id)
-    await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=100, method=PaymentMethod.CASH
-    )
-    await _refused(
+    await pay(world, bill, 100)
+    await refused(
         ErrorCode.FEE_OVERPAID,
         payments.record(
             world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=10**6, method=PaymentMethod.CASH
@@ -323,20 +244,14 @@ async def test_receipt_numbers_restart_each_year_and_a_failed_payment_leaves_no_
     )
     assert (await FeeReceipt.get(id=second.payment.receipt_id)).number == 2
     moved_clock.advance(days=40)  # 2027-01-02
-    third = await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=100, method=PaymentMethod.CASH
-    )
+    third = await pay(world, bill, 100)
     receipt = await FeeReceipt.get(id=third.payment.receipt_id)
     assert (receipt.year, receipt.number) == (2027, 1)
     assert (await check_fees()).problems == []
 
 
-async def test_fees_check_finds_a_tampered_bill_and_a_gap() -> None:
-    world = await fee_world()
-    bill = await _billed(world)
-    await payments.record(
-        world.staff_viewer, world.home.id, bill_ids=[bill.id], amount_fen=100, method=PaymentMethod.CASH
-    )
+async def test_fees_check_finds_a_tampered_bill_and_a_gap(world: FeeWorld, bill: FeeBill) -> None:
+    await pay(world, bill, 100)
     await FeeBill.filter(id=bill.id).update(paid_fen=200)
     await FeeReceiptCounter.filter(community_id=world.community_id).update(last_number=2)
     problems = [p.message for p in (await check_fees()).problems]
@@ -344,8 +259,7 @@ async def test_fees_check_finds_a_tampered_bill_and_a_gap() -> None:
     assert any("numbers [2] missing" in p for p in problems)
 
 
-async def test_the_background_job_bills_every_community_with_a_schedule_once() -> None:
-    world = await fee_world()
+async def test_the_background_job_bills_every_community_with_a_schedule_once(world: FeeWorld) -> None:
     other = await fee_world(slug="binhe", name="滨河社区")
     from services import jobs
 
@@ -354,12 +268,11 @@ async def test_the_background_job_bills_every_community_with_a_schedule_once() -
     assert await jobs.run_once([job]) == {"issue-fee-bills": {world.community_id: 0, other.community_id: 0}}
 
 
-async def test_a_gift_recipient_from_outside_the_household_is_refused() -> None:
-    world = await fee_world()
+async def test_a_gift_recipient_from_outside_the_household_is_refused(world: FeeWorld) -> None:
     other = await fee_world(slug="binhe", name="滨河社区")
-    bill = await _billed(world)
+    bill = await billed(world)
     for stranger in (other.resident.user.id, world.staff.user.id):
-        await _refused(
+        await refused(
             ErrorCode.NOT_FOUND,
             payments.record(
                 world.staff_viewer,

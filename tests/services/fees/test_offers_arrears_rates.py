@@ -10,30 +10,17 @@ from models.reports import Notification
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from points_engine import redemption
 from runtime.clock import MovableClock
-from services.fees import arrears, billing, discounts, payments, resident
+from services.fees import arrears, billing, discounts, payments, reductions, resident
 from services.fees.check import check_fees
 from services.fees.collection_rate import Granularity, Scope, rates
-from tests.services.fees.support import fee_world
-
-TODAY = date(2026, 11, 23)
-QUARTER_FEN = 6525
+from tests.services.fees.support import QUARTER_FEN, TODAY, FeeWorld, billed, pay, year_offer
 
 
-async def test_pay_a_year_get_two_months_free_and_a_gift_through_the_pickup_flow() -> None:
-    world = await fee_world()
+async def test_pay_a_year_get_two_months_free_and_a_gift_through_the_pickup_flow(world: FeeWorld) -> None:
     gift = await redemption.create_reward(
         world.community_id, kind=RewardKind.GIFT, name="毛巾", cost=1, stock=5
     )
-    await discounts.create_offer(
-        world.staff_viewer,
-        world.community_id,
-        name="预缴全年",
-        pay_months=12,
-        free_months=2,
-        gift_reward_id=gift.id,
-        valid_from=date(2026, 11, 1),
-        valid_until=date(2026, 12, 31),
-    )
+    await year_offer(world, date(2026, 11, 1), gift.id)
     # Four quarters ahead from the current one: 12 months, the last quarter two months cheaper.
     owed = 4 * QUARTER_FEN - QUARTER_FEN * 2 // 3
     done = await payments.record(
@@ -75,28 +62,11 @@ async def test_pay_a_year_get_two_months_free_and_a_gift_through_the_pickup_flow
     assert (await check_fees()).problems == []
 
 
-async def test_the_offer_needs_the_months_at_once_and_the_full_amount() -> None:
-    world = await fee_world()
-    await discounts.create_offer(
-        world.staff_viewer,
-        world.community_id,
-        name="预缴全年",
-        pay_months=12,
-        free_months=2,
-        gift_reward_id=None,
-        valid_from=date(2026, 1, 1),
-        valid_until=None,
-    )
-    await billing.issue(world.staff_viewer, world.community_id, TODAY)
-    bill = await FeeBill.get(household_id=world.home.id)
+async def test_the_offer_needs_the_months_at_once_and_the_full_amount(world: FeeWorld) -> None:
+    await year_offer(world, date(2026, 1, 1))
+    bill = await billed(world)
     # One quarter: no offer.
-    await payments.record(
-        world.staff_viewer,
-        world.home.id,
-        bill_ids=[bill.id],
-        amount_fen=QUARTER_FEN,
-        method=PaymentMethod.CASH,
-    )
+    await pay(world, bill, QUARTER_FEN)
     assert (await FeeBill.get(id=bill.id)).discount_fen == 0
     # A year ahead paid in part: no offer either, the money goes to the oldest bills first (the
     # neighbour's current bill was not chosen, so it stays open: prepaying starts after it).
@@ -113,25 +83,14 @@ async def test_the_offer_needs_the_months_at_once_and_the_full_amount() -> None:
     assert [b.paid_fen for b in theirs] == [0, QUARTER_FEN, 100, 0, 0]
 
 
-async def test_an_offer_outside_its_dates_does_not_apply(moved_clock: MovableClock) -> None:
-    world = await fee_world()
-    await discounts.create_offer(
-        world.staff_viewer,
-        world.community_id,
-        name="预缴全年",
-        pay_months=12,
-        free_months=2,
-        gift_reward_id=None,
-        valid_from=date(2026, 12, 1),
-        valid_until=None,
-    )
+async def test_an_offer_outside_its_dates_does_not_apply(world: FeeWorld, moved_clock: MovableClock) -> None:
+    await year_offer(world, date(2026, 12, 1))
     assert await discounts.in_force(world.community_id, TODAY) is None
     assert await discounts.in_force(world.community_id, date(2026, 12, 1)) is not None
 
 
-async def test_a_hardship_reduction_shows_as_an_amount_only() -> None:
-    world = await fee_world()
-    await discounts.set_reduction(
+async def test_a_hardship_reduction_shows_as_an_amount_only(world: FeeWorld) -> None:
+    await reductions.set_reduction(
         world.staff_viewer,
         world.home,
         percent=50,
@@ -147,8 +106,7 @@ async def test_a_hardship_reduction_shows_as_an_amount_only() -> None:
     assert not hasattr(mine.bills[0], "note")
 
 
-async def test_arrears_and_one_reminder_per_period(moved_clock: MovableClock) -> None:
-    world = await fee_world()
+async def test_arrears_and_one_reminder_per_period(world: FeeWorld, moved_clock: MovableClock) -> None:
     await billing.issue(world.staff_viewer, world.community_id, TODAY)  # due 2026-10-31: overdue now
     listed = await arrears.list_for_office(world.staff_viewer, world.community_id)
     assert [a.label for a in listed] == ["休闲小区 4号楼 2单元 301", "休闲小区 4号楼 2单元 302"]
@@ -161,18 +119,11 @@ async def test_arrears_and_one_reminder_per_period(moved_clock: MovableClock) ->
     assert await FeeReminder.all().count() == 1
 
 
-async def test_collection_rate_by_month_and_period() -> None:
-    world = await fee_world()
-    await billing.issue(world.staff_viewer, world.community_id, TODAY)
-    first, second = world.place.households
-    bill = await FeeBill.get(household_id=first.id)
-    await payments.record(
-        world.staff_viewer, first.id, bill_ids=[bill.id], amount_fen=QUARTER_FEN, method=PaymentMethod.CASH
-    )
-    other = await FeeBill.get(household_id=second.id)
-    await payments.record(
-        world.staff_viewer, second.id, bill_ids=[other.id], amount_fen=1000, method=PaymentMethod.CASH
-    )
+async def test_collection_rate_by_month_and_period(world: FeeWorld) -> None:
+    bill = await billed(world)
+    second = world.place.households[1]
+    await pay(world, bill, QUARTER_FEN)
+    await pay(world, await FeeBill.get(household_id=second.id), 1000, household=second)
     by_period = await rates(world.community_id, "红星社区", 2026, Scope.COMMUNITY, Granularity.PERIOD)
     assert len(by_period) == 1
     row = by_period[0]
@@ -188,18 +139,8 @@ async def test_collection_rate_by_month_and_period() -> None:
     assert await rates(world.community_id, "红星社区", 2025, Scope.COMMUNITY, Granularity.MONTH) == []
 
 
-async def test_the_quote_is_what_the_payment_accepts_and_writes_nothing() -> None:
-    world = await fee_world()
-    await discounts.create_offer(
-        world.staff_viewer,
-        world.community_id,
-        name="预缴全年",
-        pay_months=12,
-        free_months=2,
-        gift_reward_id=None,
-        valid_from=date(2026, 1, 1),
-        valid_until=None,
-    )
+async def test_the_quote_is_what_the_payment_accepts_and_writes_nothing(world: FeeWorld) -> None:
+    await year_offer(world, date(2026, 1, 1))
     await billing.issue(world.staff_viewer, world.community_id, TODAY)
     bill = await FeeBill.get(household_id=world.home.id)
     quoted = await payments.quote(world.staff_viewer, world.home.id, bill_ids=[bill.id], prepay_periods=3)

@@ -1,6 +1,9 @@
-"""Two offices pay the same bills at the same moment from two processes on PostgreSQL: exactly
-one payment per bill stands, the other office gets FEE_BILL_SETTLED, and the receipts are
-numbered 1…n without a gap."""
+"""Races between two processes on PostgreSQL (`select_for_update` does nothing on SQLite). Two
+offices pay the same bills at the same moment: exactly one payment per bill stands, the other
+office gets FEE_BILL_SETTLED, and the receipts are numbered 1…n without a gap. One office pays
+while the other grants the household a hardship reduction, or waives the bill: for each bill
+exactly one of the two takes effect, the other sees it (FEE_OVERPAID, no reduction of a paid
+bill, FEE_BILL_PAID), and fees-check finds nothing."""
 
 from __future__ import annotations
 
@@ -37,22 +40,27 @@ def _answer(process: subprocess.Popen[str]) -> Any:
     return json.loads(out.strip().splitlines()[-1])
 
 
-async def test_two_offices_paying_the_same_bills_at_once(pg_url: str, tmp_path: Path) -> None:
+async def _race(pg_url: str, tmp_path: Path, modes: tuple[str, str]) -> tuple[Any, list[list[str]]]:
+    """Seed, start one process per mode (the two staff members), let them go at once."""
     seeded = _answer(_worker(pg_url, "seed"))
     bills = seeded["bills"]
     assert len(bills) == 12
     rounds = json.dumps(bills)
     go = tmp_path / "go"
     offices = []
-    for n, staff_id in enumerate(seeded["staff"]):
+    for n, (mode, staff_id) in enumerate(zip(modes, seeded["staff"], strict=True)):
         ready = tmp_path / f"ready-{n}"
-        offices.append((ready, _worker(pg_url, "pay", str(staff_id), str(ready), str(go), rounds)))
+        offices.append((ready, _worker(pg_url, mode, str(staff_id), str(ready), str(go), rounds)))
     deadline = time.monotonic() + 120
     while not all(ready.exists() for ready, _ in offices):
         assert time.monotonic() < deadline, "the offices never got ready"
         await asyncio.sleep(0.02)
     go.write_text("go")
-    outcomes = [_answer(process)["outcomes"] for _, process in offices]
+    return bills, [_answer(process)["outcomes"] for _, process in offices]
+
+
+async def test_two_offices_paying_the_same_bills_at_once(pg_url: str, tmp_path: Path) -> None:
+    bills, outcomes = await _race(pg_url, tmp_path, ("pay", "pay"))
     for index in range(len(bills)):
         per_bill = sorted(office[index] for office in outcomes)
         assert per_bill[0] == "FEE_BILL_SETTLED" and per_bill[1].startswith("ok:"), per_bill
@@ -60,3 +68,35 @@ async def test_two_offices_paying_the_same_bills_at_once(pg_url: str, tmp_path: 
     assert checked["problems"] == []
     assert checked["receipts"] == list(range(1, 13)) and checked["counter"] == [12]
     assert checked["paid"] == checked["amounts"]
+
+
+async def test_a_payment_and_a_reduction_of_the_same_bill_at_once(pg_url: str, tmp_path: Path) -> None:
+    bills, (paid, reduced) = await _race(pg_url, tmp_path, ("pay", "reduce"))
+    checked = _answer(_worker(pg_url, "check"))
+    assert checked["problems"] == []
+    for index, (_, _, amount) in enumerate(bills):
+        if paid[index].startswith("ok:"):
+            # The payment came first: the reduction found the bill settled and left it.
+            assert reduced[index] == "reduced:0", (index, paid[index], reduced[index])
+            assert (checked["states"][index], checked["reductions"][index]) == ("paid", 0)
+        else:
+            # The reduction came first: the payment of the old amount was more than owed.
+            assert (paid[index], reduced[index]) == ("FEE_OVERPAID", "reduced:1"), index
+            assert checked["reductions"][index] == (amount * 50 + 50) // 100
+            assert checked["states"][index] == "unpaid"
+    assert checked["paid"] == [
+        a if p.startswith("ok:") else 0 for (_, _, a), p in zip(bills, paid, strict=True)
+    ]
+
+
+async def test_a_payment_and_a_waiver_of_the_same_bill_at_once(pg_url: str, tmp_path: Path) -> None:
+    _, (paid, waived) = await _race(pg_url, tmp_path, ("pay", "waive"))
+    checked = _answer(_worker(pg_url, "check"))
+    assert checked["problems"] == []
+    for index, (payment, waiver) in enumerate(zip(paid, waived, strict=True)):
+        if payment.startswith("ok:"):
+            assert (waiver, checked["states"][index]) == ("FEE_BILL_PAID", "paid"), index
+        else:
+            assert (payment, waiver, checked["states"][index]) == ("FEE_BILL_SETTLED", "waived", "waived"), (
+                index
+            )

@@ -1,5 +1,6 @@
-"""Property fees (物业费): schedule, bills, payments and receipts, offers, reductions, arrears,
-the collection rate. Money is integer fen (`…Fen`) with the yuan text beside it (`…Yuan`)."""
+"""The object types and enums of property fees (物业费): schedule, bills, payments and receipts,
+offers, reductions, arrears, the collection rate. Money is integer fen (`…Fen`) with the yuan
+text beside it (`…Yuan`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
-from api.schema.common import UserError
 from models.fees import BillingPeriod, BillState, BillTiming, FeeItem, PaymentKind, PaymentMethod
+from services.fees.adjustments import EntryKind
 from services.fees.collection_rate import Granularity, Scope
 
 strawberry.enum(FeeItem, name="FeeItem", description="What a fee is for.")
@@ -26,6 +27,11 @@ strawberry.enum(PaymentMethod, name="FeePaymentMethod")
 strawberry.enum(PaymentKind, name="FeePaymentKind", description="A payment, or the reversal of one.")
 strawberry.enum(Scope, name="FeeRateScope")
 strawberry.enum(Granularity, name="FeeRateGranularity")
+strawberry.enum(
+    EntryKind,
+    name="FeeBillEntryKind",
+    description="A payment or its reversal, a waiver (免收) or its undoing, a reduction granted after issue.",
+)
 
 
 @strawberry.type(description="One version of the community's fee schedule.")
@@ -58,7 +64,7 @@ class FeeBill(relay.Node):
     amount_fen: int = strawberry.field(description="What the bill asks: gross − discount − reduction.")
     amount_yuan: str
     paid_fen: int
-    owed_fen: int
+    owed_fen: int = strawberry.field(description="What is still to pay: nothing on a waived bill.")
     state: BillState
     due_date: date
 
@@ -201,110 +207,25 @@ class FeeReceipt:
         return self._pdf()
 
 
-@strawberry.input
-class FeeScheduleSetInput:
-    community_id: strawberry.ID
-    unit_price_fen: int = strawberry.field(description="Per m² per month, in fen (0.3 yuan = 30).")
-    period: BillingPeriod
-    timing: BillTiming
-    applies_from: date = strawberry.field(
-        description="The first day of a month after the last billed period."
-    )
-    due_days: int = 30
+@strawberry.type(description="Office: one household's bills and payments, newest first.")
+class FeeHousehold:
+    household: relay.GlobalID
+    household_label: str
+    owed_fen: int
+    owed_yuan: str
+    bills: list[FeeBill]
+    payments: list[FeePayment]
 
 
-@strawberry.type
-class FeeSchedulePayload:
-    schedule: FeeSchedule | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class FeeBillsIssueInput:
-    community_id: strawberry.ID
-    on: date | None = strawberry.field(default=None, description="The day to bill for; today by default.")
-
-
-@strawberry.type
-class FeeBillsIssuePayload:
-    period_label: str | None = None
-    created: int = 0
-    existing: int = 0
-    unbillable: int = strawberry.field(
-        default=0, description="Households without an area: see feeUnbillable."
-    )
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class FeePaymentRecordInput:
-    household_id: strawberry.ID
-    bill_ids: list[strawberry.ID]
+@strawberry.type(
+    description="Office: one entry of a bill's history. Payments move money; waivers and reductions "
+    "change what the bill asks, never its issued price."
+)
+class FeeBillEntry:
+    kind: EntryKind
     amount_fen: int
-    method: PaymentMethod
-    reference: str = strawberry.field(default="", description="A transfer's number; required unless cash.")
-    prepay_periods: int = strawberry.field(
-        default=0, description="Also issue and pay the household's next N periods (prepaying)."
-    )
-    gift_recipient_id: strawberry.ID | None = strawberry.field(
-        default=None,
-        description="Who of the household collects an offer's gift; its first member by default.",
-    )
-    note: str = ""
-    idempotency_key: str | None = None
-
-
-@strawberry.type
-class FeePaymentPayload:
-    payment: FeePayment | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class FeePaymentReverseInput:
-    payment_id: strawberry.ID
-    reason: str
-    idempotency_key: str | None = None
-
-
-@strawberry.input
-class FeeOfferCreateInput:
-    community_id: strawberry.ID
-    name: str
-    pay_months: int
-    free_months: int
-    gift_reward_id: strawberry.ID | None = None
-    valid_from: date
-    valid_until: date | None = None
-
-
-@strawberry.type
-class FeeOfferPayload:
-    offer: FeeOffer | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class FeeReductionSetInput:
-    household_id: strawberry.ID
-    percent: int
-    valid_from: date
-    valid_until: date | None = None
-    note: str = ""
-
-
-@strawberry.type
-class FeeReductionPayload:
-    reduction: FeeReduction | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-@strawberry.input
-class FeeRemindersSendInput:
-    community_id: strawberry.ID
-
-
-@strawberry.type
-class FeeRemindersSendPayload:
-    sent: int = strawberry.field(default=0, description="Households reminded now (once per period each).")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    amount_yuan: str
+    reason: str = strawberry.field(description="Why: a waiver's or a reversal's reason, a payment's note.")
+    by: str = strawberry.field(description="Who in the office recorded it.")
+    at: datetime
+    payment: relay.GlobalID | None

@@ -1,0 +1,2 @@
+"""The property fees' thin resolvers, one module per role:
+fields, mapping, operations."""

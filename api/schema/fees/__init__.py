@@ -1,0 +1,2 @@
+"""The property fees' GraphQL declarations, one module per role:
+inputs, root, types."""
