@@ -31,7 +31,7 @@ SECTIONS = ("flag", "volunteers", "repairs", "satisfaction", "accounts")
 class FlagHolder:
     """Who holds the civilized-corridor flag this month, and why."""
 
-    place_name: str  # e.g. "4号楼 2单元"
+    place_name: str  # the full label, e.g. "休闲小区 4号楼 2单元"
     reason: str
 
 
