@@ -205,3 +205,18 @@ def test_the_captains_qr_url_carries_the_code() -> None:
     assert code_of_scan("https://hx.example.cn/c/12.345.ABCDEF") == "12.345.ABCDEF"
     assert code_of_scan(" 12.345.ABCDEF ") == "12.345.ABCDEF"
     assert code_of_scan("https://hx.example.cn/c/12.345.ABC?from=wechat") == "12.345.ABC"
+
+
+async def test_a_signed_out_visitor_is_given_the_offices_phone(
+    http: httpx.AsyncClient, stairwell: Stairwell
+) -> None:
+    # given an office that put its phone in the community's settings
+    stairwell.place.community.office_phone = "0451-8888 6666"
+    await stairwell.place.community.save(update_fields=["office_phone"])
+
+    # when someone without an account scans the stairwell's code
+    page = (await http.get(stairwell.url)).text
+
+    # then the page offers the number to call, as a tel: link
+    assert 'data-testid="office-phone"' in page
+    assert '<a href="tel:045188886666">0451-8888 6666</a>' in page
