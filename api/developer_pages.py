@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from api.contract import CONTRACT
 from models.places import Community
+from runtime.i18n import CHINESE
 
 APP_NAME = "红管家"
 OWN_STATIC = Path(__file__).resolve().parent / "developer_static"
@@ -143,7 +144,7 @@ async def _demo_logins() -> list[tuple[str, str, str]]:
     seeded = (*people.hongxing_people(DEFAULT_SEED), *people.binhe_people(DEFAULT_SEED))
     phones = {p.login_label: p.phone for p in seeded if p.login_label}
     return [
-        (f"{logins.ROLE_NAMES[row.role]}（先试试 {row.try_first}）", row.phone, row.password)
+        (f"{logins.role_name(row.role, CHINESE)}（先试试 {row.try_first}）", row.phone, row.password)
         for row in logins.logins(phones)
     ]
 
