@@ -38,6 +38,7 @@ async def test_the_captains_qr_opens_a_page_that_checks_in_and_out(
     assert "签到" in page.text and "签退" in page.text
     checked = await http.post(path, data={"csrf_token": csrf_of(page.text), "action": "in"})
     assert checked.status_code == 200 and "签到成功" in checked.text and "扫雪 4号楼" in checked.text
+    assert '<span class="sub">休闲小区 4号楼</span>' in checked.text  # where, in full
 
     moved_clock.advance(minutes=40)
     squad.renew_tokens()
