@@ -110,6 +110,8 @@ def _flag(board: Board) -> str:
 
 def _volunteers(board: Board) -> str:
     rows = board.volunteers or []
+    this_month = board.volunteers_month in ("", board.month)
+    title = "本月志愿之星" if this_month else f"{board.volunteers_month} 志愿之星"
     if not rows:
         body = '<p data-testid="volunteers-empty">本月志愿之星尚未评出</p>'
     else:
@@ -119,7 +121,7 @@ def _volunteers(board: Board) -> str:
             for v in rows
         )
         body = f'<ol data-testid="volunteers">{items}</ol>'
-    return f"<section><h2>本月志愿之星</h2>{body}</section>"
+    return f'<section><h2 data-testid="volunteers-title">{escape(title)}</h2>{body}</section>'
 
 
 def _repairs(board: Board) -> str:
