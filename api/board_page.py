@@ -63,6 +63,7 @@ td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 svg{display:block;width:100%;max-width:26rem;height:auto;margin:.4rem 0}
 ol{margin:0;padding-left:1.4rem}
 .flag{font-size:1.4rem;font-weight:700}
+svg.flag-icon{display:inline-block;width:1.1em;height:1.3em;margin:0 .35em 0 0;vertical-align:-.25em}
 footer{text-align:center;color:#666;font-size:.85rem;padding:0 1rem 1.5rem}
 """
 
@@ -99,12 +100,20 @@ def _bars(rows: list[tuple[str, float, str]], colour: str) -> str:
     return "".join(parts)
 
 
+# The red flag, drawn: an emoji (🚩) is a box on a lobby PC or a phone without an emoji font.
+FLAG_ICON = (
+    '<svg class="flag-icon" viewBox="0 0 20 24" aria-hidden="true" data-testid="flag-icon">'
+    '<rect x="2" y="1" width="2.2" height="22" rx="1" fill="#6d4c41"/>'
+    '<path d="M4.2 2H18l-3.6 4.8L18 11.6H4.2z" fill="#d32f2f"/></svg>'
+)
+
+
 def _flag(board: Board) -> str:
     if board.flag is None:
         body = '<p class="flag" data-testid="flag-holder">本月流动红旗尚未评出</p>'
     else:
         body = (
-            f'<p class="flag" data-testid="flag-holder">🚩 {escape(board.flag.place_name)}</p>'
+            f'<p class="flag" data-testid="flag-holder">{FLAG_ICON}{escape(board.flag.place_name)}</p>'
             f"<p>{escape(board.flag.reason)}</p>"
         )
     return f"<section><h2>文明楼道流动红旗</h2>{body}</section>"
@@ -112,6 +121,8 @@ def _flag(board: Board) -> str:
 
 def _volunteers(board: Board) -> str:
     rows = board.volunteers or []
+    this_month = board.volunteers_month in ("", board.month)
+    title = "本月志愿之星" if this_month else f"{board.volunteers_month} 志愿之星"
     if not rows:
         body = '<p data-testid="volunteers-empty">本月志愿之星尚未评出</p>'
     else:
@@ -121,7 +132,7 @@ def _volunteers(board: Board) -> str:
             for v in rows
         )
         body = f'<ol data-testid="volunteers">{items}</ol>'
-    return f"<section><h2>本月志愿之星</h2>{body}</section>"
+    return f'<section><h2 data-testid="volunteers-title">{escape(title)}</h2>{body}</section>'
 
 
 def _repairs(board: Board) -> str:

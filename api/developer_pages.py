@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from api.contract import CONTRACT
 from models.places import Community
+from runtime.i18n import CHINESE
 
 APP_NAME = "红管家"
 OWN_STATIC = Path(__file__).resolve().parent / "developer_static"
@@ -143,7 +144,7 @@ async def _demo_logins() -> list[tuple[str, str, str]]:
     seeded = (*people.hongxing_people(DEFAULT_SEED), *people.binhe_people(DEFAULT_SEED))
     phones = {p.login_label: p.phone for p in seeded if p.login_label}
     return [
-        (f"{logins.ROLE_NAMES[row.role]}（先试试 {row.try_first}）", row.phone, row.password)
+        (f"{logins.role_name(row.role, CHINESE)}（先试试 {row.try_first}）", row.phone, row.password)
         for row in logins.logins(phones)
     ]
 
@@ -168,7 +169,19 @@ def start_page(communities: list[tuple[str, str]], logins: list[tuple[str, str, 
         f'<li><a href="/board/{escape(slug, quote=True)}">{escape(name)} 公告栏</a></li>'
         for name, slug in communities
     )
-    if logins:
+    passwords = {password for _, _, password in logins}
+    if len(passwords) == 1:
+        # One password for every demo account: said once, so the table fits a phone's width.
+        rows = "".join(
+            f"<tr><td>{escape(role)}</td><td><code>{escape(phone)}</code></td></tr>"
+            for role, phone, _ in logins
+        )
+        accounts = (
+            "<p>每个演示账号的密码都是 "
+            f'<code data-testid="demo-password">{escape(passwords.pop())}</code></p>'
+            f"<table><tr><th>角色</th><th>手机号</th></tr>{rows}</table>"
+        )
+    elif logins:
         rows = "".join(
             f"<tr><td>{escape(role)}</td><td><code>{escape(phone)}</code></td><td><code>{escape(password)}</code></td></tr>"
             for role, phone, password in logins

@@ -39,7 +39,8 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 from strawberry.extensions import ParserCache, SchemaExtension
 
-from runtime.i18n import N_, Text
+from api.i18n import limit_text
+from runtime.i18n import DEFAULT_LANGUAGE, N_, Text
 from services.errors import DomainError, ErrorCode
 from services.paging import DEFAULT_PAGE
 
@@ -214,8 +215,12 @@ class CodedParserCache(ParserCache):
         try:
             context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
         except GraphQLError as error:
-            too_long = "more than" in error.message and "tokens" in error.message
-            error.extensions = {"code": "TOO_MANY_TOKENS" if too_long else "GRAPHQL_PARSE_FAILED"}
+            limit = limit_text(error.message, None)
+            error.extensions = {"code": "TOO_MANY_TOKENS" if limit else "GRAPHQL_PARSE_FAILED"}
+            if limit is not None:
+                # A refusal raised while parsing leaves strawberry's operation early, past
+                # ShapeErrors, which translates every other limit: say it in the caller's language here.
+                error.message = limit.render(str(getattr(context.context, "language", DEFAULT_LANGUAGE)))
             raise
         yield
 

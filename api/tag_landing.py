@@ -12,7 +12,6 @@ from __future__ import annotations
 from html import escape
 
 from models.enums import ReportCategory
-from models.places import Community
 from models.reports import ReportState
 from runtime import clock
 from services.community.office import dial_link
@@ -145,9 +144,12 @@ def _call_the_office(phone: str) -> str:
 
 
 def landing_page(scan: Scan, download_url: str) -> str:
-    # The scan read the community row already: its office phone costs nothing more.
-    phone = next((row.office_phone for row in scan.location.rows if isinstance(row, Community)), "")
-    sections = [_where(scan), _already_reported(scan), _categories(scan), _get_the_app(download_url, phone)]
+    sections = [
+        _where(scan),
+        _already_reported(scan),
+        _categories(scan),
+        _get_the_app(download_url, scan.location.office_phone),
+    ]
     return _page(f"{scan.location.label} · {APP_NAME}", sections)
 
 

@@ -101,7 +101,9 @@ def cmd_makemigration(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from services.demo import seed_demo, table
+    from services.demo import census, seed_demo, table
+
+    language = operator_language()
 
     def bar(done: int, total: int, label: str) -> None:
         # On stderr, redrawn in place: the table of logins on stdout stays clean to copy.
@@ -109,7 +111,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         filled = width * done // max(total, 1)
         end = "\n" if done >= total else ""
         print(
-            f"\r\033[K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}",
+            f"\r\033[K[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {say(label)}",
             end=end,
             file=sys.stderr,
             flush=True,
@@ -120,11 +122,18 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         result = await seed_demo(bar, seed=args.seed)
         took = time.perf_counter() - started
         if result.created:
-            print(f"演示数据已生成（随机种子 {result.seed}），用时 {took:.1f} 秒：")
+            print(
+                say(
+                    N_("Demo data created (random seed {seed}) in {seconds} s:"),
+                    seed=result.seed,
+                    seconds=f"{took:.1f}",
+                )
+            )
         else:
-            print("演示数据已存在，本次没有任何改动。")
-        print("  " + ", ".join(f"{name} {count}" for name, count in result.counts.items()))
-        print(table(result.logins))
+            print(say(N_("The demo data is already there; nothing changed.")))
+        for line in census.summary(result.counts, language):
+            print(f"  {line}")
+        print(table(result.logins, language))
         return 0
 
     return _run(lambda: _with_database(work))
@@ -247,12 +256,25 @@ def cmd_qr_sheet(args: argparse.Namespace) -> int:
         building_id = _id_arg(args.building, "Building")
         building = await Building.get_or_none(id=building_id) if building_id is not None else None
         if building is None:
-            print(f"没有编号为 {args.building} 的楼栋；用 `redsteward places --community SLUG` 查看编号。")
+            print(
+                say(
+                    N_(
+                        "No building numbered {building}; "
+                        "`redsteward places --community SLUG` lists the numbers."
+                    ),
+                    building=args.building,
+                )
+            )
             return 2
         started = time.perf_counter()
         title, printed = await tags.printable_building(building)
         if not printed:
-            print(f"{title} has no active tags; create them first (tagsCreateForBuilding).")
+            print(
+                say(
+                    N_("{building} has no active tags; create them first (tagsCreateForBuilding)."),
+                    building=title,
+                )
+            )
             return 1
         pages = tag_printing.iter_sheet_pages(title, printed)
         count = tag_printing.page_count(printed)
@@ -269,8 +291,15 @@ def cmd_qr_sheet(args: argparse.Namespace) -> int:
                 tag_printing.write_sheet_pdf(pages, file)
             where = str(out)
         print(
-            f"{title}: {len(printed)} codes on {count} A4 page(s) at {tag_printing.DPI} dpi "
-            f"in {time.perf_counter() - started:.1f} s → {where}"
+            say(
+                N_("{building}: {codes} codes on {pages} A4 page(s) at {dpi} dpi in {seconds} s → {where}"),
+                building=title,
+                codes=len(printed),
+                pages=count,
+                dpi=tag_printing.DPI,
+                seconds=f"{time.perf_counter() - started:.1f}",
+                where=where,
+            )
         )
         return 0
 
@@ -443,32 +472,56 @@ def cmd_rebuild_boards(args: argparse.Namespace) -> int:
 
 
 def cmd_close_month(args: argparse.Namespace) -> int:
+    from models.places import Community
     from services.corridor_flag import close_month
     from services.errors import DomainError
+
+    language = operator_language()
 
     async def work() -> int:
         ids = await _communities(args.community)
         if not ids:
-            print(f"no community {args.community!r}")
+            print(say(N_("no community {slug}"), slug=args.community))
             return 1
+        names = dict(await Community.filter(id__in=ids).values_list("id", "name"))
         failed = 0
         for community_id in ids:
+            community = names.get(community_id, str(community_id))
             try:
                 done = await close_month(community_id, args.month)
             except DomainError as exc:
-                print(f"community {community_id}: {exc.code}: {exc.message}")
+                print(
+                    say(
+                        N_("{community}: {code}: {problem}"),
+                        community=community,
+                        code=exc.code,
+                        problem=exc.text.render(language),
+                    )
+                )
                 failed += 1
                 continue
             close = done.close
-            what = "closed" if done.created else "already closed; nothing changed"
-            winner = (
-                f"{await _entrance_label(close.entrance_id)} ({close.score})"
-                if close.entrance_id
-                else "no eligible entrance"
-            )
+            what = N_("closed") if done.created else N_("already closed; nothing changed")
+            if close.entrance_id:
+                winner = say(
+                    N_("the flag of {holds_month} goes to {entrance} ({score} points)"),
+                    holds_month=close.holds_month,
+                    entrance=await _entrance_label(close.entrance_id),
+                    score=f"{close.score:.1f}" if close.score is not None else "—",
+                )
+            else:
+                winner = say(
+                    N_("no entrance qualifies for the flag of {holds_month}"), holds_month=close.holds_month
+                )
             print(
-                f"community {community_id} {close.month}: {what}; flag for {close.holds_month}: {winner}; "
-                f"{len(close.ranks)} ranking bonus(es)"
+                say(
+                    N_("{community} {month}: {what}; {winner}; {bonuses} ranking bonus(es)"),
+                    community=community,
+                    month=close.month,
+                    what=say(what),
+                    winner=winner,
+                    bonuses=len(close.ranks),
+                )
             )
         return 1 if failed else 0
 

@@ -21,6 +21,7 @@ from runtime import clock
 from runtime.i18n import N_
 from services import mediation_room, open_books, opinions, satisfaction
 from services.access import Viewer
+from services.corridor_flag import previous_month
 from services.errors import DomainError, ErrorCode
 from services.fees import collection_rate
 
@@ -31,7 +32,7 @@ SECTIONS = ("flag", "volunteers", "repairs", "satisfaction", "accounts")
 class FlagHolder:
     """Who holds the civilized-corridor flag this month, and why."""
 
-    place_name: str  # e.g. "4号楼 2单元"
+    place_name: str  # the full label, e.g. "休闲小区 4号楼 2单元"
     reason: str
 
 
@@ -103,6 +104,9 @@ class Board:
     fee_rates: list[collection_rate.Rate] | None = None
     # Mediation cases settled in the board's year, by category (no names), beside the opinions.
     mediation: mediation_room.SettledCounts | None = None
+    # The month the volunteers are of: the board's, or the one before while the board's own
+    # month has no approved service time yet (its first days, before captains approve).
+    volunteers_month: str = ""
 
 
 async def publicity(community_id: int) -> Publicity:
@@ -155,13 +159,22 @@ async def board(community: Community, viewer: Viewer, month: str | None = None) 
 
     at = month or local_month(clock.now(), community.timezone)
     open_books.check_month(at)
+    volunteers, volunteers_month = None, at
+    if visible("volunteers"):
+        volunteers = await top_volunteers(community.id, at)
+        if not volunteers and month is None:
+            # A month's first days have no approved time: the current board shows last month's
+            # stars, named by their month, rather than an empty section.
+            volunteers_month = previous_month(at)
+            volunteers = await top_volunteers(community.id, volunteers_month)
     return Board(
         community=community,
         month=at,
         publicity=shown,
         visible=frozenset(section for section in SECTIONS if visible(section)),
         flag=await flag_holder(community.id, at) if visible("flag") else None,
-        volunteers=await top_volunteers(community.id, at) if visible("volunteers") else None,
+        volunteers=volunteers,
+        volunteers_month=volunteers_month,
         repairs=await repairs_done(community.id, at) if visible("repairs") else None,
         satisfaction=await satisfaction.by_month(None, community.id, at[:4])
         if visible("satisfaction")

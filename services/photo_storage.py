@@ -27,6 +27,10 @@ class PhotoStorage(Protocol):
 
     async def exists(self, key: str) -> bool: ...
 
+    async def keys(self, prefix: str) -> list[str]:
+        """The keys under a folder (`"webdrafts"`), so short-lived files can be swept."""
+        ...
+
 
 class LocalDiskStorage:
     def __init__(self, root: str | Path) -> None:
@@ -64,6 +68,16 @@ class LocalDiskStorage:
 
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)
+
+    def _keys(self, prefix: str) -> list[str]:
+        folder = self.root / prefix
+        if not _KEY.match(f"{prefix}/x.jpg") or not folder.is_dir():
+            return []
+        found = (path.relative_to(self.root).as_posix() for path in folder.rglob("*") if path.is_file())
+        return sorted(key for key in found if _KEY.match(key))  # a put's .part- file is no key
+
+    async def keys(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._keys, prefix)
 
 
 _storage: PhotoStorage | None = None

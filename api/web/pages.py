@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from api.board_page import FLAG_ICON
 from api.web.messages import Shown
 from api.web.session import CSRF_FIELD, Visit
 from api.web.words import FILTERS
@@ -72,6 +74,8 @@ def _environment() -> Environment:
     )
     env.globals["static_url"] = static_url
     env.globals["CSRF_FIELD"] = CSRF_FIELD
+    # The notice board's drawn flag: our own markup, never an emoji a phone may lack.
+    env.globals["flag_icon"] = Markup(FLAG_ICON)  # noqa: S704 - a constant of ours, no input
     env.filters.update(FILTERS)
     return env
 

@@ -107,7 +107,9 @@ async def _me_too(page: Page, code: str) -> Response:
 
 async def _report(page: Page, code: str, scan: dict[str, Any]) -> Response:
     values = page.values("category", "text", "phone", "display_name", "code")
-    kept = drafts.known([n for n in (page.form.getlist("draft") if page.form else []) if isinstance(n, str)])
+    kept = await drafts.known(
+        [n for n in (page.form.getlist("draft") if page.form else []) if isinstance(n, str)]
+    )
     fresh = page.files("photos")
 
     async def again(status: int, errors: list[Shown], duplicate: dict[str, Any] | None = None) -> Response:
@@ -139,7 +141,7 @@ async def _report(page: Page, code: str, scan: dict[str, Any]) -> Response:
         errors.append(Shown("请简单写一下是什么问题。", "text"))
     if errors:
         return await again(400, errors)
-    photos = drafts.load(kept) + fresh
+    photos = await drafts.load(kept) + fresh
     variables = {
         "input": {
             "placeId": scan["place"]["id"],

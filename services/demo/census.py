@@ -18,6 +18,7 @@ from models.round_table import AgendaTopic, Meeting, TopicVote
 from models.tags import Tag
 from models.teams import Activity, ActivityLog, Attendance, Emergency, Team, TeamMember
 from models.voice import Opinion, Survey, SurveyResponse
+from runtime.i18n import N_, Label, label, render, translate
 from services.demo import register
 from services.demo.district import DISTRICT
 
@@ -67,3 +68,78 @@ async def counts() -> dict[str, int]:
         community__ledger_of_district__name=DISTRICT
     ).count()
     return found
+
+
+# The words of the counts, as the operator reads them after seeding (binhe_ counts are 滨河社区's).
+WORDS: dict[str, Label] = {
+    "compounds": label("demo count", "compounds"),
+    "buildings": label("demo count", "buildings"),
+    "entrances": label("demo count", "entrances"),
+    "households": label("demo count", "households"),
+    "assets": label("demo count", "assets"),
+    "care_tags": label("demo count", "care tags"),
+    "members": label("demo count", "members"),
+    "residents": label("demo count", "residents"),
+    "volunteers": label("demo count", "volunteers"),
+    "captains": label("demo count", "captains"),
+    "repairers": label("demo count", "repairers"),
+    "cleaners": label("demo count", "cleaners"),
+    "staff": label("demo count", "office staff"),
+    "admins": label("demo count", "administrators"),
+    "tags": label("demo count", "QR tags"),
+    "teams": label("demo count", "teams"),
+    "team_members": label("demo count", "team members"),
+    "activities": label("demo count", "activities"),
+    "attendances": label("demo count", "attendances"),
+    "activity_logs": label("demo count", "activity logs"),
+    "emergencies": label("demo count", "emergencies"),
+    "reports": label("demo count", "reports"),
+    "rewards": label("demo count", "rewards"),
+    "redemptions": label("demo count", "redemptions"),
+    "inspections": label("demo count", "inspections"),
+    "month_closes": label("demo count", "months closed"),
+    "opinions": label("demo count", "opinions"),
+    "meetings": label("demo count", "meetings"),
+    "agenda_topics": label("demo count", "agenda topics"),
+    "surveys": label("demo count", "surveys"),
+    "survey_responses": label("demo count", "survey answers"),
+    "account_entries": label("demo count", "account entries"),
+    "fee_bills": label("demo count", "fee bills"),
+    "fee_payments": label("demo count", "fee payments"),
+    "report_photos": label("demo count", "report photos"),
+    "report_materials": label("demo count", "repair materials"),
+    "votes": label("demo count", "votes"),
+    "point_transfers": label("demo count", "point transfers"),
+    "reports_open": label("demo count", "reports open"),
+    "reports_claimed": label("demo count", "reports claimed"),
+    "reports_resolved": label("demo count", "reports resolved"),
+    "reports_confirmed": label("demo count", "reports confirmed"),
+    "reports_reopened": label("demo count", "reports reopened"),
+    "reports_rejected": label("demo count", "reports rejected"),
+    "reports_cancelled": label("demo count", "reports cancelled"),
+}
+
+
+def summary(counts: dict[str, int], language: str) -> list[str]:
+    """One line per demo community: "红星社区：小区 8，楼栋 34，…" in `language`."""
+    lines = []
+    for name, prefix in (("红星社区", ""), ("滨河社区", "binhe_")):
+        mine = {
+            key[len(prefix) :]: n
+            for key, n in counts.items()
+            if key.startswith(prefix) and (prefix or not key.startswith("binhe_"))
+        }
+        if not mine:
+            continue
+        items = [
+            render(N_("{what} {count}"), {"what": WORDS[key] if key in WORDS else key, "count": n}, language)
+            for key, n in mine.items()
+        ]
+        lines.append(
+            render(
+                N_("{community}: {counts}"),
+                {"community": name, "counts": translate(N_(", "), language).join(items)},
+                language,
+            )
+        )
+    return lines

@@ -1,39 +1,54 @@
 """The demo logins printed after seeding: one account per role, and for each the first thing to
-try — an operation of the app's contract (mobile-contract/operations) with what it shows."""
+try — an operation of the app's contract (mobile-contract/operations) with what it shows.
+
+The words are message ids (N_), said in the reader's language: the operator's (RS_LANGUAGE) on
+the command line, Chinese on the start page."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+from runtime.i18n import N_, render, translate
 from services.demo.people import DEMO_PASSWORD, LOGIN_LABELS, DemoLogin
 
 
 @dataclass(frozen=True)
 class TryFirst:
     operation: str  # a file of mobile-contract/operations, without .graphql
-    arguments: str  # what to pass, in words an operator can follow
-    shows: str
+    arguments: str  # what to pass, in words an operator can follow (the demo's own names)
+    shows: str  # a message id
 
 
 ROLE_NAMES = {
-    "admin": "管理员",
-    "staff": "社区工作人员",
-    "captain": "队长（银发巡河队）",
-    "volunteer": "志愿者",
-    "repairer": "维修员",
-    "cleaner": "保洁员",
-    "resident": "居民",
-    "binhe staff": "滨河社区工作人员",
+    "admin": N_("administrator"),
+    "staff": N_("community office staff"),
+    "captain": N_("captain (银发巡河队)"),
+    "volunteer": N_("volunteer"),
+    "repairer": N_("repairer"),
+    "cleaner": N_("cleaner"),
+    "resident": N_("resident"),
+    "binhe staff": N_("office staff of 滨河社区"),
 }
 TRY_FIRST = {
-    "admin": TryFirst("EconomySummary", "communityId=红星社区", "积分发放、兑换与结余，按月"),
-    "staff": TryFirst("ReportQueue", "queue=ESCALATED", "超时未处理、已升级的报修"),
-    "captain": TryFirst("TeamReview", "teamId=银发巡河队", "待审核的签到时长和入队申请"),
-    "volunteer": TryFirst("MyActivities", "upcoming=true", "即将开始的互助与清雪活动"),
-    "repairer": TryFirst("ReportQueue", "queue=UNCLAIMED", "等待接单的报修"),
-    "cleaner": TryFirst("Inspections", "communityId=红星社区", "自己做过的楼道检查"),
-    "resident": TryFirst("MyReports", "", "自己的报修：处理中、待确认、已完成"),
-    "binhe staff": TryFirst("CommunityCompounds", "communityId=滨河社区", "只看到滨河社区的小区（社区隔离）"),
+    "admin": TryFirst(
+        "EconomySummary", "communityId=红星社区", N_("points issued, redeemed and held, by month")
+    ),
+    "staff": TryFirst(
+        "ReportQueue", "queue=ESCALATED", N_("reports past their clock, escalated to the office")
+    ),
+    "captain": TryFirst("TeamReview", "teamId=银发巡河队", N_("check-in times and join requests to review")),
+    "volunteer": TryFirst(
+        "MyActivities", "upcoming=true", N_("the coming mutual-aid and snow-clearing activities")
+    ),
+    "repairer": TryFirst("ReportQueue", "queue=UNCLAIMED", N_("reports waiting for a repairer")),
+    "cleaner": TryFirst("Inspections", "communityId=红星社区", N_("the corridor inspections they made")),
+    "resident": TryFirst("MyReports", "", N_("their own reports: in hand, to confirm, done")),
+    "binhe staff": TryFirst(
+        "CommunityCompounds",
+        "communityId=滨河社区",
+        N_("only 滨河社区's compounds (communities are kept apart)"),
+    ),
 }
 # Without signing in: the notice board the community made public.
 PUBLIC_PAGE = "/board/hongxing"
@@ -45,15 +60,45 @@ def logins(phones: dict[str, str]) -> list[DemoLogin]:
     ]
 
 
-def table(rows: list[DemoLogin]) -> str:
-    """The printed table: role (its id, then in words), phone, password, and what to open first."""
-    lines = ["演示账号（角色 / 手机号 / 密码 / 中文角色 / 先试试）："]
-    for row in rows:
-        first = TRY_FIRST[row.role]
-        arguments = f"（{first.arguments}）" if first.arguments else ""
-        lines.append(
-            f"  {row.role:<12} {row.phone}  {row.password}  {ROLE_NAMES[row.role]}  "
-            f"先试试 {first.operation}{arguments}：{first.shows}"
+def role_name(role: str, language: str) -> str:
+    return translate(ROLE_NAMES[role], language)
+
+
+def try_first(role: str, language: str) -> str:
+    """What to open first, in words: "try ReportQueue (queue=ESCALATED): …"."""
+    first = TRY_FIRST[role]
+    shows = translate(first.shows, language)
+    if first.arguments:
+        return render(
+            N_("try {operation} ({arguments}) first: {shows}"),
+            {"operation": first.operation, "arguments": first.arguments, "shows": shows},
+            language,
         )
-    lines.append(f"  {'(无需登录)':<12} 公告栏 {PUBLIC_PAGE}：流动红旗、志愿者榜、报修、满意度、账目")
+    return render(
+        N_("try {operation} first: {shows}"), {"operation": first.operation, "shows": shows}, language
+    )
+
+
+def _padded(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns: a Chinese character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)
+
+
+def table(rows: list[DemoLogin], language: str) -> str:
+    """The printed table: role (its id, then in words), phone, password, and what to open first.
+    The role's id comes first on each line, so a script can read the logins back."""
+    lines = [translate(N_("Demo logins (role / phone / password / role in words / try first):"), language)]
+    for row in rows:
+        lines.append(
+            f"  {row.role:<12} {row.phone}  {row.password}  {role_name(row.role, language)}  "
+            f"{try_first(row.role, language)}"
+        )
+    board = render(
+        N_("notice board {page}: the corridor flag, top volunteers, repairs, satisfaction, accounts"),
+        {"page": PUBLIC_PAGE},
+        language,
+    )
+    anyone = translate(N_("(no sign-in)"), language)
+    lines.append(f"  {_padded(anyone, 12)} {board}")
     return "\n".join(lines)

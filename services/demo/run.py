@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from models.enums import Role
 from models.places import Building, Community, Compound, Entrance
 from runtime import clock
+from runtime.i18n import N_
 from services import events, subscribers
 from services.demo import census, logins, people, register
 from services.demo.people import DEMO_PASSWORD, DemoLogin, Person
@@ -21,9 +22,14 @@ from services.passwords import hash_password
 from services.points import wiring as points_wiring
 
 DEFAULT_SEED = 2026
-REGISTER_STEPS = ("小区、楼栋、单元、住户", "居民与志愿者账号", "滨河社区")
+REGISTER_STEPS = (
+    N_("compounds, buildings, entrances and households"),
+    N_("residents' and volunteers' accounts"),
+    N_("the second community, 滨河社区"),
+)
 
-# (steps done, steps in all, what runs now): the CLI draws a bar of it.
+# (steps done, steps in all, what runs now): the CLI draws a bar of it. What runs is a message id
+# (N_), which the caller says in its reader's language.
 Progress = Callable[[int, int, str], None]
 
 
@@ -51,7 +57,7 @@ async def seed_demo(
     steps = STORY_STEPS if story else ()
     total = len(REGISTER_STEPS) + len(steps)
     if await Community.exists(slug=register.HONGXING):
-        report(total, total, "演示社区已存在，未做任何改动")
+        report(total, total, N_("the demo communities are already there; nothing changed"))
         return DemoSeedResult(created=False, counts=await census.counts(), logins=rows, seed=seed)
     # argon2 takes a good fraction of a second: once for every demo account, off the event loop,
     # and before the transaction so no write lock is held meanwhile.
@@ -87,7 +93,7 @@ async def seed_demo(
             for done, step in enumerate(steps, start=len(REGISTER_STEPS)):
                 report(done, total, step.label)
                 await step.run(told)
-            report(total, total, "完成")
+            report(total, total, N_("done"))
     finally:
         clock.use_clock(previous)
         if not had_listeners:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from runtime.i18n import N_
 from services.demo import activities, books, district, fees, inspections, reports, rewards, tags, teams, voice
 from services.demo.story import Story
 
@@ -21,19 +22,25 @@ from services.demo.story import Story
 @dataclass(frozen=True)
 class Step:
     name: str
-    label: str  # shown on the progress bar
+    label: str  # shown on the progress bar: a message id, said in the reader's language
     run: Callable[[Story], Awaitable[None]]
 
 
 STORY_STEPS: tuple[Step, ...] = (
-    Step("tags", "二维码标签", tags.seed),
-    Step("teams", "志愿队伍与队员", teams.seed),
-    Step("activities", "活动、签到、审核、日志、暴雪动员", activities.seed),
-    Step("reports", "报修工单", reports.seed),
-    Step("inspections", "楼道检查、流动红旗、月度奖励", inspections.seed),
-    Step("rewards", "积分商城与兑换", rewards.seed),
-    Step("voice", "居民意见、议事会、满意度调查", voice.seed),
-    Step("fees", "一年的物业费账单与缴费", fees.seed),
-    Step("books", "账目公开与公告栏", books.seed),
-    Step("district", "示范区：街道、部门、前哨随手拍与三级派单", district.seed_story),
+    Step("tags", N_("QR tags"), tags.seed),
+    Step("teams", N_("volunteer teams and their members"), teams.seed),
+    Step(
+        "activities", N_("activities, check-ins, reviews, logs and the snowstorm call-out"), activities.seed
+    ),
+    Step("reports", N_("repair reports"), reports.seed),
+    Step("inspections", N_("corridor inspections, the flag and the monthly bonuses"), inspections.seed),
+    Step("rewards", N_("the reward shop and redemptions"), rewards.seed),
+    Step("voice", N_("opinions, the round table and satisfaction surveys"), voice.seed),
+    Step("fees", N_("a year of property fee bills and payments"), fees.seed),
+    Step("books", N_("the public accounts and the notice board"), books.seed),
+    Step(
+        "district",
+        N_("the demo district: streets, departments, the outpost's snapshots and three-level dispatch"),
+        district.seed_story,
+    ),
 )

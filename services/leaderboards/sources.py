@@ -7,10 +7,10 @@ from tortoise.functions import Sum
 
 from models.boards import BoardProfile, MonthClose
 from models.people import User
-from models.places import Building, Entrance
 from models.teams import Attendance, AttendanceStatus
 from services import notice_board
 from services.leaderboards import initials
+from services.places.labels import PlaceKind, labels_by_id
 
 TOP = 10
 
@@ -19,11 +19,13 @@ async def flag_holder(community_id: int, month: str) -> notice_board.FlagHolder 
     award = await MonthClose.get_or_none(community_id=community_id, holds_month=month)
     if award is None or award.entrance_id is None:
         return None
-    entrance = await Entrance.get(id=award.entrance_id)
-    building = await Building.get(id=entrance.building_id)
+    # The full label: a hundred entrances share the names 1单元 … 4单元 (one statement).
+    label = (await labels_by_id(PlaceKind.ENTRANCE, [award.entrance_id])).get(award.entrance_id)
+    if label is None:
+        return None
     score = f"{award.score:.1f}" if award.score is not None else "—"
     return notice_board.FlagHolder(
-        place_name=f"{building.name} {entrance.name}",
+        place_name=label,
         reason=f"{award.month} 文明楼道评分第一（{score} 分）：保洁检查、住户参与志愿服务、报修按时办结",
     )
 

@@ -77,6 +77,8 @@ class TagLocation:
     entrance_name: str | None = None
     asset_name: str | None = None
     asset_kind: AssetKind | None = None
+    # The community office's phone, for someone who cannot report here (no app, not a member).
+    office_phone: str = ""
     # The rows the names were read from, so a caller that goes on to show the place (a scan's
     # reports name their community and entrance) need not read them again.
     rows: tuple[Community | Compound | Building | Entrance | Asset, ...] = field(
@@ -219,6 +221,7 @@ def _location(
         entrance_name=entrance.name if entrance else None,
         asset_name=asset.name if asset else None,
         asset_kind=AssetKind(asset.kind) if asset else None,
+        office_phone=community.office_phone,
         rows=tuple(row for row in (community, compound, building, entrance, asset) if row),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,14 +93,30 @@ def test_seed_demo_prints_logins_keeps_the_ledger_and_is_idempotent(demo_sqlite:
     # The first run is the session's template (tests/support/demo.py): `redsteward migrate`, then
     # `redsteward seed-demo` into an empty SQLite file; this test checks what it printed.
     first = demo_sqlite.template
-    assert "演示数据已生成" in first.stdout
-    assert "] 0/" in first.stderr and "完成" in first.stderr  # the progress bar, on stderr
     checked = redsteward("ledger-check", database_url=demo_sqlite.database_url)
-    second = redsteward("seed-demo", database_url=demo_sqlite.database_url, photo_dir=demo_sqlite.photo_dir)
+    second = redsteward(
+        "seed-demo", database_url=demo_sqlite.database_url, photo_dir=demo_sqlite.photo_dir, language="en"
+    )
+    # In Chinese unless RS_LANGUAGE asks for English: the lines, the counts, the table, the bar.
+    assert "演示数据已生成" in first.stdout
+    assert "  红星社区：小区 8，楼栋 34，" in first.stdout and "  滨河社区：小区 1，" in first.stdout
+    assert "社区工作人员  先试试 ReportQueue（queue=ESCALATED）：超时未处理、已升级的报修" in first.stdout
+    assert "] 0/" in first.stderr and "小区、楼栋、单元、住户" in first.stderr and "完成" in first.stderr
     assert checked.returncode == 0, checked.stdout
-    assert second.returncode == 0 and "本次没有任何改动" in second.stdout
+    assert second.returncode == 0 and "The demo data is already there; nothing changed." in second.stdout
+    assert "  红星社区: compounds 8, buildings 34, " in second.stdout
+    assert "community office staff  try ReportQueue (queue=ESCALATED) first: reports past" in second.stdout
+    assert "nothing changed" in second.stderr
+    assert _chinese_beside_the_demos_names(second.stdout) == []
     for line in ("13900000001", "13900000002", "EconomySummary", "ReportQueue", "TeamReview", "MyReports"):
         assert line in second.stdout
+
+
+def _chinese_beside_the_demos_names(text: str) -> list[str]:
+    """Chinese words in an English output, but the demo's own names (its communities, a team)."""
+    for name in ("红星社区", "滨河社区", "银发巡河队"):
+        text = text.replace(name, "")
+    return re.findall(r"[\u4e00-\u9fff]+", text)
 
 
 def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
@@ -182,3 +199,30 @@ def test_the_development_secret_warning_is_printed_once(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert result.stderr.count("RS_SECRET_KEY is not set") == 1, result.stderr
+
+
+def test_close_month_says_what_it_did_in_the_operators_language(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'db.sqlite3'}"
+    assert redsteward("migrate", database_url=url).returncode == 0
+    made = redsteward("community-create", "--slug", "xinhua", "--name", "新华社区", database_url=url)
+    assert made.returncode == 0
+
+    first = redsteward("close-month", "--community", "xinhua", "--month", "2026-10", database_url=url)
+    again = redsteward(
+        "close-month", "--community", "xinhua", "--month", "2026-10", database_url=url, language="en"
+    )
+    unended = redsteward("close-month", "--community", "xinhua", "--month", "2999-01", database_url=url)
+    unknown = redsteward("close-month", "--community", "nowhere", database_url=url)
+
+    # No inspections, so no entrance qualifies: the flag stays with nobody.
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == (
+        "新华社区 2026-10：已结算；没有符合条件的单元，2026-11 的流动红旗空缺；发放排名奖励 0 项"
+    )
+    assert again.stdout.strip() == (
+        "新华社区 2026-10: already closed; nothing changed; no entrance qualifies for the flag of "
+        "2026-11; 0 ranking bonus(es)"
+    )
+    assert unended.returncode == 1
+    assert unended.stdout.strip() == "新华社区：MONTH_NOT_ENDED：2999-01 还没有结束。"
+    assert unknown.returncode == 1 and unknown.stdout.strip() == "没有社区 nowhere"

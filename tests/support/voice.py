@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
+from models.boards import MonthClose
 from models.enums import Role
 from points_engine.localtime import local_month
 from runtime import clock
+from services.corridor_flag import DEFAULT_WEIGHTS
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.support.graphql import GraphQLClient
 from tests.support.people import Neighbourhood, Person, gid, make_neighbourhood, make_person
@@ -130,6 +132,25 @@ async def repaired(reports: ReportsApi, cast: Cast, rating: int, category: str =
 
 def this_month() -> str:
     return local_month(clock.now(), "Asia/Shanghai")
+
+
+async def hang_flag(place: Neighbourhood) -> None:
+    """Last month's civilized-corridor flag won by the place's entrance (休闲小区 4号楼 2单元), so
+    it hangs there this month."""
+    month = this_month()
+    year, number = int(month[:4]), int(month[5:])
+    before = f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+    await MonthClose.create(
+        community=place.community,
+        month=before,
+        holds_month=month,
+        entrance=place.entrance,
+        score=91.5,
+        weights=dict(DEFAULT_WEIGHTS),
+        breakdown=[],
+        ranks=[],
+        closed_at=clock.now(),
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -37,6 +37,7 @@ async def scan_tag(info: Info, code: str) -> inputs.TagScanPayload:
                 asset_name=location.asset_name,
                 may_report=result.may_report,
                 categories=list(result.categories),
+                office_phone=location.office_phone,
                 community_id=result.tag.community_id,
                 tag_row=result.tag,
                 open_report_rows=list(result.open_reports),

@@ -79,6 +79,11 @@ class TagScan:
         description="Whether you may file a report here: members of the tag's community only."
     )
     categories: list[ReportCategory] = strawberry.field(description="What can be reported here.")
+    office_phone: str = strawberry.field(
+        description="The community office's phone, so someone without the app (or not yet a member) "
+        "can call to report; empty until the office sets it. Public for a valid tag, as the number "
+        "on the office's door is."
+    )
     community_id: strawberry.Private[int]
     tag_row: strawberry.Private[tag_models.Tag]
 

@@ -5,6 +5,15 @@
 (function () {
   "use strict";
   var MAX = 1600, QUALITY = 0.8;
+  // Our own "拍照或选择照片" button instead of the browser's, whose words follow the phone's UI
+  // language; it says how many photos were chosen. Without this script the browser's shows.
+  document.documentElement.classList.add("js");
+  document.querySelectorAll(".file-pick input[type=file]").forEach(function (input) {
+    var said = input.parentNode.querySelector(".picked");
+    input.addEventListener("change", function () {
+      if (said) said.textContent = input.files.length ? "已选 " + input.files.length + " 张照片" : "";
+    });
+  });
   if (!window.DataTransfer || !HTMLCanvasElement.prototype.toBlob || !window.URL) return;
 
   function shrink(file) {

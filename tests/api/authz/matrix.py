@@ -282,7 +282,8 @@ HTTP_WITHOUT_IDS = {
     "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
     "/photos/inspection/{photo_id:int}": "the same, signed for inspection photos only",
     "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
-    "/t/{code}": "a tag's signed code; the page shows the place, as the printed tag does; " + _WEB,
+    "/t/{code}": "a tag's signed code; the page shows the place, as the printed tag does, and the "
+    "office's phone (TagScan.officePhone: public for a valid tag, as on the office's door); " + _WEB,
     "/qr/{name}": "a tag's signed code rendered as an image",
     "/board/{slug}": "the notice board, public only for what the office chose to publish",
     # api/developer_pages.py: development only; production has only "/", a status line.

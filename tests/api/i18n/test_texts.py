@@ -140,6 +140,20 @@ async def test_the_document_limits_read_in_the_callers_language(http: httpx.Asyn
         assert not any("个" in m for m in english), english
 
 
+async def test_the_token_limit_reads_in_the_callers_language(http: httpx.AsyncClient) -> None:
+    # graphql-core refuses it while parsing, before the errors are shaped like the other limits'
+    from api.graphql import MAX_TOKENS
+
+    query = "{ " + " ".join("__typename" for _ in range(MAX_TOKENS + 1)) + " }"
+    [chinese] = (await ask(http, query)).json()["errors"]
+    [english] = (await ask(http, query, language="en")).json()["errors"]
+    assert (chinese["message"], chinese["extensions"]) == (
+        f"文档超过了 {MAX_TOKENS} 个词法单元。",
+        {"code": "TOO_MANY_TOKENS"},
+    )
+    assert english["message"] == f"Document contains more than {MAX_TOKENS} tokens."
+
+
 LABELS = "query Read($id: ID!) { report(id: $id) { category categoryLabel rejectReason rejectReasonLabel } }"
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 
+from models.open_books import BoardPublicity
 from models.places import Community
 from tests.support import voice
 from tests.support.graphql import GraphQLClient
@@ -64,3 +67,19 @@ async def test_the_page_escapes_what_people_typed(http: httpx.AsyncClient) -> No
     page = await http.get("/board/xss")
     assert "<script>alert(1)" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;社区" in page.text
+
+
+async def test_the_flag_holder_is_named_in_full_under_a_drawn_flag(http: httpx.AsyncClient) -> None:
+    # given last month's flag won by 休闲小区 4号楼 2单元, hanging this month, and the flag made public
+    folk = await voice.make_folk()
+    await voice.hang_flag(folk.place)
+    await BoardPublicity.create(community=folk.place.community, flag=True, updated_at=datetime.now(UTC))
+
+    # when a passer-by opens the board
+    page = (await http.get("/board/hongxing")).text
+
+    # then the holder reads as the full place (a hundred entrances are called 2单元), after a flag
+    # drawn in SVG: an emoji is a box where no emoji font is installed
+    holder = page.split('data-testid="flag-holder">', 1)[1].split("</p>", 1)[0]
+    assert holder.startswith('<svg class="flag-icon"') and holder.endswith("</svg>休闲小区 4号楼 2单元")
+    assert "🚩" not in page

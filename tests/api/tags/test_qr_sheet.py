@@ -79,6 +79,10 @@ async def test_codes_on_the_sheet_are_big_enough_to_scan_from_a_metre(world: Tag
             assert width_mm >= 55, width_mm
 
 
+def _without_language() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != "RS_LANGUAGE"}
+
+
 async def test_the_cli_writes_png_pages_that_read_back(
     settings: Settings, world: TagWorld, tmp_path: Path
 ) -> None:
@@ -95,13 +99,13 @@ async def test_the_cli_writes_png_pages_that_read_back(
             "--out",
             str(out),
         ],
-        env={**os.environ, "RS_DATABASE_URL": settings.database_url},
+        env={**_without_language(), "RS_DATABASE_URL": settings.database_url},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "9 codes on 2 A4 page(s)" in result.stdout
+    assert "休闲小区 4号楼：9 个二维码，共 2 页 A4，300 dpi" in result.stdout  # Chinese by default
     pages = [Image.open(tmp_path / f"sheet-{n}.png") for n in (1, 2)]
     assert pages[0].info["dpi"] == (300, 300) or round(pages[0].info["dpi"][0]) == 300
     assert [url for page in pages for url in decode_all(page)] == urls
@@ -121,12 +125,13 @@ async def test_the_cli_writes_a_pdf(settings: Settings, world: TagWorld, tmp_pat
             "--out",
             str(out),
         ],
-        env={**os.environ, "RS_DATABASE_URL": settings.database_url},
+        env={**os.environ, "RS_DATABASE_URL": settings.database_url, "RS_LANGUAGE": "en"},
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+    assert "休闲小区 4号楼: 9 codes on 2 A4 page(s) at 300 dpi" in result.stdout  # RS_LANGUAGE=en
     assert [url for page in pdf_pages(out.read_bytes()) for url in decode_all(page)] == urls
 
 

@@ -185,3 +185,31 @@ async def test_scanning_costs_a_fixed_number_of_queries(
     # viewer (1) + one statement of the tag with its asset, places, community and the reports
     # being handled there, whose rows the place and asset fields are handed
     assert queries.count - before == 2
+
+
+PHONE = "query($code: String!) { scanTag(code: $code) { scan { officePhone community { officePhone } } } }"
+
+
+async def test_anyone_with_a_valid_code_reads_the_offices_phone(api: GraphQLClient, world: TagWorld) -> None:
+    # given an office with its phone set, and one without
+    tag = await entrance_tag(world)
+    before = (await api.data(PHONE, {"code": tags.code_of(tag)}))["scanTag"]["scan"]
+    world.place.community.office_phone = "0451-8888 6666"
+    await world.place.community.save(update_fields=["office_phone"])
+
+    # when a passer-by, a member of another community and a resident scan
+    stranger = await make_person(world.other.community, (Role.RESIDENT,))
+    seen = [
+        (await api.data(PHONE, {"code": tags.code_of(tag)}, token))["scanTag"]["scan"]
+        for token in (None, stranger.token, world.resident.token)
+    ]
+
+    # then each reads the number (the community itself stays the members' business)
+    assert before == {"officePhone": "", "community": None}
+    assert seen == [
+        {"officePhone": "0451-8888 6666", "community": None},
+        {"officePhone": "0451-8888 6666", "community": None},
+        {"officePhone": "0451-8888 6666", "community": {"officePhone": "0451-8888 6666"}},
+    ]
+    forged = signed_codes.sign("tag", (tag.id, tag.version), "another-secret-0123456789-abcdef")
+    assert (await api.data(PHONE, {"code": forged}))["scanTag"]["scan"] is None

@@ -19,6 +19,7 @@ from tests.api.teams.support import CHECK_IN, make_squad
 from tests.api.web.support import csrf_of, post_form, sign_in
 from tests.support.graphql import GraphQLClient
 from tests.support.people import PASSWORD, make_neighbourhood, make_person
+from tests.support.voice import hang_flag
 
 URL_CODE = "query($a: ID!) { activityCheckInCode(activityId: $a) { code url secondsToRotation } }"
 
@@ -37,6 +38,7 @@ async def test_the_captains_qr_opens_a_page_that_checks_in_and_out(
     assert "签到" in page.text and "签退" in page.text
     checked = await http.post(path, data={"csrf_token": csrf_of(page.text), "action": "in"})
     assert checked.status_code == 200 and "签到成功" in checked.text and "扫雪 4号楼" in checked.text
+    assert '<span class="sub">休闲小区 4号楼</span>' in checked.text  # where, in full
 
     moved_clock.advance(minutes=40)
     squad.renew_tokens()
@@ -96,8 +98,16 @@ async def test_redeeming_spends_once_and_shows_the_pickup_code(http: httpx.Async
 
 async def test_the_board_shows_my_rank_and_the_flag(http: httpx.AsyncClient) -> None:
     place = await make_neighbourhood()
+    await hang_flag(place)
     member = await make_person(place.community, household=place.households[0])
     await sign_in(http, member.phone, PASSWORD)
     page = await http.get("/me/board")
     assert page.status_code == 200
-    assert "我的排名" in page.text and "文明楼道流动红旗" in page.text and "2单元" in page.text
+    assert "我的排名" in page.text and "文明楼道流动红旗" in page.text
+    # The holder and the standing's rows by their full label (2单元 alone names dozens of
+    # entrances), the holder after a drawn flag rather than an emoji a phone may not have.
+    holder = page.text.split('data-testid="flag-holder">', 1)[1].split("</p>", 1)[0]
+    assert holder.startswith('<svg class="flag-icon"') and "</svg>休闲小区 4号楼 2单元（" in holder
+    assert "🚩" not in page.text
+    standing = page.text.split('data-testid="flag-breakdown">', 1)[1]
+    assert "休闲小区 4号楼 2单元" in standing.split("</tr>", 2)[1]

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
 from models.enums import Role
 from models.reports import Report, ReportPhoto
+from runtime import clock
 from services import tags
 from services.access import load_viewer
+from services.photo_storage import LocalDiskStorage, use_storage
 from services.teams.checkin_codes import code_of_scan
 from tests.api.web.support import csrf_of, post_form, sign_in
 from tests.support.people import PASSWORD, Neighbourhood, Person, make_neighbourhood, make_person
@@ -205,3 +208,53 @@ def test_the_captains_qr_url_carries_the_code() -> None:
     assert code_of_scan("https://hx.example.cn/c/12.345.ABCDEF") == "12.345.ABCDEF"
     assert code_of_scan(" 12.345.ABCDEF ") == "12.345.ABCDEF"
     assert code_of_scan("https://hx.example.cn/c/12.345.ABC?from=wechat") == "12.345.ABC"
+
+
+async def test_a_signed_out_visitor_is_given_the_offices_phone(
+    http: httpx.AsyncClient, stairwell: Stairwell
+) -> None:
+    # given an office that put its phone in the community's settings
+    stairwell.place.community.office_phone = "0451-8888 6666"
+    await stairwell.place.community.save(update_fields=["office_phone"])
+
+    # when someone without an account scans the stairwell's code
+    page = (await http.get(stairwell.url)).text
+
+    # then the page offers the number to call, as a tel: link
+    assert 'data-testid="office-phone"' in page
+    assert '<a href="tel:045188886666">0451-8888 6666</a>' in page
+
+
+async def test_kept_photos_live_in_the_photo_storage_for_an_hour(
+    http: httpx.AsyncClient, stairwell: Stairwell, tmp_path: Path, moved_clock: clock.MovableClock
+) -> None:
+    # given a photo storage of the server's own (report photos and drafts go to the same place)
+    storage = LocalDiskStorage(tmp_path / "storage")
+    previous = use_storage(storage)
+    try:
+        # when a wrong password sends the form back with its photo kept
+        wrong = await _report(
+            http, stairwell, [png()], category="PLUMBING", text="水管漏水", phone="13900009999", password="x"
+        )
+        [name] = _DRAFT.findall(wrong.text)
+
+        # then the draft is in that storage, under a key the server chose
+        assert await storage.keys("webdrafts") == [f"webdrafts/{name}.jpg"]
+
+        # and an hour later its name means nothing, and the next kept photo sweeps it away
+        moved_clock.advance(minutes=61)
+        later = await _report(
+            http,
+            stairwell,
+            [png((40, 40))],
+            category="PLUMBING",
+            text="水管漏水",
+            phone="13900009999",
+            password="x",
+            draft=name,
+        )
+        [fresh] = _DRAFT.findall(later.text)
+        assert fresh != name and "已保留您刚才选的 1 张照片" in later.text
+        assert await storage.keys("webdrafts") == [f"webdrafts/{fresh}.jpg"]
+    finally:
+        use_storage(previous)

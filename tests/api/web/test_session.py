@@ -132,6 +132,6 @@ async def test_registering_with_the_offices_code_joins_the_community(http: httpx
     home = await post_form(http, "/me", {"code": code})
     assert home.status_code == 303
     page = (await http.get("/me")).text
-    assert "红星社区 · 302" in page and "李大爷" in page
+    assert "红星社区 · 休闲小区 4号楼 2单元 302" in page and "李大爷" in page  # the home in full
     again = await post_form(http, "/me", {"code": code})
     assert again.status_code == 400 and "已经是这个社区的成员" in again.text

@@ -17,6 +17,7 @@ from api.gate import document_hash
 from models.places import Community
 from models.teams import Team
 from runtime.clock import MovableClock
+from runtime.i18n import CHINESE
 from services.demo import DEMO_PASSWORD, TRY_FIRST, table
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.support.demo import InSuiteDemo
@@ -118,7 +119,7 @@ async def test_every_login_of_the_table_finds_something_to_see_first(
         "binhe staff": ({"communityId": there}, isolated),
     }
     app = App(http)
-    printed = table(seeded.logins)
+    printed = table(seeded.logins, CHINESE)
     assert {login.role for login in seeded.logins} == set(plan)
     for login in seeded.logins:
         assert login.phone in printed and login.try_first in printed
