@@ -255,3 +255,25 @@ async def test_tags_are_made_reissued_and_revoked_from_the_place_tree(http: http
     )
     assert revoked.status_code == 303
     assert await Tag.filter(id=fresh.id, revoked_at=None).count() == 0
+
+
+async def test_a_month_closed_earlier_shows_its_closed_card_and_no_button(http: httpx.AsyncClient) -> None:
+    """Issue 18's "neither the button nor the closed card": the monthly job (or the demo) closes
+    last month before anyone opens the page; the page then shows the closed card and the stored
+    breakdown by full labels, and nothing to confirm."""
+    from services.corridor_flag import close_month
+
+    await _staff(http)
+    community = await Community.get(slug="hongxing")
+    before = (await http.get("/office/month")).text
+    assert "确认结算" in before and 'data-testid="month-closed"' not in before
+    month = re.search(r'name="month" value="(\d{4}-\d{2})"', before)
+    assert month is not None
+    assert (await close_month(community.id, month[1])).created
+    after = await http.get("/office/month")
+    assert after.status_code == 200
+    assert 'data-testid="month-closed"' in after.text and f"{month[1]} 已结算" in after.text
+    assert "这个月已经结算过" in after.text and "确认结算" not in after.text
+    assert 'data-testid="breakdown"' in after.text
+    building = await Building.filter(compound__community_id=community.id).prefetch_related("compound").first()
+    assert building is not None and f"{building.compound.name} {building.name} " in after.text
