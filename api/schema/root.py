@@ -21,6 +21,7 @@ from api.resolvers.places import register as register_resolvers
 from api.resolvers.tags import operations as tag_resolvers
 from api.schema import abuse as abuse_types
 from api.schema.accounts import inputs as account_types
+from api.schema.accounts.root import MembersMutation, MembersQuery
 from api.schema.accounts.types import Viewer
 from api.schema.common import Connection
 from api.schema.community.root import CommunityMutation
@@ -169,6 +170,7 @@ QUERIES: tuple[type, ...] = (
     CorridorFlagQuery,
     InspectionsQuery,
     FeesQuery,
+    MembersQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -188,6 +190,7 @@ MUTATIONS: tuple[type, ...] = (
     CorridorFlagMutation,
     CommunityMutation,
     FeesMutation,
+    MembersMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

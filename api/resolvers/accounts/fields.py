@@ -58,4 +58,5 @@ async def me(info: Info) -> types.Viewer | None:
     user = viewer.user
     if user is None:
         return None
-    return types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone)
+    # Only an account with a phone signs in, so a signed-in user always has one.
+    return types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone or "")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import strawberry
+from strawberry import relay
+
 from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded, rate_checked
@@ -9,13 +12,16 @@ from api.schema.accounts import inputs as s
 from api.schema.accounts import types
 from models.enums import Role
 from services import accounts, rate_limits
-from services.accounts import Session, memberships
+from services.accounts import Session, members, memberships
 
 
 def _session_payload(session: Session) -> s.SessionPayload:
     user = session.user
     return s.SessionPayload(
-        viewer=types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone),
+        # Only an account with a phone signs in, so a session's user always has one.
+        viewer=types.Viewer(
+            user=types.User(id=user.id, display_name=user.display_name), phone=user.phone or ""
+        ),
         access_token=session.access_token,
         access_token_expires_in=session.access_expires_in,
         refresh_token=session.refresh_token,
@@ -100,3 +106,55 @@ async def community_join(info: Info, input: s.CommunityJoinInput) -> s.Community
         )
 
     return await guarded(s.CommunityJoinPayload, work())
+
+
+def _member(row: members.Member) -> types.Member:
+    return types.Member(
+        user=types.User(id=row.user_id, display_name=row.display_name),
+        phone=row.phone,
+        household_id=strawberry.ID(relay.to_base64("Household", row.household_id))
+        if row.household_id
+        else None,
+        household_label=row.household_label,
+        roles=list(row.roles),
+    )
+
+
+async def members_search(info: Info, community_id: strawberry.ID, search: str) -> list[types.Member]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    cid = decode_global_id(community_id, "Community", "communityId")
+    return [_member(row) for row in await members.search(viewer, cid, search)]
+
+
+async def member_add(info: Info, input: s.MemberAddInput) -> s.MemberPayload:
+    async def work() -> s.MemberPayload:
+        household_id = (
+            decode_global_id(input.household_id, "Household", "householdId") if input.household_id else None
+        )
+        row = await members.add_member(
+            info.context.viewer,
+            decode_global_id(input.community_id, "Community", "communityId"),
+            input.display_name,
+            phone=input.phone,
+            household_id=household_id,
+            idempotency_key=input.idempotency_key,
+        )
+        return s.MemberPayload(member=_member(row))
+
+    return await guarded(s.MemberPayload, work())
+
+
+async def member_phone_set(info: Info, input: s.MemberPhoneSetInput) -> s.MemberPayload:
+    async def work() -> s.MemberPayload:
+        await rate_checked(info, "register", rate_limits.phone_key(input.phone))
+        row = await members.set_phone(
+            info.context.viewer,
+            decode_global_id(input.community_id, "Community", "communityId"),
+            decode_global_id(input.user_id, "User", "userId"),
+            input.phone,
+            input.password,
+        )
+        return s.MemberPayload(member=_member(row))
+
+    return await guarded(s.MemberPayload, work())
