@@ -14,7 +14,7 @@ from collections.abc import Callable
 from starlette.routing import Route
 
 from api.web.core import Handler
-from api.web.office import daily, more, overview, places, reports, teams
+from api.web.office import daily, members, more, overview, places, reports, teams
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 
@@ -42,6 +42,8 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/places/tag-reissue", places.tag_reissue, POST),
         page("/office/places/sheet", places.sheet, GET),
         page("/office/places/entrance/{entrance_id}", places.entrance, BOTH),
+        page("/office/members", members.members, BOTH),
+        page("/office/members/phone", members.phone, POST),
         page("/office/teams", teams.teams, BOTH),
         page("/office/teams/captain", teams.captain, POST),
         page("/office/card", teams.card, GET),

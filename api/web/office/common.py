@@ -37,6 +37,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/office/flags", "flags", "积分异常"),
     ("/office/inspections", "inspections", "楼道检查"),
     ("/office/places", "places", "房屋与二维码"),
+    ("/office/members", "members", "居民登记"),
     ("/office/teams", "teams", "志愿队伍"),
     ("/office/rewards", "rewards", "积分礼品"),
     ("/office/rules", "rules", "积分规则与时限"),
@@ -223,3 +224,24 @@ def numbers(
         except ValueError:
             problems.append(Problem("INVALID_INPUT", "", name))
     return values, problems
+
+
+async def entrance_choices(office: Office) -> list[tuple[str, str]]:
+    """Every entrance as a choice, by its full label."""
+    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 10})).data.get(
+        "community"
+    ) or {}
+    options: list[tuple[str, str]] = []
+    for compound in (tree.get("compounds") or {}).get("nodes") or []:
+        for building in compound["buildings"]["nodes"]:
+            for entrance in building["entrances"]["nodes"]:
+                options.append((entrance["id"], f"{compound['name']} {building['name']} {entrance['name']}"))
+    return options
+
+
+async def search_members(office: Office, text: str) -> list[dict[str, Any]]:
+    """Members whose name, phone or home holds `text` (the office finding a resident)."""
+    if not text.strip():
+        return []
+    found = await office.run("OfficeMembersSearch", {"communityId": office.cid, "search": text})
+    return list(found.data.get("membersSearch") or [])

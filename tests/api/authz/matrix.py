@@ -307,6 +307,8 @@ OFFICE_PAGES = (
     "/office/places/tag-reissue",
     "/office/places/sheet",
     "/office/places/entrance/{entrance_id}",
+    "/office/members",
+    "/office/members/phone",
     "/office/teams",
     "/office/teams/captain",
     "/office/card",

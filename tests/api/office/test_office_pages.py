@@ -17,6 +17,9 @@ PAGES = (
     "/office/reports",
     "/office/reports?queue=OVERDUE",
     "/office/reports/new",
+    "/office/reports/new?q=测试",
+    "/office/members",
+    "/office/members?q=1",
     "/office/pickups",
     "/office/opinions",
     "/office/accounts",
@@ -277,3 +280,118 @@ async def test_a_month_closed_earlier_shows_its_closed_card_and_no_button(http: 
     assert 'data-testid="breakdown"' in after.text
     building = await Building.filter(compound__community_id=community.id).prefetch_related("compound").first()
     assert building is not None and f"{building.compound.name} {building.name} " in after.text
+
+
+async def test_the_office_registers_an_elder_without_a_phone_and_adds_one_later(
+    http: httpx.AsyncClient,
+) -> None:
+    from models.people import User
+    from models.places import Entrance, Household
+
+    await _staff(http)
+    household = await Household.filter(community__slug="hongxing").order_by("id").first()
+    assert household is not None
+    entrance = await Entrance.get(id=household.entrance_id)
+    # A home that is not in the register is said at the number, and nobody is added.
+    wrong = await post_form(
+        http,
+        "/office/members",
+        {"displayName": "张大爷", "entranceId": gid("Entrance", entrance.id), "number": "不存在"},
+    )
+    assert wrong.status_code == 400 and 'id="number-error"' in wrong.text
+    assert not await User.exists(display_name="张大爷")
+    # Registered without a phone, at their home; a double-click registers one.
+    page = (await http.get("/office/members")).text
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    assert key is not None and token is not None
+    body = {
+        "csrf_token": token[1],
+        "idempotency_key": key[1],
+        "displayName": "张大爷",
+        "phone": "",
+        "entranceId": gid("Entrance", entrance.id),
+        "number": household.number,
+    }
+    first, second = (
+        await http.post("/office/members", data=body),
+        await http.post("/office/members", data=body),
+    )
+    assert first.status_code == second.status_code == 303
+    elder = await User.get(display_name="张大爷")
+    assert elder.phone is None and await User.filter(display_name="张大爷").count() == 1
+    found = (await http.get(first.headers["location"])).text
+    assert "无手机（不能登录）" in found and f"{household.number}</td>" in found
+    # A phone later: a bad number at its field, then a good one with a first password.
+    form = f"/office/members?q=张大爷&phone_for={gid('User', elder.id)}"
+    assert 'data-testid="phone-form"' in (await http.get(form)).text
+    bad = await post_form(
+        http,
+        "/office/members/phone",
+        {"q": "张大爷", "userId": gid("User", elder.id), "newPhone": "123", "password": "long-enough-9"},
+        from_page=form,
+    )
+    assert bad.status_code == 400 and 'id="newPhone-error"' in bad.text
+    done = await post_form(
+        http,
+        "/office/members/phone",
+        {"userId": gid("User", elder.id), "newPhone": "13987654321", "password": "long-enough-9"},
+        from_page=form,
+    )
+    assert done.status_code == 303
+    assert (await User.get(id=elder.id)).phone == "+8613987654321"
+
+
+async def test_a_phoned_in_report_is_filed_for_the_resident_or_notes_a_caller(
+    http: httpx.AsyncClient,
+) -> None:
+    from models.people import User
+    from models.places import Entrance
+    from models.reports import Report
+    from services.phones import normalize_phone
+
+    logins = await _staff(http)
+    resident = await User.get(phone=normalize_phone(logins["resident"]))
+    entrance = await Entrance.filter(building__compound__community__slug="hongxing").order_by("id").first()
+    assert entrance is not None
+    # The office finds the resident by name and picks them.
+    search = (await http.get("/office/reports/new", params={"q": resident.display_name})).text
+    assert 'data-testid="member-results"' in search and "为这位居民报修" in search
+    chosen = f"/office/reports/new?for={gid('User', resident.id)}&name={resident.display_name}"
+    picked = (await http.get(chosen)).text
+    assert 'data-testid="chosen-resident"' in picked and resident.display_name in picked
+    filed = await post_form(
+        http,
+        chosen,
+        {
+            "proxyForId": gid("User", resident.id),
+            "proxyForName": resident.display_name,
+            "placeId": gid("Entrance", entrance.id),
+            "category": "LIGHTING",
+            "text": "三楼楼道灯不亮",
+        },
+    )
+    assert filed.status_code == 303, filed.text[:2000]
+    report = await Report.get(text="三楼楼道灯不亮")
+    # Theirs: in their 我的报修 (reporter or proxy_for) and so in their notifications.
+    assert report.proxy_for_id == resident.id
+    # A caller who is not a member: name and phone kept for staff, out of the report's text.
+    empty = await post_form(http, "/office/reports/new", {"placeId": gid("Entrance", entrance.id)})
+    assert empty.status_code == 400 and 'id="callerName-error"' in empty.text
+    noted = await post_form(
+        http,
+        "/office/reports/new",
+        {
+            "callerName": "过路的刘师傅",
+            "callerPhone": "13911112222",
+            "placeId": gid("Entrance", entrance.id),
+            "category": "PLUMBING",
+            "text": "下水道堵了",
+        },
+    )
+    assert noted.status_code == 303
+    other = await Report.get(text="下水道堵了")
+    assert other.proxy_for_id is None and "13911112222" in other.proxy_channel
+    assert (
+        "来电人：过路的刘师傅 13911112222" in (await http.get(noted.headers["location"].split("?")[0])).text
+    )
