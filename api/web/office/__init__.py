@@ -22,6 +22,7 @@ GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route]:
     return [
         page("/office/", overview.overview, GET),
+        page("/office/live", overview.live, GET),
         page("/office/reports", reports.queue, GET),
         page("/office/reports/new", reports.new, BOTH),
         page("/office/reports/{report_id}", reports.detail, GET),

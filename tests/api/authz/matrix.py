@@ -307,6 +307,7 @@ OFFICE_PAGES = (
     "/office/places/tag-reissue",
     "/office/places/sheet",
     "/office/places/entrance/{entrance_id}",
+    "/office/live",
     "/office/members",
     "/office/members/phone",
     "/office/teams",
