@@ -128,6 +128,7 @@ class Office:
             office=self,
             when=self.when,
             path_of=path_of,
+            phone_shown=phone_shown,
             say=say,
             labels=ALL,
             **context,
@@ -140,6 +141,16 @@ class Office:
 def new_key() -> str:
     """The key a form carries: made when the form is shown, sent again by a double-click."""
     return uuid.uuid4().hex
+
+
+def phone_shown(phone: str | None) -> str:
+    """A stored phone as the office dials it: "+8613900000018" → "139 0000 0018"."""
+    if not phone:
+        return ""
+    local = phone[3:] if phone.startswith("+86") else phone
+    if len(local) == 11 and local.isdigit():
+        return f"{local[:3]} {local[3:7]} {local[7:]}"
+    return phone
 
 
 def path_of(url: str) -> str:

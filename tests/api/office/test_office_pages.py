@@ -341,6 +341,8 @@ async def test_the_office_registers_an_elder_without_a_phone_and_adds_one_later(
     )
     assert done.status_code == 303
     assert (await User.get(id=elder.id)).phone == "+8613987654321"
+    # Shown as the office dials it, not in E.164.
+    assert "139 8765 4321" in (await http.get(done.headers["location"])).text
 
 
 async def test_a_phoned_in_report_is_filed_for_the_resident_or_notes_a_caller(
