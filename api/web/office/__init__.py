@@ -36,7 +36,7 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/month", daily.month_close, BOTH),
         page("/office/places", places.places, GET),
         page("/office/places/import", places.register_import, POST),
-        page("/office/places/rename", places.rename, POST),
+        page("/office/places/rename", places.rename, BOTH),
         page("/office/places/tags-for-building", places.tags_for_building, POST),
         page("/office/places/tags-for-assets", places.tags_for_assets, POST),
         page("/office/places/tag-revoke", places.tag_revoke, POST),

@@ -455,3 +455,50 @@ async def test_the_live_numbers_are_for_the_office_only(http: httpx.AsyncClient)
     await sign_in(http, logins["resident"], DEMO_PASSWORD)
     refused = await http.get("/office/live")
     assert refused.status_code == 403 and "numbers" not in refused.text
+
+
+async def test_renaming_a_building_updates_every_label_but_not_notifications_sent(
+    http: httpx.AsyncClient,
+) -> None:
+    """Labels are computed from the names when read: the queue shows the new name at once. A
+    notification already sent keeps the name it was sent with (what the person read then)."""
+    from models.enums import ReportCategory
+    from models.people import User
+    from models.places import Entrance
+    from models.reports import Notification
+    from services import reports
+    from services.access import load_viewer
+    from services.phones import normalize_phone
+
+    logins = await _staff(http)
+    entrance = await Entrance.filter(building__compound__community__slug="hongxing").order_by("id").first()
+    assert entrance is not None
+    building = await Building.get(id=entrance.building_id).prefetch_related("compound")
+    resident = await User.get(phone=normalize_phone(logins["resident"]))
+    filed = await reports.file_report(
+        await load_viewer(resident.id), entrance, ReportCategory.LIGHTING, "楼道灯坏了", rate_limited=False
+    )
+    sent = await Notification.filter(report_id=filed.report.id).first()
+    old_label = f"{building.compound.name} {building.name} {entrance.name}"
+    form = await http.get("/office/places/rename", params={"id": gid("Building", building.id)})
+    assert form.status_code == 200 and old_label.rsplit(" ", 1)[0] in form.text
+    empty = await post_form(
+        http,
+        "/office/places/rename",
+        {"id": gid("Building", building.id), "name": " "},
+        from_page="/office/places",
+    )
+    assert empty.status_code == 400 and 'id="name-error"' in empty.text
+    renamed = await post_form(
+        http,
+        "/office/places/rename",
+        {"id": gid("Building", building.id), "name": "东楼"},
+        from_page="/office/places",
+    )
+    assert renamed.status_code == 303
+    assert f"{building.compound.name} 东楼" in (await http.get(renamed.headers["location"])).text
+    queue = (await http.get("/office/reports?queue=UNCLAIMED")).text
+    assert f"{building.compound.name} 东楼 {entrance.name}" in queue
+    assert sent is not None  # the repairers were told, with the label of the time
+    await sent.refresh_from_db()
+    assert old_label in str(sent.text_params)
