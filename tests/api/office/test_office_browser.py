@@ -139,6 +139,13 @@ class Walk:
         # Nothing runs off the side of a phone: wide tables scroll inside their own box.
         width = self.page.evaluate("document.documentElement.scrollWidth")
         assert width <= SIZES[self.size][0], (self.size, name, width)
+        # A small button says its word on one line: the place tree's buttons once wrapped ("补发 1单
+        # 元") and stacked, and its page grew to 15,000 pixels on the demo (issue 18's walk).
+        wrapped = self.page.evaluate(
+            "[...document.querySelectorAll('button.small')].filter(b => b.offsetHeight"
+            " > 3 * parseFloat(getComputedStyle(b).fontSize) + 2).map(b => b.textContent.trim())"
+        )
+        assert wrapped == [], (self.size, name, wrapped)
 
     def submit(self, button: str) -> None:
         with self.page.expect_navigation():
