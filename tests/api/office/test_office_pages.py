@@ -4,8 +4,10 @@ refused, forms show the typed error next to their field, and the actions do thei
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
+import pytest
 
 from models.places import Building, Community
 from services.demo import DEMO_PASSWORD, seed_register
@@ -502,3 +504,46 @@ async def test_renaming_a_building_updates_every_label_but_not_notifications_sen
     assert sent is not None  # the repairers were told, with the label of the time
     await sent.refresh_from_db()
     assert old_label in str(sent.text_params)
+
+
+async def test_the_month_page_folds_the_ranked_entrances_after_the_tenth(
+    http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The demo ranks 98 entrances: on a phone, 98 cards. The table holds the first ten; the rest
+    fold under their count. The API's answer is made up here: this is a test of the view."""
+    from api.web.office.common import Office
+    from api.web.operations import Outcome
+
+    entrances = [
+        {
+            "entranceId": f"e{n}",
+            "entranceName": f"{n}单元",
+            "entranceLabel": f"新华小区 1号楼 {n}单元",
+            "eligible": True,
+            "reason": None,
+            "rank": n,
+            "score": 100.0 - n,
+            "inspections": 2,
+            "averageInspection": 4.0,
+            "households": 4,
+            "volunteeringHouseholds": 1,
+            "reportsCounted": 0,
+            "reportsInTime": 0,
+        }
+        for n in range(1, 26)
+    ]
+    real = Office.run
+
+    async def run(office: Office, name: str, variables: dict[str, Any] | None = None) -> Outcome:
+        if name == "OfficeCorridorStanding":
+            standing = {"month": "2026-11", "provisional": True, "entrances": entrances}
+            return Outcome(data={"corridorStanding": {"standing": standing, "errors": []}})
+        return await real(office, name, variables)
+
+    monkeypatch.setattr(Office, "run", run)
+    await _staff(http)
+    page = (await http.get("/office/month?month=2026-11")).text
+    table = page.split('data-testid="breakdown"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 11 and "新华小区 1号楼 10单元" in table  # the heading and ten
+    assert "新华小区 1号楼 11单元" not in table
+    assert 'data-testid="ranked-rest"' in page and "第 11 名以后（15 个单元）" in page
