@@ -13,8 +13,12 @@ if TYPE_CHECKING:
 
 class User(Model):
     id = fields.IntField(primary_key=True)
-    # E.164, normalised by services.phones before it is stored.
-    phone = fields.CharField(max_length=20, unique=True)
+    # E.164, normalised by services.phones before it is stored. Null for a member the office
+    # registered without one (many elderly residents have no phone): unique only when present, as
+    # a UNIQUE column is on both SQLite and PostgreSQL (NULLs never collide). Such an account
+    # cannot sign in until the office gives it a phone and a password.
+    phone = fields.CharField(max_length=20, unique=True, null=True)
+    # "!" for an account made by the office without a password: no argon2 hash ever matches it.
     password_hash = fields.CharField(max_length=200)
     display_name = fields.CharField(max_length=60)
     is_active = fields.BooleanField(default=True)

@@ -23,7 +23,7 @@ class Caller:
     sign-in reads (services.accounts), so a request cannot leak what it never loaded."""
 
     id: int
-    phone: str
+    phone: str | None  # None: a member the office registered without a phone (never signed in)
     display_name: str
 
 

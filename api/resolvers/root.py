@@ -14,6 +14,7 @@ from api.context import Info
 from api.resolvers import abuse as abuse_resolvers
 from api.resolvers import node as node_resolvers
 from api.resolvers.accounts import operations as account_resolvers
+from api.resolvers.accounts.root import MembersMutation, MembersQuery
 from api.resolvers.community.root import CommunityMutation
 from api.resolvers.corridor_flag.root import CorridorFlagMutation, CorridorFlagQuery
 from api.resolvers.district.root import DistrictMutation, DistrictQuery
@@ -174,6 +175,7 @@ QUERIES: tuple[type, ...] = (
     DistrictQuery,
     ObserversQuery,
     MediationRoomQuery,
+    MembersQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AbuseMutation,
@@ -196,6 +198,7 @@ MUTATIONS: tuple[type, ...] = (
     DistrictMutation,
     ObserversMutation,
     MediationRoomMutation,
+    MembersMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (ReportSubscription,)
 

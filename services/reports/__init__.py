@@ -361,6 +361,12 @@ async def file_report(
                 ErrorCode.NOT_FOUND, N_("No other member of this community has this id."), "proxyForId"
             )
         channel = _clean_text(proxy_channel, "proxyChannel", limit=200)
+    elif proxy_channel.strip():
+        # A caller who is not a member (name and phone), noted by the office that took the call:
+        # staff read it on the report, nobody else does (api: proxyChannel).
+        if not viewer.manages(community_id):
+            raise Forbidden(N_("Only the community office can note who called."))
+        channel = _clean_text(proxy_channel, "proxyChannel", limit=200)
     compound_id, building_id, entrance_id = await _place_columns(place)
     if asset_id is not None:
         asset = await Asset.get_or_none(id=asset_id, community_id=community_id)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import strawberry
+from strawberry import relay
+
 from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded, rate_checked
 from api.schema.accounts import inputs, types
 from models.enums import Role
 from services import accounts, rate_limits
-from services.accounts import Session, memberships
+from services.accounts import Session, members, memberships
 
 
 def _session_payload(session: Session) -> inputs.SessionPayload:
     user = session.user
     return inputs.SessionPayload(
-        viewer=types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone),
+        # Only an account with a phone signs in, so a session's user always has one.
+        viewer=types.Viewer(
+            user=types.User(id=user.id, display_name=user.display_name), phone=user.phone or ""
+        ),
         access_token=session.access_token,
         access_token_expires_in=session.access_expires_in,
         refresh_token=session.refresh_token,
@@ -109,4 +115,57 @@ async def me(info: Info) -> types.Viewer | None:
     user = viewer.user
     if user is None:
         return None
-    return types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone)
+    # Only an account with a phone signs in, so a signed-in user always has one.
+    return types.Viewer(user=types.User(id=user.id, display_name=user.display_name), phone=user.phone or "")
+
+
+def _member(row: members.Member) -> types.Member:
+    return types.Member(
+        user=types.User(id=row.user_id, display_name=row.display_name),
+        phone=row.phone,
+        household_id=strawberry.ID(relay.to_base64("Household", row.household_id))
+        if row.household_id
+        else None,
+        household_label=row.household_label,
+        roles=list(row.roles),
+    )
+
+
+async def members_search(info: Info, community_id: strawberry.ID, search: str) -> list[types.Member]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    cid = decode_global_id(community_id, "Community", "communityId")
+    return [_member(row) for row in await members.search(viewer, cid, search)]
+
+
+async def member_add(info: Info, input: inputs.MemberAddInput) -> inputs.MemberPayload:
+    async def work() -> inputs.MemberPayload:
+        household_id = (
+            decode_global_id(input.household_id, "Household", "householdId") if input.household_id else None
+        )
+        row = await members.add_member(
+            info.context.viewer,
+            decode_global_id(input.community_id, "Community", "communityId"),
+            input.display_name,
+            phone=input.phone,
+            household_id=household_id,
+            idempotency_key=input.idempotency_key,
+        )
+        return inputs.MemberPayload(member=_member(row))
+
+    return await guarded(inputs.MemberPayload, work())
+
+
+async def member_phone_set(info: Info, input: inputs.MemberPhoneSetInput) -> inputs.MemberPayload:
+    async def work() -> inputs.MemberPayload:
+        # No phone rate limit here: only the office may call this (checked first, in the service).
+        row = await members.set_phone(
+            info.context.viewer,
+            decode_global_id(input.community_id, "Community", "communityId"),
+            decode_global_id(input.user_id, "User", "userId"),
+            input.phone,
+            input.password,
+        )
+        return inputs.MemberPayload(member=_member(row))
+
+    return await guarded(inputs.MemberPayload, work())

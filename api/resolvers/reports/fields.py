@@ -154,7 +154,7 @@ async def proxy_for_of(root: types.Report, info: Info) -> people_types.User | No
 
 
 def proxy_channel_of(root: types.Report, info: Info) -> str | None:
-    if not info.context.viewer.is_staff(root.row.community_id) or root.row.proxy_for_id is None:
+    if not info.context.viewer.is_staff(root.row.community_id) or not root.row.proxy_channel:
         return None
     return root.row.proxy_channel
 

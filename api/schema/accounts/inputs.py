@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.schema.accounts.types import Invite, Membership, Role, Viewer
+from api.schema.accounts.types import Invite, Member, Membership, Role, Viewer
 from api.schema.common import UserError
 
 
@@ -79,4 +79,31 @@ class CommunityJoinInput:
 @strawberry.type
 class CommunityJoinPayload:
     membership: Membership | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class MemberAddInput:
+    community_id: strawberry.ID
+    display_name: str = strawberry.field(description="Their name, 1 to 60 characters.")
+    phone: str | None = strawberry.field(
+        default=None, description="Leave empty for a resident without a phone; unique when given."
+    )
+    household_id: strawberry.ID | None = strawberry.field(default=None, description="Their home.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Send the same key when retrying: the first member comes back."
+    )
+
+
+@strawberry.input
+class MemberPhoneSetInput:
+    community_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="A member who has no phone yet.")
+    phone: str
+    password: str = strawberry.field(description="Their first password, told to them at the office.")
+
+
+@strawberry.type
+class MemberPayload:
+    member: Member | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)

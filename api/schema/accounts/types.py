@@ -74,3 +74,17 @@ class Invite(relay.Node):
     max_uses: int
     uses: int
     expires_at: datetime
+
+
+@strawberry.type(description="Staff: a member of the community as the office sees them.")
+class Member:
+    user: User
+    phone: str | None = strawberry.field(
+        description="In E.164 form; null for a member the office registered without a phone "
+        "(such an account cannot sign in until the office adds one)."
+    )
+    household_id: strawberry.ID | None = strawberry.field(description="Their home, a Household id.")
+    household_label: str | None = strawberry.field(
+        description='Their home by its full label: "新华小区 1号楼 1单元 101".'
+    )
+    roles: list[Role]

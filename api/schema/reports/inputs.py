@@ -30,7 +30,9 @@ class ReportCreateInput:
         description="Staff, captains and volunteers: the resident (a User) this report is filed for.",
     )
     proxy_channel: str | None = strawberry.field(
-        default=None, description="With proxyForId: how the resident hears back (phone call, door-to-door)."
+        default=None,
+        description="With proxyForId: how the resident hears back (phone call, door-to-door). Without it, "
+        "the office only: who called, when the caller is not a member (name and phone).",
     )
 
 

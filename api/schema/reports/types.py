@@ -91,7 +91,10 @@ class Report(relay.Node):
     async def proxy_for(self, info: Info) -> User | None:
         return await resolve.proxy_for_of(self, info)
 
-    @strawberry.field(description="Staff only (null for others): how the resident hears back.")
+    @strawberry.field(
+        description="Staff only (null for others): how the resident hears back, or, on a report the "
+        "office filed for a caller who is not a member, who called."
+    )
     def proxy_channel(self, info: Info) -> str | None:
         return resolve.proxy_channel_of(self, info)
 

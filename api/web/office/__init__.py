@@ -14,7 +14,7 @@ from collections.abc import Callable
 from starlette.routing import Route
 
 from api.web.core import Handler
-from api.web.office import daily, fees, more, overview, places, reports, teams
+from api.web.office import daily, fees, members, more, overview, places, reports, teams
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 
@@ -22,6 +22,7 @@ GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route]:
     return [
         page("/office/", overview.overview, GET),
+        page("/office/live", overview.live, GET),
         page("/office/reports", reports.queue, GET),
         page("/office/reports/new", reports.new, BOTH),
         page("/office/reports/{report_id}", reports.detail, GET),
@@ -35,13 +36,15 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/month", daily.month_close, BOTH),
         page("/office/places", places.places, GET),
         page("/office/places/import", places.register_import, POST),
-        page("/office/places/rename", places.rename, POST),
+        page("/office/places/rename", places.rename, BOTH),
         page("/office/places/tags-for-building", places.tags_for_building, POST),
         page("/office/places/tags-for-assets", places.tags_for_assets, POST),
         page("/office/places/tag-revoke", places.tag_revoke, POST),
         page("/office/places/tag-reissue", places.tag_reissue, POST),
         page("/office/places/sheet", places.sheet, GET),
         page("/office/places/entrance/{entrance_id}", places.entrance, BOTH),
+        page("/office/members", members.members, BOTH),
+        page("/office/members/phone", members.phone, POST),
         page("/office/teams", teams.teams, BOTH),
         page("/office/teams/captain", teams.captain, POST),
         page("/office/card", teams.card, GET),

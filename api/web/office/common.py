@@ -38,6 +38,7 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/office/flags", "flags", "积分异常"),
     ("/office/inspections", "inspections", "楼道检查"),
     ("/office/places", "places", "房屋与二维码"),
+    ("/office/members", "members", "居民登记"),
     ("/office/teams", "teams", "志愿队伍"),
     ("/office/rewards", "rewards", "积分礼品"),
     ("/office/rules", "rules", "积分规则与时限"),
@@ -128,6 +129,7 @@ class Office:
             office=self,
             when=self.when,
             path_of=path_of,
+            phone_shown=phone_shown,
             say=say,
             labels=ALL,
             **context,
@@ -140,6 +142,16 @@ class Office:
 def new_key() -> str:
     """The key a form carries: made when the form is shown, sent again by a double-click."""
     return uuid.uuid4().hex
+
+
+def phone_shown(phone: str | None) -> str:
+    """A stored phone as the office dials it: "+8613900000018" → "139 0000 0018"."""
+    if not phone:
+        return ""
+    local = phone[3:] if phone.startswith("+86") else phone
+    if len(local) == 11 and local.isdigit():
+        return f"{local[:3]} {local[3:7]} {local[7:]}"
+    return phone
 
 
 def path_of(url: str) -> str:
@@ -224,3 +236,24 @@ def numbers(
         except ValueError:
             problems.append(Problem("INVALID_INPUT", "", name))
     return values, problems
+
+
+async def entrance_choices(office: Office) -> list[tuple[str, str]]:
+    """Every entrance as a choice, by its full label."""
+    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 10})).data.get(
+        "community"
+    ) or {}
+    options: list[tuple[str, str]] = []
+    for compound in (tree.get("compounds") or {}).get("nodes") or []:
+        for building in compound["buildings"]["nodes"]:
+            for entrance in building["entrances"]["nodes"]:
+                options.append((entrance["id"], f"{compound['name']} {building['name']} {entrance['name']}"))
+    return options
+
+
+async def search_members(office: Office, text: str) -> list[dict[str, Any]]:
+    """Members whose name, phone or home holds `text` (the office finding a resident)."""
+    if not text.strip():
+        return []
+    found = await office.run("OfficeMembersSearch", {"communityId": office.cid, "search": text})
+    return list(found.data.get("membersSearch") or [])

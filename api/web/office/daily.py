@@ -175,22 +175,20 @@ def _previous_month(office: Office) -> str:
 
 @office_page
 async def month_close(office: Office) -> Response:
-    """The flag's breakdown first (the standing as it will be stored), then the confirmation."""
+    """The flag's breakdown first (the standing as it will be stored), then the confirmation; a
+    month closed earlier shows its closed card above the stored breakdown."""
     page = office.page
     month = page.value("month") or page.request.query_params.get("month") or _previous_month(office)
     if page.request.method == "POST" and page.value("confirm") == "yes":
         closed = await office.run("OfficeMonthClose", {"input": {"communityId": office.cid, "month": month}})
         if closed.ok:
             award = closed.payload.get("award") or {}
-            holder = (await entrance_labels(office)).get(
-                award.get("entranceId") or "", award.get("entranceName")
-            )
             return office.render(
                 "office/month.html",
                 "month",
                 "月末评比",
                 closed=closed.payload,
-                holder=holder,
+                holder=award.get("entranceLabel") or award.get("entranceName"),
                 month=month,
                 standing=None,
             )
@@ -201,19 +199,20 @@ async def month_close(office: Office) -> Response:
     payload = data.get("corridorStanding") or {}
     standing = payload.get("standing")
     if standing:
-        labels = await entrance_labels(office)
         standing = {
             **standing,
             "entrances": [
                 {
                     **e,
-                    "label": labels.get(e["entranceId"], e["entranceName"]),
+                    # "休闲小区 1号楼 1单元": "1单元" alone says nothing in a community of many compounds.
+                    "label": e.get("entranceLabel") or e["entranceName"],
                     "reason": said_reason(e.get("reason") or ""),
                 }
                 for e in standing["entrances"]
             ],
         }
     errors += office_errors([Problem(**_problem(e)) for e in payload.get("errors") or []], ("month",))
+    closed_card = closed_before(standing, month)
     return office.render(
         "office/month.html",
         "month",
@@ -222,20 +221,30 @@ async def month_close(office: Office) -> Response:
         errors,
         standing=standing,
         month=month,
-        closed=None,
+        closed=closed_card,
+        holder=(closed_card or {}).get("holder"),
     )
 
 
-async def entrance_labels(office: Office) -> dict[str, str]:
-    """Entrance id → "休闲小区 1号楼 1单元": the standing names an entrance by itself only, and
-    "1单元" alone says nothing in a community of many compounds."""
-    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 10})).data
-    labels: dict[str, str] = {}
-    for compound in ((tree.get("community") or {}).get("compounds") or {}).get("nodes") or []:
-        for building in compound["buildings"]["nodes"]:
-            for entrance in building["entrances"]["nodes"]:
-                labels[entrance["id"]] = f"{compound['name']} {building['name']} {entrance['name']}"
-    return labels
+def closed_before(standing: dict[str, Any] | None, month: str) -> dict[str, Any] | None:
+    """A month closed earlier (by the monthly job, the demo, or another staff member) as the
+    closed card reads it. The stored standing is what was closed, and its first-ranked eligible
+    entrance holds the flag next month (services.corridor_flag.close_month). Without this a closed
+    month showed neither the button (nothing left to confirm) nor the card (issue 18)."""
+    if not standing or standing.get("provisional"):
+        return None
+    winner = next((e for e in standing["entrances"] if e.get("eligible") and e.get("rank") == 1), None)
+    award = (
+        {"entranceName": winner["entranceName"], "score": winner["score"], "holdsMonth": _next_month(month)}
+        if winner
+        else None
+    )
+    return {"created": False, "earlier": True, "award": award, "holder": winner["label"] if winner else None}
+
+
+def _next_month(month: str) -> str:
+    first = datetime.strptime(month, "%Y-%m")
+    return (first.replace(day=28) + timedelta(days=4)).strftime("%Y-%m")
 
 
 _FEWER = re.compile(r"fewer than (\d+) inspections")

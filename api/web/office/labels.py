@@ -67,6 +67,8 @@ OPINION_TOPICS = {
     "SANITATION": "卫生",
     "SAFETY": "安全",
     "FACILITIES": "设施",
+    "FEES": "物业费",
+    "SERVICE": "社区服务",
     "OTHER": "其他",
 }
 ACCOUNT_CATEGORIES = {

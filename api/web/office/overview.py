@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from api.web.office.common import Office, office_page
 
@@ -27,4 +27,32 @@ async def overview(office: Office) -> Response:
         satisfaction=(this_month or {}).get("overall"),
         economy_month=spent,
         volunteers=(board.get("entries") or {}).get("totalCount", 0),
+        now_iso=now.isoformat(),
+    )
+
+
+# What the overview's script refreshes, by the data-live name each number carries in the page.
+LIVE_NUMBERS: dict[str, tuple[str, ...]] = {
+    "unclaimed": ("unclaimed", "totalCount"),
+    "overdue": ("overdue", "totalCount"),
+    "escalated": ("escalated", "totalCount"),
+    "pickups": ("pendingPickups", "totalCount"),
+    "flags": ("abuseFlags", "totalCount"),
+    "opinions-open": ("opinionCounts", "open"),
+    "opinions-adopted": ("opinionCounts", "adopted"),
+}
+
+
+@office_page
+async def live(office: Office) -> Response:
+    """The overview's numbers that change by the minute (new reports, clocks running out), for
+    the page's own script to poll: one small persisted document, answered as JSON, never cached.
+    Without JavaScript the page has a refresh link instead."""
+    data = (await office.run("OfficeOverviewLive", {"communityId": office.cid})).data
+    numbers: dict[str, int] = {}
+    for name, (root, key) in LIVE_NUMBERS.items():
+        numbers[name] = int((data.get(root) or {}).get(key) or 0)
+    return JSONResponse(
+        {"numbers": numbers, "at": office.now().strftime("%H:%M:%S")},
+        headers={"cache-control": "no-store"},
     )

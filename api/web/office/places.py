@@ -4,6 +4,7 @@ tags per building and per compound's assets, revoke and reissue, the printable Q
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from starlette.responses import Response
 
@@ -30,7 +31,8 @@ async def _show(office: Office, status: int = 200, errors: Any = None, **context
 
 @office_page
 async def places(office: Office) -> Response:
-    return await _show(office, done=office.page.request.query_params.get("done"))
+    params = office.page.request.query_params
+    return await _show(office, done=params.get("done"), renamed=params.get("label"))
 
 
 @office_page
@@ -53,15 +55,39 @@ async def register_import(office: Office) -> Response:
     return await _show(office, summary=payload.get("summary"))
 
 
+async def _rename_form(
+    office: Office, place_id: str, status: int = 200, errors: Any = None, **context: Any
+) -> Response:
+    place = (await office.run("OfficePlace", {"id": place_id})).data.get("node")
+    if not place or "label" not in place:
+        return office.page.render("problem.html", 404, title="没有找到", message="没有找到这个地方。")
+    context.setdefault("values", {"name": place["name"]})
+    return office.render(
+        "office/place_rename.html",
+        "places",
+        f"改名：{place['label']}",
+        status,
+        errors,
+        place=place,
+        **context,
+    )
+
+
 @office_page
 async def rename(office: Office) -> Response:
+    """A compound, building or entrance renamed. Every label is computed from the names when it is
+    read (services/places/labels.py), so reports, inspections, the flag's standings, tags and
+    sheets show the new name at once; notifications already sent keep the name they were sent
+    with, as a letter does."""
     page = office.page
-    done = await office.run(
-        "OfficePlaceRename", {"input": {"id": page.value("id"), "name": page.value("name")}}
-    )
+    if page.request.method == "GET":
+        return await _rename_form(office, page.request.query_params.get("id", ""))
+    place_id = page.value("id")
+    done = await office.run("OfficePlaceRename", {"input": {"id": place_id, "name": page.value("name")}})
     if not done.ok:
-        return await _show(office, 400, office_errors(done.problems, PLACE_FIELDS), renaming=page.value("id"))
-    return office.done("/office/places?done=renamed")
+        errors = office_errors(done.problems, PLACE_FIELDS, default="name")
+        return await _rename_form(office, place_id, 400, errors, values={"name": page.value("name")})
+    return office.done(f"/office/places?done=renamed&label={quote(done.payload['place']['label'])}")
 
 
 @office_page

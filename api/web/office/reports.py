@@ -7,11 +7,19 @@ from typing import Any
 
 from starlette.responses import Response
 
-from api.web.office.common import Office, new_key, office_errors, office_page, required_errors
+from api.web.office.common import (
+    Office,
+    entrance_choices,
+    new_key,
+    office_errors,
+    office_page,
+    required_errors,
+    search_members,
+)
 from api.web.office.labels import CATEGORIES, QUEUES
 from api.web.operations import Problem
 
-REPORT_FIELDS = ("reason", "note", "placeId", "category", "text", "caller")
+REPORT_FIELDS = ("reason", "note")
 
 
 @office_page
@@ -82,74 +90,73 @@ async def cancel(office: Office) -> Response:
     return office.done(f"/office/reports/{report_id}?done=cancelled")
 
 
-async def _places(office: Office) -> list[tuple[str, str]]:
-    """Every entrance (and building) as a choice, by its full label."""
-    tree = (await office.run("OfficePlaceTree", {"communityId": office.cid, "first": 10})).data.get(
-        "community"
-    ) or {}
-    options: list[tuple[str, str]] = []
-    for compound in (tree.get("compounds") or {}).get("nodes") or []:
-        for building in compound["buildings"]["nodes"]:
-            for entrance in building["entrances"]["nodes"]:
-                options.append((entrance["id"], f"{compound['name']} {building['name']} {entrance['name']}"))
-    return options
+FILING_FIELDS = ("placeId", "category", "text", "callerName", "callerPhone", "proxyForId")
+
+
+async def _filing(office: Office, status: int = 200, errors: Any = None, **context: Any) -> Response:
+    """The form, with the resident who called: searched by name, phone or home (a GET, so it
+    works without JavaScript), chosen from the list, or typed as a caller who is not a member."""
+    params = office.page.request.query_params
+    context.setdefault("values", {})
+    chosen = office.page.value("proxyForId") or params.get("for", "")
+    found = await search_members(office, params.get("q", ""))
+    resident = next((m for m in found if m["user"]["id"] == chosen), None)
+    if chosen and resident is None:
+        # Chosen from an earlier search: find them again by the name the link carried.
+        again = await search_members(office, params.get("name", "") or office.page.value("proxyForName"))
+        resident = next((m for m in again if m["user"]["id"] == chosen), None)
+    return office.render(
+        "office/report_new.html",
+        "reports",
+        "代居民报修",
+        status,
+        errors,
+        places=await entrance_choices(office),
+        categories=CATEGORIES,
+        key=office.page.value("idempotency_key") or new_key(),
+        q=params.get("q", ""),
+        found=found,
+        resident=resident,
+        **context,
+    )
 
 
 @office_page
 async def new(office: Office) -> Response:
     page = office.page
-    places = await _places(office)
     if page.request.method == "GET":
-        return office.render(
-            "office/report_new.html",
-            "reports",
-            "代居民报修",
-            places=places,
-            categories=CATEGORIES,
-            key=new_key(),
-        )
-    values = page.values("placeId", "category", "text", "caller")
-    empty = [
-        Problem("INVALID_INPUT", "", f) for f in ("placeId", "category", "text", "caller") if not values[f]
-    ]
+        return await _filing(office)
+    values = page.values("placeId", "category", "text", "callerName", "callerPhone", "proxyForId")
+    required = ["placeId", "category", "text"] + ([] if values["proxyForId"] else ["callerName"])
+    empty = [Problem("INVALID_INPUT", "", f) for f in required if not values[f]]
     if empty:
-        return office.render(
-            "office/report_new.html",
-            "reports",
-            "代居民报修",
-            400,
-            required_errors(empty),
-            places=places,
-            categories=CATEGORIES,
-            key=page.value("idempotency_key") or new_key(),
-            values=values,
-        )
+        return await _filing(office, 400, required_errors(empty), values=values)
+    if values["proxyForId"]:
+        # For a member: it is theirs (我的报修) and they get its notifications.
+        caller: dict[str, Any] = {"proxyForId": values["proxyForId"], "proxyChannel": "电话报修"}
+    else:
+        # A caller who is not a member: who called stays with the report, for staff only.
+        caller = {"proxyChannel": f"来电人：{values['callerName']} {values['callerPhone']}".strip()}
     filed = await office.run(
         "OfficeReportCreate",
         {
             "input": {
                 "placeId": values["placeId"],
                 "category": values["category"],
-                # Who called stays in the report's text: the caller may have no account at all.
-                "text": f"{values['text']}（来电居民：{values['caller']}）",
+                "text": values["text"],
                 "photos": [],
                 "idempotencyKey": page.value("idempotency_key") or new_key(),
+                **caller,
             }
         },
     )
     payload = filed.payload
     if not filed.ok:
-        existing = payload.get("existingReport")
-        return office.render(
-            "office/report_new.html",
-            "reports",
-            "代居民报修",
+        return await _filing(
+            office,
             400,
-            office_errors(filed.problems, REPORT_FIELDS),
-            places=places,
-            categories=CATEGORIES,
-            key=page.value("idempotency_key"),
+            office_errors(filed.problems, FILING_FIELDS),
             values=values,
-            existing=existing,
+            existing=payload.get("existingReport"),
         )
     return office.done(f"/office/reports/{payload['report']['id']}?done=filed")

@@ -49,6 +49,8 @@ ROWS: dict[str, Row] = {
     "Mutation.communityJoin": Row(
         NOBODY, refusals=("INVITE_INVALID",), note="joins by an invite's code, not an id"
     ),
+    "Mutation.memberAdd": Row(MANAGERS),
+    "Mutation.memberPhoneSet": Row(MANAGERS, note="the world's members all have a phone: INVALID_INPUT"),
     "Mutation.placeCreate": Row(MANAGERS),
     "Mutation.placeRename": Row(MANAGERS),
     "Mutation.communityOfficePhoneSet": Row(MANAGERS),
@@ -122,6 +124,7 @@ ROWS: dict[str, Row] = {
     "Mutation.monthClose": Row(MANAGERS),
     "Mutation.abuseFlagDecide": Row(STAFF),
     "Query.community": Row(MEMBERS),
+    "Query.membersSearch": Row(MANAGERS, fixed=(("search", "resident"),)),
     "Query.myPoints": Row(MEMBERS),
     "Query.rewardCatalog": Row(MEMBERS),
     "Query.myRedemptions": Row(MEMBERS, may_be_empty=True),
@@ -331,6 +334,9 @@ OFFICE_PAGES = (
     "/office/places/tag-reissue",
     "/office/places/sheet",
     "/office/places/entrance/{entrance_id}",
+    "/office/live",
+    "/office/members",
+    "/office/members/phone",
     "/office/teams",
     "/office/teams/captain",
     "/office/card",

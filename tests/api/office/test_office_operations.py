@@ -488,6 +488,27 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
     )
 
     await office_fees(api, staff, cid)  # the fee pages' documents (tests/api/office/fees_walk.py)
+    # --- An elder without a phone, registered by the office; found again; a phone added later.
+    added = await api.run(
+        "OfficeMemberAdd", staff, input={"communityId": cid, "displayName": "韩大爷", "idempotencyKey": "m-1"}
+    )
+    elder = added["memberAdd"]["member"]
+    assert elder["phone"] is None and elder["roles"] == ["RESIDENT"]
+    found = await api.run("OfficeMembersSearch", staff, communityId=cid, search="韩大爷")
+    assert [m["user"]["id"] for m in found["membersSearch"]] == [elder["user"]["id"]]
+    phoned = await api.run(
+        "OfficeMemberPhoneSet",
+        staff,
+        input={
+            "communityId": cid,
+            "userId": elder["user"]["id"],
+            "phone": "13766665555",
+            "password": "hanye-2026",
+        },
+    )
+    assert phoned["memberPhoneSet"]["member"]["phone"] == "+8613766665555"
+    live = await api.run("OfficeOverviewLive", staff, communityId=cid)
+    assert live["unclaimed"]["totalCount"] >= 0 and live["opinionCounts"]["open"] >= 0
 
     # --- The overview, then the month's close: the breakdown first, then the confirmation.
     overview = await api.run(

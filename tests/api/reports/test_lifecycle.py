@@ -242,3 +242,33 @@ async def test_a_resident_cannot_file_for_someone_else(reports_api: ReportsApi) 
     )
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
     assert await ReportEvent.all().count() == 0
+
+
+async def test_the_office_notes_a_caller_who_is_not_a_member_and_only_staff_read_it(
+    reports_api: ReportsApi,
+) -> None:
+    """Issue 18: a report phoned in by someone with no account keeps who called (name and phone)
+    where staff read it, never in the report's public text; only the office may note a caller."""
+    cast = await make_cast()
+    created = await reports_api.create(cast, person=cast.staff, proxyChannel="来电人：刘师傅 13911112222")
+    assert created["errors"] == []
+    report_id = created["report"]["id"]
+    query = "query($id: ID!) { report(id: $id) { isProxy proxyFor { displayName } proxyChannel text } }"
+    as_staff = (await reports_api.api.data(query, {"id": report_id}, cast.staff.token))["report"]
+    assert as_staff["proxyChannel"] == "来电人：刘师傅 13911112222" and as_staff["isProxy"] is False
+    assert "13911112222" not in as_staff["text"]
+    as_neighbour = (await reports_api.api.data(query, {"id": report_id}, cast.neighbour.token))["report"]
+    assert as_neighbour["proxyChannel"] is None
+    body = await reports_api.api.post(
+        "mutation($input: ReportCreateInput!) { reportCreate(input: $input) { errors { code } } }",
+        {
+            "input": {
+                "placeId": cast.entrance_id,
+                "category": "PLUMBING",
+                "text": "漏水",
+                "proxyChannel": "来电人：某人",
+            }
+        },
+        cast.resident.token,
+    )
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
