@@ -4,32 +4,28 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, cast
 
 import strawberry
 from cross_web import HTTPException
-from graphql import ASTValidationRule, DirectiveNode, DocumentNode, GraphQLError, GraphQLSchema
+from graphql import ASTValidationRule, DirectiveNode, DocumentNode, GraphQLError, GraphQLSchema, parse
 from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.schema import validate_document
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.errors import ShapeErrors
-from api.gate import PersistedSubscriptions, Refusal, resolve_persisted
+from api.gate import GATED_REQUEST, PersistedSubscriptions, Refusal, resolve_persisted
 from api.i18n import connection_language, mark_language, request_language
-from api.request_checks import CodedParserCache, RequestChecks
+from api.request_checks import check_request, coded_parse
 from api.resolvers.root import TYPES, Mutation, Query, Subscription
 from runtime.i18n import N_, Text
 from runtime.logging import set_operation
@@ -64,14 +60,6 @@ class MaxDirectivesRule(ValidationRule):
         return None
 
 
-class NameTheOperation(SchemaExtension):
-    """Put the operation name into the log context so the request log line can carry it."""
-
-    def on_execute(self) -> Iterator[None]:
-        set_operation(self.execution_context.operation_name or "anonymous")
-        yield
-
-
 # Made once: each limiter instance makes a new rule class, and strawberry's ValidationCache keys
 # on the rule classes, so limiters built per request made every validation a cache miss.
 LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
@@ -81,13 +69,39 @@ LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
 )
 
 
-class TextValidationCache(SchemaExtension):
-    """Validation results kept by the document's text, the schema and the rules. strawberry's
-    ValidationCache keys its LRU on the parsed document, and a graphql-core AST hashes by walking
-    every node: ~7% of a board read's CPU went to hashing a document already validated. The
-    text says the same (a text parses to one document) and a str hashes once."""
+class RequestGate(ShapeErrors):
+    """Every step a request passes inside strawberry, as one extension with one hook per stage.
+    It used to be seven extensions (parser cache, validation cache, extra rules, token limit,
+    request checks, the log's operation name, error shaping): strawberry makes each one per
+    request and wraps each of its hooks in a context manager at every stage, ~10% of a tag
+    scan's CPU in process for no work of ours. In order, as those seven ran:
+    - operation: the token limit and our validation rules are set; after execution, errors
+      are shaped (ShapeErrors);
+    - parse: through strawberry's shared LRU (a persisted document is parsed once a process),
+      with a code on parse errors;
+    - validate: results kept by the document's text (see _validated);
+    - execute: the request checks (api.request_checks), then the operation's name for the log.
+    """
+
+    def __init__(self, production: bool) -> None:
+        super().__init__(production=production)
+        self.rules = RULES[production]
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = context.validation_rules + self.rules
+        yield from super().on_operation()
+
+    def on_parse(self) -> Iterator[None]:
+        coded_parse(self.execution_context, _PARSE)
+        yield
 
     def on_validate(self) -> Iterator[None]:
+        """Validation results kept by the document's text, the schema and the rules. strawberry's
+        ValidationCache keys its LRU on the parsed document, and a graphql-core AST hashes by
+        walking every node: ~7% of a board read's CPU went to hashing a document already
+        validated. The text says the same (a text parses to one document) and a str hashes once."""
         context = self.execution_context
         rules = tuple(context.validation_rules)
         schema, document = context.schema._schema, context.graphql_document
@@ -96,6 +110,13 @@ class TextValidationCache(SchemaExtension):
             context.pre_execution_errors = validate_document(schema, document, rules)
         else:
             context.pre_execution_errors = _validated(schema, context.query, rules, document)
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        check_request(context)
+        # The operation name goes into the log context so the request log line can carry it.
+        set_operation(context.operation_name or "anonymous")
         yield
 
 
@@ -122,6 +143,11 @@ def extra_rules(production: bool) -> list[type[ASTValidationRule]]:
     return [*LIMIT_RULES, NoSchemaIntrospectionCustomRule] if production else list(LIMIT_RULES)
 
 
+RULES = {production: tuple(extra_rules(production)) for production in (False, True)}
+# Parsed documents by text and parse options (the token limit), as strawberry's ParserCache kept them.
+_PARSE = lru_cache(maxsize=CACHE_SIZE)(parse)
+
+
 class QuietSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Strawberry logs every error's message, and graphql-core's input errors quote the
@@ -130,19 +156,11 @@ class QuietSchema(strawberry.Schema):
 
 
 def build_schema(production: bool) -> strawberry.Schema:
-    # Factories, so each request gets fresh extension state; the parse and validation caches
-    # live at module level in strawberry, so every persisted document is parsed and validated
-    # once per process. Executing a known document apart from strawberry's path was measured
+    # A factory, so each request gets fresh extension state; the parse and validation caches
+    # live at module level, so every persisted document is parsed and validated once per
+    # process. Executing a known document apart from strawberry's path was measured
     # (bench/profile_operation.py --text) and paid nothing more once these caches hit.
-    extensions: list[Any] = [
-        lambda: CodedParserCache(maxsize=CACHE_SIZE),
-        TextValidationCache,
-        lambda: AddValidationRules(extra_rules(production)),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        RequestChecks,
-        NameTheOperation,
-        lambda: ShapeErrors(production=production),
-    ]
+    extensions: list[Any] = [lambda: RequestGate(production)]
     return QuietSchema(
         query=Query, mutation=Mutation, subscription=Subscription, types=list(TYPES), extensions=extensions
     )
@@ -168,6 +186,21 @@ class RedStewardGraphQL(GraphQL[Context, None]):
             return resolve_persisted(cast(dict[str, Any], data), self.production)
         except Refusal as refusal:
             raise HTTPException(refusal.status if refusal.status != 200 else 400, refusal.code) from None
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request the gate already read and resolved (api.gate.GATED_REQUEST: its members'
+        types checked there), or strawberry's own reading when it did not (uploads)."""
+        data = GATED_REQUEST.get()
+        if data is None:
+            return await super().parse_http_body(request)
+        transport = self._get_stream_transport_from_headers(request.headers)
+        return GraphQLRequestData(
+            query=data.get("query"),
+            variables=data.get("variables"),
+            operation_name=data.get("operationName"),
+            extensions=data.get("extensions"),
+            protocol=transport.protocol if transport else "http",
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """strawberry's GraphiQL page loads from a CDN (blank offline); ours is served from here."""

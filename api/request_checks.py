@@ -10,6 +10,7 @@ otherwise), which strawberry's parse path leaves without one.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -37,7 +38,6 @@ from graphql import (
 )
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
-from strawberry.extensions import ParserCache, SchemaExtension
 
 from api.i18n import limit_text
 from runtime.i18n import DEFAULT_LANGUAGE, N_, Text
@@ -191,6 +191,64 @@ def _cost(
     return total
 
 
+# Costs already worked out, by the document's text, the operation's name and the values of the
+# variables that feed a `first` (all a cost depends on besides the schema): a persisted read
+# walked its whole document on every request (~3% of a tag scan's CPU) to get the same number.
+MAX_COSTS = 1024
+_COSTS: OrderedDict[tuple[Any, ...], int] = OrderedDict()
+
+
+_FIRSTS: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+
+
+def _first_variables(text: str, document: DocumentNode) -> tuple[str, ...]:
+    """The variables a `first` argument names anywhere in the document, kept by its text (an
+    AST hashes by walking every node; a str hashes once)."""
+    found = _FIRSTS.get(text)
+    if found is not None:
+        return found
+    names: set[str] = set()
+
+    class Firsts(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_args: object) -> None:
+            if node.name.value == "first" and isinstance(node.value, VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document, Firsts())
+    found = _FIRSTS[text] = tuple(sorted(names))
+    if len(_FIRSTS) > MAX_COSTS:
+        _FIRSTS.popitem(last=False)
+    return found
+
+
+def known_cost(
+    schema: GraphQLSchema,
+    text: str,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> int:
+    """operation_cost, worked out once per document, operation and paging variables."""
+    given = variables or {}
+    # The type is part of the key: `first: true` is no page of 1 (True == 1 in Python).
+    paging = tuple(
+        (name, type(given.get(name)), given.get(name)) for name in _first_variables(text, document)
+    )
+    try:
+        key: tuple[Any, ...] = (schema, text, operation_name, paging)
+        hash(key)
+    except TypeError:  # a list or an object where a page size goes: execution refuses it
+        return operation_cost(schema, document, operation_name, variables)
+    found = _COSTS.get(key)
+    if found is None:
+        found = _COSTS[key] = operation_cost(schema, document, operation_name, variables)
+        if len(_COSTS) > MAX_COSTS:
+            _COSTS.popitem(last=False)
+    else:
+        _COSTS.move_to_end(key)
+    return found
+
+
 def _first(argument: GraphQLArgument, field: FieldNode, variables: dict[str, Any]) -> int:
     """A connection's `first` as the request gives it: a literal, a variable (its value or its
     default), the argument's default, or the server's default page. What is not an integer
@@ -206,70 +264,67 @@ def _first(argument: GraphQLArgument, field: FieldNode, variables: dict[str, Any
     return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_PAGE
 
 
-class CodedParserCache(ParserCache):
-    """strawberry's ParserCache, with a code on the errors of parsing: its syntax errors (and the
-    token limit's refusal, one of them) reach the client as they are, without `extensions`."""
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        try:
-            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
-        except GraphQLError as error:
-            limit = limit_text(error.message, None)
-            error.extensions = {"code": "TOO_MANY_TOKENS" if limit else "GRAPHQL_PARSE_FAILED"}
-            if limit is not None:
-                # A refusal raised while parsing leaves strawberry's operation early, past
-                # ShapeErrors, which translates every other limit: say it in the caller's language here.
-                error.message = limit.render(str(getattr(context.context, "language", DEFAULT_LANGUAGE)))
-            raise
-        yield
+def coded_parse(context: Any, cached_parse: Any) -> None:
+    """Parse through strawberry's shared LRU, with a code on the errors of parsing: its syntax
+    errors (and the token limit's refusal, one of them) reach the client as they are, without
+    `extensions`."""
+    try:
+        context.graphql_document = cached_parse(context.query, **context.parse_options)
+    except GraphQLError as error:
+        limit = limit_text(error.message, None)
+        error.extensions = {"code": "TOO_MANY_TOKENS" if limit else "GRAPHQL_PARSE_FAILED"}
+        if limit is not None:
+            # A refusal raised while parsing leaves strawberry's operation early, past the step
+            # that translates every other limit: say it in the caller's language here.
+            error.message = limit.render(str(getattr(context.context, "language", DEFAULT_LANGUAGE)))
+        raise
 
 
-class RequestChecks(SchemaExtension):
-    """The checks of this module, in the order a client would want to hear about them."""
+def check_request(context: Any) -> None:
+    """The checks of this module, in the order a client would want to hear about them: a refusal
+    becomes the operation's result, so nothing executes."""
+    document = context.graphql_document
+    if document is not None and context.result is None:
+        # The name the client sent: strawberry's `operation_name` falls back to the first one's.
+        context.result = _refusal(
+            context.schema._schema,
+            document,
+            context._provided_operation_name,
+            context.variables,
+            context.query,
+        )
 
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is not None and context.result is None:
-            # The name the client sent: strawberry's `operation_name` falls back to the first one's.
-            context.result = self._refusal(
-                context.schema._schema,
-                document,
-                context._provided_operation_name,
-                context.variables,
-                context.query,
-            )
-        yield
 
-    @staticmethod
-    def _refusal(
-        schema: GraphQLSchema,
-        document: DocumentNode,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
-        text: str | None,
-    ) -> GraphQLExecutionResult | None:
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        if operation_name is None and len(operations) > 1:
-            # The spec's GetOperation: several operations and no name is a request error.
-            return _refused(
-                "OPERATION_NAME_REQUIRED", N_("The document has several operations: send `operationName`.")
-            )
-        field = control_character_field(variables or {})
-        if field is None and (text is None or _may_hold_control_literal(text)):
-            field = _literal_with_control_character(document)
-        if field is not None:
-            return _invalid_input(N_("Text may not contain control characters."), field)
-        try:
+def _refusal(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    text: str | None,
+) -> GraphQLExecutionResult | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None and len(operations) > 1:
+        # The spec's GetOperation: several operations and no name is a request error.
+        return _refused(
+            "OPERATION_NAME_REQUIRED", N_("The document has several operations: send `operationName`.")
+        )
+    field = control_character_field(variables or {})
+    if field is None and (text is None or _may_hold_control_literal(text)):
+        field = _literal_with_control_character(document)
+    if field is not None:
+        return _invalid_input(N_("Text may not contain control characters."), field)
+    try:
+        if text is None:
             cost = operation_cost(schema, document, operation_name, variables)
-        except (GraphQLError, TypeError, ValueError):
-            return None  # variables execution will refuse with its own error
-        if cost > MAX_COST:
-            return _refused(
-                "QUERY_TOO_COSTLY",
-                N_("The query asks for up to {cost} items; the limit is {limit}. Ask for smaller pages."),
-                cost=cost,
-                limit=MAX_COST,
-            )
-        return None
+        else:
+            cost = known_cost(schema, text, document, operation_name, variables)
+    except (GraphQLError, TypeError, ValueError):
+        return None  # variables execution will refuse with its own error
+    if cost > MAX_COST:
+        return _refused(
+            "QUERY_TOO_COSTLY",
+            N_("The query asks for up to {cost} items; the limit is {limit}. Ask for smaller pages."),
+            cost=cost,
+            limit=MAX_COST,
+        )
+    return None

@@ -86,8 +86,13 @@ async def post(
     timezone: str | None = None,
     undoes_id: int | None = None,
     from_lots: Sequence[int] | None = None,
+    fresh_source: bool = False,
 ) -> Posted:
     """Move `amount` points from `debit` to `credit`, once per `source_key`.
+
+    `fresh_source`: the source key names a row the caller's transaction has just inserted (a
+    redemption), so no transfer can have it yet: the look-up before the insert is skipped, and
+    the unique index still decides if one does.
 
     `undoes_id`: the transfer this one takes back (a redemption's refund names the redemption),
     so the member's lots get back what it took; a reversal implies it. `from_lots`: the exact
@@ -100,7 +105,7 @@ async def post(
         raise PointsError(ErrorCode.INVALID_INPUT, N_("A transfer needs a source key."), "sourceKey")
     memo = memo[:MEMO_MAX]
     async with in_transaction():
-        existing = await PointTransfer.get_or_none(source_key=source_key)
+        existing = None if fresh_source else await PointTransfer.get_or_none(source_key=source_key)
         if existing is not None:
             return Posted(existing, False)
         now = clock.now()

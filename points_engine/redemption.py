@@ -146,8 +146,8 @@ async def redeem(
             raise PointsError(ErrorCode.REWARD_UNAVAILABLE, N_("This reward is not offered now."), "rewardId")
         member = await accounts.member_account(community_id, user_id)
         assert member is not None
-        zone = await timezone_of(community_id)
-        pickup_days = (await rules.current(community_id)).redemption_pickup_days
+        in_force, zone = await rules.current_with_zone(community_id)
+        pickup_days = in_force.redemption_pickup_days
         try:
             async with in_transaction():
                 redemption = await Redemption.create(
@@ -201,6 +201,7 @@ async def redeem(
             memo=reward.name,
             actor_user_id=user_id,
             timezone=zone,
+            fresh_source=True,  # the redemption row was inserted above, in this transaction
         )
     return Redeemed(redemption, True)
 

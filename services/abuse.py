@@ -113,24 +113,26 @@ async def on_report_opened(event: DomainEvent) -> None:
     reporter = _int(event.data, "reporter_user_id")
     if reporter is None:
         return
+    settings = get_settings()
+    since = event.occurred_at - timedelta(hours=settings.abuse_burst_hours)
+    # The count first: below the burst nothing follows, so a filing pays one statement here, not
+    # three (whether the reporter is staff, and the evidence, matter only past the burst).
+    count = await Report.filter(
+        community_id=event.community_id, reporter_id=reporter, created_at__gt=since
+    ).count()
+    if count < settings.abuse_burst_reports:
+        return
     staff = MembershipRole.filter(
         community_id=event.community_id, role=Role.STAFF, membership__user_id=reporter
     )
     if await staff.exists():
         return
-    settings = get_settings()
-    since = event.occurred_at - timedelta(hours=settings.abuse_burst_hours)
     recent = (
         await Report.filter(community_id=event.community_id, reporter_id=reporter, created_at__gt=since)
         .order_by("-id")
         .limit(MAX_EVIDENCE)
         .values_list("id", flat=True)
     )
-    count = await Report.filter(
-        community_id=event.community_id, reporter_id=reporter, created_at__gt=since
-    ).count()
-    if count < settings.abuse_burst_reports:
-        return
     detail = f"{count} reports in {settings.abuse_burst_hours} hours."
     flag = await _open_flag(
         event.community_id, AbuseSignal.REPORT_BURST, reporter, None, detail, event.occurred_at

@@ -19,11 +19,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.guards import IdempotencyRecord
 from runtime import clock
+from runtime.database import placeholder
 from runtime.i18n import N_
 from services.errors import DomainError, ErrorCode
 
@@ -75,14 +77,39 @@ async def replayed(user_id: int, key: str, operation: str, digest: str) -> int |
     return record.result_id
 
 
+_CREATED_AT = IdempotencyRecord._meta.fields_map["created_at"]
+
+
 async def remember(user_id: int, key: str, operation: str, digest: str, result_id: int) -> None:
     """Record the first answer; call inside the mutation's transaction, so a failed mutation
-    leaves no record. Two first calls at once: the second fails on the unique (user, key)."""
+    leaves no record. Two first calls at once: the second fails on the unique (user, key).
+
+    One statement (it was a DELETE of the expired record, then an INSERT): an upsert that takes
+    the place of a record past the window and of nothing else. A live record under the key means
+    another call got there first: no row comes back, and that is the IntegrityError the INSERT
+    raised."""
     now = clock.now()
-    await IdempotencyRecord.filter(user_id=user_id, key=key, created_at__lte=now - WINDOW).delete()
-    await IdempotencyRecord.create(
-        user_id=user_id, key=key, operation=operation, input_hash=digest, result_id=result_id, created_at=now
+    p = [placeholder(i) for i in range(1, 8)]
+    sql = (
+        'INSERT INTO "idempotency_record" '  # noqa: S608 - only placeholders are formatted in
+        '("user_id", "key", "operation", "input_hash", "result_id", "created_at") '
+        f"VALUES ({p[0]}, {p[1]}, {p[2]}, {p[3]}, {p[4]}, {p[5]}) "
+        'ON CONFLICT ("user_id", "key") DO UPDATE SET "operation" = excluded."operation", '
+        '"input_hash" = excluded."input_hash", "result_id" = excluded."result_id", '
+        '"created_at" = excluded."created_at" '
+        f'WHERE "idempotency_record"."created_at" <= {p[6]} RETURNING "id"'
     )
+    values = [
+        user_id,
+        key,
+        operation,
+        digest,
+        result_id,
+        _CREATED_AT.to_db_value(now, IdempotencyRecord),
+        _CREATED_AT.to_db_value(now - WINDOW, IdempotencyRecord),
+    ]
+    if not await connections.get("default").execute_query_dict(sql, values):
+        raise IntegrityError(f"idempotency key {key!r} of user {user_id} is taken")
 
 
 async def forget_expired() -> int:

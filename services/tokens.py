@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -38,6 +39,25 @@ class AccessClaims:
     token_id: str
 
 
+@dataclass(frozen=True)
+class _Verified:
+    claims: AccessClaims
+    exp: int
+    iat: int
+    nbf: int | None
+
+
+# Tokens whose signature, algorithm, audience, issuer, type and subject were verified, by their
+# exact text and the settings they were verified under. A token's text fixes its claims, so a
+# second request with the same token needs no second HMAC and base64/JSON decode (pyjwt's decode
+# was ~6% of a tag scan's CPU); its times are judged again on every use, by runtime.clock. Only
+# verified tokens enter, so a caller cannot fill it with junk; bounded, oldest use out first.
+# Who the user is and what they may do is still read from the database on every request
+# (services.access.load_viewer): this cache holds no roles, so revocation is unchanged.
+MAX_VERIFIED = 4096
+_VERIFIED: OrderedDict[tuple[str, str, str, str], _Verified] = OrderedDict()
+
+
 def issue_access_token(user_id: int) -> tuple[str, int]:
     """Returns the token and its lifetime in seconds."""
     s = get_settings()
@@ -57,28 +77,48 @@ def issue_access_token(user_id: int) -> tuple[str, int]:
 
 def decode_access_token(token: str) -> AccessClaims:
     s = get_settings()
+    key = (token, s.secret_key, s.jwt_audience, s.jwt_issuer)
+    verified = _VERIFIED.get(key)
+    if verified is None:
+        verified = _verify(token, s.secret_key, s.jwt_audience, s.jwt_issuer)
+        _VERIFIED[key] = verified
+        if len(_VERIFIED) > MAX_VERIFIED:
+            _VERIFIED.popitem(last=False)
+    else:
+        _VERIFIED.move_to_end(key)
+    try:
+        _check_times(
+            {"exp": verified.exp, "iat": verified.iat, "nbf": verified.nbf}, int(clock.now().timestamp())
+        )
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated(N_("Your sign-in has expired or is not valid; sign in again.")) from exc
+    return verified.claims
+
+
+def _verify(token: str, secret_key: str, audience: str, issuer: str) -> _Verified:
+    """Everything about a token but its times (judged on every use by decode_access_token)."""
     try:
         # The algorithm list is explicit: a token naming `none` or an RS* algorithm is refused.
-        # Times are judged by the one clock (runtime.clock), so a moved test clock and the
-        # server agree on what "expired" means.
         payload = jwt.decode(
             token,
-            s.secret_key,
+            secret_key,
             algorithms=[ALGORITHM],
-            audience=s.jwt_audience,
-            issuer=s.jwt_issuer,
+            audience=audience,
+            issuer=issuer,
             options=_DECODE_OPTIONS,
         )
-        _check_times(payload, int(clock.now().timestamp()))
         if payload.get("typ") != ACCESS_TYPE:
             raise jwt.InvalidTokenError("not an access token")
         user_id = int(payload["sub"])
         if not 0 < user_id <= MAX_USER_ID:
             # Correctly signed yet no row can have it: the database would fail on the number.
             raise jwt.InvalidTokenError("no such user id")
+        exp, iat = int(payload["exp"]), int(payload["iat"])
+        nbf = int(payload["nbf"]) if "nbf" in payload else None
     except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as exc:
         raise NotAuthenticated(N_("Your sign-in has expired or is not valid; sign in again.")) from exc
-    return AccessClaims(user_id=user_id, token_id=str(payload.get("jti", "")))
+    claims = AccessClaims(user_id=user_id, token_id=str(payload.get("jti", "")))
+    return _Verified(claims=claims, exp=exp, iat=iat, nbf=nbf)
 
 
 def _check_times(payload: dict[str, Any], now: int) -> None:
@@ -86,7 +126,7 @@ def _check_times(payload: dict[str, Any], now: int) -> None:
         raise jwt.ExpiredSignatureError("expired")
     if int(payload["iat"]) > now + LEEWAY_SECONDS:
         raise jwt.ImmatureSignatureError("issued in the future")
-    if "nbf" in payload and int(payload["nbf"]) > now + LEEWAY_SECONDS:
+    if payload.get("nbf") is not None and int(payload["nbf"]) > now + LEEWAY_SECONDS:
         raise jwt.ImmatureSignatureError("not valid yet")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from tortoise import connections
@@ -271,6 +271,20 @@ def _scanned_sql(dialect_name: str) -> SqlPart:
     return SqlPart(sql, reports.params)
 
 
+@lru_cache(maxsize=8)
+def _split(keys: tuple[str, ...]) -> tuple[tuple[str, Any, tuple[tuple[str, str], ...]], ...]:
+    """Which of the statement's columns (`alias__field`) belong to which model, worked out once
+    per column list rather than by testing every column's prefix on every scan."""
+    return tuple(
+        (
+            alias,
+            model,
+            tuple((key, key.removeprefix(f"{alias}__")) for key in keys if key.startswith(f"{alias}__")),
+        )
+        for alias, model in _SCANNED
+    )
+
+
 async def _scanned(tag_id: int, viewer_id: int | None) -> tuple[Tag, TagLocation, ReportsShown] | None:
     """The tag of this id, where it hangs and what is being handled there, in one statement (one
     row per report, or one without); None if there is no such tag."""
@@ -281,11 +295,9 @@ async def _scanned(tag_id: int, viewer_id: int | None) -> tuple[Tag, TagLocation
         return None
     records = [dict(record) for record in found]
     rows: dict[str, Any] = {}
-    for alias, model in _SCANNED:
-        prefix = f"{alias}__"
-        values = {
-            key.removeprefix(prefix): value for key, value in records[0].items() if key.startswith(prefix)
-        }
+    first = records[0]
+    for alias, model, columns in _split(tuple(first)):
+        values = {field: first[key] for key, field in columns}
         rows[alias] = model._init_from_db(**values) if values["id"] is not None else None
     location = _location(rows["m"], rows["c"], rows["b"], rows["e"], rows["a"])
     return rows["t"], location, reports_shown(records, viewer_id)

@@ -77,8 +77,8 @@ BUDGETS: dict[str, int] = {
     "FeeOfferCreate": 2,
     "FeeOffers": 2,
     "FeePaymentQuote": 11,  # prices the prepaid periods in a transaction it rolls back
-    "FeePaymentRecord": 26,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
-    "FeePaymentReverse": 15,
+    "FeePaymentRecord": 25,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
+    "FeePaymentReverse": 14,
     "FeeReceipt": 8,
     # The household's issued open bills of its window locked, one UPDATE each (a household has a
     # handful), their entries in one insert, the bills read back.
@@ -96,7 +96,7 @@ BUDGETS: dict[str, int] = {
     "ActivityCheckInCode": 4,
     "ActivityLogCleaning": 6,
     "ActivityLogMediation": 7,  # and its case without names for the mediation room's counts
-    "ActivityLogPatrol": 27,  # a finding files a report: the burst check
+    "ActivityLogPatrol": 25,  # a finding files a report: the burst check
     "ActivityLogSnowClearing": 6,
     "ActivityLogTutoring": 6,
     "ActivityLogs": 11,
@@ -181,7 +181,7 @@ BUDGETS: dict[str, int] = {
     "ReportCancel": 11,
     "ReportClaim": 34,  # place label, me-too people told; the district pays an outpost snap
     "ReportConfirm": 46,  # pairing, self-dealing; place label, me-too; the dispatch, if any
-    "ReportCreate": 26,  # burst check, raced-retry re-check, the notice's place label
+    "ReportCreate": 23,  # burst check (counted first), raced-retry re-check, the notice's place label
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
@@ -190,7 +190,7 @@ BUDGETS: dict[str, int] = {
     "ReportReopen": 15,
     "ReportResolve": 19,  # notifications name the place; me-too people are told
     "RewardCatalog": 3,
-    "RewardRedeem": 25,
+    "RewardRedeem": 22,  # rules and time zone in one read, no look-up of its fresh source key
     "RoundTableSuggestions": 2,
     "SatisfactionByMonth": 4,
     "SatisfactionByTeam": 7,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hmac
 import json
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import pytest
 from models.people import User
 from runtime import clock
 from runtime.clock import MovableClock
-from runtime.settings import get_settings
+from runtime.settings import get_settings, use_settings
 from tests.api.accounts.operations import ME, me, register
 from tests.support.graphql import GraphQLClient
 from tests.support.people import make_person
@@ -215,3 +216,55 @@ async def test_the_refusal_does_not_say_what_was_wrong_with_the_token(api: Graph
 
 def test_the_access_token_lifetime_is_short() -> None:
     assert timedelta(seconds=get_settings().access_token_ttl_seconds) <= timedelta(minutes=15)
+
+
+async def test_a_token_used_before_its_account_was_deactivated_is_refused_next_time(
+    api: GraphQLClient,
+) -> None:
+    # given: a token verified once (its verified claims are kept for the next request)
+    person = await make_person()
+    assert await me(api, person.token) is not None
+    # when
+    await User.filter(id=person.user.id).update(is_active=False)
+    # then: who the token names is read again on every request
+    assert await auth_error_codes(api, person.token) == ["UNAUTHENTICATED"]
+
+
+async def test_a_token_is_verified_once_and_judged_by_the_clock_every_time(
+    api: GraphQLClient, moved_clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    session = await register(api)
+    token = session["accessToken"]
+    decoded: list[str] = []
+    real_decode = jwt.decode
+
+    def counting_decode(*args: Any, **kwargs: Any) -> Any:
+        decoded.append(args[0])
+        return real_decode(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting_decode)
+    # when
+    first, second = await me(api, token), await me(api, token)
+    moved_clock.advance(seconds=session["accessTokenExpiresIn"] + 10)
+    # then
+    assert first is not None and second is not None
+    assert decoded.count(token) <= 1
+    assert await auth_error_codes(api, token) == ["UNAUTHENTICATED"]
+
+
+async def test_a_token_signed_under_another_secret_is_refused_even_once_verified(
+    api: GraphQLClient,
+) -> None:
+    # given: a token verified under today's secret
+    session = await register(api)
+    assert await me(api, session["accessToken"]) is not None
+    settings = get_settings()
+    # when: the secret is rotated
+    use_settings(dataclasses.replace(settings, secret_key="another-secret-key-0123456789-abcdefghijklmnopq"))
+    try:
+        refused = await auth_error_codes(api, session["accessToken"])
+    finally:
+        use_settings(settings)
+    # then
+    assert refused == ["UNAUTHENTICATED"]

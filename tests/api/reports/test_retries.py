@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from models.guards import IdempotencyRecord
 from models.reports import Report, ReportPhoto
@@ -14,6 +15,7 @@ from runtime.clock import MovableClock
 from services import idempotency
 from services.errors import DomainError
 from services.tokens import issue_access_token
+from tests.conftest import QueryCounter
 from tests.support.photos import jpeg_with_gps
 from tests.support.reports import CANCEL, CLAIM, CONFIRM, ME_TOO, ReportsApi, make_cast
 
@@ -119,3 +121,25 @@ async def test_a_new_report_answers_what_reading_it_back_shows_and_a_replay_is_r
     again = await reports_api.create(cast, photos=[photo], idempotencyKey="k-fresh")
     assert again["report"]["id"] == first["report"]["id"]
     assert again["report"]["meTooCount"] == 1
+
+
+async def test_a_key_past_the_window_is_taken_by_the_next_action_and_a_live_one_is_not(
+    moved_clock: MovableClock, queries: QueryCounter
+) -> None:
+    cast = await make_cast()
+    user = cast.resident.user.id
+    # given: a key remembered for a first action
+    await idempotency.remember(user, "k", "op", "h1", 1)
+    # when: a second first call with the live key
+    with pytest.raises(IntegrityError):
+        await idempotency.remember(user, "k", "op", "h2", 2)
+    # then: the first record stands
+    assert await idempotency.replayed(user, "k", "op", "h1") == 1
+    # when: past the window the key starts a new action, in one statement
+    moved_clock.advance(hours=24)
+    queries.statements.clear()
+    await idempotency.remember(user, "k", "other", "h3", 3)
+    # then
+    assert len(queries.statements) == 1
+    assert await idempotency.replayed(user, "k", "other", "h3") == 3
+    assert await IdempotencyRecord.all().count() == 1
