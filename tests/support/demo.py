@@ -1,8 +1,8 @@
 """The living demo, seeded once per test session and copied to every test that walks it.
 
 `redsteward seed-demo` tells two months of a community through the services: about a minute on
-SQLite and a minute and a half on PostgreSQL on the shared 2-core machine. Eight tests walk the
-demo; seeding it for each cost CI several minutes a pass. Now:
+SQLite and a minute and a half on PostgreSQL on the shared 2-core machine. Nine tests walk the
+demo; seeding it for each cost CI 21 seeds a run (docs/ARCHITECTURE.md, "CI stages"). Now:
 
 - Tests that drive a real server or the CLI get a *copy* of a template seeded once per session by
   the CLI itself: the SQLite file and its photo folder copied, or on PostgreSQL a database made
@@ -175,6 +175,7 @@ def drop_postgres_template() -> None:
     record = shared_dir() / "demo-postgres" / "template.json"
     if record.exists():
         asyncio.run(postgres.drop_database(json.loads(record.read_text(encoding="utf-8"))["database_url"]))
+        record.unlink()  # a later run sharing the folder (.ci/run's passes) seeds a new one
 
 
 # ── the demo inside the suite's own database, restored from a snapshot ──────────────────────
