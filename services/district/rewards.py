@@ -69,8 +69,9 @@ def _closed_month(district: District, month: str, now: datetime) -> str:
     return month
 
 
-async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount_fen: int) -> OutpostReward:
-    """Record a reward paid to someone on the month's ranking, at the rank they held."""
+async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount_fen: int) -> BookLine:
+    """Record a reward paid to someone on the month's ranking, at the rank they held; its line
+    of the month's book."""
     district = await _coordinated(viewer, district_id)
     _closed_month(district, month, clock.now())
     if not 1 <= amount_fen <= MAX_FEN:
@@ -93,9 +94,10 @@ async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount
         )
     )
     standing = [p for p in payments if p.id not in reversed_ids]
+    ranked_row = ranked[user_id]
     if standing:
         if standing[0].amount_fen == amount_fen:
-            return standing[0]  # a replay
+            return BookLine(standing[0], ranked_row.name, ranked_row.title, False)  # a replay
         raise DomainError(
             ErrorCode.CONFLICT,
             N_("This person's reward for the month is recorded already; reverse it first."),
@@ -105,11 +107,11 @@ async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount
     key = f"{base}:{payments[-1].id}" if payments else base
     try:
         async with in_transaction():
-            return await OutpostReward.create(
+            row = await OutpostReward.create(
                 district_id=district.id,
                 month=month,
                 user_id=user_id,
-                rank=ranked[user_id].rank,
+                rank=ranked_row.rank,
                 amount_fen=amount_fen,
                 payment_key=key,
                 entered_by_id=viewer.user_id,
@@ -122,10 +124,19 @@ async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount
             N_("This person's reward for the month is recorded already; reverse it first."),
             "userId",
         ) from None
+    return BookLine(row, ranked_row.name, ranked_row.title, False)
 
 
-async def reverse(viewer: Viewer, reward_id: int, reason: str) -> OutpostReward:
-    """A payment recorded by mistake: a reversal row with the negative amount, once."""
+async def _line(row: OutpostReward) -> BookLine:
+    """A reversal's line of the book: who, as the ranking names them."""
+    user = await User.get(id=row.user_id)
+    held = await outpost.titles(row.district_id, [row.user_id], DistrictRoleKind.OUTPOST_REPORTER)
+    return BookLine(row, user.display_name, held[0]["title"] if held else "", False)
+
+
+async def reverse(viewer: Viewer, reward_id: int, reason: str) -> BookLine:
+    """A payment recorded by mistake: a reversal row with the negative amount, once; its line
+    of the month's book."""
     viewer.require_user()
     reward = await OutpostReward.get_or_none(id=reward_id)
     scope = await scope_of(viewer)
@@ -139,10 +150,10 @@ async def reverse(viewer: Viewer, reward_id: int, reason: str) -> OutpostReward:
         )
     existing = await OutpostReward.get_or_none(reverses_id=reward.id)
     if existing is not None:
-        return existing  # a replay
+        return await _line(existing)  # a replay
     try:
         async with in_transaction():
-            return await OutpostReward.create(
+            row = await OutpostReward.create(
                 district_id=reward.district_id,
                 month=reward.month,
                 user_id=reward.user_id,
@@ -153,7 +164,8 @@ async def reverse(viewer: Viewer, reward_id: int, reason: str) -> OutpostReward:
                 created_at=clock.now(),
             )
     except IntegrityError:
-        return await OutpostReward.get(reverses_id=reward.id)
+        row = await OutpostReward.get(reverses_id=reward.id)
+    return await _line(row)
 
 
 async def book(viewer: Viewer, district_id: int, month: str) -> Book:

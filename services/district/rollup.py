@@ -35,7 +35,6 @@ from models.district import (
     StreetCommunity,
 )
 from models.fees import FeeBill
-from models.places import Community
 from models.reports import Report, ReportState
 from models.teams import ActivityLog, LogKind
 from runtime.i18n import N_, render
@@ -224,11 +223,11 @@ async def _add_fees(
     )
     if not billing:
         return
-    names = {c.id: c.name for c in await Community.filter(id__in=sorted({int(c) for c in billing}))}
     year = int(month[:4])
-    for community_id, name in sorted(names.items()):
+    for community_id in sorted({int(c) for c in billing}):
+        # The community's own figure; its name is not needed (the row names the street).
         for rate in await collection_rate.rates(
-            community_id, name, year, collection_rate.Scope.COMMUNITY, collection_rate.Granularity.MONTH
+            community_id, "", year, collection_rate.Scope.COMMUNITY, collection_rate.Granularity.MONTH
         ):
             if rate.label == month:
                 for row in (rows[street_of[community_id]], whole):

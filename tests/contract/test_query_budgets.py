@@ -126,10 +126,11 @@ BUDGETS: dict[str, int] = {
     "DispatchDispute": 15,
     "DispatchFeedback": 16,  # a referred report is resolved on the community side too
     "DispatchQueue": 7,
-    "DispatchSendBack": 13,
+    "DispatchSendBack": 14,  # the community's staff are told
     "DispatchStreetClaim": 32,  # an outpost snap pays its reporter through the engine
-    "DistrictRollup": 7,
-    "DistrictRollupCsv": 7,
+    # snaps, mediations, the communities billing fees, and one collection rate for each of them
+    "DistrictRollup": 11,
+    "DistrictRollupCsv": 11,
     "EconomySummary": 2,
     "Emergencies": 3,
     # 12 of its own; on PostgreSQL the open NotificationAdded subscription of the day reads the inbox
@@ -167,6 +168,9 @@ BUDGETS: dict[str, int] = {
     "OpinionSupport": 6,
     "Opinions": 4,
     "OutpostRanking": 7,
+    "OutpostRewardPay": 11,  # the month's ranking read to check the recipient and their rank
+    "OutpostRewardReverse": 9,
+    "OutpostRewards": 6,
     "OutpostReport": 20,  # locates the spot, stores the photo, tells the liaisons
     "PendingPickups": 4,
     "PlaceCreate": 4,  # the new place's full label (its parents, joined)

@@ -24,7 +24,7 @@ from api.resolvers.payloads import guarded
 from api.schema.common import Connection
 from api.schema.district import inputs as i
 from api.schema.district import types as s
-from models.district import Dispatch, DistrictRole, OutpostReward
+from models.district import Dispatch, DistrictRole
 from services.access import Viewer
 from services.district import dispatch as flow
 from services.district import outpost, rewards, rollup
@@ -172,41 +172,35 @@ async def outpost_rewards(info: Info, district_id: strawberry.ID, month: str) ->
     return reward_book(await rewards.book(info.context.viewer, _district_id(district_id), month))
 
 
-async def _reward_payload(info: Info, pay: Callable[[Viewer], Awaitable[int]]) -> s.OutpostRewardPayload:
+async def _reward_payload(
+    info: Info, record: Callable[[Viewer], Awaitable[rewards.BookLine]]
+) -> s.OutpostRewardPayload:
     """The reward a call recorded, as its line of the month's book."""
 
     async def run() -> s.OutpostRewardPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        reward_id = await pay(viewer)
-        row = await OutpostReward.get(id=reward_id)
-        book = await rewards.book(viewer, row.district_id, row.month)
-        [line] = [line for line in book.lines if line.reward.id == reward_id]
-        return s.OutpostRewardPayload(reward=reward_line(line))
+        return s.OutpostRewardPayload(reward=reward_line(await record(viewer)))
 
     return await guarded(s.OutpostRewardPayload, run())
 
 
 async def outpost_reward_pay(info: Info, input: i.OutpostRewardPayInput) -> s.OutpostRewardPayload:
-    async def pay(viewer: Viewer) -> int:
-        row = await rewards.pay(
+    return await _reward_payload(
+        info,
+        lambda viewer: rewards.pay(
             viewer,
             _district_id(input.district_id),
             input.month,
             decode_global_id(input.user_id, "User", "userId"),
             input.amount_fen,
-        )
-        return row.id
-
-    return await _reward_payload(info, pay)
+        ),
+    )
 
 
 async def outpost_reward_reverse(info: Info, input: i.OutpostRewardReverseInput) -> s.OutpostRewardPayload:
-    async def undo(viewer: Viewer) -> int:
-        reward_id = decode_global_id(input.outpost_reward_id, "OutpostReward", "outpostRewardId")
-        return (await rewards.reverse(viewer, reward_id, input.reason)).id
-
-    return await _reward_payload(info, undo)
+    reward_id = decode_global_id(input.outpost_reward_id, "OutpostReward", "outpostRewardId")
+    return await _reward_payload(info, lambda viewer: rewards.reverse(viewer, reward_id, input.reason))
 
 
 async def district_rollup(info: Info, district_id: strawberry.ID, month: str) -> list[s.DistrictRollupRow]:
