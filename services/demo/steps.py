@@ -12,7 +12,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services.demo import activities, books, fees, inspections, reports, rewards, tags, teams, voice
+from services.demo import (
+    activities,
+    books,
+    fees,
+    inspections,
+    mediation,
+    reports,
+    rewards,
+    tags,
+    teams,
+    voice,
+)
 from services.demo.story import Story
 
 
@@ -31,6 +42,7 @@ STORY_STEPS: tuple[Step, ...] = (
     Step("inspections", "楼道检查、流动红旗、月度奖励", inspections.seed),
     Step("rewards", "积分商城与兑换", rewards.seed),
     Step("voice", "居民意见、议事会、满意度调查", voice.seed),
+    Step("mediation", "家园观察员走访与红色调解室", mediation.seed),
     Step("fees", "一年的物业费账单与缴费", fees.seed),
     Step("books", "账目公开与公告栏", books.seed),
 )
