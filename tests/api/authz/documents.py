@@ -67,6 +67,11 @@ ID_KINDS = {
     "paymentId": "FeePayment",
     "giftRewardId": "Reward",
     "giftRecipientId": "User",
+    "caseId": "MediationCase",
+    "visitId": "ObserverVisit",
+    "interventionId": "DisputeIntervention",
+    "partyHouseholdIds": "Household",
+    "mediatorIds": "User",
 }
 
 
@@ -157,6 +162,7 @@ ID_OF = {
     "team.id": "Team",
     "activity.id": "Activity",
     "community.id": "Community",
+    "mediationCase.id": "MediationCase",
 }
 
 
