@@ -10,6 +10,8 @@ from models.boards import Inspection, MonthClose
 from models.district import Dispatch, OutpostReward
 from models.fees import FeeBill, FeePayment
 from models.ledger import PointTransfer
+from models.mediation_room import MediationCase
+from models.observers import DisputeIntervention, ObserverVisit
 from models.open_books import AccountEntry
 from models.places import Community
 from models.reports import Report, ReportMaterial, ReportPhoto
@@ -36,6 +38,9 @@ _STORY: dict[str, type[Model]] = {
     "inspections": Inspection,
     "month_closes": MonthClose,
     "opinions": Opinion,
+    "observer_visits": ObserverVisit,
+    "dispute_interventions": DisputeIntervention,
+    "mediation_cases": MediationCase,
     "meetings": Meeting,
     "agenda_topics": AgendaTopic,
     "surveys": Survey,

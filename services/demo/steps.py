@@ -15,7 +15,19 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from runtime.i18n import N_
-from services.demo import activities, books, district, fees, inspections, reports, rewards, tags, teams, voice
+from services.demo import (
+    activities,
+    books,
+    district,
+    fees,
+    inspections,
+    mediation,
+    reports,
+    rewards,
+    tags,
+    teams,
+    voice,
+)
 from services.demo.story import Story
 
 
@@ -36,6 +48,7 @@ STORY_STEPS: tuple[Step, ...] = (
     Step("inspections", N_("corridor inspections, the flag and the monthly bonuses"), inspections.seed),
     Step("rewards", N_("the reward shop and redemptions"), rewards.seed),
     Step("voice", N_("opinions, the round table and satisfaction surveys"), voice.seed),
+    Step("mediation", N_("home observers' visits and the mediation room"), mediation.seed),
     Step("fees", N_("a year of property fee bills and payments"), fees.seed),
     Step("books", N_("the public accounts and the notice board"), books.seed),
     Step(

@@ -219,6 +219,8 @@ async def visits(
 ) -> list[ObserverVisit]:
     """Newest first, first+1 rows. The office sees every visit, an observer their own."""
     require_observer_or_office(viewer, community_id)
+    if compound_id is not None and not await Compound.exists(id=compound_id, community_id=community_id):
+        raise DomainError(ErrorCode.NOT_FOUND, N_("No such compound."), "compoundId")
     query = _visits_query(viewer, community_id, compound_id)
     if before_id is not None:
         query = query.filter(id__lt=before_id)

@@ -72,6 +72,11 @@ ID_KINDS = {
     "giftRewardId": "Reward",
     "giftRecipientId": "User",
     "outpostRewardId": "OutpostReward",
+    "caseId": "MediationCase",
+    "visitId": "ObserverVisit",
+    "interventionId": "DisputeIntervention",
+    "partyHouseholdIds": "Household",
+    "mediatorIds": "User",
 }
 
 
@@ -163,6 +168,7 @@ ID_OF = {
     "activity.id": "Activity",
     "community.id": "Community",
     "dispatch.id": "Dispatch",
+    "mediationCase.id": "MediationCase",
 }
 
 

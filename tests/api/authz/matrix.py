@@ -23,6 +23,8 @@ STAFF = frozenset({Role.STAFF.value})
 CAPTAIN = frozenset({Role.CAPTAIN.value})
 REPAIRER = frozenset({Role.REPAIRER.value})
 NOBODY: frozenset[str] = frozenset()
+OBSERVER = frozenset({Role.OBSERVER.value})
+MEDIATOR = frozenset({Role.MEDIATOR.value})
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,28 @@ ROWS: dict[str, Row] = {
     "Mutation.feeBillWaive": Row(MANAGERS),
     "Mutation.feeBillWaiverUndo": Row(MANAGERS),
     "Mutation.feeRemindersSend": Row(MANAGERS),
+    # Home observers and the mediation room: the office appoints; an observer acts on their own
+    # compound's visits; a case is for its mediators (the world puts ours on the case it names)
+    # and the office; counts and who observes where are for every member.
+    "Mutation.observerAppoint": Row(MANAGERS),
+    "Mutation.observerVisitRecord": Row(OBSERVER),
+    "Mutation.observerOpinionTake": Row(OBSERVER),
+    "Mutation.observerDisputeStepIn": Row(OBSERVER),
+    "Mutation.observerDisputeRefer": Row(OBSERVER | MANAGERS),
+    "Mutation.mediatorAppoint": Row(MANAGERS),
+    "Mutation.mediationCaseOpen": Row(MANAGERS),
+    "Mutation.mediationSessionRecord": Row(MEDIATOR | MANAGERS),
+    "Mutation.mediationAgreementRecord": Row(MEDIATOR | MANAGERS),
+    "Mutation.mediationFollowUpRecord": Row(MEDIATOR | MANAGERS),
+    "Mutation.mediationCaseClose": Row(MEDIATOR | MANAGERS),
+    "Query.observerPosts": Row(MEMBERS),
+    "Query.observerVisits": Row(OBSERVER | MANAGERS),
+    "Query.observerMonthCounts": Row(MEMBERS),
+    "Query.mediationCases": Row(MEDIATOR | MANAGERS),
+    "Query.mediationCase": Row(MEDIATOR | MANAGERS),
+    "Query.mediationCounts": Row(MEMBERS),
+    "Query.node:MediationCase": Row(NOBODY),
+    "Query.node:ObserverVisit": Row(NOBODY),
     "Query.node:FeeBill": Row(NOBODY),
     "Query.node:FeePayment": Row(NOBODY),
     # Beyond the community (issue 21): street and district roles are not community roles, so no

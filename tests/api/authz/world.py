@@ -62,6 +62,7 @@ from services.access import load_viewer
 from services.fees import billing as fee_billing
 from services.fees import payments as fee_payments
 from services.fees import schedule as fee_schedule
+from tests.api.mediation_room.authz_world import mediation_objects
 from tests.api.teams.support import APPOINT, JOIN_DECIDE, JOIN_REQUEST, TEAM_CREATE
 from tests.contract.test_day_in_the_life import (
     test_a_day_in_the_life_runs_every_operation_of_the_app as live_a_day,
@@ -219,6 +220,7 @@ async def build_world(
     for side in (ours, theirs):
         side.ids = await _first_ids(side.community.id)
         side.ids.update(await _district_ids(side.community.id))
+        await mediation_objects(side.community.id, side.people, side.ids)
         # A member nobody in the matrix calls as, so appointing or naming them changes no caller.
         bystander = await make_person(side.community, (Role.RESIDENT,), name="旁观者")
         side.ids["User"] = gid("User", bystander.user.id)

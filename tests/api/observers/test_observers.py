@@ -13,7 +13,7 @@ from runtime.clock import MovableClock
 from tests.api.mediation_room import support as m
 from tests.support import voice
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid
+from tests.support.people import gid, make_neighbourhood
 
 
 async def test_an_observer_visits_takes_opinions_and_refers_a_dispute(
@@ -96,6 +96,9 @@ async def test_an_observer_visits_takes_opinions_and_refers_a_dispute(
         "disputesSettledOnSpot": 1,
         "disputesReferred": 1,
     }
+    elsewhere = await make_neighbourhood(slug="binhe", name="滨河社区")
+    theirs = {"c": room.cid, "compound": gid("Compound", elsewhere.compound.id)}
+    assert await api.error_codes(m.VISITS, theirs, room.staff.token) == ["NOT_FOUND"]
     december = (await api.data(m.MONTH, {"c": room.cid, "m": "2026-12"}, room.staff.token))[
         "observerMonthCounts"
     ]

@@ -142,7 +142,7 @@ VISIBLE_NODES = {
     "resident": {"community", "compound", "building", "entrance", "home"},
     **{
         role: {"community", "compound", "building", "entrance"}
-        for role in ("volunteer", "captain", "repairer", "cleaner")
+        for role in ("volunteer", "captain", "repairer", "cleaner", "observer", "mediator")
     },
     "staff of B": set(),
 }
@@ -341,7 +341,7 @@ MAY_CHANGE = {
     # the resident can find their own home, so renaming it is forbidden rather than not found
     **{
         role: (FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND)
-        for role in ("volunteer", "captain", "repairer", "cleaner")
+        for role in ("volunteer", "captain", "repairer", "cleaner", "observer", "mediator")
     },
     "resident": (FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_FOUND),
     "staff of B": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),

@@ -31,8 +31,10 @@ from models.district import (
 from models.enums import TagTargetKind
 from models.fees import FeeBill, FeeOffer, FeePayment, PaymentKind
 from models.ledger import PointTransfer, TransferKind
+from models.mediation_room import CaseState, MediationCase, MediationSession
+from models.observers import DisputeIntervention, ObserverPost, ObserverVisit, VisitOpinion
 from models.people import User
-from models.places import Community, Entrance
+from models.places import Community, Compound, Entrance
 from models.reports import Report, ReportMaterial, ReportPhoto, ReportState
 from models.rewards import Redemption, RedemptionStatus, Reward, RewardKind
 from models.round_table import AgendaTopic, Meeting, TopicVote
@@ -125,6 +127,24 @@ async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_se
         TransferKind.REDEMPTION,
         TransferKind.REDEMPTION_REFUND,
     }
+    # An observer on every compound walking it; disputes settled on the spot and referred; cases
+    # worked by the mediation team, settled, not settled and still open; the logs of before count.
+    assert await ObserverPost.filter(**scope).count() == await Compound.filter(**scope).count()
+    assert await ObserverVisit.filter(**scope).count() >= 2 * await Compound.filter(**scope).count()
+    assert await VisitOpinion.filter(**scope).exists()
+    assert await DisputeIntervention.filter(**scope, settled_on_spot=True).exists()
+    assert await DisputeIntervention.filter(**scope, case_id__not_isnull=True).exists()
+    worked = MediationCase.filter(**scope, from_log_id__isnull=True)
+    assert set(await worked.values_list("state", flat=True)) >= {
+        CaseState.SETTLED,
+        CaseState.NOT_SETTLED,
+        CaseState.OPEN,
+    }
+    assert await MediationSession.filter(case__community_id=community.id).count() >= 5
+    assert (
+        await MediationCase.filter(**scope, from_log_id__not_isnull=True).count()
+        == await ActivityLog.filter(**scope, kind=LogKind.MEDIATION).count()
+    )
     # Rewards: gifts with stock, service vouchers; redemptions waiting and handed over.
     assert await Reward.filter(**scope, kind=RewardKind.GIFT, stock__gt=0).exists()
     assert await Reward.filter(**scope, kind=RewardKind.SERVICE).exists()
