@@ -88,6 +88,8 @@ ROLES = {
     "CLEANER": "保洁员",
     "STAFF": "社区工作人员",
     "ADMIN": "管理员",
+    "OBSERVER": "家园观察员",
+    "MEDIATOR": "调解员",
 }
 SIGNALS = {
     "PAIRING": "同一对居民和维修员反复互相报修",
