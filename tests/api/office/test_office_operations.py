@@ -183,9 +183,13 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
     building = compound["buildings"]["nodes"][0]
     entrance = building["entrances"]["nodes"][0]
     added = await api.run("OfficePlaceCreate", staff, input={"parentId": entrance["id"], "name": "103"})
-    await api.run(
+    renamed = await api.run(
         "OfficePlaceRename", staff, input={"id": added["placeCreate"]["place"]["id"], "name": "104"}
     )
+    # The rename page reads the place by its full label; the answer carries the new one.
+    assert renamed["placeRename"]["place"]["label"].endswith(" 104")
+    shown = (await api.run("OfficePlace", staff, id=entrance["id"]))["node"]
+    assert shown["label"].endswith(entrance["name"]) and shown["label"] != entrance["name"]
     households = (await api.run("OfficeEntranceHouseholds", staff, id=entrance["id"]))["node"]["households"]
     assert households["totalCount"] == 3
     await api.run(
