@@ -385,6 +385,27 @@ HTTP_WITHOUT_IDS.update(
         for path in OFFICE_PAGES
     }
 )
+# The office's fee pages (api/web/office/fees.py): the same, through the OfficeFee… documents; the
+# row numbers in their paths become global ids the fee fields above check. The resident's 我的物业费
+# runs myFees and feeReceipt (the paying household and the office only).
+HTTP_WITHOUT_IDS.update(
+    {
+        path: "office console: persisted documents for the signed-in viewer (the matrix above)"
+        for path in (
+            "/office/fees",
+            "/office/fees/households/{household_id:int}",
+            "/office/fees/households/{household_id:int}/pay",
+            "/office/fees/households/{household_id:int}/reduce",
+            "/office/fees/bills/{bill_id:int}",
+            "/office/fees/bills/{bill_id:int}/waive",
+            "/office/fees/bills/{bill_id:int}/unwaive",
+            "/office/fees/receipts/{payment_id:int}",
+            "/office/fees/receipts/{payment_id:int}.pdf",
+        )
+    }
+)
+HTTP_WITHOUT_IDS["/me/fees"] = _WEB
+HTTP_WITHOUT_IDS["/me/fees/receipts/{payment_id:int}"] = _WEB + "; feeReceipt (its household and the office)"
 # The one office route that draws from a service directly, as /cards/volunteer.png does for a
 # bearer: staff and admins of the community only (others get sign-in or 403), and the service
 # checks the holder belongs to that community (tests/api/office/test_office_pages.py).
