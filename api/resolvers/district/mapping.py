@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import strawberry
 
-from api.schema.district import types as s
+from api.schema.district import types
 from models.district import Department, Dispatch, District, DistrictRole, Street
 from runtime.i18n import Text
 from services.access import Viewer
@@ -26,7 +26,7 @@ async def names(model: type[Street] | type[District] | type[Department], ids: se
     return {row["id"]: row["name"] for row in await model.filter(id__in=sorted(ids)).values("id", "name")}
 
 
-async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[s.Dispatch]:
+async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[types.Dispatch]:
     steps = await flow.timeline([r.id for r in rows])
     streets = await names(Street, {r.street_id for r in rows})
     districts = await names(District, {r.district_id for r in rows})
@@ -37,7 +37,7 @@ async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[s.Dis
     )
     me = viewer.user.id if viewer.user else None
     return [
-        s.Dispatch(
+        types.Dispatch(
             id=gid("Dispatch", r.id),
             state=r.state,
             source=r.source,
@@ -63,7 +63,7 @@ async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[s.Dis
             rating=r.rating,
             created_at=r.created_at,
             timeline=[
-                s.DispatchStep(
+                types.DispatchStep(
                     kind=e.kind,
                     from_state=e.from_state,
                     to_state=e.to_state,
@@ -78,12 +78,12 @@ async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[s.Dis
     ]
 
 
-async def roles_held(rows: Sequence[DistrictRole]) -> list[s.DistrictRoleHeld]:
+async def roles_held(rows: Sequence[DistrictRole]) -> list[types.DistrictRoleHeld]:
     districts = await names(District, {r.district_id for r in rows})
     streets = await names(Street, {r.street_id for r in rows if r.street_id})
     departments = await names(Department, {r.department_id for r in rows if r.department_id})
     return [
-        s.DistrictRoleHeld(
+        types.DistrictRoleHeld(
             role=r.role,
             district_id=gid("District", r.district_id),
             district_name=districts[r.district_id],
@@ -96,8 +96,8 @@ async def roles_held(rows: Sequence[DistrictRole]) -> list[s.DistrictRoleHeld]:
     ]
 
 
-def rank_row(row: outpost.RankRow) -> s.OutpostRankRow:
-    return s.OutpostRankRow(
+def rank_row(row: outpost.RankRow) -> types.OutpostRankRow:
+    return types.OutpostRankRow(
         rank=row.rank,
         user_id=gid("User", row.user_id),
         name=row.name,
@@ -107,9 +107,9 @@ def rank_row(row: outpost.RankRow) -> s.OutpostRankRow:
     )
 
 
-def reward(line: rewards.BookLine) -> s.OutpostReward:
+def reward(line: rewards.BookLine) -> types.OutpostReward:
     r = line.reward
-    return s.OutpostReward(
+    return types.OutpostReward(
         id=gid("OutpostReward", r.id),
         month=r.month,
         rank=r.rank,
@@ -122,24 +122,24 @@ def reward(line: rewards.BookLine) -> s.OutpostReward:
     )
 
 
-def reward_book(book: rewards.Book) -> s.OutpostRewardBook:
-    return s.OutpostRewardBook(
+def reward_book(book: rewards.Book) -> types.OutpostRewardBook:
+    return types.OutpostRewardBook(
         month=book.month, total_fen=book.total_fen, rewards=[reward(line) for line in book.lines]
     )
 
 
-def _rate(rate: rollup.Rate) -> s.OnTimeRate:
-    return s.OnTimeRate(on_time=rate.on_time, total=rate.total, percent=rate.percent)
+def _rate(rate: rollup.Rate) -> types.OnTimeRate:
+    return types.OnTimeRate(on_time=rate.on_time, total=rate.total, percent=rate.percent)
 
 
-def _counts(by_state: dict[str, int]) -> list[s.StateCount]:
-    return [s.StateCount(state=k, count=v) for k, v in sorted(by_state.items())]
+def _counts(by_state: dict[str, int]) -> list[types.StateCount]:
+    return [types.StateCount(state=k, count=v) for k, v in sorted(by_state.items())]
 
 
-def _fees(fees: rollup.Collection | None) -> s.FeeCollection | None:
+def _fees(fees: rollup.Collection | None) -> types.FeeCollection | None:
     if fees is None:
         return None
-    return s.FeeCollection(
+    return types.FeeCollection(
         households_billed=fees.households_billed,
         households_paid=fees.households_paid,
         household_percent=fees.household_percent,
@@ -147,8 +147,8 @@ def _fees(fees: rollup.Collection | None) -> s.FeeCollection | None:
     )
 
 
-def rollup_row(r: rollup.RollupRow) -> s.DistrictRollupRow:
-    return s.DistrictRollupRow(
+def rollup_row(r: rollup.RollupRow) -> types.DistrictRollupRow:
+    return types.DistrictRollupRow(
         street_id=gid("Street", r.street_id) if r.street_id else None,
         name=r.name,
         reports_by_state=_counts(r.reports_by_state),

@@ -22,8 +22,7 @@ from api.resolvers.district.mapping import (
 from api.resolvers.district.mapping import reward as reward_line
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.district import inputs as i
-from api.schema.district import types as s
+from api.schema.district import inputs, types
 from models.district import Dispatch, DistrictRole
 from services.access import Viewer
 from services.district import dispatch as flow
@@ -40,27 +39,27 @@ def _district_id(value: str) -> int:
     return decode_global_id(value, "District", "districtId")
 
 
-async def _one(info: Info, work: Callable[[Viewer], Awaitable[Dispatch]]) -> s.DispatchPayload:
-    async def run() -> s.DispatchPayload:
+async def _one(info: Info, work: Callable[[Viewer], Awaitable[Dispatch]]) -> types.DispatchPayload:
+    async def run() -> types.DispatchPayload:
         viewer = info.context.viewer
         viewer.require_user()
         row = await work(viewer)
-        return s.DispatchPayload(dispatch=(await dispatch_types(viewer, [row]))[0])
+        return types.DispatchPayload(dispatch=(await dispatch_types(viewer, [row]))[0])
 
-    return await guarded(s.DispatchPayload, run())
+    return await guarded(types.DispatchPayload, run())
 
 
 # ── mutations ────────────────────────────────────────────────────────────────────────────
 
 
-async def report_refer(info: Info, input: i.ReportReferInput) -> s.DispatchPayload:
+async def report_refer(info: Info, input: inputs.ReportReferInput) -> types.DispatchPayload:
     return await _one(
         info, lambda v: flow.refer(v, decode_global_id(input.report_id, "Report", "reportId"), input.note)
     )
 
 
-async def outpost_report(info: Info, input: i.OutpostReportInput) -> s.OutpostReportPayload:
-    async def work() -> s.OutpostReportPayload:
+async def outpost_report(info: Info, input: inputs.OutpostReportInput) -> types.OutpostReportPayload:
+    async def work() -> types.OutpostReportPayload:
         viewer = info.context.viewer
         viewer.require_user()
         photos = await read_uploads(input.photos, "photos")
@@ -76,19 +75,19 @@ async def outpost_report(info: Info, input: i.OutpostReportInput) -> s.OutpostRe
             address=input.address or "",
             idempotency_key=input.idempotency_key,
         )
-        return s.OutpostReportPayload(
+        return types.OutpostReportPayload(
             dispatch=(await dispatch_types(viewer, [snapped.dispatch]))[0] if snapped.dispatch else None,
             report_id=gid("Report", snapped.report.id) if snapped.report else None,
         )
 
-    return await guarded(s.OutpostReportPayload, work())
+    return await guarded(types.OutpostReportPayload, work())
 
 
-async def dispatch_street_claim(info: Info, input: i.DispatchInput) -> s.DispatchPayload:
+async def dispatch_street_claim(info: Info, input: inputs.DispatchInput) -> types.DispatchPayload:
     return await _one(info, lambda v: flow.street_claim(v, _dispatch_id(input.dispatch_id)))
 
 
-async def dispatch_assign(info: Info, input: i.DispatchAssignInput) -> s.DispatchPayload:
+async def dispatch_assign(info: Info, input: inputs.DispatchAssignInput) -> types.DispatchPayload:
     return await _one(
         info,
         lambda v: flow.assign(
@@ -100,19 +99,19 @@ async def dispatch_assign(info: Info, input: i.DispatchAssignInput) -> s.Dispatc
     )
 
 
-async def dispatch_send_back(info: Info, input: i.DispatchReasonInput) -> s.DispatchPayload:
+async def dispatch_send_back(info: Info, input: inputs.DispatchReasonInput) -> types.DispatchPayload:
     return await _one(info, lambda v: flow.send_back(v, _dispatch_id(input.dispatch_id), input.reason))
 
 
-async def dispatch_department_claim(info: Info, input: i.DispatchInput) -> s.DispatchPayload:
+async def dispatch_department_claim(info: Info, input: inputs.DispatchInput) -> types.DispatchPayload:
     return await _one(info, lambda v: flow.department_claim(v, _dispatch_id(input.dispatch_id)))
 
 
-async def dispatch_dispute(info: Info, input: i.DispatchReasonInput) -> s.DispatchPayload:
+async def dispatch_dispute(info: Info, input: inputs.DispatchReasonInput) -> types.DispatchPayload:
     return await _one(info, lambda v: flow.dispute(v, _dispatch_id(input.dispatch_id), input.reason))
 
 
-async def dispatch_feedback(info: Info, input: i.DispatchFeedbackInput) -> s.DispatchPayload:
+async def dispatch_feedback(info: Info, input: inputs.DispatchFeedbackInput) -> types.DispatchPayload:
     async def work(viewer: Viewer) -> Dispatch:
         photos = await read_uploads(input.photos, "photos")
         return await flow.feed_back(viewer, _dispatch_id(input.dispatch_id), input.note, photos)
@@ -120,7 +119,7 @@ async def dispatch_feedback(info: Info, input: i.DispatchFeedbackInput) -> s.Dis
     return await _one(info, work)
 
 
-async def dispatch_confirm(info: Info, input: i.DispatchConfirmInput) -> s.DispatchPayload:
+async def dispatch_confirm(info: Info, input: inputs.DispatchConfirmInput) -> types.DispatchPayload:
     return await _one(
         info, lambda v: flow.confirm(v, _dispatch_id(input.dispatch_id), input.rating, input.comment or "")
     )
@@ -129,13 +128,13 @@ async def dispatch_confirm(info: Info, input: i.DispatchConfirmInput) -> s.Dispa
 # ── queries ──────────────────────────────────────────────────────────────────────────────
 
 
-async def my_district_roles(info: Info) -> list[s.DistrictRoleHeld]:
+async def my_district_roles(info: Info) -> list[types.DistrictRoleHeld]:
     viewer = info.context.viewer
     viewer.require_user()
     return await roles_held(await DistrictRole.filter(user_id=viewer.user_id).order_by("id"))
 
 
-async def dispatch(info: Info, id: strawberry.ID) -> s.Dispatch | None:
+async def dispatch(info: Info, id: strawberry.ID) -> types.Dispatch | None:
     viewer = info.context.viewer
     viewer.require_user()
     try:
@@ -146,8 +145,8 @@ async def dispatch(info: Info, id: strawberry.ID) -> s.Dispatch | None:
 
 
 async def dispatch_queue(
-    info: Info, queue: s.DispatchQueue, first: int | None = None, after: str | None = None
-) -> Connection[s.Dispatch]:
+    info: Info, queue: types.DispatchQueue, first: int | None = None, after: str | None = None
+) -> Connection[types.Dispatch]:
     viewer = info.context.viewer
     viewer.require_user()
     size, after_id = clamp_first(first), decode_cursor(after)
@@ -162,30 +161,30 @@ async def dispatch_queue(
     return connection(page.items, page.has_next, lambda row: mapped[row.id], count, after)
 
 
-async def outpost_ranking(info: Info, district_id: strawberry.ID, month: str) -> list[s.OutpostRankRow]:
+async def outpost_ranking(info: Info, district_id: strawberry.ID, month: str) -> list[types.OutpostRankRow]:
     viewer = info.context.viewer
     rollup.month_bounds(month, "Asia/Shanghai")  # a typed error for a malformed month
     return [rank_row(r) for r in await outpost.ranking(viewer, _district_id(district_id), month)]
 
 
-async def outpost_rewards(info: Info, district_id: strawberry.ID, month: str) -> s.OutpostRewardBook:
+async def outpost_rewards(info: Info, district_id: strawberry.ID, month: str) -> types.OutpostRewardBook:
     return reward_book(await rewards.book(info.context.viewer, _district_id(district_id), month))
 
 
 async def _reward_payload(
     info: Info, record: Callable[[Viewer], Awaitable[rewards.BookLine]]
-) -> s.OutpostRewardPayload:
+) -> types.OutpostRewardPayload:
     """The reward a call recorded, as its line of the month's book."""
 
-    async def run() -> s.OutpostRewardPayload:
+    async def run() -> types.OutpostRewardPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        return s.OutpostRewardPayload(reward=reward_line(await record(viewer)))
+        return types.OutpostRewardPayload(reward=reward_line(await record(viewer)))
 
-    return await guarded(s.OutpostRewardPayload, run())
+    return await guarded(types.OutpostRewardPayload, run())
 
 
-async def outpost_reward_pay(info: Info, input: i.OutpostRewardPayInput) -> s.OutpostRewardPayload:
+async def outpost_reward_pay(info: Info, input: inputs.OutpostRewardPayInput) -> types.OutpostRewardPayload:
     return await _reward_payload(
         info,
         lambda viewer: rewards.pay(
@@ -198,12 +197,16 @@ async def outpost_reward_pay(info: Info, input: i.OutpostRewardPayInput) -> s.Ou
     )
 
 
-async def outpost_reward_reverse(info: Info, input: i.OutpostRewardReverseInput) -> s.OutpostRewardPayload:
+async def outpost_reward_reverse(
+    info: Info, input: inputs.OutpostRewardReverseInput
+) -> types.OutpostRewardPayload:
     reward_id = decode_global_id(input.outpost_reward_id, "OutpostReward", "outpostRewardId")
     return await _reward_payload(info, lambda viewer: rewards.reverse(viewer, reward_id, input.reason))
 
 
-async def district_rollup(info: Info, district_id: strawberry.ID, month: str) -> list[s.DistrictRollupRow]:
+async def district_rollup(
+    info: Info, district_id: strawberry.ID, month: str
+) -> list[types.DistrictRollupRow]:
     viewer = info.context.viewer
     return [rollup_row(r) for r in await rollup.rollup(viewer, _district_id(district_id), month)]
 

@@ -11,9 +11,8 @@ from typing import Any, TypeVar
 
 from strawberry import relay
 
-from api.schema.fees import inputs as i
-from api.schema.fees import types as t
-from models import fees as m
+from api.schema.fees import inputs, types
+from models import fees as fees_models
 from services.fees import adjustments, collection_rate, households, payments, receipt_print, resident
 from services.fees.arrears import Arrear
 from services.fees.money import yuan
@@ -40,37 +39,37 @@ def household(row_id: int) -> relay.GlobalID:
     return relay.GlobalID("Household", str(row_id))
 
 
-def schedule(row: m.FeeSchedule) -> t.FeeSchedule:
-    return mapped(t.FeeSchedule, row, unit_price_yuan=yuan(row.unit_price_fen))
+def schedule(row: fees_models.FeeSchedule) -> types.FeeSchedule:
+    return mapped(types.FeeSchedule, row, unit_price_yuan=yuan(row.unit_price_fen))
 
 
-def bill(row: m.FeeBill, labels: dict[int, str]) -> t.FeeBill:
+def bill(row: fees_models.FeeBill, labels: dict[int, str]) -> types.FeeBill:
     return mapped(
-        t.FeeBill,
+        types.FeeBill,
         row,
         household=household(row.household_id),
         household_label=labels.get(row.household_id, ""),
         period_words=Period(row.period_start, row.months).words,
         amount_yuan=yuan(row.amount_fen),
-        owed_fen=0 if row.state == m.BillState.WAIVED else row.amount_fen - row.paid_fen,
+        owed_fen=0 if row.state == fees_models.BillState.WAIVED else row.amount_fen - row.paid_fen,
     )
 
 
-async def payments_of(rows: list[m.FeePayment]) -> list[t.FeePayment]:
+async def payments_of(rows: list[fees_models.FeePayment]) -> list[types.FeePayment]:
     """Several payments with their lines and receipts in two statements, whatever their number."""
     lines = await payments.lines_of([row.id for row in rows])
     receipts = await payments.receipts_of(rows)
-    by_payment: dict[int, list[t.FeePaymentLine]] = {}
+    by_payment: dict[int, list[types.FeePaymentLine]] = {}
     for line in lines:
         by_payment.setdefault(line.payment_id, []).append(
-            mapped(t.FeePaymentLine, line, bill=gid("FeeBill", line.bill_id))
+            mapped(types.FeePaymentLine, line, bill=gid("FeeBill", line.bill_id))
         )
     mapped_rows = []
     for row in rows:
         receipt = receipts.get(row.receipt_id) if row.receipt_id else None
         mapped_rows.append(
             mapped(
-                t.FeePayment,
+                types.FeePayment,
                 row,
                 household=household(row.household_id),
                 amount_yuan=yuan(row.amount_fen),
@@ -84,22 +83,22 @@ async def payments_of(rows: list[m.FeePayment]) -> list[t.FeePayment]:
     return mapped_rows
 
 
-def offer(row: m.FeeOffer) -> t.FeeOffer:
-    return mapped(t.FeeOffer, row, id=str(row.id), gift_reward=gid("Reward", row.gift_reward_id))
+def offer(row: fees_models.FeeOffer) -> types.FeeOffer:
+    return mapped(types.FeeOffer, row, id=str(row.id), gift_reward=gid("Reward", row.gift_reward_id))
 
 
-def reduction(row: m.FeeReduction, labels: dict[int, str]) -> t.FeeReduction:
+def reduction(row: fees_models.FeeReduction, labels: dict[int, str]) -> types.FeeReduction:
     return mapped(
-        t.FeeReduction,
+        types.FeeReduction,
         row,
         household=household(row.household_id),
         household_label=labels.get(row.household_id, ""),
     )
 
 
-def arrear(row: Arrear) -> t.FeeArrear:
+def arrear(row: Arrear) -> types.FeeArrear:
     return mapped(
-        t.FeeArrear,
+        types.FeeArrear,
         row,
         household=household(row.household_id),
         household_label=row.label,
@@ -110,14 +109,14 @@ def arrear(row: Arrear) -> t.FeeArrear:
     )
 
 
-def rate(row: collection_rate.Rate) -> t.FeeCollectionRate:
-    return mapped(t.FeeCollectionRate, row)
+def rate(row: collection_rate.Rate) -> types.FeeCollectionRate:
+    return mapped(types.FeeCollectionRate, row)
 
 
-async def my_fees(mine: resident.MyFees) -> t.MyFees:
+async def my_fees(mine: resident.MyFees) -> types.MyFees:
     labels = {mine.household_id: mine.household_label} if mine.household_id else {}
     return mapped(
-        t.MyFees,
+        types.MyFees,
         mine,
         household=gid("Household", mine.household_id),
         owed_yuan=yuan(mine.owed_fen),
@@ -127,26 +126,26 @@ async def my_fees(mine: resident.MyFees) -> t.MyFees:
     )
 
 
-def receipt(view: receipt_print.ReceiptView, payment_id: int) -> t.FeeReceipt:
+def receipt(view: receipt_print.ReceiptView, payment_id: int) -> types.FeeReceipt:
     return mapped(
-        t.FeeReceipt,
+        types.FeeReceipt,
         view,
         payment=gid("FeePayment", payment_id),
-        lines=[mapped(t.FeeReceiptLine, line) for line in view.lines],
+        lines=[mapped(types.FeeReceiptLine, line) for line in view.lines],
         total_yuan=yuan(view.total_fen),
         _png=lambda: base64.b64encode(receipt_print.png(view)).decode(),
         _pdf=lambda: base64.b64encode(receipt_print.pdf(view)).decode(),
     )
 
 
-def quote(found: payments.Quote) -> t.FeePaymentQuote:
-    return mapped(t.FeePaymentQuote, found, due_yuan=yuan(found.due_fen))
+def quote(found: payments.Quote) -> types.FeePaymentQuote:
+    return mapped(types.FeePaymentQuote, found, due_yuan=yuan(found.due_fen))
 
 
-async def household_fees(found: resident.MyFees) -> t.FeeHousehold:
+async def household_fees(found: resident.MyFees) -> types.FeeHousehold:
     labels = {found.household_id: found.household_label} if found.household_id else {}
     return mapped(
-        t.FeeHousehold,
+        types.FeeHousehold,
         found,
         household=gid("Household", found.household_id),
         owed_yuan=yuan(found.owed_fen),
@@ -155,12 +154,12 @@ async def household_fees(found: resident.MyFees) -> t.FeeHousehold:
     )
 
 
-def entry(row: adjustments.Entry) -> t.FeeBillEntry:
+def entry(row: adjustments.Entry) -> types.FeeBillEntry:
     return mapped(
-        t.FeeBillEntry, row, amount_yuan=yuan(row.amount_fen), payment=gid("FeePayment", row.payment_id)
+        types.FeeBillEntry, row, amount_yuan=yuan(row.amount_fen), payment=gid("FeePayment", row.payment_id)
     )
 
 
-async def bill_payload(row: m.FeeBill) -> i.FeeBillPayload:
+async def bill_payload(row: fees_models.FeeBill) -> inputs.FeeBillPayload:
     labels = await households.labels([row.household_id])
-    return i.FeeBillPayload(bill=bill(row, labels))
+    return inputs.FeeBillPayload(bill=bill(row, labels))

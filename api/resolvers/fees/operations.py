@@ -12,9 +12,8 @@ from api.resolvers.connections import connection
 from api.resolvers.fees import mapping
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.fees import inputs as i
-from api.schema.fees import types as t
-from models import fees as m
+from api.schema.fees import inputs, types
+from models import fees as fees_models
 from models.places import Building, Community
 from points_engine.localtime import zone
 from runtime import clock
@@ -51,7 +50,7 @@ def _bill(value: str) -> int:
 # Queries ---------------------------------------------------------------------------------------
 
 
-async def fee_schedule(info: Info, community_id: strawberry.ID) -> t.FeeSchedule | None:
+async def fee_schedule(info: Info, community_id: strawberry.ID) -> types.FeeSchedule | None:
     viewer = info.context.viewer
     cid = _community(community_id)
     viewer.require_member(cid)
@@ -65,16 +64,16 @@ async def fee_bills(
     info: Info,
     community_id: strawberry.ID,
     household_id: strawberry.ID | None = None,
-    state: m.BillState | None = None,
+    state: fees_models.BillState | None = None,
     first: int | None = None,
     after: str | None = None,
     building_id: strawberry.ID | None = None,
     period: str | None = None,
-) -> Connection[t.FeeBill]:
+) -> Connection[types.FeeBill]:
     viewer = info.context.viewer
     cid = _community(community_id)
     viewer.require_manager(cid)
-    query = m.FeeBill.filter(community_id=cid)
+    query = fees_models.FeeBill.filter(community_id=cid)
     if household_id is not None:
         home = await households.get(viewer, _household(household_id))
         query = query.filter(household_id=home.id)
@@ -104,13 +103,13 @@ async def fee_unbillable(info: Info, community_id: strawberry.ID) -> list[str]:
     return [labels[row.id] for row in rows]
 
 
-async def fee_offers(info: Info, community_id: strawberry.ID) -> list[t.FeeOffer]:
+async def fee_offers(info: Info, community_id: strawberry.ID) -> list[types.FeeOffer]:
     return [
         mapping.offer(row) for row in await discounts.offers(info.context.viewer, _community(community_id))
     ]
 
 
-async def fee_reductions(info: Info, community_id: strawberry.ID) -> list[t.FeeReduction]:
+async def fee_reductions(info: Info, community_id: strawberry.ID) -> list[types.FeeReduction]:
     rows = await reductions.reductions(info.context.viewer, _community(community_id))
     labels = await households.labels([row.household_id for row in rows])
     return [mapping.reduction(row, labels) for row in rows]
@@ -121,7 +120,7 @@ async def fee_arrears(
     community_id: strawberry.ID,
     compound_id: strawberry.ID | None = None,
     building_id: strawberry.ID | None = None,
-) -> list[t.FeeArrear]:
+) -> list[types.FeeArrear]:
     compound = None if compound_id is None else decode_global_id(compound_id, "Compound", "compoundId")
     building = None if building_id is None else decode_global_id(building_id, "Building", "buildingId")
     rows = await arrears.list_for_office(info.context.viewer, _community(community_id), compound, building)
@@ -134,7 +133,7 @@ async def fee_collection_rates(
     year: int,
     scope: collection_rate.Scope = collection_rate.Scope.COMMUNITY,
     granularity: collection_rate.Granularity = collection_rate.Granularity.MONTH,
-) -> list[t.FeeCollectionRate]:
+) -> list[types.FeeCollectionRate]:
     viewer = info.context.viewer
     cid = _community(community_id)
     viewer.require_member(cid)
@@ -143,21 +142,21 @@ async def fee_collection_rates(
     return [mapping.rate(row) for row in rows]
 
 
-async def my_fees(info: Info, community_id: strawberry.ID) -> t.MyFees:
+async def my_fees(info: Info, community_id: strawberry.ID) -> types.MyFees:
     return await mapping.my_fees(await resident.my_fees(info.context.viewer, _community(community_id)))
 
 
-async def fee_household(info: Info, household_id: strawberry.ID) -> t.FeeHousehold:
+async def fee_household(info: Info, household_id: strawberry.ID) -> types.FeeHousehold:
     found = await resident.household_fees(info.context.viewer, _household(household_id))
     return await mapping.household_fees(found)
 
 
-async def fee_bill_history(info: Info, bill_id: strawberry.ID) -> list[t.FeeBillEntry]:
+async def fee_bill_history(info: Info, bill_id: strawberry.ID) -> list[types.FeeBillEntry]:
     _, entries = await adjustments.history(info.context.viewer, _bill(bill_id))
     return [mapping.entry(row) for row in entries]
 
 
-async def fee_receipt(info: Info, payment_id: strawberry.ID) -> t.FeeReceipt:
+async def fee_receipt(info: Info, payment_id: strawberry.ID) -> types.FeeReceipt:
     row_id = decode_global_id(payment_id, "FeePayment", "paymentId")
     return mapping.receipt(await receipt_print.view(info.context.viewer, row_id), row_id)
 
@@ -167,7 +166,7 @@ async def fee_payment_quote(
     household_id: strawberry.ID,
     bill_ids: list[strawberry.ID] | None = None,
     prepay_periods: int = 0,
-) -> t.FeePaymentQuote:
+) -> types.FeePaymentQuote:
     found = await payments.quote(
         info.context.viewer,
         _household(household_id),
@@ -180,8 +179,8 @@ async def fee_payment_quote(
 # Mutations -------------------------------------------------------------------------------------
 
 
-async def fee_schedule_set(info: Info, input: i.FeeScheduleSetInput) -> i.FeeSchedulePayload:
-    async def work() -> i.FeeSchedulePayload:
+async def fee_schedule_set(info: Info, input: inputs.FeeScheduleSetInput) -> inputs.FeeSchedulePayload:
+    async def work() -> inputs.FeeSchedulePayload:
         row = await schedule.set_schedule(
             info.context.viewer,
             _community(input.community_id),
@@ -191,30 +190,30 @@ async def fee_schedule_set(info: Info, input: i.FeeScheduleSetInput) -> i.FeeSch
             applies_from=input.applies_from,
             due_days=input.due_days,
         )
-        return i.FeeSchedulePayload(schedule=mapping.schedule(row))
+        return inputs.FeeSchedulePayload(schedule=mapping.schedule(row))
 
-    return await guarded(i.FeeSchedulePayload, work())
+    return await guarded(inputs.FeeSchedulePayload, work())
 
 
-async def fee_bills_issue(info: Info, input: i.FeeBillsIssueInput) -> i.FeeBillsIssuePayload:
-    async def work() -> i.FeeBillsIssuePayload:
+async def fee_bills_issue(info: Info, input: inputs.FeeBillsIssueInput) -> inputs.FeeBillsIssuePayload:
+    async def work() -> inputs.FeeBillsIssuePayload:
         viewer = info.context.viewer
         cid = _community(input.community_id)
         viewer.require_manager(cid)
         day: date = input.on or clock.now().astimezone(zone((await Community.get(id=cid)).timezone)).date()
         issued = await billing.issue(viewer, cid, day)
-        return i.FeeBillsIssuePayload(
+        return inputs.FeeBillsIssuePayload(
             period_label=issued.period.label if issued.period else None,
             created=issued.created,
             existing=issued.existing,
             unbillable=len(issued.unbillable),
         )
 
-    return await guarded(i.FeeBillsIssuePayload, work())
+    return await guarded(inputs.FeeBillsIssuePayload, work())
 
 
-async def fee_payment_record(info: Info, input: i.FeePaymentRecordInput) -> i.FeePaymentPayload:
-    async def work() -> i.FeePaymentPayload:
+async def fee_payment_record(info: Info, input: inputs.FeePaymentRecordInput) -> inputs.FeePaymentPayload:
+    async def work() -> inputs.FeePaymentPayload:
         recorded = await payments.record(
             info.context.viewer,
             _household(input.household_id),
@@ -229,26 +228,26 @@ async def fee_payment_record(info: Info, input: i.FeePaymentRecordInput) -> i.Fe
             note=input.note,
             idempotency_key=input.idempotency_key,
         )
-        return i.FeePaymentPayload(payment=(await mapping.payments_of([recorded.payment]))[0])
+        return inputs.FeePaymentPayload(payment=(await mapping.payments_of([recorded.payment]))[0])
 
-    return await guarded(i.FeePaymentPayload, work())
+    return await guarded(inputs.FeePaymentPayload, work())
 
 
-async def fee_payment_reverse(info: Info, input: i.FeePaymentReverseInput) -> i.FeePaymentPayload:
-    async def work() -> i.FeePaymentPayload:
+async def fee_payment_reverse(info: Info, input: inputs.FeePaymentReverseInput) -> inputs.FeePaymentPayload:
+    async def work() -> inputs.FeePaymentPayload:
         recorded = await payments.reverse(
             info.context.viewer,
             decode_global_id(input.payment_id, "FeePayment", "paymentId"),
             reason=input.reason,
             idempotency_key=input.idempotency_key,
         )
-        return i.FeePaymentPayload(payment=(await mapping.payments_of([recorded.payment]))[0])
+        return inputs.FeePaymentPayload(payment=(await mapping.payments_of([recorded.payment]))[0])
 
-    return await guarded(i.FeePaymentPayload, work())
+    return await guarded(inputs.FeePaymentPayload, work())
 
 
-async def fee_offer_create(info: Info, input: i.FeeOfferCreateInput) -> i.FeeOfferPayload:
-    async def work() -> i.FeeOfferPayload:
+async def fee_offer_create(info: Info, input: inputs.FeeOfferCreateInput) -> inputs.FeeOfferPayload:
+    async def work() -> inputs.FeeOfferPayload:
         row = await discounts.create_offer(
             info.context.viewer,
             _community(input.community_id),
@@ -261,13 +260,13 @@ async def fee_offer_create(info: Info, input: i.FeeOfferCreateInput) -> i.FeeOff
             valid_from=input.valid_from,
             valid_until=input.valid_until,
         )
-        return i.FeeOfferPayload(offer=mapping.offer(row))
+        return inputs.FeeOfferPayload(offer=mapping.offer(row))
 
-    return await guarded(i.FeeOfferPayload, work())
+    return await guarded(inputs.FeeOfferPayload, work())
 
 
-async def fee_reduction_set(info: Info, input: i.FeeReductionSetInput) -> i.FeeReductionPayload:
-    async def work() -> i.FeeReductionPayload:
+async def fee_reduction_set(info: Info, input: inputs.FeeReductionSetInput) -> inputs.FeeReductionPayload:
+    async def work() -> inputs.FeeReductionPayload:
         viewer = info.context.viewer
         home = await households.get(viewer, _household(input.household_id))
         granted = await reductions.set_reduction(
@@ -280,16 +279,16 @@ async def fee_reduction_set(info: Info, input: i.FeeReductionSetInput) -> i.FeeR
             idempotency_key=input.idempotency_key,
         )
         labels = await households.labels([home.id])
-        return i.FeeReductionPayload(
+        return inputs.FeeReductionPayload(
             reduction=mapping.reduction(granted.reduction, labels),
             adjusted_bills=[mapping.bill(row, labels) for row in granted.adjusted],
         )
 
-    return await guarded(i.FeeReductionPayload, work())
+    return await guarded(inputs.FeeReductionPayload, work())
 
 
-async def fee_bill_waive(info: Info, input: i.FeeBillWaiveInput) -> i.FeeBillPayload:
-    async def work() -> i.FeeBillPayload:
+async def fee_bill_waive(info: Info, input: inputs.FeeBillWaiveInput) -> inputs.FeeBillPayload:
+    async def work() -> inputs.FeeBillPayload:
         done = await adjustments.waive(
             info.context.viewer,
             _bill(input.bill_id),
@@ -298,11 +297,11 @@ async def fee_bill_waive(info: Info, input: i.FeeBillWaiveInput) -> i.FeeBillPay
         )
         return await mapping.bill_payload(done.bill)
 
-    return await guarded(i.FeeBillPayload, work())
+    return await guarded(inputs.FeeBillPayload, work())
 
 
-async def fee_bill_waiver_undo(info: Info, input: i.FeeBillWaiverUndoInput) -> i.FeeBillPayload:
-    async def work() -> i.FeeBillPayload:
+async def fee_bill_waiver_undo(info: Info, input: inputs.FeeBillWaiverUndoInput) -> inputs.FeeBillPayload:
+    async def work() -> inputs.FeeBillPayload:
         done = await adjustments.undo_waiver(
             info.context.viewer,
             _bill(input.bill_id),
@@ -311,12 +310,14 @@ async def fee_bill_waiver_undo(info: Info, input: i.FeeBillWaiverUndoInput) -> i
         )
         return await mapping.bill_payload(done.bill)
 
-    return await guarded(i.FeeBillPayload, work())
+    return await guarded(inputs.FeeBillPayload, work())
 
 
-async def fee_reminders_send(info: Info, input: i.FeeRemindersSendInput) -> i.FeeRemindersSendPayload:
-    async def work() -> i.FeeRemindersSendPayload:
+async def fee_reminders_send(
+    info: Info, input: inputs.FeeRemindersSendInput
+) -> inputs.FeeRemindersSendPayload:
+    async def work() -> inputs.FeeRemindersSendPayload:
         sent = await arrears.send_reminders(info.context.viewer, _community(input.community_id))
-        return i.FeeRemindersSendPayload(sent=sent)
+        return inputs.FeeRemindersSendPayload(sent=sent)
 
-    return await guarded(i.FeeRemindersSendPayload, work())
+    return await guarded(inputs.FeeRemindersSendPayload, work())

@@ -7,15 +7,15 @@ from collections.abc import Sequence
 
 from strawberry import relay
 
-from api.schema.mediation_room import types as t
+from api.schema.mediation_room import types
 from models.mediation_room import MediationCase, MediationSession
 from services import mediation_room
 from services.access import user_names_by_ids
 from services.places.labels import PlaceKind, labels_by_id
 
 
-def session(row: MediationSession) -> t.MediationSession:
-    return t.MediationSession(
+def session(row: MediationSession) -> types.MediationSession:
+    return types.MediationSession(
         id=relay.GlobalID("MediationSession", str(row.id)),
         held_on=row.held_on,
         attended=row.attended,
@@ -23,7 +23,7 @@ def session(row: MediationSession) -> t.MediationSession:
     )
 
 
-async def cases(rows: Sequence[MediationCase]) -> list[t.MediationCase]:
+async def cases(rows: Sequence[MediationCase]) -> list[types.MediationCase]:
     found = await mediation_room.details(rows)
     labels = await labels_by_id(PlaceKind.HOUSEHOLD, [h for d in found for h in d.party_household_ids])
     people = [u for d in found for u in d.mediator_ids] + [
@@ -31,18 +31,18 @@ async def cases(rows: Sequence[MediationCase]) -> list[t.MediationCase]:
     ]
     names = {n.id: n.display_name for n in await user_names_by_ids(people) if n is not None}
     return [
-        t.MediationCase(
+        types.MediationCase(
             id=d.case.id,
             category=d.case.category,
             state=d.case.state,
             summary=d.case.summary,
             opened_at=d.case.opened_at,
             parties=[
-                t.MediationParty(household=relay.GlobalID("Household", str(h)), label=labels.get(h, ""))
+                types.MediationParty(household=relay.GlobalID("Household", str(h)), label=labels.get(h, ""))
                 for h in d.party_household_ids
             ],
             mediators=[
-                t.CaseMediator(user=relay.GlobalID("User", str(u)), display_name=names.get(u, ""))
+                types.CaseMediator(user=relay.GlobalID("User", str(u)), display_name=names.get(u, ""))
                 for u in d.mediator_ids
             ],
             sessions=[session(s) for s in d.sessions],
@@ -53,7 +53,7 @@ async def cases(rows: Sequence[MediationCase]) -> list[t.MediationCase]:
             outcome_note=d.case.outcome_note,
             closed_at=d.case.closed_at,
             timeline=[
-                t.MediationCaseEvent(
+                types.MediationCaseEvent(
                     kind=e.kind, at=e.at, actor_name=names.get(e.actor_id) if e.actor_id else None
                 )
                 for e in d.events
@@ -63,15 +63,15 @@ async def cases(rows: Sequence[MediationCase]) -> list[t.MediationCase]:
     ]
 
 
-async def case(row: MediationCase) -> t.MediationCase:
+async def case(row: MediationCase) -> types.MediationCase:
     return (await cases([row]))[0]
 
 
-def counts(found: mediation_room.SettledCounts) -> t.MediationCounts:
-    return t.MediationCounts(
+def counts(found: mediation_room.SettledCounts) -> types.MediationCounts:
+    return types.MediationCounts(
         year=found.year,
         settled=found.settled,
         by_category=[
-            t.MediationCategoryCount(category=c.category, settled=c.settled) for c in found.by_category
+            types.MediationCategoryCount(category=c.category, settled=c.settled) for c in found.by_category
         ],
     )

@@ -12,8 +12,7 @@ from api.resolvers.connections import connection
 from api.resolvers.mediation_room import mapping
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.mediation_room import inputs as i
-from api.schema.mediation_room import types as t
+from api.schema.mediation_room import inputs, types
 from models.mediation_room import CaseState, MediationCase
 from points_engine.localtime import timezone_of, zone
 from runtime import clock
@@ -36,7 +35,7 @@ async def mediation_cases(
     state: CaseState | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> Connection[t.MediationCase]:
+) -> Connection[types.MediationCase]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     size, before_id = clamp_first(first), decode_cursor(after)
@@ -52,13 +51,13 @@ async def mediation_cases(
     )
 
 
-async def mediation_case(info: Info, id: strawberry.ID) -> t.MediationCase:
+async def mediation_case(info: Info, id: strawberry.ID) -> types.MediationCase:
     return await mapping.case(await _case(info.context.viewer, id))
 
 
 async def mediation_counts(
     info: Info, community_id: strawberry.ID, year: int | None = None
-) -> t.MediationCounts:
+) -> types.MediationCounts:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_member(cid)
     timezone = await timezone_of(cid)
@@ -68,20 +67,22 @@ async def mediation_counts(
     return mapping.counts(await mediation_room.counts(cid, chosen, timezone))
 
 
-async def mediator_appoint(info: Info, input: i.MediatorAppointInput) -> i.MediatorAppointPayload:
-    async def work() -> i.MediatorAppointPayload:
+async def mediator_appoint(info: Info, input: inputs.MediatorAppointInput) -> inputs.MediatorAppointPayload:
+    async def work() -> inputs.MediatorAppointPayload:
         viewer = info.context.viewer
         viewer.require_user()
         await mediation_room.appoint_mediator(
             viewer, _community(input.community_id), decode_global_id(input.user_id, "User", "userId")
         )
-        return i.MediatorAppointPayload(appointed=True)
+        return inputs.MediatorAppointPayload(appointed=True)
 
-    return await guarded(i.MediatorAppointPayload, work())
+    return await guarded(inputs.MediatorAppointPayload, work())
 
 
-async def mediation_case_open(info: Info, input: i.MediationCaseOpenInput) -> i.MediationCasePayload:
-    async def work() -> i.MediationCasePayload:
+async def mediation_case_open(
+    info: Info, input: inputs.MediationCaseOpenInput
+) -> inputs.MediationCasePayload:
+    async def work() -> inputs.MediationCasePayload:
         viewer = info.context.viewer
         viewer.require_user()
         row = await mediation_room.open_case(
@@ -92,40 +93,40 @@ async def mediation_case_open(info: Info, input: i.MediationCaseOpenInput) -> i.
             [decode_global_id(h, "Household", "partyHouseholdIds") for h in input.party_household_ids],
             [decode_global_id(u, "User", "mediatorIds") for u in input.mediator_ids],
         )
-        return i.MediationCasePayload(case=await mapping.case(row))
+        return inputs.MediationCasePayload(case=await mapping.case(row))
 
-    return await guarded(i.MediationCasePayload, work())
+    return await guarded(inputs.MediationCasePayload, work())
 
 
 async def mediation_session_record(
-    info: Info, input: i.MediationSessionRecordInput
-) -> i.MediationSessionPayload:
-    async def work() -> i.MediationSessionPayload:
+    info: Info, input: inputs.MediationSessionRecordInput
+) -> inputs.MediationSessionPayload:
+    async def work() -> inputs.MediationSessionPayload:
         viewer = info.context.viewer
         case = await _case(viewer, input.case_id)
         row = await mediation_room.record_session(
             viewer, case, input.held_on, input.attended, input.notes, input.idempotency_key
         )
         await case.refresh_from_db()
-        return i.MediationSessionPayload(session=mapping.session(row), case=await mapping.case(case))
+        return inputs.MediationSessionPayload(session=mapping.session(row), case=await mapping.case(case))
 
-    return await guarded(i.MediationSessionPayload, work())
+    return await guarded(inputs.MediationSessionPayload, work())
 
 
 def _step(
     value: str, step: Callable[[Viewer, MediationCase], Awaitable[MediationCase]], info: Info
-) -> Awaitable[i.MediationCasePayload]:
-    async def work() -> i.MediationCasePayload:
+) -> Awaitable[inputs.MediationCasePayload]:
+    async def work() -> inputs.MediationCasePayload:
         viewer = info.context.viewer
         row = await step(viewer, await _case(viewer, value))
-        return i.MediationCasePayload(case=await mapping.case(row))
+        return inputs.MediationCasePayload(case=await mapping.case(row))
 
-    return guarded(i.MediationCasePayload, work())
+    return guarded(inputs.MediationCasePayload, work())
 
 
 async def mediation_agreement_record(
-    info: Info, input: i.MediationAgreementRecordInput
-) -> i.MediationCasePayload:
+    info: Info, input: inputs.MediationAgreementRecordInput
+) -> inputs.MediationCasePayload:
     return await _step(
         input.case_id,
         lambda viewer, case: mediation_room.record_agreement(viewer, case, input.agreement, input.signed_on),
@@ -134,8 +135,8 @@ async def mediation_agreement_record(
 
 
 async def mediation_follow_up_record(
-    info: Info, input: i.MediationFollowUpRecordInput
-) -> i.MediationCasePayload:
+    info: Info, input: inputs.MediationFollowUpRecordInput
+) -> inputs.MediationCasePayload:
     return await _step(
         input.case_id,
         lambda viewer, case: mediation_room.record_follow_up(viewer, case, input.visited_on, input.note),
@@ -143,7 +144,9 @@ async def mediation_follow_up_record(
     )
 
 
-async def mediation_case_close(info: Info, input: i.MediationCaseCloseInput) -> i.MediationCasePayload:
+async def mediation_case_close(
+    info: Info, input: inputs.MediationCaseCloseInput
+) -> inputs.MediationCasePayload:
     return await _step(
         input.case_id,
         lambda viewer, case: mediation_room.close(viewer, case, CaseState(input.outcome.value), input.note),

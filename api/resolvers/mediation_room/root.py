@@ -6,7 +6,7 @@ import strawberry
 
 from api.resolvers.mediation_room import operations as resolve
 from api.schema.common import Connection
-from api.schema.mediation_room import inputs as i
+from api.schema.mediation_room import inputs
 from api.schema.mediation_room.types import MediationCase, MediationCounts
 
 
@@ -27,26 +27,26 @@ class MediationRoomQuery:
 
 @strawberry.type
 class MediationRoomMutation:
-    mediator_appoint: i.MediatorAppointPayload = strawberry.mutation(
+    mediator_appoint: inputs.MediatorAppointPayload = strawberry.mutation(
         resolver=resolve.mediator_appoint, description="The office: make a member a mediator."
     )
-    mediation_case_open: i.MediationCasePayload = strawberry.mutation(
+    mediation_case_open: inputs.MediationCasePayload = strawberry.mutation(
         resolver=resolve.mediation_case_open,
         description="The office: open a case with the households on each side and its mediators.",
     )
-    mediation_session_record: i.MediationSessionPayload = strawberry.mutation(
+    mediation_session_record: inputs.MediationSessionPayload = strawberry.mutation(
         resolver=resolve.mediation_session_record,
         description="The case's mediators or the office: a session with the parties.",
     )
-    mediation_agreement_record: i.MediationCasePayload = strawberry.mutation(
+    mediation_agreement_record: inputs.MediationCasePayload = strawberry.mutation(
         resolver=resolve.mediation_agreement_record,
         description="The case's mediators or the office: the agreement the parties signed.",
     )
-    mediation_follow_up_record: i.MediationCasePayload = strawberry.mutation(
+    mediation_follow_up_record: inputs.MediationCasePayload = strawberry.mutation(
         resolver=resolve.mediation_follow_up_record,
         description="The case's mediators or the office: the follow-up visit after the agreement.",
     )
-    mediation_case_close: i.MediationCasePayload = strawberry.mutation(
+    mediation_case_close: inputs.MediationCasePayload = strawberry.mutation(
         resolver=resolve.mediation_case_close,
         description="The case's mediators or the office: settled (after the follow-up), not settled, "
         "or referred.",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from strawberry import relay
 
 from api.resolvers.opinions.operations import opinion_of
-from api.schema.observers import types as t
+from api.schema.observers import types
 from models.observers import DisputeIntervention, ObserverPost, ObserverVisit
 from services import observers, opinions
 from services.access import Viewer, user_names_by_ids
@@ -19,8 +19,8 @@ def _gid(type_name: str, row_id: int) -> relay.GlobalID:
     return relay.GlobalID(type_name, str(row_id))
 
 
-def intervention(row: DisputeIntervention) -> t.DisputeIntervention:
-    return t.DisputeIntervention(
+def intervention(row: DisputeIntervention) -> types.DisputeIntervention:
+    return types.DisputeIntervention(
         id=_gid("DisputeIntervention", row.id),
         category=row.category,
         summary=row.summary,
@@ -30,13 +30,13 @@ def intervention(row: DisputeIntervention) -> t.DisputeIntervention:
     )
 
 
-async def posts(rows: Sequence[ObserverPost]) -> list[t.ObserverPost]:
+async def posts(rows: Sequence[ObserverPost]) -> list[types.ObserverPost]:
     labels = await labels_by_id(PlaceKind.COMPOUND, [r.compound_id for r in rows])
     names = {
         n.id: n.display_name for n in await user_names_by_ids([r.user_id for r in rows]) if n is not None
     }
     return [
-        t.ObserverPost(
+        types.ObserverPost(
             compound=_gid("Compound", r.compound_id),
             compound_name=labels.get(r.compound_id, ""),
             observer=_gid("User", r.user_id),
@@ -47,14 +47,14 @@ async def posts(rows: Sequence[ObserverPost]) -> list[t.ObserverPost]:
     ]
 
 
-async def visits(viewer: Viewer, rows: Sequence[ObserverVisit]) -> list[t.ObserverVisit]:
+async def visits(viewer: Viewer, rows: Sequence[ObserverVisit]) -> list[types.ObserverVisit]:
     found = await observers.extras([r.id for r in rows])
     supported = await opinions.supported_by_me(viewer, [o.id for e in found for o in e.opinions])
     names = {
         n.id: n.display_name for n in await user_names_by_ids([r.observer_id for r in rows]) if n is not None
     }
     return [
-        t.ObserverVisit(
+        types.ObserverVisit(
             id=r.id,
             compound=_gid("Compound", r.compound_id),
             observer_name=names.get(r.observer_id, ""),

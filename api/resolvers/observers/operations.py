@@ -12,8 +12,7 @@ from api.resolvers.observers import mapping
 from api.resolvers.opinions.operations import opinion_of
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
-from api.schema.observers import inputs as i
-from api.schema.observers import types as t
+from api.schema.observers import inputs, types
 from services import observers
 from services.paging import clamp_first
 
@@ -22,7 +21,7 @@ def _community(value: str) -> int:
     return decode_global_id(value, "Community", "communityId")
 
 
-async def observer_posts(info: Info, community_id: strawberry.ID) -> list[t.ObserverPost]:
+async def observer_posts(info: Info, community_id: strawberry.ID) -> list[types.ObserverPost]:
     viewer = info.context.viewer
     viewer.require_user()
     return await mapping.posts(await observers.posts(viewer, _community(community_id)))
@@ -34,7 +33,7 @@ async def observer_visits(
     compound_id: strawberry.ID | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> Connection[t.ObserverVisit]:
+) -> Connection[types.ObserverVisit]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     compound = decode_global_id(compound_id, "Compound", "compoundId") if compound_id is not None else None
@@ -51,11 +50,13 @@ async def observer_visits(
     )
 
 
-async def observer_month_counts(info: Info, community_id: strawberry.ID, month: str) -> t.ObserverMonthCounts:
+async def observer_month_counts(
+    info: Info, community_id: strawberry.ID, month: str
+) -> types.ObserverMonthCounts:
     viewer = info.context.viewer
     viewer.require_user()
     found = await observers.month_counts(viewer, _community(community_id), month)
-    return t.ObserverMonthCounts(
+    return types.ObserverMonthCounts(
         month=found.month,
         visits=found.visits,
         opinions_collected=found.opinions_collected,
@@ -66,21 +67,23 @@ async def observer_month_counts(info: Info, community_id: strawberry.ID, month: 
     )
 
 
-async def observer_appoint(info: Info, input: i.ObserverAppointInput) -> i.ObserverAppointPayload:
-    async def work() -> i.ObserverAppointPayload:
+async def observer_appoint(info: Info, input: inputs.ObserverAppointInput) -> inputs.ObserverAppointPayload:
+    async def work() -> inputs.ObserverAppointPayload:
         viewer = info.context.viewer
         viewer.require_user()
         compound = await observers.compound_of(
             viewer, decode_global_id(input.compound_id, "Compound", "compoundId")
         )
         post = await observers.appoint(viewer, compound, decode_global_id(input.user_id, "User", "userId"))
-        return i.ObserverAppointPayload(post=(await mapping.posts([post]))[0])
+        return inputs.ObserverAppointPayload(post=(await mapping.posts([post]))[0])
 
-    return await guarded(i.ObserverAppointPayload, work())
+    return await guarded(inputs.ObserverAppointPayload, work())
 
 
-async def observer_visit_record(info: Info, input: i.ObserverVisitRecordInput) -> i.ObserverVisitPayload:
-    async def work() -> i.ObserverVisitPayload:
+async def observer_visit_record(
+    info: Info, input: inputs.ObserverVisitRecordInput
+) -> inputs.ObserverVisitPayload:
+    async def work() -> inputs.ObserverVisitPayload:
         viewer = info.context.viewer
         viewer.require_user()
         compound = await observers.compound_of(
@@ -89,43 +92,43 @@ async def observer_visit_record(info: Info, input: i.ObserverVisitRecordInput) -
         visit = await observers.record_visit(
             viewer, compound, input.visited_at, input.spot, input.seen, input.idempotency_key
         )
-        return i.ObserverVisitPayload(visit=(await mapping.visits(viewer, [visit]))[0])
+        return inputs.ObserverVisitPayload(visit=(await mapping.visits(viewer, [visit]))[0])
 
-    return await guarded(i.ObserverVisitPayload, work())
+    return await guarded(inputs.ObserverVisitPayload, work())
 
 
 async def observer_opinion_take(
-    info: Info, input: i.ObserverOpinionTakeInput
-) -> i.ObserverOpinionTakePayload:
-    async def work() -> i.ObserverOpinionTakePayload:
+    info: Info, input: inputs.ObserverOpinionTakeInput
+) -> inputs.ObserverOpinionTakePayload:
+    async def work() -> inputs.ObserverOpinionTakePayload:
         viewer = info.context.viewer
         visit = await observers.visit_for(
             viewer, decode_global_id(input.visit_id, "ObserverVisit", "visitId")
         )
         row = await observers.take_opinion(viewer, visit, input.kind, input.topic, input.text)
-        return i.ObserverOpinionTakePayload(opinion=opinion_of(row, viewer, set()))
+        return inputs.ObserverOpinionTakePayload(opinion=opinion_of(row, viewer, set()))
 
-    return await guarded(i.ObserverOpinionTakePayload, work())
+    return await guarded(inputs.ObserverOpinionTakePayload, work())
 
 
 async def observer_dispute_step_in(
-    info: Info, input: i.ObserverDisputeStepInInput
-) -> i.ObserverDisputeStepInPayload:
-    async def work() -> i.ObserverDisputeStepInPayload:
+    info: Info, input: inputs.ObserverDisputeStepInInput
+) -> inputs.ObserverDisputeStepInPayload:
+    async def work() -> inputs.ObserverDisputeStepInPayload:
         viewer = info.context.viewer
         visit = await observers.visit_for(
             viewer, decode_global_id(input.visit_id, "ObserverVisit", "visitId")
         )
         row = await observers.step_in(viewer, visit, input.category, input.summary, input.settled_on_spot)
-        return i.ObserverDisputeStepInPayload(intervention=mapping.intervention(row))
+        return inputs.ObserverDisputeStepInPayload(intervention=mapping.intervention(row))
 
-    return await guarded(i.ObserverDisputeStepInPayload, work())
+    return await guarded(inputs.ObserverDisputeStepInPayload, work())
 
 
 async def observer_dispute_refer(
-    info: Info, input: i.ObserverDisputeReferInput
-) -> i.ObserverDisputeReferPayload:
-    async def work() -> i.ObserverDisputeReferPayload:
+    info: Info, input: inputs.ObserverDisputeReferInput
+) -> inputs.ObserverDisputeReferPayload:
+    async def work() -> inputs.ObserverDisputeReferPayload:
         viewer = info.context.viewer
         row = await observers.intervention_for(
             viewer, decode_global_id(input.intervention_id, "DisputeIntervention", "interventionId")
@@ -136,6 +139,6 @@ async def observer_dispute_refer(
             [decode_global_id(h, "Household", "partyHouseholdIds") for h in input.party_household_ids],
             [decode_global_id(u, "User", "mediatorIds") for u in input.mediator_ids],
         )
-        return i.ObserverDisputeReferPayload(case=await case_mapping.case(case))
+        return inputs.ObserverDisputeReferPayload(case=await case_mapping.case(case))
 
-    return await guarded(i.ObserverDisputeReferPayload, work())
+    return await guarded(inputs.ObserverDisputeReferPayload, work())

@@ -6,7 +6,7 @@ import strawberry
 
 from api.resolvers.observers import operations as resolve
 from api.schema.common import Connection
-from api.schema.observers import inputs as i
+from api.schema.observers import inputs
 from api.schema.observers.types import ObserverMonthCounts, ObserverPost, ObserverVisit
 
 
@@ -27,23 +27,23 @@ class ObserversQuery:
 
 @strawberry.type
 class ObserversMutation:
-    observer_appoint: i.ObserverAppointPayload = strawberry.mutation(
+    observer_appoint: inputs.ObserverAppointPayload = strawberry.mutation(
         resolver=resolve.observer_appoint,
         description="The office: post a member to a compound as its observer.",
     )
-    observer_visit_record: i.ObserverVisitPayload = strawberry.mutation(
+    observer_visit_record: inputs.ObserverVisitPayload = strawberry.mutation(
         resolver=resolve.observer_visit_record,
         description="An observer of the compound: a visit, where and what was seen.",
     )
-    observer_opinion_take: i.ObserverOpinionTakePayload = strawberry.mutation(
+    observer_opinion_take: inputs.ObserverOpinionTakePayload = strawberry.mutation(
         resolver=resolve.observer_opinion_take,
         description="The visit's observer: an opinion residents gave, posted for the office to answer.",
     )
-    observer_dispute_step_in: i.ObserverDisputeStepInPayload = strawberry.mutation(
+    observer_dispute_step_in: inputs.ObserverDisputeStepInPayload = strawberry.mutation(
         resolver=resolve.observer_dispute_step_in,
         description="The visit's observer: a dispute stepped into, settled on the spot or not.",
     )
-    observer_dispute_refer: i.ObserverDisputeReferPayload = strawberry.mutation(
+    observer_dispute_refer: inputs.ObserverDisputeReferPayload = strawberry.mutation(
         resolver=resolve.observer_dispute_refer,
         description="The intervention's observer or the office: open a mediation case from it, once.",
     )
