@@ -10,7 +10,6 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
 from api.photos import read_uploads
-from api.resolvers.connections import connection
 from api.resolvers.district.mapping import (
     dispatch_types,
     gid,
@@ -22,6 +21,7 @@ from api.resolvers.district.mapping import (
 from api.resolvers.district.mapping import reward as reward_line
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.district import inputs, types
 from models.district import Dispatch, DistrictRole
 from services.access import Viewer

@@ -8,10 +8,10 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.fees import mapping
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.fees import inputs, types
 from models import fees as fees_models
 from models.places import Building, Community

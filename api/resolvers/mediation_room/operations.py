@@ -8,10 +8,10 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.mediation_room import mapping
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.mediation_room import inputs, types
 from models.mediation_room import CaseState, MediationCase
 from points_engine.localtime import timezone_of, zone

@@ -6,12 +6,12 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id
-from api.resolvers.connections import connection
 from api.resolvers.mediation_room import mapping as case_mapping
 from api.resolvers.observers import mapping
 from api.resolvers.opinions.operations import opinion_of
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
+from api.schema.connections import connection
 from api.schema.observers import inputs, types
 from services import observers
 from services.paging import clamp_first
