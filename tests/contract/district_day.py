@@ -148,6 +148,9 @@ async def district_afternoon(
 
     # The month is over: the district office records the ranking's cash reward in its public
     # book, reverses a mistyped amount, and records the right one; the courier reads the book.
+    # (The clock goes back afterwards: what runs after the day, the authorization matrix's
+    # month arguments among it, reads the day's own month.)
+    day_time = moved_clock.now()
     moved_clock.set(_next_month(month) + timedelta(hours=9))
     coordinator = await sign_in(people_phones["coordinator"])
     courier = await sign_in(people_phones["courier 1"])
@@ -168,6 +171,7 @@ async def district_afternoon(
         ("刘快递", -2000, False),
         ("刘快递", 20000, False),
     ]
+    moved_clock.set(day_time)
 
 
 def _next_month(month: str) -> datetime:

@@ -126,7 +126,7 @@ BUDGETS: dict[str, int] = {
     "DispatchDispute": 15,
     "DispatchFeedback": 16,  # a referred report is resolved on the community side too
     "DispatchQueue": 7,
-    "DispatchSendBack": 14,  # the community's staff are told
+    "DispatchSendBack": 15,  # the community's staff are told; PostgreSQL counts one more
     "DispatchStreetClaim": 32,  # an outpost snap pays its reporter through the engine
     # snaps, mediations, the communities billing fees, and one collection rate for each of them
     "DistrictRollup": 11,
@@ -189,7 +189,7 @@ BUDGETS: dict[str, int] = {
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
-    "ReportRefer": 15,
+    "ReportRefer": 16,  # as PostgreSQL counts it (SQLite one fewer)
     "ReportReject": 15,
     "ReportReopen": 15,
     "ReportResolve": 19,  # notifications name the place; me-too people are told
