@@ -30,7 +30,7 @@ run: install  ## migrate the SQLite database, seed the demo, serve on http://127
 	$(BIN)/redsteward migrate
 	$(BIN)/redsteward seed-demo
 	@echo "start page: http://$(HOST):$(PORT)/   GraphQL explorer (offline GraphiQL): http://$(HOST):$(PORT)/explorer/"
-	$(BIN)/redsteward serve --host $(HOST) --port $(PORT)
+	RS_PUBLIC_BASE_URL="$${RS_PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" $(BIN)/redsteward serve --host $(HOST) --port $(PORT)
 
 messages: install  ## extract the texts marked N_/label into the Chinese catalog and list what still needs a translation
 	$(BIN)/python -m tools.messages

@@ -55,7 +55,14 @@ _COUNT_NAMES = {
 
 async def create_hongxing(seed: int) -> Community:
     hongxing = await Community.create(
-        name="红星社区", slug=HONGXING, timezone="Asia/Shanghai", district="示范区", city="示范市"
+        name="红星社区",
+        slug=HONGXING,
+        timezone="Asia/Shanghai",
+        district="示范区",
+        city="示范市",
+        # The tag page and the board offer it to a resident with no app and no account (a demo
+        # number, written as an office writes it: area code, then the line).
+        office_phone="0468-8888 6666",
     )
     await import_places(hongxing, io.StringIO(hongxing_register(seed)))
     await _add_assets(hongxing.id)
