@@ -95,6 +95,14 @@ class Row:
     p95_ms: float
     p99_ms: float
     ratio: float = 0.0
+    # The `{ hello }` saturation run made just before this scenario's, on the same worker count:
+    # the ratio is to it, so that a machine that slows down or speeds up during the run (another
+    # process starting, the CPU's clock) moves both sides of the ratio alike.
+    hello_rps: float = 0.0
+    # `{ hello }`'s CPU per request (app + db) ÷ this scenario's, from the same adjacent pair of
+    # runs: what the ratio would be if the machine did nothing else; less sensitive to load
+    # than req/s.
+    cpu_ratio: float = 0.0
     peak_rss_mb: list[float] = field(default_factory=list)
     failed: int = 0
     typed_errors: dict[str, int] = field(default_factory=dict)
@@ -386,6 +394,39 @@ def wrk(
     return result
 
 
+def saturate(port: int, data: Path, timing: Timing, workdir: Path, workers: list[int]) -> Row:
+    """`{ hello }`'s saturation rate and CPU per request, warmed up, without the paced run: the
+    baseline each scenario is compared with, measured right before it."""
+    warm = wrk(
+        port, data, timing.warmup, timing.connections, 0, f"hello-warm-{time.time_ns()}", workdir / "out.json"
+    )
+    database = postgres_pids()
+    app_before, db_before = cpu_seconds(workers), cpu_seconds(database)
+    flat = wrk(
+        port,
+        data,
+        timing.saturation,
+        timing.connections,
+        0,
+        f"hello-sat-{time.time_ns()}",
+        workdir / "out.json",
+        offset=warm["requests"],
+    )
+    done = max(1, flat["requests"])
+    return Row(
+        scenario="hello",
+        workers=len(workers),
+        saturation_rps=round(flat["rps"], 1),
+        offered_rps=0.0,
+        achieved_rps=0.0,
+        p50_ms=0.0,
+        p95_ms=0.0,
+        p99_ms=0.0,
+        app_cpu_ms=round((cpu_seconds(workers) - app_before) * 1000 / done, 2),
+        db_cpu_ms=round((cpu_seconds(database) - db_before) * 1000 / done, 2),
+    )
+
+
 def measure(
     port: int,
     name: str,
@@ -512,27 +553,33 @@ def run_database(admin: str, scale: str, workdir: Path) -> dict[str, Any]:
         if admin:
             runs.append((2, READS))
         runs.append((1, WRITES))
-        baselines: dict[int, Row] = {}
         for workers, scenarios in runs:
-            if workers not in baselines:
-                with server("bench.hello_app:app", workers, env, log) as (port, process):
-                    print(f"  {workers} worker(s): hello", flush=True)
-                    pids = worker_pids(process, workers)
-                    hello = measure(port, "hello", files["hello"], timing, workdir, None, pids)
-                    hello.workers = workers
-                    hello.peak_rss_mb = [round(peak_rss_mb(p), 1) for p in pids]
-                    hello.ratio = 1.0
-                    rows.append(hello)
-                    baselines[workers] = hello
-            hello = baselines[workers]
-            with server("api.asgi:app", workers, env, log) as (port, process):
+            with (
+                server("bench.hello_app:app", workers, env, log) as (hello_port, hello_process),
+                server("api.asgi:app", workers, env, log) as (port, process),
+            ):
+                hello_pids = worker_pids(hello_process, workers)
                 pids = worker_pids(process, workers)
+                if not any(r.scenario == "hello" and r.workers == workers for r in rows):
+                    print(f"  {workers} worker(s): hello", flush=True)
+                    hello = measure(hello_port, "hello", files["hello"], timing, workdir, None, hello_pids)
+                    hello.workers = workers
+                    hello.peak_rss_mb = [round(peak_rss_mb(p), 1) for p in hello_pids]
+                    hello.ratio = hello.cpu_ratio = 1.0
+                    hello.hello_rps = hello.saturation_rps
+                    rows.append(hello)
                 measured = []
                 for name in scenarios:
                     print(f"  {workers} worker(s): {name}", flush=True)
-                    row = measure(port, name, files[name], timing, workdir, hello.saturation_rps, pids)
+                    adjacent = saturate(hello_port, files["hello"], timing, workdir, hello_pids)
+                    row = measure(port, name, files[name], timing, workdir, adjacent.saturation_rps, pids)
                     row.workers = workers
-                    row.ratio = round(row.saturation_rps / hello.saturation_rps, 2)
+                    row.hello_rps = adjacent.saturation_rps
+                    row.ratio = round(row.saturation_rps / adjacent.saturation_rps, 2)
+                    spent = row.app_cpu_ms + row.db_cpu_ms
+                    row.cpu_ratio = (
+                        round((adjacent.app_cpu_ms + adjacent.db_cpu_ms) / spent, 2) if spent else 0.0
+                    )
                     measured.append(row)
                 rss = [round(peak_rss_mb(p), 1) for p in pids]
                 for row in measured:
@@ -603,7 +650,10 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         f"Machine: {results['machine']}. wrk, 1 thread; saturation on 16 connections, then a fixed "
         "offered load (up to 8 paced connections) at half of min(scenario, baseline) saturation. "
-        "Ratio = scenario req/s ÷ `{ hello }` req/s on the same server settings in the same run. "
+        "× hello = scenario req/s ÷ the req/s of a `{ hello }` saturation run made just before it "
+        "(same server settings, same worker count; that run's req/s in the next column). "
+        "CPU × hello = `{ hello }`'s CPU per request (app + db) in that adjacent run ÷ the "
+        "scenario's: the ratio a machine doing nothing else would show. "
         "CPU ms per request (saturation run, from /proc): the server's workers (app; SQLite works "
         "inside them), PostgreSQL's processes (db) and wrk's own (load tool), which share the "
         "machine's cores.",
@@ -618,16 +668,16 @@ def markdown(results: dict[str, Any]) -> str:
             f"{'passed' if db['ledger_check']['passed'] else 'FAILED'} "
             f"({' '.join(db['ledger_check']['output'])}); written: {db['ledger_check']['written']}.",
             "",
-            "| scenario | workers | req/s (saturation) | × hello | offered req/s | achieved | "
-            "p50 ms | p95 ms | p99 ms | CPU ms/req app · db · load tool | peak RSS MB/worker | failed | "
-            "typed errors |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "| scenario | workers | req/s (saturation) | × hello | hello req/s | CPU × hello | "
+            "offered req/s | achieved | p50 ms | p95 ms | p99 ms | CPU ms/req app · db · load tool | "
+            "peak RSS MB/worker | failed | typed errors |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in db["rows"]:
             typed = ", ".join(f"{k} {v}" for k, v in sorted(r["typed_errors"].items())) or "—"
             lines.append(
                 f"| {r['scenario']} | {r['workers']} | {r['saturation_rps']:.0f} | {r['ratio']:.2f} | "
-                f"{r['offered_rps']:.0f} | "
+                f"{r.get('hello_rps', 0):.0f} | {r.get('cpu_ratio', 0):.2f} | {r['offered_rps']:.0f} | "
                 f"{r['achieved_rps']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | "
                 f"{r['app_cpu_ms']:.2f} · {r['db_cpu_ms']:.2f} · {r['wrk_cpu_ms']:.2f} | "
                 f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | {r['failed']} | {typed} |"
