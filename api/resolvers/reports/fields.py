@@ -16,7 +16,7 @@ from api.context import Info
 from api.ids import decode_cursor
 from api.schema.common import Connection
 from api.schema.connections import connection
-from api.schema.places import mapping
+from api.schema.places import types as place_types
 from models import reports as report_models
 from runtime.i18n import Label, Text
 from runtime.labels import word
@@ -27,7 +27,6 @@ from services.reports.photos import photo_link
 if TYPE_CHECKING:
     # For annotations only: the schema types import this module at load time.
     from api.schema.accounts import types as people_types
-    from api.schema.places import types as place_types
     from api.schema.reports import types
 
 
@@ -99,18 +98,8 @@ async def _user(info: Info, user_id: int | None) -> people_types.User | None:
 
 
 async def place_of(root: types.Report, info: Info) -> place_types.Place:
-    loaders, row = info.context.loaders.places, root.row
-    if row.entrance_id is not None:
-        entrance = await loaders.entrance_by_id.load(row.entrance_id)
-        assert entrance is not None
-        return mapping.entrance(entrance)
-    if row.building_id is not None:
-        building = await loaders.building_by_id.load(row.building_id)
-        assert building is not None
-        return mapping.building(building)
-    compound = await loaders.compound_by_id.load(row.compound_id)
-    assert compound is not None
-    return mapping.compound(compound)
+    row = root.row
+    return await place_types.place_at(info, row.compound_id, row.building_id, row.entrance_id)
 
 
 async def place_label_of(root: types.Report, info: Info) -> str:

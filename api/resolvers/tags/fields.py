@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers.reports import fields as report_fields
-from api.schema.places import mapping
+from api.schema.places import types as place_types
 from models import places as place_models
 from models.enums import ReportCategory
 from models.reports import ReportState
@@ -18,7 +18,6 @@ from services.errors import DomainError, ErrorCode
 
 if TYPE_CHECKING:
     # For annotations only: the schema types import this module at load time.
-    from api.schema.places import types as place_types
     from api.schema.reports import types as report_types
     from api.schema.tags import types
 
@@ -34,17 +33,7 @@ def tag(row: Tag) -> types.Tag:
     # Imported here: the schema types import this module, so a top-level import is a cycle.
     from api.schema.tags import types
 
-    return types.Tag(
-        id=row.id,
-        target_kind=row.target_kind,
-        version=row.version,
-        created_at=row.created_at,
-        revoked_at=row.revoked_at,
-        url=tags.url_of(row),
-        png_url=tags.image_url_of(row, "png"),
-        svg_url=tags.image_url_of(row, "svg"),
-        row=row,
-    )
+    return types.Tag.of(row)
 
 
 async def _asset(info: Info, asset_id: int, field: str) -> place_models.Asset:
@@ -86,7 +75,7 @@ async def asset_of(root: types.Tag, info: Info) -> place_types.Asset | None:
         return None
     row = await info.context.loaders.places.asset_by_id.load(root.row.asset_id)
     assert row is not None
-    return mapping.asset(row)
+    return place_types.Asset.of(row)
 
 
 async def place_of(root: types.Tag, info: Info) -> place_types.Place:
@@ -94,20 +83,9 @@ async def place_of(root: types.Tag, info: Info) -> place_types.Place:
     if row.asset_id is not None:
         asset = await loaders.asset_by_id.load(row.asset_id)
         assert asset is not None
-        # Imported here: the schema types import this module, so a top-level import is a cycle.
-        from api.resolvers.places.fields import place_of_asset
-
-        return await place_of_asset(mapping.asset(asset), info)
-    place: Any
-    if row.entrance_id is not None:
-        place = await loaders.entrance_by_id.load(row.entrance_id)
-    elif row.building_id is not None:
-        place = await loaders.building_by_id.load(row.building_id)
-    else:
-        assert row.compound_id is not None  # a tag hangs somewhere: an asset, or a place down to a compound
-        place = await loaders.compound_by_id.load(row.compound_id)
-    assert place is not None
-    return mapping.place(place)
+        return await place_types.place_at(info, asset.compound_id, asset.building_id, asset.entrance_id)
+    assert row.compound_id is not None  # a tag hangs somewhere: an asset, or a place down to a compound
+    return await place_types.place_at(info, row.compound_id, row.building_id, row.entrance_id)
 
 
 # ---- scanning ------------------------------------------------------------------------------
@@ -123,7 +101,7 @@ async def scan_community(root: types.TagScan, info: Info) -> place_types.Communi
         return None
     row = await info.context.loaders.places.community_by_id.load(root.community_id)
     assert row is not None
-    return mapping.community(row)
+    return place_types.Community.of(row)
 
 
 async def scan_place(root: types.TagScan, info: Info) -> place_types.Place | None:

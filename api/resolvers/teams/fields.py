@@ -13,7 +13,7 @@ from strawberry.dataloader import DataLoader
 from api.context import Info
 from api.ids import decode_cursor
 from api.schema.connections import children, connection
-from api.schema.places import mapping as place_mapping
+from api.schema.places import types as place_types
 from models.teams import Attendance
 from runtime.i18n import N_
 from services import teams
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     # For annotations only: the schema types import this module at load time.
     from api.schema.accounts import types as people_types
     from api.schema.common import Connection
-    from api.schema.places import types as place_types
     from api.schema.reports import types as report_types
     from api.schema.teams import types as team_types
 
@@ -167,7 +166,7 @@ async def place_of(type_name: str, place_id: int, info: Info) -> place_types.Pla
     loader = by_type[type_name]
     row = await loader.load(place_id)
     assert row is not None
-    return place_mapping.place(row)
+    return place_types.place_of_row(row)
 
 
 async def open_to_community(root: team_types.Activity, info: Info) -> bool:

@@ -8,7 +8,6 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.schema.places import mapping as place_mapping
 from api.schema.places.types import Community, Household
 from models.enums import Role
 from services.accounts import memberships as account_memberships
@@ -55,7 +54,7 @@ class Membership(relay.Node):
     async def community(self, info: Info) -> Community:
         row = await info.context.loaders.places.community_by_id.load(self.community_id)
         assert row is not None
-        return place_mapping.community(row)
+        return Community.of(row)
 
     @strawberry.field(description="Your home in this community, if an invite bound you to one.")
     async def household(self, info: Info) -> Household | None:
@@ -64,7 +63,7 @@ class Membership(relay.Node):
         row = await info.context.loaders.places.household_by_id.load(self.household_id)
         if row is None or not can_see_household(info.context.viewer, row):
             return None
-        return place_mapping.household(row)
+        return Household.of(row)
 
 
 @strawberry.type(description="An invitation to join a community. The code itself is shown only once.")

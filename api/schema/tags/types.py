@@ -16,6 +16,7 @@ from models import reports as m_reports
 from models import tags as tag_models
 from models.enums import ReportCategory, TagTargetKind
 from services import corridor_flag as corridor_flag_service
+from services import tags as tag_service
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
 strawberry.enum(TagTargetKind, description="What a tag is stuck on.")
@@ -32,6 +33,20 @@ class Tag(relay.Node):
     png_url: str = strawberry.field(description="The code with its label, as PNG.")
     svg_url: str = strawberry.field(description="The code with its label, as SVG.")
     row: strawberry.Private[tag_models.Tag]
+
+    @classmethod
+    def of(cls, row: tag_models.Tag) -> Tag:
+        return cls(
+            id=row.id,
+            target_kind=row.target_kind,
+            version=row.version,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+            url=tag_service.url_of(row),
+            png_url=tag_service.image_url_of(row, "png"),
+            svg_url=tag_service.image_url_of(row, "svg"),
+            row=row,
+        )
 
     @strawberry.field
     def revoked(self) -> bool:
