@@ -10,6 +10,7 @@ from strawberry import relay
 from api.context import Info
 from api.schema.places.types import Community, Household
 from models.enums import Role
+from services.access import UserName
 from services.accounts import memberships as account_memberships
 from services.places import can_see_household
 
@@ -20,6 +21,11 @@ strawberry.enum(Role, description="What a person does in a community; one person
 class User(relay.Node):
     id: relay.NodeID[int]
     display_name: str
+
+    @classmethod
+    def of(cls, row: UserName) -> User:
+        """From the accounts loader's `user_by_id`."""
+        return cls(id=row.id, display_name=row.display_name)
 
 
 @strawberry.type(description="The signed-in person, with what only they may see of themselves.")

@@ -273,9 +273,12 @@ def place_of_row(row: Any) -> Place:
     return place
 
 
-async def place_at(info: Info, compound_id: int, building_id: int | None, entrance_id: int | None) -> Place:
-    """The most specific of the places a row names down to the level it was filed at (an asset,
-    a report, a tag): its entrance, else its building, else its compound, through the loaders."""
+async def place_at(
+    info: Info, compound_id: int | None, building_id: int | None, entrance_id: int | None
+) -> Place:
+    """The most specific of the places a row names (an asset, a report, a tag): its entrance,
+    else its building, else its compound, through the loaders. Reports and assets fill the
+    columns down to their level; a tag fills only its own, so the compound may be missing."""
     loaders = info.context.loaders.places
     if entrance_id is not None:
         entrance = await loaders.entrance_by_id.load(entrance_id)
@@ -285,6 +288,7 @@ async def place_at(info: Info, compound_id: int, building_id: int | None, entran
         building = await loaders.building_by_id.load(building_id)
         assert building is not None
         return Building.of(building)
+    assert compound_id is not None  # neither an entrance nor a building: the row is on a compound
     compound = await loaders.compound_by_id.load(compound_id)
     assert compound is not None
     return Compound.of(compound)
