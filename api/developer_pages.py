@@ -136,6 +136,7 @@ async def start(request: Request) -> Response:
 
 async def _demo_logins() -> list[tuple[str, str, str]]:
     """(role, phone, password) of the demo's sign-ins, once the demo is seeded (default seed)."""
+    # Imported here: the demo's seed modules load only when a developer opens the start page.
     from services.demo import logins, people, register
     from services.demo.run import DEFAULT_SEED
 

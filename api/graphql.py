@@ -205,6 +205,7 @@ class RedStewardGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """strawberry's GraphiQL page loads from a CDN (blank offline); ours is served from here."""
+        # Imported here: api.developer_pages imports api.contract, which imports this module.
         from api.developer_pages import explorer_page
 
         return explorer_page()

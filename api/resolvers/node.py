@@ -14,8 +14,8 @@ from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers.places import operations as place_mutations
 from api.resolvers.points import operations as points
-from api.resolvers.reports import fields as report_fields
-from api.resolvers.tags import fields as tags
+from api.schema.reports.types import Report
+from api.schema.tags.types import Tag
 from services import tags as tag_service
 from services.errors import DomainError
 from services.reports import queries as report_queries
@@ -24,11 +24,11 @@ Lookup = Callable[[Info, str, int], Awaitable[Any]]
 
 
 async def _tag(info: Info, type_name: str, row_id: int) -> Any:
-    return tags.tag(await tag_service.get_tag(info.context.viewer, row_id))
+    return Tag.of(await tag_service.get_tag(info.context.viewer, row_id))
 
 
 async def _report(info: Info, type_name: str, row_id: int) -> Any:
-    return report_fields.report(await report_queries.get_report(info.context.viewer, row_id))
+    return Report.of(await report_queries.get_report(info.context.viewer, row_id))
 
 
 LOOKUPS: dict[str, Lookup] = {

@@ -6,7 +6,7 @@ from api.context import Info
 from api.ids import decode_global_id
 from api.resolvers.payloads import guarded
 from api.schema.community import types
-from api.schema.places import mapping
+from api.schema.places.types import Community
 from services.community import office
 
 
@@ -18,6 +18,6 @@ async def community_office_phone_set(
         viewer.require_user()
         community_id = decode_global_id(input.community_id, "Community", "communityId")
         row = await office.set_office_phone(viewer, community_id, input.phone)
-        return types.CommunityPayload(community=mapping.community(row))
+        return types.CommunityPayload(community=Community.of(row))
 
     return await guarded(types.CommunityPayload, work())

@@ -13,7 +13,7 @@ from strawberry import relay
 
 from api.schema.fees import inputs, types
 from models import fees as fees_models
-from services.fees import adjustments, collection_rate, households, payments, receipt_print, resident
+from services.fees import adjustments, households, payments, receipt_print, resident
 from services.fees.arrears import Arrear
 from services.fees.money import yuan
 from services.fees.periods import Period
@@ -107,10 +107,6 @@ def arrear(row: Arrear) -> types.FeeArrear:
         owed_yuan=yuan(row.owed_fen),
         reminded_periods=list(row.reminded_periods),
     )
-
-
-def rate(row: collection_rate.Rate) -> types.FeeCollectionRate:
-    return mapped(types.FeeCollectionRate, row)
 
 
 async def my_fees(mine: resident.MyFees) -> types.MyFees:

@@ -139,7 +139,7 @@ async def fee_collection_rates(
     viewer.require_member(cid)
     community = await Community.get(id=cid)
     rows = await collection_rate.for_viewer(viewer, cid, community.name, year, scope, granularity)
-    return [mapping.rate(row) for row in rows]
+    return [types.FeeCollectionRate.of(row) for row in rows]
 
 
 async def my_fees(info: Info, community_id: strawberry.ID) -> types.MyFees:

@@ -7,7 +7,7 @@ from typing import Any
 from api.context import Info
 from api.ids import decode_global_id, split_global_id
 from api.resolvers.payloads import guarded
-from api.schema.places import inputs, mapping, types
+from api.schema.places import inputs, types
 from models import places as place_models
 from models.enums import CareTagKind
 from runtime.i18n import N_
@@ -51,7 +51,7 @@ async def place_create(info: Info, input: inputs.PlaceCreateInput) -> inputs.Pla
         viewer = info.context.viewer
         parent = await _load(viewer, PARENTS, input.parent_id, "parentId")
         row = await places.create_place(viewer, parent, input.name, input.area_m2)
-        return inputs.PlacePayload(place=mapping.place(row))
+        return inputs.PlacePayload(place=types.place_of_row(row))
 
     return await guarded(inputs.PlacePayload, work())
 
@@ -61,7 +61,9 @@ async def place_rename(info: Info, input: inputs.PlaceRenameInput) -> inputs.Pla
         viewer = info.context.viewer
         # Only a parent can be the wrong kind; anything else under `id` is simply no place.
         row = await _load(viewer, PLACES, input.id, "id", ErrorCode.NOT_FOUND)
-        return inputs.PlacePayload(place=mapping.place(await places.rename_place(viewer, row, input.name)))
+        return inputs.PlacePayload(
+            place=types.place_of_row(await places.rename_place(viewer, row, input.name))
+        )
 
     return await guarded(inputs.PlacePayload, work())
 
@@ -75,7 +77,7 @@ async def household_care_tags_set(
         household_id = decode_global_id(input.household_id, "Household", "householdId")
         row = await places.get_place(viewer, place_models.Household, household_id, "householdId")
         tags = await places.set_care_tags(viewer, row, [CareTagKind(t) for t in input.tags])
-        return inputs.HouseholdCareTagsSetPayload(household=mapping.household(row), tags=tags)
+        return inputs.HouseholdCareTagsSetPayload(household=types.Household.of(row), tags=tags)
 
     return await guarded(inputs.HouseholdCareTagsSetPayload, work())
 
@@ -84,8 +86,8 @@ async def place_node(info: Info, type_name: str, row_id: int) -> types.Place | t
     """A place or community for `node(id)`, after the same checks as its own field."""
     viewer = info.context.viewer
     if type_name == "Community":
-        return mapping.community(await places.get_community(viewer, row_id))
-    return mapping.place(await places.get_place(viewer, {**PARENTS, **PLACES}[type_name], row_id))
+        return types.Community.of(await places.get_community(viewer, row_id))
+    return types.place_of_row(await places.get_place(viewer, {**PARENTS, **PLACES}[type_name], row_id))
 
 
 NODE_TYPES = ("Community", "Compound", "Building", "Entrance", "Household")
@@ -98,4 +100,4 @@ async def community(info: Info, id: str) -> types.Community | None:
         row = await places.get_community(viewer, decode_global_id(id, "Community", "id"))
     except DomainError:
         return None
-    return mapping.community(row)
+    return types.Community.of(row)

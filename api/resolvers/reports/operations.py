@@ -9,8 +9,6 @@ from api.context import Info
 from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
 from api.photos import read_uploads
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
-from api.resolvers.reports.fields import notification
-from api.resolvers.reports.fields import report as report_type
 from api.schema.common import Connection, ErrorCode, UserError
 from api.schema.connections import connection
 from api.schema.reports import inputs, types
@@ -72,7 +70,7 @@ async def report(info: Info, id: str) -> types.Report | None:
     viewer = info.context.viewer
     viewer.require_user()
     try:
-        return report_type(
+        return types.Report.of(
             await report_queries.get_report(viewer, decode_global_id(id, "Report", "id"), "id")
         )
     except DomainError:
@@ -84,7 +82,7 @@ async def my_reports(info: Info, first: int | None, after: str | None) -> Connec
     viewer.require_user()
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await report_queries.my_reports(viewer, size, after_id)
-    return _connection(page, report_type, lambda: report_queries.my_report_count(viewer), after_id)
+    return _connection(page, types.Report.of, lambda: report_queries.my_report_count(viewer), after_id)
 
 
 async def report_queue(
@@ -95,7 +93,9 @@ async def report_queue(
     cid = decode_global_id(community_id, "Community", "communityId")
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await report_queries.queue_page(viewer, cid, queue, size, after_id)
-    return _connection(page, report_type, lambda: report_queries.queue_count(viewer, cid, queue), after_id)
+    return _connection(
+        page, types.Report.of, lambda: report_queries.queue_count(viewer, cid, queue), after_id
+    )
 
 
 async def my_inbox(
@@ -105,7 +105,9 @@ async def my_inbox(
     viewer.require_user()
     size, after_id = clamp_first(first), decode_cursor(after)
     page = await notifications.inbox_page(viewer, size, after_id, unread_only)
-    return _connection(page, notification, lambda: notifications.inbox_count(viewer, unread_only), after_id)
+    return _connection(
+        page, types.Notification.of, lambda: notifications.inbox_count(viewer, unread_only), after_id
+    )
 
 
 async def my_unread_count(info: Info) -> int:
@@ -124,7 +126,7 @@ async def notifications_added(info: Info, after: str | None) -> AsyncIterator[ty
     viewer = info.context.viewer
     user = viewer.require_user()
     async for row in inbox_bus.watch(user.id, decode_cursor(after)):
-        yield notification(row)
+        yield types.Notification.of(row)
 
 
 # ── mutations ────────────────────────────────────────────────────────────────────────────
@@ -158,12 +160,12 @@ async def report_create(info: Info, input: inputs.ReportCreateInput) -> inputs.R
         )
         if filed.opened_now:
             _prime_opened(info, filed, place)
-        return inputs.ReportCreatePayload(report=report_type(filed.report))
+        return inputs.ReportCreatePayload(report=types.Report.of(filed.report))
     except DomainError as exc:
         payload = inputs.ReportCreatePayload(errors=[UserError.of(exc)])
         if isinstance(exc, DuplicateReport):
             existing = await Report.get(id=exc.existing_report_id)
-            payload.existing_report = report_type(existing)
+            payload.existing_report = types.Report.of(existing)
         if isinstance(exc, RateLimited):
             payload.retry_after_seconds = exc.retry_after_seconds
             retry_after_header(info, exc)
@@ -172,7 +174,7 @@ async def report_create(info: Info, input: inputs.ReportCreateInput) -> inputs.R
 
 async def _transition(work: Callable[[], Awaitable[Report]]) -> inputs.ReportPayload:
     async def run() -> inputs.ReportPayload:
-        return inputs.ReportPayload(report=report_type(await work()))
+        return inputs.ReportPayload(report=types.Report.of(await work()))
 
     return await guarded(inputs.ReportPayload, run())
 

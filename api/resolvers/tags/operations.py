@@ -9,15 +9,44 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from api.context import Info
-from api.ids import decode_global_id
+from api.ids import decode_global_id, split_global_id
 from api.resolvers.payloads import guarded
-from api.resolvers.tags.fields import tag as tag_of
-from api.resolvers.tags.fields import target_of_id
 from api.schema.tags import inputs, types
 from models import places as place_models
+from runtime.i18n import N_
 from services import places, tags
+from services.errors import DomainError, ErrorCode
 from services.places.labels import PlaceKind, full_label
 from services.reports.queries import ReportsShown
+
+TARGETS: dict[str, type[Any]] = {
+    "Compound": place_models.Compound,
+    "Building": place_models.Building,
+    "Entrance": place_models.Entrance,
+    "Asset": place_models.Asset,
+}
+
+
+async def _asset(info: Info, asset_id: int, field: str) -> place_models.Asset:
+    viewer = info.context.viewer
+    viewer.require_user()
+    row = await place_models.Asset.get_or_none(id=asset_id)
+    if row is None or not viewer.is_member(row.community_id):
+        raise DomainError(ErrorCode.NOT_FOUND, N_("Not found."), field)
+    return row
+
+
+async def target_of_id(info: Info, global_id: str, field: str) -> tags.Target:
+    type_name, _ = split_global_id(global_id, field)
+    if type_name not in TARGETS:
+        raise DomainError(
+            ErrorCode.INVALID_PARENT, N_("Tags go on compounds, buildings, entrances or assets."), field
+        )
+    row_id = decode_global_id(global_id, type_name, field)
+    if type_name == "Asset":
+        return await _asset(info, row_id, field)
+    target: tags.Target = await places.get_place(info.context.viewer, TARGETS[type_name], row_id, field)
+    return target
 
 
 async def scan_tag(info: Info, code: str) -> inputs.TagScanPayload:
@@ -84,14 +113,14 @@ def _prime_labels(info: Info, location: tags.TagLocation) -> None:
 async def tag_create(info: Info, input: inputs.TagCreateInput) -> inputs.TagPayload:
     async def work() -> inputs.TagPayload:
         target = await target_of_id(info, input.target_id, "targetId")
-        return inputs.TagPayload(tag=tag_of(await tags.create_tag(info.context.viewer, target)))
+        return inputs.TagPayload(tag=types.Tag.of(await tags.create_tag(info.context.viewer, target)))
 
     return await guarded(inputs.TagPayload, work())
 
 
 def _bulk_payload(result: tags.BulkResult) -> inputs.TagsCreatePayload:
     return inputs.TagsCreatePayload(
-        tags=[tag_of(row) for row in result.tags], created_count=len(result.created)
+        tags=[types.Tag.of(row) for row in result.tags], created_count=len(result.created)
     )
 
 
@@ -123,7 +152,7 @@ async def tag_revoke(info: Info, input: inputs.TagRevokeInput) -> inputs.TagPayl
     async def work() -> inputs.TagPayload:
         viewer = info.context.viewer
         row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
-        return inputs.TagPayload(tag=tag_of(await tags.revoke(viewer, row)))
+        return inputs.TagPayload(tag=types.Tag.of(await tags.revoke(viewer, row)))
 
     return await guarded(inputs.TagPayload, work())
 
@@ -133,7 +162,7 @@ async def tag_reissue(info: Info, input: inputs.TagReissueInput) -> inputs.TagRe
         viewer = info.context.viewer
         row = await tags.get_tag(viewer, decode_global_id(input.id, "Tag", "id"))
         new = await tags.reissue(viewer, row)
-        return inputs.TagReissuePayload(tag=tag_of(new), revoked_tag=tag_of(row))
+        return inputs.TagReissuePayload(tag=types.Tag.of(new), revoked_tag=types.Tag.of(row))
 
     return await guarded(inputs.TagReissuePayload, work())
 

@@ -10,7 +10,6 @@ import strawberry
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, split_global_id
 from api.resolvers.payloads import answered, guarded
-from api.resolvers.teams import mapping
 from api.schema.common import Connection
 from api.schema.connections import connection
 from api.schema.teams import types
@@ -55,19 +54,19 @@ async def teams_list(
     viewer, cid = info.context.viewer, _community(community_id)
     size, after_id = clamp_first(first), decode_cursor(after)
     rows = await teams.teams_of_community(viewer, cid, size, after_id)
-    return connection(rows[:size], len(rows) > size, mapping.team, lambda: teams.team_count(cid), after_id)
+    return connection(rows[:size], len(rows) > size, types.Team.of, lambda: teams.team_count(cid), after_id)
 
 
 async def team(info: Info, id: strawberry.ID) -> types.Team | None:
     try:
-        return mapping.team(await _team(info.context.viewer, id, "id"))
+        return types.Team.of(await _team(info.context.viewer, id, "id"))
     except DomainError:
         return None
 
 
 async def activity(info: Info, id: strawberry.ID) -> types.Activity | None:
     try:
-        return mapping.activity(await _activity(info.context.viewer, id, "id"))
+        return types.Activity.of(await _activity(info.context.viewer, id, "id"))
     except DomainError:
         return None
 
@@ -85,7 +84,7 @@ async def my_activities(
     return connection(
         rows[:size],
         len(rows) > size,
-        mapping.activity,
+        types.Activity.of,
         lambda: activities.my_activity_count(viewer, cid, upcoming),
         after_id,
     )
@@ -127,7 +126,7 @@ async def emergencies(
     size, before_id = clamp_first(first), decode_cursor(after)
     rows = await activities.emergencies(viewer, cid, size, before_id)
     return connection(
-        rows[:size], len(rows) > size, mapping.emergency, lambda: activities.emergency_count(cid), before_id
+        rows[:size], len(rows) > size, types.Emergency.of, lambda: activities.emergency_count(cid), before_id
     )
 
 
@@ -139,7 +138,7 @@ async def team_create(info: Info, input: types.TeamCreateInput) -> types.TeamPay
         row = await teams.create_team(
             info.context.viewer, _community(input.community_id), input.name, input.kind, input.idempotency_key
         )
-        return types.TeamPayload(team=mapping.team(row))
+        return types.TeamPayload(team=types.Team.of(row))
 
     return await guarded(types.TeamPayload, work())
 
@@ -150,7 +149,7 @@ async def team_captain_appoint(info: Info, input: types.TeamCaptainAppointInput)
         row = await teams.appoint_captain(
             viewer, await _team(viewer, input.team_id), _user(input.user_id) or 0
         )
-        return types.TeamMemberPayload(member=mapping.member(row))
+        return types.TeamMemberPayload(member=types.TeamMember.of(row))
 
     return await guarded(types.TeamMemberPayload, work())
 
@@ -159,7 +158,7 @@ async def team_join_request(info: Info, input: types.TeamJoinRequestInput) -> ty
     async def work() -> types.TeamJoinRequestPayload:
         viewer = info.context.viewer
         row = await teams.request_join(viewer, await _team(viewer, input.team_id))
-        return types.TeamJoinRequestPayload(request=mapping.join_request(row))
+        return types.TeamJoinRequestPayload(request=types.TeamJoinRequest.of(row))
 
     return await guarded(types.TeamJoinRequestPayload, work())
 
@@ -170,7 +169,7 @@ async def team_join_decide(info: Info, input: types.TeamJoinDecideInput) -> type
         viewer.require_user()
         request_id = decode_global_id(input.request_id, "TeamJoinRequest", "requestId")
         row = await teams.decide_join(viewer, request_id, input.approve)
-        return types.TeamJoinRequestPayload(request=mapping.join_request(row))
+        return types.TeamJoinRequestPayload(request=types.TeamJoinRequest.of(row))
 
     return await guarded(types.TeamJoinRequestPayload, work())
 
@@ -193,7 +192,7 @@ async def activity_schedule(info: Info, input: types.ActivityScheduleInput) -> t
             requires_signup=input.requires_signup,
             idempotency_key=input.idempotency_key,
         )
-        return types.ActivityPayload(activity=mapping.activity(row))
+        return types.ActivityPayload(activity=types.Activity.of(row))
 
     return await guarded(types.ActivityPayload, work())
 
@@ -203,7 +202,9 @@ async def activity_sign_up(info: Info, input: types.ActivitySignUpInput) -> type
         viewer = info.context.viewer
         row = await _activity(viewer, input.activity_id)
         await activities.sign_up(viewer, row)
-        return types.ActivityPayload(activity=mapping.activity(await activities.get_activity(viewer, row.id)))
+        return types.ActivityPayload(
+            activity=types.Activity.of(await activities.get_activity(viewer, row.id))
+        )
 
     return await guarded(types.ActivityPayload, work())
 
@@ -212,7 +213,7 @@ async def emergency_declare(info: Info, input: types.EmergencyDeclareInput) -> t
     return await answered(
         types.EmergencyPayload,
         "emergency",
-        mapping.emergency,
+        types.Emergency.of,
         lambda: activities.declare_emergency(
             info.context.viewer,
             _community(input.community_id),
@@ -236,7 +237,7 @@ def _optional_activity(value: strawberry.ID | None) -> int | None:
 def _attendance_answer(
     change: Callable[[], Awaitable[attendance.Attendance]],
 ) -> Awaitable[types.AttendancePayload]:
-    return answered(types.AttendancePayload, "attendance", mapping.attendance, change)
+    return answered(types.AttendancePayload, "attendance", types.Attendance.of, change)
 
 
 async def _scan(
@@ -354,7 +355,7 @@ async def _log(
         row = await activity_logs.write(
             viewer, await _activity(viewer, activity_id), kind, key, values, findings()
         )
-        return types.ActivityLogPayload(log=mapping.log(row))
+        return types.ActivityLogPayload(log=types.ActivityLog.of(row))
 
     return await guarded(types.ActivityLogPayload, work())
 

@@ -8,9 +8,9 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.schema.places import mapping as place_mapping
 from api.schema.places.types import Community, Household
 from models.enums import Role
+from services.access import UserName
 from services.accounts import memberships as account_memberships
 from services.places import can_see_household
 
@@ -21,6 +21,11 @@ strawberry.enum(Role, description="What a person does in a community; one person
 class User(relay.Node):
     id: relay.NodeID[int]
     display_name: str
+
+    @classmethod
+    def of(cls, row: UserName) -> User:
+        """From the accounts loader's `user_by_id`."""
+        return cls(id=row.id, display_name=row.display_name)
 
 
 @strawberry.type(description="The signed-in person, with what only they may see of themselves.")
@@ -55,7 +60,7 @@ class Membership(relay.Node):
     async def community(self, info: Info) -> Community:
         row = await info.context.loaders.places.community_by_id.load(self.community_id)
         assert row is not None
-        return place_mapping.community(row)
+        return Community.of(row)
 
     @strawberry.field(description="Your home in this community, if an invite bound you to one.")
     async def household(self, info: Info) -> Household | None:
@@ -64,7 +69,7 @@ class Membership(relay.Node):
         row = await info.context.loaders.places.household_by_id.load(self.household_id)
         if row is None or not can_see_household(info.context.viewer, row):
             return None
-        return place_mapping.household(row)
+        return Household.of(row)
 
 
 @strawberry.type(description="An invitation to join a community. The code itself is shown only once.")

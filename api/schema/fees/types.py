@@ -7,11 +7,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from strawberry import relay
 
+from api.context import Info
 from models.fees import BillingPeriod, BillState, BillTiming, FeeItem, PaymentKind, PaymentMethod
+from models.places import Community
+from points_engine.localtime import zone
+from runtime import clock
+from services.fees import collection_rate
 from services.fees.adjustments import EntryKind
 from services.fees.collection_rate import Granularity, Scope
 
@@ -157,6 +163,35 @@ class FeeCollectionRate:
     billed_fen: int
     collected_fen: int
     money_rate: float = strawberry.field(description="Percent, one decimal.")
+
+    @classmethod
+    def of(cls, rate: collection_rate.Rate) -> FeeCollectionRate:
+        return cls(
+            label=rate.label,
+            place_name=rate.place_name,
+            households_billed=rate.households_billed,
+            households_paid=rate.households_paid,
+            household_rate=rate.household_rate,
+            billed_fen=rate.billed_fen,
+            collected_fen=rate.collected_fen,
+            money_rate=rate.money_rate,
+        )
+
+
+async def economy_fee_collection(root: Any, info: Info) -> list[FeeCollectionRate]:
+    """EconomySummary.feeCollection (the points' schema names it): the community's rate by month of
+    this year, beside the points (the summary's own resolver already checked the caller is a member)."""
+    community = await Community.get(id=root.community_id)
+    year = clock.now().astimezone(zone(community.timezone)).year
+    rows = await collection_rate.for_viewer(
+        info.context.viewer,
+        community.id,
+        community.name,
+        year,
+        collection_rate.Scope.COMMUNITY,
+        collection_rate.Granularity.MONTH,
+    )
+    return [FeeCollectionRate.of(row) for row in rows]
 
 
 @strawberry.type(description="我的物业费: the caller's household's bills, payments and the offer in force.")

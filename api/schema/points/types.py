@@ -9,10 +9,9 @@ from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor
-from api.resolvers.fees import fields as fee_resolvers
 from api.schema.common import Connection, UserError
 from api.schema.connections import connection
-from api.schema.fees.types import FeeCollectionRate
+from api.schema.fees.types import FeeCollectionRate, economy_fee_collection
 from models import ledger as ledger_models
 from models import rewards as reward_models
 from models.ledger import TransferKind
@@ -180,7 +179,7 @@ class EconomySummary:
     months: list[EconomyMonth]
     community_id: strawberry.Private[int] = 0
     fee_collection: list[FeeCollectionRate] = strawberry.field(
-        resolver=fee_resolvers.economy_fee_collection,
+        resolver=economy_fee_collection,
         description="Beside the points: property fees' collection rate by month of this year.",
     )
 

@@ -8,17 +8,34 @@ import strawberry
 from strawberry import relay
 
 from api.context import Info
-from api.resolvers.tags import fields as resolve
 from api.schema.corridor_flag.types import CorridorFlagStatus
-from api.schema.places.types import Asset, Community, Place
+from api.schema.places.types import Asset, Community, Place, place_at
 from api.schema.reports.types import Report
 from models import reports as m_reports
 from models import tags as tag_models
 from models.enums import ReportCategory, TagTargetKind
 from services import corridor_flag as corridor_flag_service
+from services import tags as tag_service
 
 strawberry.enum(ReportCategory, description="What kind of problem a report is about.")
 strawberry.enum(TagTargetKind, description="What a tag is stuck on.")
+
+
+async def _place_of(row: tag_models.Tag, info: Info) -> Place:
+    """The place a tag is on; for an asset, the place the asset is on."""
+    if row.asset_id is not None:
+        asset = await info.context.loaders.places.asset_by_id.load(row.asset_id)
+        assert asset is not None
+        return await place_at(info, asset.compound_id, asset.building_id, asset.entrance_id)
+    return await place_at(info, row.compound_id, row.building_id, row.entrance_id)
+
+
+async def _asset_of(row: tag_models.Tag, info: Info) -> Asset | None:
+    if row.asset_id is None:
+        return None
+    asset = await info.context.loaders.places.asset_by_id.load(row.asset_id)
+    assert asset is not None
+    return Asset.of(asset)
 
 
 @strawberry.type(description="A printed QR code on a place or an asset. Staff only.")
@@ -33,6 +50,20 @@ class Tag(relay.Node):
     svg_url: str = strawberry.field(description="The code with its label, as SVG.")
     row: strawberry.Private[tag_models.Tag]
 
+    @classmethod
+    def of(cls, row: tag_models.Tag) -> Tag:
+        return cls(
+            id=row.id,
+            target_kind=row.target_kind,
+            version=row.version,
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
+            url=tag_service.url_of(row),
+            png_url=tag_service.image_url_of(row, "png"),
+            svg_url=tag_service.image_url_of(row, "svg"),
+            row=row,
+        )
+
     @strawberry.field
     def revoked(self) -> bool:
         return self.revoked_at is not None
@@ -42,19 +73,20 @@ class Tag(relay.Node):
         "and `inspectionRecord` take."
     )
     def code(self) -> str:
-        return resolve.code_of(self)
+        return tag_service.code_of(self.row)
 
     @strawberry.field(description='Printed under the code, e.g. "休闲小区 4号楼 2单元".')
     async def label(self, info: Info) -> str:
-        return await resolve.label_of(self, info)
+        location = await info.context.loaders.tags.tag_location_by_tag.load(self.row)
+        return location.label
 
     @strawberry.field(description="The place the tag is on; for an asset, the place the asset is on.")
     async def place(self, info: Info) -> Place:
-        return await resolve.place_of(self, info)
+        return await _place_of(self.row, info)
 
     @strawberry.field(description="The asset, when the tag is on one.")
     async def asset(self, info: Info) -> Asset | None:
-        return await resolve.asset_of(self, info)
+        return await _asset_of(self.row, info)
 
 
 @strawberry.type(
@@ -65,6 +97,14 @@ class OpenReportSummary:
     category: ReportCategory
     state: m_reports.ReportState
     created_at: datetime
+
+    @classmethod
+    def of(cls, row: m_reports.Report) -> OpenReportSummary:
+        return cls(
+            category=ReportCategory(row.category),
+            state=m_reports.ReportState(row.state),
+            created_at=row.created_at,
+        )
 
 
 @strawberry.type(description="What scanning a tag tells: where you stand and what you can do there.")
@@ -89,20 +129,27 @@ class TagScan:
 
     open_report_rows: strawberry.Private[list[m_reports.Report]]
 
+    def _member(self, info: Info) -> bool:
+        viewer = info.context.viewer
+        return viewer.user is not None and viewer.is_member(self.community_id)
+
     @strawberry.field(
         description="Reports still being handled right here (open, claimed or reopened), oldest "
         "first, for members of the community: offer 'me too' instead of a duplicate. Null for "
         "anyone else."
     )
     async def open_reports(self, info: Info) -> list[Report] | None:
-        return await resolve.scan_open_reports(self, info)
+        # Members of a community read its reports (reporters masked by the Report type's own fields).
+        if not self._member(info):
+            return None
+        return [Report.of(row) for row in self.open_report_rows]
 
     @strawberry.field(
         description="What is being handled right here, for anyone (the web page a camera opens shows "
         "it signed out): category, state and age only. Public."
     )
     def open_report_summaries(self) -> list[OpenReportSummary]:
-        return resolve.scan_open_report_summaries(self)
+        return [OpenReportSummary.of(row) for row in self.open_report_rows]
 
     @strawberry.field(description="How many reports are being handled right here. Public.")
     def open_report_count(self) -> int:
@@ -130,16 +177,23 @@ class TagScan:
 
     @strawberry.field(description="The community, for its members; null for anyone else.")
     async def community(self, info: Info) -> Community | None:
-        return await resolve.scan_community(self, info)
+        if not self._member(info):
+            return None
+        row = await info.context.loaders.places.community_by_id.load(self.community_id)
+        assert row is not None
+        return Community.of(row)
 
     @strawberry.field(description="The place, for members of its community; null for anyone else.")
     async def place(self, info: Info) -> Place | None:
-        return await resolve.scan_place(self, info)
+        return await _place_of(self.tag_row, info) if self._member(info) else None
 
     @strawberry.field(description="The asset, for members of its community, when the tag is on one.")
     async def asset(self, info: Info) -> Asset | None:
-        return await resolve.scan_asset(self, info)
+        return await _asset_of(self.tag_row, info) if self._member(info) else None
 
     @strawberry.field(description="The tag itself, for the community office; null for anyone else.")
     async def tag(self, info: Info) -> Tag | None:
-        return await resolve.scan_tag_row(self, info)
+        viewer = info.context.viewer
+        if viewer.user is None or not viewer.manages(self.community_id):
+            return None
+        return Tag.of(self.tag_row)

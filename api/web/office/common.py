@@ -22,6 +22,7 @@ from api.web.core import Handler, Page
 from api.web.messages import TEXTS, Shown
 from api.web.office.labels import ALL, say
 from api.web.operations import Outcome, Problem
+from runtime import clock
 
 MANAGER_ROLES = ("STAFF", "ADMIN")
 
@@ -97,8 +98,6 @@ class Office:
         return await self.page.run(name, variables, client="office")
 
     def now(self) -> datetime:
-        from runtime import clock
-
         return clock.now().astimezone(self.zone)
 
     def when(self, value: str | None, with_time: bool = True) -> str:

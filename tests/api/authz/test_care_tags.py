@@ -202,7 +202,6 @@ def test_care_tags_are_in_no_export_board_error_or_log_line(tmp_path: Path, demo
 CARE_TAG_READERS = {
     "api/resolvers/places/loaders.py",
     "api/resolvers/places/operations.py",
-    "api/resolvers/places/fields.py",
     "api/schema/places/inputs.py",
     "api/schema/places/types.py",
     "api/resolvers/root.py",
