@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
 
 import strawberry
 
@@ -46,13 +47,42 @@ def decode_id_or_number(value: str, expected: str, field: str) -> int:
     return decode_global_id(value.strip(), expected, field)
 
 
-def split_global_id(value: str, field: str) -> tuple[str, str]:
+def _parts(value: str) -> tuple[str, str] | None:
+    """The type name and the raw number of a global id, or None when it is not one of ours."""
     try:
         decoded = base64.b64decode(value.encode(), validate=True).decode()
         type_name, raw = decoded.split(":", 1)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise DomainError(ErrorCode.NOT_FOUND, N_("This id is not valid."), field) from None
+        return None
     return type_name, raw
+
+
+def split_global_id(value: str, field: str) -> tuple[str, str]:
+    parts = _parts(value)
+    if parts is None:
+        raise DomainError(ErrorCode.NOT_FOUND, N_("This id is not valid."), field)
+    return parts
+
+
+def decode_global_ids(values: Sequence[str], expected: str, field: str) -> list[int]:
+    """The database ids inside a list of global ids (a bulk mutation's, a filter's), in order.
+    An element that is no global id at all (not our base64, no type, not our spelling of a
+    number) is INVALID_INPUT naming it as the project names an item of a list input (`billIds.2`):
+    the list is badly formed, whatever rows exist. A well-formed id of another type, or beyond
+    the range of keys, names nothing: NOT_FOUND on the list, as the services say of an id in it
+    that names nothing of theirs."""
+    ids: list[int] = []
+    for index, value in enumerate(values):
+        parts = _parts(value)
+        if parts is None or not (parts[1].isascii() and parts[1].isdigit()):
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                N_("Item {number} of the list is not an id."),
+                f"{field}.{index}",
+                number=index + 1,
+            )
+        ids.append(decode_global_id(value, expected, field))
+    return ids
 
 
 def global_id(type_name: str, row_id: int) -> strawberry.ID:

@@ -772,7 +772,9 @@ def build_parser() -> argparse.ArgumentParser:
         "qr-sheet",
         help="print every active tag of a building on A4 pages (PDF, or PNG pages)",
         description="Six codes a page at 300 dpi, each with its place under it, cut lines between. "
-        "An output ending in .png writes one PNG per page (NAME-1.png, NAME-2.png, …).",
+        "An output ending in .png writes one PNG per page (NAME-1.png, NAME-2.png, …). Each code is "
+        "the link RS_PUBLIC_BASE_URL/t/<code>, from this command's environment (default "
+        "http://127.0.0.1:8000; `make run` sets it for its server only).",
     )
     p.add_argument(
         "--building",

@@ -16,10 +16,14 @@ payments only.
   issued and still open get an entry taking the difference off what they still ask, never
   below what was paid already (a refund is a reversal of the payment, as in HC小区管理系统,
   where a reduction of a paid fee becomes a separate cash-back and the fee detail stays).
+  When that payment is reversed, the bill gets what the payment kept off it: one more entry
+  naming the reduction, so the bill asks exactly what it would had the payment never been made.
 
 Every change locks the bills in id order, as a payment does, so a payment of the same bill at
 the same moment either comes first (then the reduction sees it paid) or waits and finds the
-bill already reduced (then it is refused as more than owed): never both on stale numbers.
+bill already reduced (then it is refused as more than owed): never both on stale numbers. A
+reduction and a reversal also lock the household first (services.fees.households.lock): the
+second reads what the first wrote, so a reduction is neither lost nor applied twice.
 """
 
 from __future__ import annotations
@@ -49,8 +53,8 @@ from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
-from services.fees import billing
-from services.fees.payments import bill_state
+from services.fees import billing, households
+from services.fees.billing import bill_state
 
 REASON_MAX = 200
 OPEN_STATES = (BillState.UNPAID, BillState.PART_PAID)
@@ -205,10 +209,40 @@ async def undo_waiver(
     )
 
 
+async def _top_up(
+    bill: FeeBill, target_fen: int, reduction_id: int, user_id: int, now: datetime, field: str
+) -> FeeBillAdjustment | None:
+    """The locked bill's reduction taken up to `target_fen` (what the reduction asks of its gross),
+    less only what is still owed: never below what was paid. The entry to write, or None when
+    nothing comes off (reduced as much already, or nothing owed). `bill` follows the row."""
+    off = min(target_fen - bill.reduction_fen, bill.amount_fen - bill.paid_fen)
+    if off <= 0:
+        return None
+    state = bill_state(bill.amount_fen - off, bill.paid_fen)
+    moved = await FeeBill.filter(
+        id=bill.id, amount_fen=bill.amount_fen, paid_fen=bill.paid_fen, state__in=OPEN_STATES
+    ).update(reduction_fen=F("reduction_fen") + off, amount_fen=F("amount_fen") - off, state=state)
+    if not moved:
+        raise DomainError(
+            ErrorCode.FEE_BILL_SETTLED, N_("The bills just changed; refresh and try again."), field
+        )
+    bill.reduction_fen, bill.amount_fen, bill.state = bill.reduction_fen + off, bill.amount_fen - off, state
+    return FeeBillAdjustment(
+        community_id=bill.community_id,
+        bill_id=bill.id,
+        kind=AdjustmentKind.REDUCTION,
+        amount_fen=off,
+        reduction_id=reduction_id,
+        created_by_id=user_id,
+        created_at=now,
+    )
+
+
 async def reduce_issued(reduction: FeeReduction, user_id: int) -> list[FeeBill]:
     """Inside the reduction's transaction: the household's issued, still open bills whose period
     starts in the reduction's window ask what they would have asked had it been there at issue,
     less only what is still owed (never below what was paid). Returns the bills reduced."""
+    await households.lock(reduction.household_id)  # before its bills: see households.lock
     query = FeeBill.filter(
         household_id=reduction.household_id, state__in=OPEN_STATES, period_start__gte=reduction.valid_from
     )
@@ -217,39 +251,48 @@ async def reduce_issued(reduction: FeeReduction, user_id: int) -> list[FeeBill]:
     bills = await query.order_by("id").select_for_update()
     now = clock.now()
     entries: list[FeeBillAdjustment] = []
-    reduced: list[int] = []
     for bill in bills:
-        wanted = billing.reduction_fen(bill.gross_fen, reduction.percent) - bill.reduction_fen
-        off = min(wanted, bill.amount_fen - bill.paid_fen)
-        if off <= 0:
-            continue  # reduced as much already (an earlier, larger reduction), or nothing owed
-        moved = await FeeBill.filter(
-            id=bill.id, amount_fen=bill.amount_fen, paid_fen=bill.paid_fen, state__in=OPEN_STATES
-        ).update(
-            reduction_fen=F("reduction_fen") + off,
-            amount_fen=F("amount_fen") - off,
-            state=bill_state(bill.amount_fen - off, bill.paid_fen),
-        )
-        if not moved:
-            raise DomainError(
-                ErrorCode.FEE_BILL_SETTLED,
-                N_("The bills just changed; refresh and try again."),
-                "householdId",
-            )
-        reduced.append(bill.id)
-        entries.append(
-            FeeBillAdjustment(
-                community_id=bill.community_id,
-                bill_id=bill.id,
-                kind=AdjustmentKind.REDUCTION,
-                amount_fen=off,
-                reduction_id=reduction.id,
-                created_by_id=user_id,
-                created_at=now,
-            )
-        )
+        target = billing.reduction_fen(bill.gross_fen, reduction.percent)
+        entry = await _top_up(bill, target, reduction.id, user_id, now, "householdId")
+        if entry is not None:
+            entries.append(entry)
     await FeeBillAdjustment.bulk_create(entries)
-    return await adjusted_by(reduction.id) if reduced else []
+    return await adjusted_by(reduction.id) if entries else []
+
+
+async def reduce_reopened(bills: Sequence[FeeBill], user_id: int) -> None:
+    """Inside a reversal's transaction, the household and `bills` locked and their columns given
+    back: a reduction granted after a bill was issued took off at most what was still owed then
+    (nothing of a bill paid in full). With the payment taken back, each bill asks what it would
+    had the payment never been made: the largest such reduction of its period, less only what
+    other payments still cover. The difference is an entry of its own naming that reduction
+    (what the reduction took at the time stays as it was written)."""
+    reopened = [bill for bill in bills if bill.state in OPEN_STATES]
+    if not reopened:
+        return
+    granted = await FeeReduction.filter(household_id__in=sorted({bill.household_id for bill in reopened}))
+    now = clock.now()
+    entries: list[FeeBillAdjustment] = []
+    for bill in sorted(reopened, key=lambda b: b.id):
+        # Granted after the bill was issued: an earlier one was the bill's own at issue (the
+        # newest in force wins there), and stays in issued_reduction_fen.
+        later = [
+            r
+            for r in granted
+            if r.household_id == bill.household_id
+            and r.created_at >= bill.issued_at
+            and r.valid_from <= bill.period_start
+            and (r.valid_until is None or bill.period_start <= r.valid_until)
+        ]
+        if not later:
+            continue
+        largest = max(later, key=lambda r: (r.percent, r.id))
+        target = billing.reduction_fen(bill.gross_fen, largest.percent)
+        entry = await _top_up(bill, target, largest.id, user_id, now, "paymentId")
+        if entry is not None:
+            entries.append(entry)
+    if entries:
+        await FeeBillAdjustment.bulk_create(entries)
 
 
 async def adjusted_by(reduction_id: int) -> list[FeeBill]:

@@ -41,6 +41,12 @@ def reduction_fen(gross: int, percent: int) -> int:
     return (gross * percent + 50) // 100
 
 
+def bill_state(amount_fen: int, paid_fen: int) -> BillState:
+    if paid_fen >= amount_fen:
+        return BillState.PAID
+    return BillState.PART_PAID if paid_fen else BillState.UNPAID
+
+
 def target_period(sched: FeeSchedule, day: date) -> Period | None:
     """The period whose bills are due on `day`: the current one when bills go out as a period
     starts, the one just ended when they go out after it ("先服务后收费")."""

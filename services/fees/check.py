@@ -29,7 +29,7 @@ from models.fees import (
     FeeReceiptCounter,
     PaymentKind,
 )
-from services.fees.payments import bill_state
+from services.fees.billing import bill_state
 
 
 @dataclass(frozen=True)

@@ -34,3 +34,13 @@ async def get(viewer: Viewer, household_id: int, field: str = "householdId") -> 
     if household is None or not viewer.is_member(household.community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("No such household."), field)
     return household
+
+
+async def lock(household_id: int) -> None:
+    """Inside a transaction: hold the household's row until it ends (PostgreSQL; SQLite lets one
+    writer in at a time anyway). A payment's reversal and a hardship reduction of the household
+    take it before they read its bills and reductions, so whichever comes second reads what the
+    first wrote: a reduction never misses a bill a reversal just opened again, and a reversal
+    never misses a reduction granted a moment before. FOR NO KEY UPDATE, so rows that merely
+    name the household (a payment, a reduction) are still written meanwhile."""
+    await Household.filter(id=household_id).select_for_update(no_key=True).first()

@@ -5,7 +5,9 @@ in id order (two offices paying the same bill: the second waits, then finds it s
 the receipt number from the counter row, writes the payment and its lines, and moves each
 bill's paid amount by a conditional UPDATE that can never pass what the bill asks. A payment is
 never edited: a mistake is a reversal naming it (unique, so at most once), which takes the
-amounts and any free months back and voids the receipt. A reversal cannot be reversed.
+amounts and any free months back and voids the receipt; a hardship reduction the payment kept
+off a bill then reaches it (services.fees.adjustments.reduce_reopened), so the bill asks what it
+would had the payment never been made. A reversal cannot be reversed.
 
 Online payment (WeChat Pay, Alipay) plugs in here later: a provider's confirmed notification
 becomes a call to `record` with method ONLINE_* and the provider's transaction id as reference
@@ -40,7 +42,8 @@ from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
-from services.fees import billing, discounts, households, receipts
+from services.fees import adjustments, billing, discounts, households, receipts
+from services.fees.billing import bill_state
 from services.fees.money import yuan
 
 REFERENCE_MAX = 64
@@ -53,12 +56,6 @@ MAX_PAYMENT_FEN = 10_000_000_00  # ten million yuan: a typo, not a fee
 class Recorded:
     payment: FeePayment
     created: bool  # False: a replay of the same idempotency key
-
-
-def bill_state(amount_fen: int, paid_fen: int) -> BillState:
-    if paid_fen >= amount_fen:
-        return BillState.PAID
-    return BillState.PART_PAID if paid_fen else BillState.UNPAID
 
 
 def _check_amount(amount_fen: int) -> None:
@@ -313,6 +310,8 @@ async def reverse(
     now = clock.now()
     try:
         async with in_transaction():
+            # Before the bills, as a reduction takes it: see households.lock.
+            await households.lock(original.household_id)
             lines = await FeePaymentLine.filter(payment_id=original.id).order_by("bill_id")
             bills = {
                 b.id: b
@@ -336,15 +335,21 @@ async def reverse(
             )
             for line in lines:
                 bill = bills[line.bill_id]
-                amount = bill.amount_fen + line.discount_fen
-                paid = bill.paid_fen - line.amount_fen
+                bill.amount_fen += line.discount_fen
+                bill.paid_fen -= line.amount_fen
+                bill.discount_note = "" if bill.discount_fen == line.discount_fen else bill.discount_note
+                bill.discount_fen -= line.discount_fen
+                bill.state = bill_state(bill.amount_fen, bill.paid_fen)
                 await FeeBill.filter(id=bill.id).update(
-                    paid_fen=paid,
-                    amount_fen=amount,
-                    discount_fen=bill.discount_fen - line.discount_fen,
-                    discount_note="" if bill.discount_fen == line.discount_fen else bill.discount_note,
-                    state=bill_state(amount, paid),
+                    paid_fen=bill.paid_fen,
+                    amount_fen=bill.amount_fen,
+                    discount_fen=bill.discount_fen,
+                    discount_note=bill.discount_note,
+                    state=bill.state,
                 )
+            # A reduction capped by this payment (or kept off a bill it had paid) now reaches
+            # the bill as if the payment had never been made.
+            await adjustments.reduce_reopened(list(bills.values()), viewer.user_id)
             await FeePaymentLine.bulk_create(
                 [
                     FeePaymentLine(

@@ -122,6 +122,59 @@ async def test_a_control_character_in_a_literal_of_the_document_is_refused(http:
     assert await User.all().count() == 0
 
 
+# --- A malformed id inside a list input -------------------------------------------------------
+
+MALFORMED_IDS = [
+    "not-an-id",
+    "",
+    gid("Notification", ""),  # "Notification:"
+    gid("Notification", "abc"),
+    gid("Notification", "-1"),
+    gid("Notification", "²"),  # a digit, but not our spelling of a number
+]
+
+
+async def _mark_read(http: httpx.AsyncClient, person_token: str, ids: list[str]) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql",
+        json=_persisted("NotificationMarkRead", input={"ids": ids}),
+        headers={"authorization": f"Bearer {person_token}"},
+    )
+    assert _errors(response) == []
+    answer: dict[str, Any] = response.json()["data"]["notificationMarkRead"]
+    return answer
+
+
+@pytest.mark.parametrize("malformed", MALFORMED_IDS)
+async def test_a_malformed_id_in_a_list_is_invalid_input_naming_its_place(
+    http: httpx.AsyncClient, malformed: str
+) -> None:
+    """A list of ids (a bulk mutation's) with one that is no id at all is badly formed input:
+    INVALID_INPUT naming the list and the index, before anything is written."""
+    from models.reports import Notification
+
+    place = await make_neighbourhood()
+    person = await make_person(place.community)
+    note = await Notification.create(
+        user_id=person.user.id,
+        community_id=place.community.id,
+        event="report.opened",
+        text="新报修",
+        created_at=clock.now(),
+    )
+    answer = await _mark_read(http, person.token, [gid("Notification", note.id), malformed])
+    assert [(e["code"], e["field"]) for e in answer["errors"]] == [("INVALID_INPUT", "ids.1")]
+    assert answer["marked"] == 0 and (await Notification.get(id=note.id)).read_at is None
+
+
+async def test_a_well_formed_id_in_a_list_that_names_nothing_stays_not_found(http: httpx.AsyncClient) -> None:
+    place = await make_neighbourhood()
+    person = await make_person(place.community)
+    for names_nothing in (gid("Household", 1), gid("Notification", 2**31)):
+        answer = await _mark_read(http, person.token, [names_nothing])
+        assert [(e["code"], e["field"]) for e in answer["errors"]] == [("NOT_FOUND", "ids")]
+
+
 # --- A signed token naming a user id no database can hold -------------------------------------
 
 

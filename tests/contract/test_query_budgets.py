@@ -78,7 +78,10 @@ BUDGETS: dict[str, int] = {
     "FeeOffers": 2,
     "FeePaymentQuote": 11,  # prices the prepaid periods in a transaction it rolls back
     "FeePaymentRecord": 25,  # a prepayment: bills made ahead, locked, receipt counter, lines, idempotency
-    "FeePaymentReverse": 14,
+    # The household locked first (a reduction at the same moment waits, or is waited for), and
+    # its reductions read when a bill is owed again; a reduction the payment kept off a bill is
+    # one UPDATE per such bill and one insert of their entries.
+    "FeePaymentReverse": 15,
     "FeeReceipt": 8,
     # The household's issued open bills of its window locked, one UPDATE each (a household has a
     # handful), their entries in one insert, the bills read back.

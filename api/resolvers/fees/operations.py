@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id
+from api.ids import decode_cursor, decode_global_id, decode_global_ids
 from api.resolvers.fees import mapping
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
@@ -170,7 +170,7 @@ async def fee_payment_quote(
     found = await payments.quote(
         info.context.viewer,
         _household(household_id),
-        bill_ids=[decode_global_id(b, "FeeBill", "billIds") for b in bill_ids or []],
+        bill_ids=decode_global_ids(bill_ids or [], "FeeBill", "billIds"),
         prepay_periods=prepay_periods,
     )
     return mapping.quote(found)
@@ -217,7 +217,7 @@ async def fee_payment_record(info: Info, input: inputs.FeePaymentRecordInput) ->
         recorded = await payments.record(
             info.context.viewer,
             _household(input.household_id),
-            bill_ids=[decode_global_id(b, "FeeBill", "billIds") for b in input.bill_ids],
+            bill_ids=decode_global_ids(input.bill_ids, "FeeBill", "billIds"),
             amount_fen=input.amount_fen,
             method=input.method,
             reference=input.reference,

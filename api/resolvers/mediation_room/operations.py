@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id
+from api.ids import decode_cursor, decode_global_id, decode_global_ids
 from api.resolvers.mediation_room import mapping
 from api.resolvers.payloads import guarded
 from api.schema.common import Connection
@@ -90,8 +90,8 @@ async def mediation_case_open(
             _community(input.community_id),
             input.category,
             input.summary,
-            [decode_global_id(h, "Household", "partyHouseholdIds") for h in input.party_household_ids],
-            [decode_global_id(u, "User", "mediatorIds") for u in input.mediator_ids],
+            decode_global_ids(input.party_household_ids, "Household", "partyHouseholdIds"),
+            decode_global_ids(input.mediator_ids, "User", "mediatorIds"),
         )
         return inputs.MediationCasePayload(case=await mapping.case(row))
 

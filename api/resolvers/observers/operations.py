@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id
+from api.ids import decode_cursor, decode_global_id, decode_global_ids
 from api.resolvers.mediation_room import mapping as case_mapping
 from api.resolvers.observers import mapping
 from api.resolvers.opinions.operations import opinion_of
@@ -136,8 +136,8 @@ async def observer_dispute_refer(
         case = await observers.refer(
             viewer,
             row,
-            [decode_global_id(h, "Household", "partyHouseholdIds") for h in input.party_household_ids],
-            [decode_global_id(u, "User", "mediatorIds") for u in input.mediator_ids],
+            decode_global_ids(input.party_household_ids, "Household", "partyHouseholdIds"),
+            decode_global_ids(input.mediator_ids, "User", "mediatorIds"),
         )
         return inputs.ObserverDisputeReferPayload(case=await case_mapping.case(case))
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id, encode_cursor, split_global_id
+from api.ids import decode_cursor, decode_global_id, decode_global_ids, encode_cursor, split_global_id
 from api.photos import read_uploads
 from api.resolvers.payloads import guarded, rate_checked, retry_after_header
 from api.schema.common import Connection, ErrorCode, UserError
@@ -251,9 +251,7 @@ async def notification_mark_read(
     async def work() -> inputs.NotificationMarkReadPayload:
         viewer = info.context.viewer
         viewer.require_user()
-        ids = (
-            [decode_global_id(i, "Notification", "ids") for i in input.ids] if input.ids is not None else None
-        )
+        ids = decode_global_ids(input.ids, "Notification", "ids") if input.ids is not None else None
         marked = await notifications.mark_read(viewer, ids)
         return inputs.NotificationMarkReadPayload(
             marked=marked, unread_count=await notifications.inbox_count(viewer, unread_only=True)

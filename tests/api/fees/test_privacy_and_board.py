@@ -10,7 +10,7 @@ from datetime import date
 import httpx
 
 from models.enums import CareTagKind, Role
-from models.fees import FeeBill
+from models.fees import FeeBill, FeePayment
 from models.places import HouseholdCareTag
 from models.reports import Notification
 from services.fees import billing, discounts
@@ -146,6 +146,10 @@ async def test_bad_input_through_the_api_is_typed_and_writes_nothing(api: GraphQ
     wrong_kind = {**base, "billIds": [gid("Household", world.home.id)], "amountFen": 1}
     answer = await payload(api, "FeePaymentRecord", world.staff.token, input=wrong_kind)
     assert [e["field"] for e in answer["errors"]] == ["billIds"]
+    malformed = {**base, "billIds": [gid("FeeBill", bill.id), "not-an-id"], "amountFen": 1}
+    answer = await payload(api, "FeePaymentRecord", world.staff.token, input=malformed)
+    assert [(e["code"], e["field"]) for e in answer["errors"]] == [("INVALID_INPUT", "billIds.1")]
+    assert answer["payment"] is None and not await FeePayment.exists()
     assert await refused(api, "FeePaymentRecord", world.resident.token, input={**base, "amountFen": 1}) == [
         "FORBIDDEN"
     ]

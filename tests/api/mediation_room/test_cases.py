@@ -153,7 +153,12 @@ async def test_bad_input_is_a_typed_error_and_writes_nothing(api: GraphQLClient)
         ),
         ({**base, "mediatorIds": []}, "mediatorIds", "INVALID_INPUT"),
         ({**base, "mediatorIds": [gid("User", room.residents[0].user.id)]}, "mediatorIds", "INVALID_INPUT"),
-        ({**base, "partyHouseholdIds": ["not-an-id"]}, "partyHouseholdIds", "NOT_FOUND"),
+        ({**base, "partyHouseholdIds": ["not-an-id"]}, "partyHouseholdIds.0", "INVALID_INPUT"),
+        (
+            {**base, "mediatorIds": [*room.mediator_ids(room.mediators[0]), "bm9wZQ=="]},
+            "mediatorIds.1",
+            "INVALID_INPUT",
+        ),
     ]
     for values, field, code in bad:
         found = await m.payload(api, m.OPEN, {"input": values}, room.staff.token)

@@ -448,6 +448,37 @@ async def test_the_overview_polls_its_live_numbers_cheaply(
     assert len(set(costs)) == 1 and costs[0] <= 17, costs
 
 
+async def test_the_adopted_count_is_the_adopted_list_it_links_to(http: httpx.AsyncClient) -> None:
+    """The overview's "已采纳、待办结" badge links to the list of adopted opinions not done yet,
+    and the page's script writes /office/live's number into it: both say what that list shows,
+    not the API's `adopted` (which counts the ones done since as well)."""
+    from models.people import User
+    from models.voice import OpinionKind, OpinionStatus, OpinionTopic
+    from services import opinions
+    from services.access import load_viewer
+    from services.phones import normalize_phone
+
+    logins = await _staff(http)
+    community = await Community.get(slug="hongxing")
+    resident = await load_viewer((await User.get(phone=normalize_phone(logins["resident"]))).id)
+    staff = await load_viewer((await User.get(phone=normalize_phone(logins["staff"]))).id)
+    posted = [
+        await opinions.post(resident, community.id, OpinionKind.SUGGESTION, OpinionTopic.FACILITIES, text)
+        for text in ("花园里加几张长椅", "楼道里装扶手", "晚上路灯早点开")
+    ]
+    for opinion in posted[:2]:
+        await opinions.answer(staff, opinion, OpinionStatus.ADOPTED, "", "社区安排施工")
+    await opinions.mark_done(staff, posted[0])
+
+    listed = (await http.get("/office/opinions?status=ADOPTED")).text
+    waiting = listed.count("标记办结")  # one button a row still to be done
+    overview = (await http.get("/office/")).text
+    badge = re.search(r'data-live="opinions-adopted">(\d+)<', overview)
+    assert badge is not None and int(badge[1]) == waiting == 1
+    live = await http.get(re.search(r'data-live-url="([^"]+)"', overview)[1])  # type: ignore[index]
+    assert live.json()["numbers"]["opinions-adopted"] == waiting
+
+
 async def test_the_live_numbers_are_for_the_office_only(http: httpx.AsyncClient) -> None:
     stranger = await http.get("/office/live")
     assert stranger.status_code in (303, 401) and "application/json" not in stranger.headers.get(

@@ -188,3 +188,51 @@ async def test_a_building_without_tags_has_no_sheet(
         )
         assert result.returncode == status, result.stdout
     assert not (tmp_path / "x.pdf").exists()
+
+
+ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_BASE = "http://127.0.0.1:8000"
+
+
+def _cli_sheet(settings: Settings, out: Path, building_id: int, base: str | None) -> list[str]:
+    """What a phone reads off the CLI's pages, RS_PUBLIC_BASE_URL set to `base` (or left out)."""
+    env = {k: v for k, v in _without_language().items() if k != "RS_PUBLIC_BASE_URL"}
+    env["RS_DATABASE_URL"] = settings.database_url
+    if base is not None:
+        env["RS_PUBLIC_BASE_URL"] = base
+    out.parent.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "cli.main", "qr-sheet", "--building", str(building_id), "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return [url for page in sorted(out.parent.glob("*.png")) for url in decode_all(Image.open(page))]
+
+
+async def test_the_cli_links_to_its_own_rs_public_base_url_as_the_readme_says(
+    settings: Settings, world: TagWorld, tmp_path: Path
+) -> None:
+    """The README's qr-sheet row says where the printed links lead: `<RS_PUBLIC_BASE_URL>/t/<code>`
+    from the command's own environment (default http://127.0.0.1:8000), which `make run` sets for
+    the server it starts and not for this command. Each claim checked against what runs."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    row = next(line for line in readme if line.startswith("| `redsteward qr-sheet"))
+    assert "`<RS_PUBLIC_BASE_URL>/t/<code>`" in row and f"`{DEFAULT_BASE}`" in row
+    codes = [url.rsplit("/t/", 1)[1] for url in await tag_the_building(world)]
+    for base in ("http://192.168.1.20:8080", None):
+        read = _cli_sheet(
+            settings, tmp_path / str(len(base or "")) / "sheet.png", world.place.building.id, base
+        )
+        assert read == [f"{base or DEFAULT_BASE}/t/{code}" for code in codes]
+    # `make run` (dry run): the server alone gets http://HOST:PORT unless the variable is given.
+    env = {k: v for k, v in os.environ.items() if k != "RS_PUBLIC_BASE_URL"}
+    dry = subprocess.run(
+        ["make", "-n", "run", "PORT=8080", "HOST=0.0.0.0"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert dry.returncode == 0, dry.stderr
+    setting = [line for line in dry.stdout.splitlines() if "RS_PUBLIC_BASE_URL" in line]
+    assert len(setting) == 1 and "redsteward serve" in setting[0], dry.stdout
+    assert "${RS_PUBLIC_BASE_URL:-http://0.0.0.0:8080}" in setting[0]

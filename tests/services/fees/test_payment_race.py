@@ -3,7 +3,8 @@ offices pay the same bills at the same moment: exactly one payment per bill stan
 office gets FEE_BILL_SETTLED, and the receipts are numbered 1…n without a gap. One office pays
 while the other grants the household a hardship reduction, or waives the bill: for each bill
 exactly one of the two takes effect, the other sees it (FEE_OVERPAID, no reduction of a paid
-bill, FEE_BILL_PAID), and fees-check finds nothing."""
+bill, FEE_BILL_PAID), and fees-check finds nothing. One office reverses payments while the other
+grants the households a reduction: every bill ends reduced exactly once, as if never paid."""
 
 from __future__ import annotations
 
@@ -23,11 +24,11 @@ pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _worker(url: str, *args: str) -> subprocess.Popen[str]:
+def _worker(url: str, *args: str, hold_ms: int = 0) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.services.fees.race_worker", args[0], url, *args[1:]],
         cwd=ROOT,
-        env={**os.environ, "RS_DATABASE_URL": url},
+        env={**os.environ, "RS_DATABASE_URL": url, "RS_RACE_HOLD_MS": str(hold_ms)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -40,9 +41,11 @@ def _answer(process: subprocess.Popen[str]) -> Any:
     return json.loads(out.strip().splitlines()[-1])
 
 
-async def _race(pg_url: str, tmp_path: Path, modes: tuple[str, str]) -> tuple[Any, list[list[str]]]:
+async def _race(
+    pg_url: str, tmp_path: Path, modes: tuple[str, str], *seeding: str, hold_ms: int = 0
+) -> tuple[Any, list[list[str]]]:
     """Seed, start one process per mode (the two staff members), let them go at once."""
-    seeded = _answer(_worker(pg_url, "seed"))
+    seeded = _answer(_worker(pg_url, "seed", *seeding))
     bills = seeded["bills"]
     assert len(bills) == 12
     rounds = json.dumps(bills)
@@ -50,7 +53,9 @@ async def _race(pg_url: str, tmp_path: Path, modes: tuple[str, str]) -> tuple[An
     offices = []
     for n, (mode, staff_id) in enumerate(zip(modes, seeded["staff"], strict=True)):
         ready = tmp_path / f"ready-{n}"
-        offices.append((ready, _worker(pg_url, mode, str(staff_id), str(ready), str(go), rounds)))
+        offices.append(
+            (ready, _worker(pg_url, mode, str(staff_id), str(ready), str(go), rounds, hold_ms=hold_ms))
+        )
     deadline = time.monotonic() + 120
     while not all(ready.exists() for ready, _ in offices):
         assert time.monotonic() < deadline, "the offices never got ready"
@@ -100,3 +105,22 @@ async def test_a_payment_and_a_waiver_of_the_same_bill_at_once(pg_url: str, tmp_
             assert (payment, waiver, checked["states"][index]) == ("FEE_BILL_SETTLED", "waived", "waived"), (
                 index
             )
+
+
+async def test_a_reversal_and_a_reduction_of_the_same_bill_at_once(pg_url: str, tmp_path: Path) -> None:
+    """Each bill paid (in full or in part) is reversed while the household is granted 50%: in
+    either order the bill ends as if never paid, reduced by exactly half once (the reduction is
+    neither missed on a bill the reversal opened again, nor taken twice), its entries adding up.
+    Each transaction is held open 30 ms before it commits, so the two overlap bill after bill."""
+    bills, (reversed_, reduced) = await _race(pg_url, tmp_path, ("reverse", "reduce"), "paid", hold_ms=30)
+    assert set(reversed_) == {"reversed"} and set(reduced) <= {"reduced:0", "reduced:1"}, (reversed_, reduced)
+    checked = _answer(_worker(pg_url, "check"))
+    assert checked["problems"] == []
+    halves = [(amount * 50 + 50) // 100 for _, _, amount in bills]
+    assert checked["reductions"] == halves
+    assert checked["paid"] == [0] * len(bills) and set(checked["states"]) == {"unpaid"}
+    assert checked["amounts"] == [amount - half for (_, _, amount), half in zip(bills, halves, strict=True)]
+    taken: dict[int, int] = {}
+    for bill_id, amount in checked["entries"]:
+        taken[bill_id] = taken.get(bill_id, 0) + amount
+    assert [taken.get(bill_id, 0) for bill_id, _, _ in bills] == halves

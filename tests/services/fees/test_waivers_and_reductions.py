@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 
 from models.fees import AdjustmentKind, BillState, FeeBill, FeeBillAdjustment, FeeReminder
+from runtime import clock
 from runtime.i18n import CHINESE
 from services.errors import DomainError, ErrorCode, Forbidden
-from services.fees import adjustments, arrears, billing, reductions, resident
+from services.fees import adjustments, arrears, billing, payments, reductions, resident
 from services.fees.adjustments import EntryKind
 from services.fees.check import check_fees
 from services.fees.collection_rate import Granularity, Scope, rates
@@ -201,6 +202,80 @@ async def test_a_reduction_reaches_only_the_periods_of_its_window_and_never_rais
         note="",
     )
     assert granted.adjusted == [] and (await FeeBill.get(id=neighbour.id)).reduction_fen == 0
+    await _clean()
+
+
+async def _columns(household_id: int) -> dict[str, tuple[object, ...]]:
+    bills = await FeeBill.filter(household_id=household_id)
+    return {
+        b.period_label: (b.gross_fen, b.discount_fen, b.reduction_fen, b.amount_fen, b.paid_fen, b.state)
+        for b in bills
+    }
+
+
+async def test_a_reversed_payment_leaves_the_bill_as_if_it_had_never_been_made(
+    world: FeeWorld, moved_clock: clock.MovableClock
+) -> None:
+    """A reduction granted after issue stops at what was paid (a bill paid in full gets nothing).
+    Reversing the payment that stopped it gives the bill the rest, as a new entry naming the
+    reduction: the home's bills then ask exactly what the neighbour's ask, whose same bills got
+    the same reduction and the same payments but never the reversed ones."""
+    home, neighbour = world.place.households[0], world.place.households[1]
+    for day in (date(2026, 4, 1), date(2026, 7, 1), TODAY):
+        await billing.issue_due(world.community_id, day)
+    mine = {b.period_label: b for b in await FeeBill.filter(household_id=home.id)}
+    theirs = {b.period_label: b for b in await FeeBill.filter(household_id=neighbour.id)}
+    spring, summer, autumn = "2026-04~2026-06", "2026-07~2026-09", "2026-10~2026-12"
+    part = await pay(world, mine[spring], 5000)  # paid in part: the reduction stops at 5000
+    full = await pay(world, mine[summer], QUARTER_FEN)  # paid in full: the reduction passes it by
+    await pay(world, mine[autumn], 4000)
+    last = await pay(world, mine[autumn], 1000)  # reversed: 4000 paid stays, the cap moves to it
+    await pay(world, theirs[autumn], 4000, household=neighbour)
+    moved_clock.advance(minutes=5)
+    for household in (home, neighbour):
+        await reductions.set_reduction(
+            world.staff_viewer, household, percent=50, valid_from=date(2026, 4, 1), valid_until=None, note=""
+        )
+    half = (QUARTER_FEN * 50 + 50) // 100
+    capped = (await _columns(home.id))[spring]
+    assert capped[2:] == (QUARTER_FEN - 5000, 5000, 5000, BillState.PAID)
+    before = await FeeBillAdjustment.filter(bill__household_id=home.id).order_by("id")
+    moved_clock.advance(minutes=5)
+
+    undone = [
+        await payments.reverse(world.staff_viewer, p.payment.id, reason="收错了", idempotency_key=f"v-{n}")
+        for n, p in enumerate((part, full, last))
+    ]
+    assert await _columns(home.id) == await _columns(neighbour.id)
+    assert (await _columns(home.id))[summer][2:] == (half, QUARTER_FEN - half, 0, BillState.UNPAID)
+    assert (await _columns(home.id))[autumn][2:] == (QUARTER_FEN - 4000, 4000, 4000, BillState.PAID)
+    # The entries written with the reduction stand as they were; each reversal added its own.
+    after = await FeeBillAdjustment.filter(bill__household_id=home.id).order_by("id")
+    assert [(e.id, e.amount_fen) for e in after[: len(before)]] == [(e.id, e.amount_fen) for e in before]
+    added = {(e.bill_id, e.kind, e.amount_fen) for e in after[len(before) :]}
+    assert added == {
+        (mine[spring].id, AdjustmentKind.REDUCTION, half - (QUARTER_FEN - 5000)),
+        (mine[summer].id, AdjustmentKind.REDUCTION, half),
+        (mine[autumn].id, AdjustmentKind.REDUCTION, 1000),
+    }
+    # A replayed reversal returns the first and adds nothing; the bills now waive alike.
+    again = await payments.reverse(
+        world.staff_viewer, full.payment.id, reason="收错了", idempotency_key="v-1"
+    )
+    assert (again.payment.id, again.created) == (undone[1].payment.id, False)
+    assert await FeeBillAdjustment.filter(bill__household_id=home.id).count() == len(after)
+    waived = [
+        await adjustments.waive(world.staff_viewer, bills[summer].id, reason="困难")
+        for bills in (mine, theirs)
+    ]
+    assert waived[0].entry.amount_fen == waived[1].entry.amount_fen == QUARTER_FEN - half
+    _, entries = await adjustments.history(world.staff_viewer, mine[spring].id)
+    assert [(e.kind, e.amount_fen) for e in entries] == [
+        (EntryKind.PAYMENT, 5000),
+        (EntryKind.REDUCTION, QUARTER_FEN - 5000),
+        (EntryKind.REVERSAL, 5000),
+        (EntryKind.REDUCTION, half - (QUARTER_FEN - 5000)),
+    ]
     await _clean()
 
 
