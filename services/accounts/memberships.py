@@ -160,3 +160,14 @@ async def grant_role(community_id: int, user_id: int, role: Role, field: str) ->
     await MembershipRole.get_or_create(
         membership_id=membership.id, role=role, defaults={"community_id": community_id}
     )
+
+
+async def revoke_role(community_id: int, user_id: int, role: Role) -> bool:
+    """Take one role back (a stand-down by the office: observer, mediator); the membership and
+    its other roles stay. True if this call removed it."""
+    removed = await MembershipRole.filter(
+        community_id=community_id, role=role, membership__user_id=user_id
+    ).values_list("id", flat=True)
+    if not removed:
+        return False
+    return bool(await MembershipRole.filter(id__in=list(removed)).delete())

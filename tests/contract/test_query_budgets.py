@@ -57,6 +57,9 @@ BUDGETS: dict[str, int] = {
     "MediationFollowUpRecord": 13,
     "MediationSessionRecord": 15,
     "MediatorAppoint": 4,
+    "MediatorStandDown": 8,
+    "MediationCaseMediatorsSet": 14,
+    "ObserverStandDown": 8,
     "ObserverAppoint": 9,
     "ObserverDisputeRefer": 16,  # opens the case and links it, conditionally, in one transaction
     "ObserverDisputeStepIn": 3,
@@ -171,6 +174,7 @@ BUDGETS: dict[str, int] = {
     "OutpostRewardPay": 11,  # the month's ranking read to check the recipient and their rank
     "OutpostRewardReverse": 9,
     "OutpostRewards": 6,
+    "DistrictReports": 12,  # roles, district, street links, page, total, dispatches, labels, names
     "OutpostReport": 20,  # locates the spot, stores the photo, tells the liaisons
     "PendingPickups": 4,
     "PlaceCreate": 4,  # the new place's full label (its parents, joined)
