@@ -98,11 +98,7 @@ async def appoint_mediator(viewer: Viewer, community_id: int, user_id: int) -> N
     """The office makes a member of the community a mediator. Appointing again changes nothing."""
     viewer.require_manager(community_id)
     async with in_transaction():
-        held = await MembershipRole.exists(
-            community_id=community_id, role=Role.MEDIATOR, membership__user_id=user_id
-        )
-        await grant_role(community_id, user_id, Role.MEDIATOR, "userId")
-        if not held:
+        if await grant_role(community_id, user_id, Role.MEDIATOR, "userId"):
             await record_appointment(
                 community_id, user_id, AppointedAs.MEDIATOR, AppointmentEventKind.APPOINTED, viewer.user_id
             )
