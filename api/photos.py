@@ -1,9 +1,10 @@
 """Photos over HTTP: reading uploads of a mutation, and serving stored photos by signed link.
 
 GET /photos/<id>?exp=…&sig=… serves a report photo, GET /photos/inspection/<id>?… an inspection
-photo, to whoever holds a fresh link. Links are signed and handed out only by `Report.photos`
-and `Inspection.photos`, after the same access check as the report or inspection itself, so an
-image view in the app can load them without an Authorization header.
+photo, GET /photos/visit/<id>?… an observer's visit photo, to whoever holds a fresh link. Links
+are signed and handed out only by `Report.photos`, `Inspection.photos` and
+`ObserverVisit.photos`, after the same access check as the object itself, so an image view in
+the app can load them without an Authorization header.
 """
 
 from __future__ import annotations
@@ -59,3 +60,7 @@ async def report_photo(request: Request) -> Response:
 
 async def inspection_photo(request: Request) -> Response:
     return await _serve(request, PhotoOwner.INSPECTION)
+
+
+async def visit_photo(request: Request) -> Response:
+    return await _serve(request, PhotoOwner.VISIT)

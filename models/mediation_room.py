@@ -41,6 +41,7 @@ class CaseEventKind(StrEnum):
     SETTLED = "settled"
     NOT_SETTLED = "not_settled"
     REFERRED = "referred"
+    MEDIATORS_CHANGED = "mediators_changed"  # the office changed who mediates an open case
 
 
 class MediationCase(Model):
@@ -146,7 +147,14 @@ class MediationCaseEvent(Model):
     case: fields.ForeignKeyRelation[MediationCase] = fields.ForeignKeyField(
         "models.MediationCase", related_name="events", on_delete=fields.CASCADE
     )
-    kind = fields.CharEnumField(CaseEventKind, max_length=20)
+    # The column's comment stays the one the table was made with (aerich cannot alter a comment
+    # on SQLite; tortoise would otherwise derive it from the enum, which grew MEDIATORS_CHANGED).
+    kind = fields.CharEnumField(
+        CaseEventKind,
+        max_length=20,
+        description="OPENED: opened\nSESSION: session\nAGREED: agreed\nFOLLOWED_UP: followed_up\n"
+        "SETTLED: settled\nNOT_SETTLED: not_settled\nREFERRED: referred",
+    )
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="mediation_events", null=True, on_delete=fields.RESTRICT
     )

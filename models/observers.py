@@ -6,6 +6,7 @@ Rows carry `community_id` like every tenant row, so a tenant filter is one index
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -131,3 +132,71 @@ class DisputeIntervention(Model):
     class Meta:
         table = "dispute_intervention"
         indexes = (("community", "created_at"), ("visit", "id"))
+
+
+class ObserverVisitPhoto(Model):
+    """A photo taken on a visit, kept in the PhotoStorage (services.photo_storage) under
+    `visits/<community>/<random>.<ext>`, cleaned like every photo (EXIF and GPS dropped)."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="observer_visit_photos", on_delete=fields.RESTRICT
+    )
+    visit: fields.ForeignKeyRelation[ObserverVisit] = fields.ForeignKeyField(
+        "models.ObserverVisit", related_name="photos", on_delete=fields.RESTRICT
+    )
+    storage_key = fields.CharField(max_length=200, unique=True)
+    content_type = fields.CharField(max_length=40)
+    width = fields.IntField()
+    height = fields.IntField()
+    size = fields.IntField()
+    created_at = fields.DatetimeField()
+
+    community_id: int
+    visit_id: int
+
+    class Meta:
+        table = "observer_visit_photo"
+        indexes = (("visit", "id"),)
+
+
+class AppointedAs(StrEnum):
+    OBSERVER = "observer"  # 家园观察员 of a compound
+    MEDIATOR = "mediator"  # 红色调解室
+
+
+class AppointmentEventKind(StrEnum):
+    APPOINTED = "appointed"
+    STOOD_DOWN = "stood_down"
+
+
+class AppointmentEvent(Model):
+    """The office's record of who it appointed or stood down as observer (of which compound) or
+    mediator, when, by whom and why: a stand-down deletes the post or the role, this row stays."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="appointment_events", on_delete=fields.RESTRICT
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="appointment_events", on_delete=fields.RESTRICT
+    )
+    appointed_as = fields.CharEnumField(AppointedAs, max_length=20)
+    compound: fields.ForeignKeyNullableRelation[Compound] = fields.ForeignKeyField(
+        "models.Compound", related_name="appointment_events", null=True, on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(AppointmentEventKind, max_length=20)
+    reason = fields.CharField(max_length=300, default="")
+    by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="appointment_events_made", on_delete=fields.RESTRICT
+    )
+    at = fields.DatetimeField()
+
+    community_id: int
+    user_id: int
+    compound_id: int | None
+    by_id: int
+
+    class Meta:
+        table = "appointment_event"
+        indexes = (("community", "user"),)

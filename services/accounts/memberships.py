@@ -151,12 +151,25 @@ async def roles_of(membership_id: int) -> list[Role]:
     return sorted(Role(str(r)) for r in rows)
 
 
-async def grant_role(community_id: int, user_id: int, role: Role, field: str) -> None:
+async def grant_role(community_id: int, user_id: int, role: Role, field: str) -> bool:
     """Give a member of the community one more role (an appointment by the office: observer,
-    mediator). Granting a role already held changes nothing; a non-member is not found."""
+    mediator). Granting a role already held changes nothing; a non-member is not found. True if
+    this call granted it."""
     membership = await Membership.get_or_none(user_id=user_id, community_id=community_id)
     if membership is None:
         raise DomainError(ErrorCode.NOT_FOUND, N_("No such member."), field)
-    await MembershipRole.get_or_create(
+    _, created = await MembershipRole.get_or_create(
         membership_id=membership.id, role=role, defaults={"community_id": community_id}
     )
+    return created
+
+
+async def revoke_role(community_id: int, user_id: int, role: Role) -> bool:
+    """Take one role back (a stand-down by the office: observer, mediator); the membership and
+    its other roles stay. True if this call removed it."""
+    removed = await MembershipRole.filter(
+        community_id=community_id, role=role, membership__user_id=user_id
+    ).values_list("id", flat=True)
+    if not removed:
+        return False
+    return bool(await MembershipRole.filter(id__in=list(removed)).delete())

@@ -2,10 +2,14 @@
 
 The district office (its coordinator) records what it paid once a month is over: to whom (a
 person on that month's ranking, with the rank they held), for which month, how much (integer
-fen). Every role holder of the district reads the month's book: the outpost sees who was paid
-what, as a community's residents see its accounts. A payment is written once per person and
-month (a replay returns it; a different amount is a conflict); a mistake is a reversal, never
-an edit, after which the corrected payment may be recorded.
+fen). The book is the district's public accounts, readable by anyone without signing in, as a
+community's public accounts are on its notice board, and under the same rule: public accounts
+name no one. Anyone outside the district's roles sees each line's month, rank, title (快递员),
+amount and reversals, with the recipient as initials ("刘**", as a report's reporter appears to
+other residents); the district's own role holders, who run the ranking, see the full names.
+Never a phone, never who entered it. A payment is written once per person and month (a replay
+returns it; a different amount is a conflict); a mistake is a reversal, never an edit, after
+which the corrected payment may be recorded.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from services.district import outpost
 from services.district.rollup import month_bounds
 from services.district.scope import not_found, out_of_jurisdiction, scope_of
 from services.errors import DomainError, ErrorCode
+from services.reports.queries import initials
 
 # ¥100,000 at most for one person's monthly reward: a typo of a few zeros is refused, not paid.
 MAX_FEN = 10_000_000
@@ -169,13 +174,13 @@ async def reverse(viewer: Viewer, reward_id: int, reason: str) -> BookLine:
 
 
 async def book(viewer: Viewer, district_id: int, month: str) -> Book:
-    """The month's rewards, for every role holder of the district: names and titles as on the
-    ranking, never phones."""
-    viewer.require_user()
+    """The month's rewards, for anyone (signed in or not): the district's role holders see the
+    names as on the ranking, everyone else initials; titles for all, never phones."""
     district = await District.get_or_none(id=district_id)
-    if district is None or not (await scope_of(viewer)).in_district(district.id):
+    if district is None:
         raise not_found("districtId")
     month_bounds(month, district.timezone)
+    insider = viewer.user is not None and (await scope_of(viewer)).in_district(district.id)
     rows = await OutpostReward.filter(district_id=district.id, month=month).order_by("id")
     ids = sorted({r.user_id for r in rows})
     names = {u["id"]: u["display_name"] for u in await User.filter(id__in=ids).values("id", "display_name")}
@@ -187,7 +192,12 @@ async def book(viewer: Viewer, district_id: int, month: str) -> Book:
     return Book(
         month,
         [
-            BookLine(r, names.get(r.user_id, ""), titles.get(r.user_id, ""), r.id in reversed_ids)
+            BookLine(
+                r,
+                names.get(r.user_id, "") if insider else initials(names.get(r.user_id, "")),
+                titles.get(r.user_id, ""),
+                r.id in reversed_ids,
+            )
             for r in rows
         ],
     )

@@ -30,13 +30,14 @@ from models.mediation_room import (
     MediationParty,
     MediationSession,
 )
+from models.observers import AppointedAs, AppointmentEvent, AppointmentEventKind
 from models.people import MembershipRole
 from models.places import Household
 from models.teams import MediationCategory
 from runtime import clock
 from runtime.i18n import N_
 from services.access import Viewer
-from services.accounts.memberships import grant_role
+from services.accounts.memberships import grant_role, revoke_role
 from services.errors import DomainError, ErrorCode, Forbidden
 
 MAX_TEXT = 1000
@@ -45,6 +46,7 @@ MAX_ATTENDED = 500
 MAX_PARTIES = 10
 MAX_MEDIATORS = 5
 KEY_MAX = 64
+MAX_REASON = 300
 
 # Where each step may start from.
 SESSION_STATES = (CaseState.OPEN, CaseState.AGREED)
@@ -95,7 +97,82 @@ async def _today(community_id: int) -> date:
 async def appoint_mediator(viewer: Viewer, community_id: int, user_id: int) -> None:
     """The office makes a member of the community a mediator. Appointing again changes nothing."""
     viewer.require_manager(community_id)
-    await grant_role(community_id, user_id, Role.MEDIATOR, "userId")
+    async with in_transaction():
+        if await grant_role(community_id, user_id, Role.MEDIATOR, "userId"):
+            await record_appointment(
+                community_id, user_id, AppointedAs.MEDIATOR, AppointmentEventKind.APPOINTED, viewer.user_id
+            )
+
+
+async def record_appointment(
+    community_id: int,
+    user_id: int,
+    appointed_as: AppointedAs,
+    kind: AppointmentEventKind,
+    by_id: int,
+    compound_id: int | None = None,
+    reason: str = "",
+) -> None:
+    """The office's record of an appointment or a stand-down, in the caller's transaction."""
+    await AppointmentEvent.create(
+        community_id=community_id,
+        user_id=user_id,
+        appointed_as=appointed_as,
+        compound_id=compound_id,
+        kind=kind,
+        reason=reason,
+        by_id=by_id,
+        at=clock.now(),
+    )
+
+
+async def stood_down_before(
+    community_id: int, user_id: int, appointed_as: AppointedAs, compound_id: int | None = None
+) -> bool:
+    """The latest record for this person (and compound) is a stand-down: a replayed stand-down
+    answers as the first did."""
+    last = (
+        await AppointmentEvent.filter(
+            community_id=community_id, user_id=user_id, appointed_as=appointed_as, compound_id=compound_id
+        )
+        .order_by("-id")
+        .first()
+    )
+    return last is not None and last.kind is AppointmentEventKind.STOOD_DOWN
+
+
+async def stand_down_mediator(viewer: Viewer, community_id: int, user_id: int, reason: str) -> None:
+    """The office ends someone's service as a mediator: the role goes (and with it every case's
+    names, closed ones included), the record of it stays. Their open cases must have other
+    mediators first (`set_mediators`), so no case is left without one. Again: nothing changes."""
+    viewer.require_manager(community_id)
+    why = text(reason, "reason", MAX_REASON, required=False)
+    if not await MembershipRole.exists(
+        community_id=community_id, role=Role.MEDIATOR, membership__user_id=user_id
+    ):
+        if await stood_down_before(community_id, user_id, AppointedAs.MEDIATOR):
+            return
+        raise _invalid(N_("This member is not a mediator."), "userId")
+    open_cases = await CaseMediator.filter(
+        user_id=user_id, case__community_id=community_id, case__state__not_in=list(CLOSED_STATES)
+    ).count()
+    if open_cases:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            N_("This mediator still has {count} open cases: give them other mediators first."),
+            "userId",
+            count=open_cases,
+        )
+    async with in_transaction():
+        if await revoke_role(community_id, user_id, Role.MEDIATOR):
+            await record_appointment(
+                community_id,
+                user_id,
+                AppointedAs.MEDIATOR,
+                AppointmentEventKind.STOOD_DOWN,
+                viewer.user_id,
+                reason=why,
+            )
 
 
 async def _mediator_ids(community_id: int, user_ids: Sequence[int]) -> list[int]:
@@ -125,10 +202,11 @@ async def _household_ids(community_id: int, household_ids: Sequence[int], field:
 # Who may see a case ----------------------------------------------------------------------------
 
 
-async def is_mediator_of(viewer: Viewer, case_id: int) -> bool:
-    if viewer.user is None:
+async def is_mediator_of(viewer: Viewer, case: MediationCase) -> bool:
+    """On the case and still a mediator: someone stood down sees no case's names any more."""
+    if viewer.user is None or not viewer.has_role(case.community_id, Role.MEDIATOR):
         return False
-    return await CaseMediator.exists(case_id=case_id, user_id=viewer.user.id)
+    return await CaseMediator.exists(case_id=case.id, user_id=viewer.user.id)
 
 
 async def case_for(viewer: Viewer, case_id: int, field: str = "caseId") -> MediationCase:
@@ -138,7 +216,7 @@ async def case_for(viewer: Viewer, case_id: int, field: str = "caseId") -> Media
     case = await MediationCase.get_or_none(id=case_id)
     if case is None or not viewer.is_member(case.community_id):
         raise _not_found(field)
-    if viewer.manages(case.community_id) or await is_mediator_of(viewer, case.id):
+    if viewer.manages(case.community_id) or await is_mediator_of(viewer, case):
         return case
     raise Forbidden(N_("Only the case's mediators and the community office can see it."))
 
@@ -205,6 +283,31 @@ async def open_referred(
 
 async def _event(case_id: int, kind: CaseEventKind, actor_id: int | None) -> None:
     await MediationCaseEvent.create(case_id=case_id, kind=kind, actor_id=actor_id, at=clock.now())
+
+
+async def set_mediators(viewer: Viewer, case: MediationCase, mediator_ids: Sequence[int]) -> MediationCase:
+    """The office changes who mediates a case still open (1 to 5 people holding the mediator
+    role), with a line on its timeline. The same mediators again: nothing changes."""
+    viewer.require_manager(case.community_id)
+    wanted = await _mediator_ids(case.community_id, mediator_ids)
+    async with in_transaction():
+        # Touch the row conditionally: a case closed meanwhile refuses the change, and two
+        # changes at once queue on the row.
+        touched = await MediationCase.filter(id=case.id, state__not_in=list(CLOSED_STATES)).update(
+            state=F("state")
+        )
+        if not touched:
+            raise DomainError(ErrorCode.ALREADY_DECIDED, N_("This case is closed."), "caseId")
+        current = set(await CaseMediator.filter(case_id=case.id).values_list("user_id", flat=True))
+        if {int(str(u)) for u in current} == set(wanted):
+            return case
+        await CaseMediator.filter(case_id=case.id, user_id__not_in=wanted).delete()
+        held = {int(str(u)) for u in current}
+        await CaseMediator.bulk_create(
+            [CaseMediator(case_id=case.id, user_id=u) for u in wanted if u not in held]
+        )
+        await _event(case.id, CaseEventKind.MEDIATORS_CHANGED, viewer.user_id)
+    return case
 
 
 # Steps ---------------------------------------------------------------------------------------------

@@ -18,7 +18,15 @@ from tortoise.transactions import in_transaction
 
 from models.enums import Role
 from models.mediation_room import MediationCase
-from models.observers import DisputeIntervention, ObserverPost, ObserverVisit, VisitOpinion
+from models.observers import (
+    AppointedAs,
+    AppointmentEventKind,
+    DisputeIntervention,
+    ObserverPost,
+    ObserverVisit,
+    ObserverVisitPhoto,
+    VisitOpinion,
+)
 from models.places import Compound
 from models.teams import MediationCategory
 from models.voice import Opinion, OpinionKind, OpinionStatus, OpinionTopic
@@ -27,8 +35,9 @@ from runtime import clock
 from runtime.i18n import N_
 from services import mediation_room, opinions
 from services.access import Viewer
-from services.accounts.memberships import grant_role
+from services.accounts.memberships import grant_role, revoke_role
 from services.errors import DomainError, ErrorCode, Forbidden
+from services.reports.photos import PhotoOwner, PhotoWrites, clean_photos
 
 MAX_SPOT = 200
 KEY_MAX = 64
@@ -53,7 +62,7 @@ async def appoint(viewer: Viewer, compound: Compound, user_id: int) -> ObserverP
     viewer.require_manager(compound.community_id)
     async with in_transaction():
         await grant_role(compound.community_id, user_id, Role.OBSERVER, "userId")
-        post, _ = await ObserverPost.get_or_create(
+        post, created = await ObserverPost.get_or_create(
             compound_id=compound.id,
             user_id=user_id,
             defaults={
@@ -62,7 +71,46 @@ async def appoint(viewer: Viewer, compound: Compound, user_id: int) -> ObserverP
                 "appointed_at": clock.now(),
             },
         )
+        if created:
+            await mediation_room.record_appointment(
+                compound.community_id,
+                user_id,
+                AppointedAs.OBSERVER,
+                AppointmentEventKind.APPOINTED,
+                viewer.user_id,
+                compound_id=compound.id,
+            )
     return post
+
+
+async def stand_down(viewer: Viewer, compound: Compound, user_id: int, reason: str) -> None:
+    """The office ends someone's post at a compound. The observer role goes with their last
+    post in the community (and with it their visits and interventions); what they recorded
+    stays, and so does the record of the stand-down. Again: nothing changes."""
+    viewer.require_manager(compound.community_id)
+    why = mediation_room.text(reason, "reason", mediation_room.MAX_REASON, required=False)
+    post = await ObserverPost.get_or_none(compound_id=compound.id, user_id=user_id)
+    if post is None:
+        if await mediation_room.stood_down_before(
+            compound.community_id, user_id, AppointedAs.OBSERVER, compound.id
+        ):
+            return
+        raise _invalid(N_("This member is not an observer of this compound."), "userId")
+    async with in_transaction():
+        # Conditional: of two stand-downs at once, one deletes the post and records it.
+        if not await ObserverPost.filter(id=post.id).delete():
+            return
+        if not await ObserverPost.exists(community_id=compound.community_id, user_id=user_id):
+            await revoke_role(compound.community_id, user_id, Role.OBSERVER)
+        await mediation_room.record_appointment(
+            compound.community_id,
+            user_id,
+            AppointedAs.OBSERVER,
+            AppointmentEventKind.STOOD_DOWN,
+            viewer.user_id,
+            compound_id=compound.id,
+            reason=why,
+        )
 
 
 async def posts(viewer: Viewer, community_id: int) -> list[ObserverPost]:
@@ -84,8 +132,11 @@ async def record_visit(
     spot: str,
     seen: str,
     idempotency_key: str,
+    photos: Sequence[bytes] = (),
 ) -> ObserverVisit:
-    """A retry with the same key returns the first visit."""
+    """A retry with the same key returns the first visit (and stores no photo again). Photos
+    are checked and cleaned (services.reports.photos) before anything is written, stored in the
+    PhotoStorage inside the visit's transaction, and removed again if it fails."""
     await _require_posted(viewer, compound)
     if not 1 <= len(idempotency_key or "") <= KEY_MAX:
         raise _invalid(
@@ -102,19 +153,48 @@ async def record_visit(
     existing = await ObserverVisit.get_or_none(observer_id=viewer.user_id, idempotency_key=idempotency_key)
     if existing is not None:
         return existing
+    cleaned = await clean_photos(photos)
+    written = PhotoWrites()
     try:
-        return await ObserverVisit.create(
-            community_id=compound.community_id,
-            compound_id=compound.id,
-            observer_id=viewer.user_id,
-            visited_at=when,
-            spot=where,
-            seen=what,
-            idempotency_key=idempotency_key,
-            created_at=now,
-        )
+        async with in_transaction():
+            visit = await ObserverVisit.create(
+                community_id=compound.community_id,
+                compound_id=compound.id,
+                observer_id=viewer.user_id,
+                visited_at=when,
+                spot=where,
+                seen=what,
+                idempotency_key=idempotency_key,
+                created_at=now,
+            )
+            for photo in cleaned:
+                key = await written.put(PhotoOwner.VISIT, compound.community_id, photo)
+                await ObserverVisitPhoto.create(
+                    community_id=compound.community_id,
+                    visit_id=visit.id,
+                    storage_key=key,
+                    content_type=photo.content_type,
+                    width=photo.width,
+                    height=photo.height,
+                    size=len(photo.data),
+                    created_at=now,
+                )
     except IntegrityError:  # the same key, raced: the first one stands
+        await written.remove()
         return await ObserverVisit.get(observer_id=viewer.user_id, idempotency_key=idempotency_key)
+    except BaseException:
+        await written.remove()
+        raise
+    return visit
+
+
+async def visit_photos(visit_ids: Sequence[int]) -> dict[int, list[ObserverVisitPhoto]]:
+    """The photos of several visits in one statement (the caller checked who may see them)."""
+    found: dict[int, list[ObserverVisitPhoto]] = {i: [] for i in visit_ids}
+    if visit_ids:
+        for photo in await ObserverVisitPhoto.filter(visit_id__in=list(visit_ids)).order_by("id"):
+            found[photo.visit_id].append(photo)
+    return found
 
 
 async def visit_for(viewer: Viewer, visit_id: int, field: str = "visitId") -> ObserverVisit:
@@ -123,7 +203,7 @@ async def visit_for(viewer: Viewer, visit_id: int, field: str = "visitId") -> Ob
     visit = await ObserverVisit.get_or_none(id=visit_id)
     if visit is None or not viewer.is_member(visit.community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("No such visit."), field)
-    if visit.observer_id != viewer.user_id:
+    if visit.observer_id != viewer.user_id or not viewer.has_role(visit.community_id, Role.OBSERVER):
         raise Forbidden(N_("Only the observer who made the visit can add to it."))
     return visit
 
@@ -162,7 +242,8 @@ async def intervention_for(
     row = await DisputeIntervention.get_or_none(id=intervention_id)
     if row is None or not viewer.is_member(row.community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("No such intervention."), field)
-    if row.observer_id != viewer.user_id and not viewer.manages(row.community_id):
+    its_observer = row.observer_id == viewer.user_id and viewer.has_role(row.community_id, Role.OBSERVER)
+    if not (its_observer or viewer.manages(row.community_id)):
         raise Forbidden(N_("Only its observer and the community office can see this."))
     return row
 

@@ -39,6 +39,7 @@ class PhotoOwner(StrEnum):
     REPORT = "report"
     INSPECTION = "inspection"
     DISPATCH = "dispatch"
+    VISIT = "visit"  # an observer's visit (services.observers)
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,15 @@ async def clean_photos(photos: Sequence[bytes], field: str = "photos") -> list[C
     return [await asyncio.to_thread(clean_photo, data, i, field) for i, data in enumerate(photos)]
 
 
-# ── links: photos are served by /photos/<id> (reports) and /photos/inspection/<id> to ─────
-# ── whoever holds a fresh signed link ────────────────────────────────────────────────────
+# ── links: photos are served by /photos/<id> (reports), /photos/inspection/<id> and ──────
+# ── /photos/visit/<id> to whoever holds a fresh signed link ──────────────────────────────
 
 LINK_TTL_SECONDS = 3600
-_PATHS = {PhotoOwner.REPORT: "/photos/", PhotoOwner.INSPECTION: "/photos/inspection/"}
+_PATHS = {
+    PhotoOwner.REPORT: "/photos/",
+    PhotoOwner.INSPECTION: "/photos/inspection/",
+    PhotoOwner.VISIT: "/photos/visit/",
+}
 
 
 def _signature(owner: PhotoOwner, photo_id: int, expires: int) -> str:
@@ -163,14 +168,21 @@ async def open_photo(
 ) -> tuple[bytes, str] | None:
     """The bytes and content type behind a valid, unexpired link; None for anything else."""
     from models.boards import InspectionPhoto
+    from models.observers import ObserverVisitPhoto
     from models.reports import ReportPhoto
 
     if not expires.isdigit() or int(expires) < clock.now().timestamp():
         return None
     if not hmac.compare_digest(_signature(owner, photo_id, int(expires)), signature):
         return None
-    model = ReportPhoto if owner == PhotoOwner.REPORT else InspectionPhoto
-    photo = await model.get_or_none(id=photo_id)
+    models: dict[PhotoOwner, type[ReportPhoto] | type[InspectionPhoto] | type[ObserverVisitPhoto]] = {
+        PhotoOwner.REPORT: ReportPhoto,
+        PhotoOwner.INSPECTION: InspectionPhoto,
+        PhotoOwner.VISIT: ObserverVisitPhoto,
+    }
+    if owner not in models:
+        return None
+    photo = await models[owner].get_or_none(id=photo_id)
     if photo is None:
         return None
     data = await get_storage().get(photo.storage_key)

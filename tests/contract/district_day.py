@@ -127,6 +127,11 @@ async def district_afternoon(
     _ok((await app.run("DispatchSendBack", liaison, input=back))["dispatchSendBack"])
     read = (await app.run("DispatchDetail", resident, id=referred["id"]))["dispatch"]
     assert read["state"] == "SENT_BACK" and read["sendBackReason"] == "属小区内部管线"
+    # The street's liaison reads its communities' reports (no reporter, no household) and finds
+    # the one it sent back, still with the community.
+    listed = (await app.run("DistrictReports", liaison, districtId=district_id, first=50))["districtReports"]
+    back_there = next(r for r in listed["nodes"] if r["id"] == report_id)
+    assert (back_there["dispatchState"], back_there["text"]) == ("SENT_BACK", "主管道漏水")
 
     # The month: the courier tops the outpost ranking; the roll-up counts every step.
     month = local_month(clock.now(), "Asia/Shanghai")
@@ -171,6 +176,9 @@ async def district_afternoon(
         ("刘快递", -2000, False),
         ("刘快递", 20000, False),
     ]
+    # The book is public: anyone reads it, with the recipient's initials
+    public = (await app.run("OutpostRewards", None, districtId=district_id, month=month))["outpostRewards"]
+    assert [(r["name"], r["amountFen"]) for r in public["rewards"]][-1] == ("刘**", 20000)
     moved_clock.set(day_time)
 
 

@@ -56,15 +56,18 @@ BUDGETS: dict[str, int] = {
     "MediationCounts": 3,
     "MediationFollowUpRecord": 13,
     "MediationSessionRecord": 15,
-    "MediatorAppoint": 4,
-    "ObserverAppoint": 9,
+    "MediatorAppoint": 5,  # and the appointment in the office's record
+    "MediatorStandDown": 6,  # the role taken back and the stand-down recorded, in one transaction
+    "MediationCaseMediatorsSet": 14,  # the case touched conditionally, the set changed, its timeline line
+    "ObserverStandDown": 8,  # the post, the role with the last post, the stand-down recorded
+    "ObserverAppoint": 10,  # and the appointment in the office's record
     "ObserverDisputeRefer": 16,  # opens the case and links it, conditionally, in one transaction
     "ObserverDisputeStepIn": 3,
     "ObserverMonthCounts": 5,
     "ObserverOpinionTake": 4,
     "ObserverPosts": 4,
-    "ObserverVisitRecord": 8,
-    "ObserverVisits": 7,  # the page, its total, opinions, interventions, supports, names
+    "ObserverVisitRecord": 9,  # and its photos (one statement for the page)
+    "ObserverVisits": 8,  # the page, its total, opinions, interventions, photos, supports, names
     # Property fees
     "FeeArrears": 5,
     "FeeBills": 5,
@@ -174,6 +177,7 @@ BUDGETS: dict[str, int] = {
     "OutpostRewardPay": 11,  # the month's ranking read to check the recipient and their rank
     "OutpostRewardReverse": 9,
     "OutpostRewards": 6,
+    "DistrictReports": 9,  # roles, district, street links, page, total, dispatches, labels, names
     "OutpostReport": 20,  # locates the spot, stores the photo, tells the liaisons
     "PendingPickups": 4,
     "PlaceCreate": 4,  # the new place's full label (its parents, joined)

@@ -14,6 +14,7 @@ from runtime.i18n import Text
 from services.access import Viewer
 from services.district import dispatch as flow
 from services.district import outpost, rewards, rollup
+from services.district.reports import Seen
 
 
 def gid(type_name: str, row_id: int) -> strawberry.ID:
@@ -76,6 +77,32 @@ async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[types
         )
         for r in rows
     ]
+
+
+def district_report(seen: Seen) -> types.DistrictReport:
+    r, dispatch = seen.report, seen.dispatch
+    return types.DistrictReport(
+        id=gid("Report", r.id),
+        community_id=gid("Community", r.community_id),
+        community_name=seen.community_name,
+        street_id=gid("Street", seen.street_id),
+        street_name=seen.street_name,
+        place_label=seen.place_label,
+        category=r.category,
+        text=seen.text,
+        state=r.state,
+        escalation_level=r.escalation_level,
+        created_at=r.created_at,
+        claim_due_at=r.claim_due_at,
+        resolve_due_at=r.resolve_due_at,
+        claimed_at=r.claimed_at,
+        resolved_at=r.resolved_at,
+        closed_at=r.closed_at,
+        rating=r.rating,
+        dispatch_id=gid("Dispatch", dispatch.id) if dispatch is not None else None,
+        dispatch_state=dispatch.state if dispatch is not None else None,
+        department_name=seen.department_name,
+    )
 
 
 async def roles_held(rows: Sequence[DistrictRole]) -> list[types.DistrictRoleHeld]:

@@ -12,6 +12,7 @@ from api.ids import decode_cursor, decode_global_id
 from api.photos import read_uploads
 from api.resolvers.district.mapping import (
     dispatch_types,
+    district_report,
     gid,
     rank_row,
     reward_book,
@@ -24,9 +25,11 @@ from api.schema.common import Connection
 from api.schema.connections import connection
 from api.schema.district import inputs, types
 from models.district import Dispatch, DistrictRole
+from models.reports import ReportState
 from services.access import Viewer
 from services.district import dispatch as flow
 from services.district import outpost, rewards, rollup
+from services.district import reports as district_reports
 from services.errors import DomainError
 from services.paging import clamp_first
 
@@ -159,6 +162,33 @@ async def dispatch_queue(
         return len(page.items)  # the queue's page; queues are short (what waits now)
 
     return connection(page.items, page.has_next, lambda row: mapped[row.id], count, after)
+
+
+async def district_reports_page(
+    info: Info,
+    district_id: strawberry.ID,
+    street_id: strawberry.ID | None = None,
+    community_id: strawberry.ID | None = None,
+    states: list[ReportState] | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[types.DistrictReport]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    size, after_id = clamp_first(first), decode_cursor(after)
+    listing = await district_reports.reports(
+        viewer,
+        _district_id(district_id),
+        street_id=decode_global_id(street_id, "Street", "streetId") if street_id else None,
+        community_id=decode_global_id(community_id, "Community", "communityId") if community_id else None,
+        states=states,
+        first=size,
+        after_id=after_id,
+    )
+    mapped = {seen.report.id: district_report(seen) for seen in listing.seen}
+    return connection(
+        listing.page.items, listing.page.has_next, lambda row: mapped[row.id], listing.count, after_id
+    )
 
 
 async def outpost_ranking(info: Info, district_id: strawberry.ID, month: str) -> list[types.OutpostRankRow]:

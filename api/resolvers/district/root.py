@@ -9,6 +9,7 @@ from api.schema.common import Connection
 from api.schema.district.types import (
     Dispatch,
     DispatchPayload,
+    DistrictReport,
     DistrictRoleHeld,
     DistrictRollupRow,
     OutpostRankRow,
@@ -33,14 +34,21 @@ class DistrictQuery:
         description="What waits for the caller: STREET (liaisons), DEPARTMENT (department members), "
         "COORDINATION (coordinators), MINE (what the caller reported).",
     )
+    district_reports: Connection[DistrictReport] = strawberry.field(
+        resolver=resolve.district_reports_page,
+        description="The reports of the district's communities, newest first: a street's liaison "
+        "reads its street's, a department member those of its categories or dispatched to it, the "
+        "coordinator all. Narrow by street, community and states. Never who reported them.",
+    )
     outpost_ranking: list[OutpostRankRow] = strawberry.field(
         resolver=resolve.outpost_ranking,
         description="The district's outpost ranking of a month (YYYY-MM): points earned, snaps.",
     )
     outpost_rewards: OutpostRewardBook = strawberry.field(
         resolver=resolve.outpost_rewards,
-        description="The cash rewards the district paid for a month's outpost ranking (YYYY-MM), for "
-        "every street and district role holder: names, ranks, amounts.",
+        description="The cash rewards the district paid for a month's outpost ranking (YYYY-MM): its "
+        "public accounts, for anyone, signed in or not. The district's role holders see names; "
+        "everyone else initials (刘**). Ranks, titles, amounts, reversals for all.",
     )
     district_rollup: list[DistrictRollupRow] = strawberry.field(
         resolver=resolve.district_rollup,

@@ -152,3 +152,32 @@ async def mediation_case_close(
         lambda viewer, case: mediation_room.close(viewer, case, CaseState(input.outcome.value), input.note),
         info,
     )
+
+
+async def mediator_stand_down(
+    info: Info, input: inputs.MediatorStandDownInput
+) -> inputs.MediatorStandDownPayload:
+    async def work() -> inputs.MediatorStandDownPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        await mediation_room.stand_down_mediator(
+            viewer,
+            _community(input.community_id),
+            decode_global_id(input.user_id, "User", "userId"),
+            input.reason,
+        )
+        return inputs.MediatorStandDownPayload(stood_down=True)
+
+    return await guarded(inputs.MediatorStandDownPayload, work())
+
+
+async def mediation_case_mediators_set(
+    info: Info, input: inputs.MediationCaseMediatorsSetInput
+) -> inputs.MediationCasePayload:
+    return await _step(
+        input.case_id,
+        lambda viewer, case: mediation_room.set_mediators(
+            viewer, case, [decode_global_id(u, "User", "mediatorIds") for u in input.mediator_ids]
+        ),
+        info,
+    )

@@ -30,6 +30,15 @@ class MediationRoomMutation:
     mediator_appoint: inputs.MediatorAppointPayload = strawberry.mutation(
         resolver=resolve.mediator_appoint, description="The office: make a member a mediator."
     )
+    mediator_stand_down: inputs.MediatorStandDownPayload = strawberry.mutation(
+        resolver=resolve.mediator_stand_down,
+        description="The office: end a member's service as a mediator (their open cases need other "
+        "mediators first). Again: nothing changes.",
+    )
+    mediation_case_mediators_set: inputs.MediationCasePayload = strawberry.mutation(
+        resolver=resolve.mediation_case_mediators_set,
+        description="The office: change who mediates a case still open (on its timeline).",
+    )
     mediation_case_open: inputs.MediationCasePayload = strawberry.mutation(
         resolver=resolve.mediation_case_open,
         description="The office: open a case with the households on each side and its mediators.",

@@ -13,6 +13,7 @@ from models.observers import DisputeIntervention, ObserverPost, ObserverVisit
 from services import observers, opinions
 from services.access import Viewer, user_names_by_ids
 from services.places.labels import PlaceKind, labels_by_id
+from services.reports.photos import PhotoOwner, photo_link
 
 
 def _gid(type_name: str, row_id: int) -> relay.GlobalID:
@@ -49,6 +50,7 @@ async def posts(rows: Sequence[ObserverPost]) -> list[types.ObserverPost]:
 
 async def visits(viewer: Viewer, rows: Sequence[ObserverVisit]) -> list[types.ObserverVisit]:
     found = await observers.extras([r.id for r in rows])
+    photos = await observers.visit_photos([r.id for r in rows])
     supported = await opinions.supported_by_me(viewer, [o.id for e in found for o in e.opinions])
     names = {
         n.id: n.display_name for n in await user_names_by_ids([r.observer_id for r in rows]) if n is not None
@@ -63,6 +65,18 @@ async def visits(viewer: Viewer, rows: Sequence[ObserverVisit]) -> list[types.Ob
             seen=r.seen,
             opinions=[opinion_of(o, viewer, supported) for o in e.opinions],
             interventions=[intervention(i) for i in e.interventions],
+            photos=[
+                types.ObserverVisitPhoto(
+                    id=_gid("ObserverVisitPhoto", p.id),
+                    content_type=p.content_type,
+                    width=p.width,
+                    height=p.height,
+                    size=p.size,
+                    url=photo_link(p.id, PhotoOwner.VISIT),
+                    created_at=p.created_at,
+                )
+                for p in photos[r.id]
+            ],
         )
         for r, e in zip(rows, found, strict=True)
     ]

@@ -6,6 +6,7 @@ import strawberry
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, decode_global_ids
+from api.photos import read_uploads
 from api.resolvers.mediation_room import mapping as case_mapping
 from api.resolvers.observers import mapping
 from api.resolvers.opinions.operations import opinion_of
@@ -89,8 +90,9 @@ async def observer_visit_record(
         compound = await observers.compound_of(
             viewer, decode_global_id(input.compound_id, "Compound", "compoundId")
         )
+        photos = await read_uploads(input.photos, "photos")
         visit = await observers.record_visit(
-            viewer, compound, input.visited_at, input.spot, input.seen, input.idempotency_key
+            viewer, compound, input.visited_at, input.spot, input.seen, input.idempotency_key, photos
         )
         return inputs.ObserverVisitPayload(visit=(await mapping.visits(viewer, [visit]))[0])
 
@@ -142,3 +144,20 @@ async def observer_dispute_refer(
         return inputs.ObserverDisputeReferPayload(case=await case_mapping.case(case))
 
     return await guarded(inputs.ObserverDisputeReferPayload, work())
+
+
+async def observer_stand_down(
+    info: Info, input: inputs.ObserverStandDownInput
+) -> inputs.ObserverStandDownPayload:
+    async def work() -> inputs.ObserverStandDownPayload:
+        viewer = info.context.viewer
+        viewer.require_user()
+        compound = await observers.compound_of(
+            viewer, decode_global_id(input.compound_id, "Compound", "compoundId")
+        )
+        await observers.stand_down(
+            viewer, compound, decode_global_id(input.user_id, "User", "userId"), input.reason
+        )
+        return inputs.ObserverStandDownPayload(stood_down=True)
+
+    return await guarded(inputs.ObserverStandDownPayload, work())

@@ -31,9 +31,14 @@ class ObserversMutation:
         resolver=resolve.observer_appoint,
         description="The office: post a member to a compound as its observer.",
     )
+    observer_stand_down: inputs.ObserverStandDownPayload = strawberry.mutation(
+        resolver=resolve.observer_stand_down,
+        description="The office: end a member's post at a compound (the observer role goes with their "
+        "last post). Again: nothing changes.",
+    )
     observer_visit_record: inputs.ObserverVisitPayload = strawberry.mutation(
         resolver=resolve.observer_visit_record,
-        description="An observer of the compound: a visit, where and what was seen.",
+        description="An observer of the compound: a visit, where and what was seen, with photos.",
     )
     observer_opinion_take: inputs.ObserverOpinionTakePayload = strawberry.mutation(
         resolver=resolve.observer_opinion_take,

@@ -11,7 +11,7 @@ import strawberry
 
 from api.context import Info
 from api.schema.common import UserError
-from api.schema.reports.types import ReportCategory
+from api.schema.reports.types import ReportCategory, ReportState
 from models.district import DispatchEventKind, DispatchSource, DispatchState, DistrictRoleKind
 from runtime.i18n import Text
 
@@ -76,6 +76,36 @@ class Dispatch:
     rating: int | None
     created_at: datetime
     timeline: list[DispatchStep]
+
+
+@strawberry.type(
+    description="A community's report as its street's liaison, the district's departments and its "
+    "coordinator see it: the problem and its handling, never who reported it, for whom, how to reach "
+    "them, or anything of a household."
+)
+class DistrictReport:
+    id: strawberry.ID = strawberry.field(description="The report's global id (a Report).")
+    community_id: strawberry.ID
+    community_name: str
+    street_id: strawberry.ID
+    street_name: str
+    place_label: str = strawberry.field(description='Where, in full: "休闲小区 4号楼 2单元".')
+    category: ReportCategory
+    text: str = strawberry.field(description="As reported, with any phone number in it masked.")
+    state: ReportState
+    escalation_level: int = strawberry.field(
+        description="0 none, 1 community coordinator (claim missed), 2 district (fix missed)."
+    )
+    created_at: datetime
+    claim_due_at: datetime
+    resolve_due_at: datetime
+    claimed_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None = strawberry.field(description="1 to 5, once confirmed.")
+    dispatch_id: strawberry.ID | None = strawberry.field(description="The dispatch carrying it, if referred.")
+    dispatch_state: DispatchState | None
+    department_name: str | None = strawberry.field(description="The department its dispatch went to.")
 
 
 @strawberry.type(description="A street or district role the caller holds.")
@@ -148,7 +178,9 @@ class OutpostReward:
     id: strawberry.ID
     month: str
     rank: int
-    name: str
+    name: str = strawberry.field(
+        description="The recipient: in full for the district's role holders, initials (刘**) for others."
+    )
     title: str
     amount_fen: int = strawberry.field(description="Integer fen; negative on a reversal.")
     reverses_id: strawberry.ID | None = strawberry.field(

@@ -81,3 +81,26 @@ class MediationSessionPayload:
     session: MediationSession | None = None
     case: MediationCase | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class MediatorStandDownInput:
+    community_id: strawberry.ID
+    user_id: strawberry.ID
+    reason: str = strawberry.field(default="", description="Why, up to 300 characters (for the record).")
+
+
+@strawberry.type
+class MediatorStandDownPayload:
+    stood_down: bool = strawberry.field(
+        default=False, description="They are no mediator any more and see no case's names."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class MediationCaseMediatorsSetInput:
+    case_id: strawberry.ID
+    mediator_ids: list[strawberry.ID] = strawberry.field(
+        description="1 to 5 people holding the mediator role: the case's mediators from now on."
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from api.schema.common import UserError
 from api.schema.mediation_room.types import MediationCase
@@ -34,6 +35,9 @@ class ObserverVisitRecordInput:
     idempotency_key: str
     visited_at: datetime | None = strawberry.field(
         default=None, description="Now when left out; up to a week back."
+    )
+    photos: list[Upload] = strawberry.field(
+        default_factory=list, description="Up to 6 JPEG, PNG or WebP photos; metadata is stripped."
     )
 
 
@@ -81,4 +85,17 @@ class ObserverDisputeReferInput:
 @strawberry.type
 class ObserverDisputeReferPayload:
     case: MediationCase | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ObserverStandDownInput:
+    compound_id: strawberry.ID
+    user_id: strawberry.ID
+    reason: str = strawberry.field(default="", description="Why, up to 300 characters (for the record).")
+
+
+@strawberry.type
+class ObserverStandDownPayload:
+    stood_down: bool = strawberry.field(default=False, description="They no longer observe the compound.")
     errors: list[UserError] = strawberry.field(default_factory=list)

@@ -33,6 +33,19 @@ class DisputeIntervention:
     created_at: datetime
 
 
+@strawberry.type(
+    description="A photo taken on a visit. The url works for an hour or two; ask again for a new one."
+)
+class ObserverVisitPhoto:
+    id: relay.GlobalID
+    content_type: str
+    width: int
+    height: int
+    size: int = strawberry.field(description="Bytes, after metadata (EXIF, GPS) was stripped.")
+    url: str
+    created_at: datetime
+
+
 @strawberry.type(description="One walk of an observer through their compound.")
 class ObserverVisit(relay.Node):
     id: relay.NodeID[int]
@@ -43,6 +56,7 @@ class ObserverVisit(relay.Node):
     seen: str
     opinions: list[Opinion] = strawberry.field(description="Opinions residents gave on the visit.")
     interventions: list[DisputeIntervention]
+    photos: list[ObserverVisitPhoto] = strawberry.field(description="What the observer saw, up to 6.")
 
 
 @strawberry.type(description="A month of the observers' work, for the monthly 家园议事会. No names.")

@@ -33,6 +33,7 @@ from tests.api.authz.world import Side
 ID_KINDS = {
     "dispatchId": "Dispatch",
     "districtId": "District",
+    "streetId": "Street",
     "departmentId": "Department",
     "id": "Report",
     "communityId": "Community",

@@ -43,6 +43,9 @@ class Row:
     # Roles that pass but are shown only their own objects, of which the world gives them none:
     # they must get an empty list, neither a refusal nor anyone else's objects.
     shown_none: frozenset[str] = frozenset()
+    # Public: every caller gets data, anonymous and other communities included (the district's
+    # public accounts).
+    public: bool = False
     note: str = ""
 
 
@@ -206,6 +209,11 @@ ROWS: dict[str, Row] = {
     "Mutation.observerDisputeRefer": Row(OBSERVER | MANAGERS),
     "Mutation.mediatorAppoint": Row(MANAGERS),
     "Mutation.mediationCaseOpen": Row(MANAGERS),
+    # The office stands observers and mediators down and changes an open case's mediators (the
+    # world's user is a bystander, neither posted nor a mediator: INVALID_INPUT for the office).
+    "Mutation.observerStandDown": Row(MANAGERS),
+    "Mutation.mediatorStandDown": Row(MANAGERS),
+    "Mutation.mediationCaseMediatorsSet": Row(MANAGERS),
     "Mutation.mediationSessionRecord": Row(MEDIATOR | MANAGERS),
     "Mutation.mediationAgreementRecord": Row(MEDIATOR | MANAGERS),
     "Mutation.mediationFollowUpRecord": Row(MEDIATOR | MANAGERS),
@@ -234,7 +242,12 @@ ROWS: dict[str, Row] = {
     "Mutation.dispatchConfirm": Row(NOBODY, refusals=("NOT_REPORTER",), note="the outpost reporter's own"),
     "Query.dispatch": Row(MEMBERS),
     "Query.outpostRanking": Row(NOBODY),
-    "Query.outpostRewards": Row(NOBODY, note="every street and district role; no community role"),
+    "Query.outpostRewards": Row(
+        NOBODY, public=True, note="the district's public accounts: names only for its role holders"
+    ),
+    "Query.districtReports": Row(
+        NOBODY, note="street and district roles only (tests/api/district/test_reports.py walks them)"
+    ),
     "Mutation.outpostRewardPay": Row(NOBODY, note="the district office (its coordinator) only"),
     "Mutation.outpostRewardReverse": Row(NOBODY, note="the district office (its coordinator) only"),
     "Query.districtRollup": Row(NOBODY),
@@ -308,6 +321,7 @@ HTTP_WITHOUT_IDS = {
     "/healthz": "no data",
     "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
     "/photos/inspection/{photo_id:int}": "the same, signed for inspection photos only",
+    "/photos/visit/{photo_id:int}": "the same, signed for observers' visit photos only",
     "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
     "/t/{code}": "a tag's signed code; the page shows the place, as the printed tag does, and the "
     "office's phone (TagScan.officePhone: public for a valid tag, as on the office's door); " + _WEB,

@@ -175,6 +175,7 @@ async def _district_ids(community_id: int) -> dict[str, str]:
     assert department is not None, "the demo's district has departments"
     return {
         "District": gid("District", link.district_id),
+        "Street": gid("Street", link.street_id),
         "Department": gid("Department", department.id),
         "OutpostReward": gid("OutpostReward", await _a_reward(link.district_id)),
     }

@@ -97,6 +97,16 @@ async def observers_and_mediation(
             },
         )
     )["mediationCaseOpen"]["case"]
+    # The observer mediates too: the office adds them to the new case while it is open.
+    await app.run("MediatorAppoint", staff, input={"communityId": cid, "userId": observer_id})
+    changed = (
+        await app.run(
+            "MediationCaseMediatorsSet",
+            staff,
+            input={"caseId": opened["id"], "mediatorIds": [mediator_id, observer_id]},
+        )
+    )["mediationCaseMediatorsSet"]
+    assert changed["errors"] == [] and len(changed["case"]["mediators"]) == 2
     day = today.isoformat()
     case_id = referred["id"]
     await app.run(
@@ -123,6 +133,9 @@ async def observers_and_mediation(
         mediator_token,
         input={"caseId": opened["id"], "outcome": "REFERRED", "note": "转街道"},
     )
+    # Their cases closed, the observer stands down from the room, and from the compound.
+    stood = await app.run("MediatorStandDown", staff, input={"communityId": cid, "userId": observer_id})
+    assert stood["mediatorStandDown"]["stoodDown"]
     mine = (await app.run("MediationCases", mediator_token, communityId=cid))["mediationCases"]
     assert mine["totalCount"] == 2
     assert (await app.run("MediationCase", staff, id=case_id))["mediationCase"]["agreement"] == "楼上负责维修"
@@ -133,3 +146,6 @@ async def observers_and_mediation(
         "observerMonthCounts"
     ]
     assert (found["visits"], found["disputesReferred"]) == (1, 1), found
+    down = {"compoundId": compound_id, "userId": observer_id, "reason": "搬离小区"}
+    assert (await app.run("ObserverStandDown", staff, input=down))["observerStandDown"]["stoodDown"]
+    assert (await app.run("ObserverPosts", resident, communityId=cid))["observerPosts"] == []
