@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models.ledger import AccountKind, PointAccount, PointTransfer, TransferKind
@@ -28,6 +27,7 @@ from points_engine import accounts, lots
 from points_engine.errors import ErrorCode, PointsError
 from points_engine.localtime import local_day, timezone_of
 from runtime import clock
+from runtime.database import fetch, insert_new
 from runtime.i18n import N_
 
 MAX_AMOUNT = 10_000_000
@@ -110,28 +110,32 @@ async def post(
             return Posted(existing, False)
         now = clock.now()
         zone = timezone or await timezone_of(debit.community_id)
-        try:
-            async with in_transaction():
-                transfer = await PointTransfer.create(
-                    community_id=debit.community_id,
-                    debit_id=debit.id,
-                    credit_id=credit.id,
-                    amount=amount,
-                    kind=kind,
-                    memo=memo,
-                    actor_id=actor_user_id,
-                    source_key=source_key,
-                    rule_version=rule_version,
-                    by_hand=by_hand,
-                    reverses_id=reverses_id,
-                    created_at=now,
-                    local_day=local_day(now, zone),
-                )
-        except IntegrityError:
-            # A concurrent post of the same source key committed first: the first one stands.
+        # A concurrent post of the same source key that committed first makes this insert do
+        # nothing, without the error that would abort the transaction on PostgreSQL.
+        transfer = await insert_new(
+            PointTransfer,
+            {
+                "community_id": debit.community_id,
+                "debit_id": debit.id,
+                "credit_id": credit.id,
+                "amount": amount,
+                "kind": kind,
+                "memo": memo,
+                "actor_id": actor_user_id,
+                "source_key": source_key,
+                "rule_version": rule_version,
+                "by_hand": by_hand,
+                "reverses_id": reverses_id,
+                "created_at": now,
+                "local_day": local_day(now, zone),
+            },
+            unique=("source_key",),
+        )
+        if transfer is None:
+            # The first one stands.
             existing = await PointTransfer.get_or_none(source_key=source_key)
             if existing is None:
-                raise
+                raise IntegrityError(f"transfer source key {source_key!r} is taken")
             return Posted(existing, False)
         moves = sorted(((debit, -amount), (credit, amount)), key=lambda m: (m[0].kind != "member", m[0].id))
         for account, delta in moves:
@@ -149,18 +153,26 @@ async def post(
         return Posted(transfer, True)
 
 
+_CREDIT = 'UPDATE "point_account" SET "balance" = "balance" + $1 WHERE "id" = $2 RETURNING "balance"'
+# Member balances never go negative: the database decides, not a value read earlier.
+_DEBIT_MEMBER = (
+    'UPDATE "point_account" SET "balance" = "balance" + $1 '
+    'WHERE "id" = $2 AND "balance" >= $3 RETURNING "balance"'
+)
+
+
 async def _move(account: PointAccount, delta: int) -> None:
-    query = PointAccount.filter(id=account.id)
+    """Move the balance; `account.balance` becomes the balance as this transaction left it."""
     guarded = delta < 0 and account.kind == AccountKind.MEMBER
     if guarded:
-        # Member balances never go negative: the database decides, not a value read earlier.
-        query = query.filter(balance__gte=-delta)
-    changed = await query.update(balance=F("balance") + delta)
-    if changed != 1:
+        moved = await fetch(_DEBIT_MEMBER, [delta, account.id, -delta])
+    else:
+        moved = await fetch(_CREDIT, [delta, account.id])
+    if len(moved) != 1:
         if guarded:
             raise PointsError(ErrorCode.INSUFFICIENT_POINTS, N_("Not enough points."), "amount")
         raise PointsError(ErrorCode.UNKNOWN_ACCOUNT, N_("The account does not exist."))
-    account.balance += delta
+    account.balance = int(moved[0]["balance"])
 
 
 async def reverse(

@@ -11,7 +11,7 @@ from tortoise.expressions import Q, RawSQL
 from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus
 from points_engine import accounts
-from runtime.database import is_postgres
+from runtime.database import fetch, is_postgres
 
 
 @dataclass(frozen=True)
@@ -39,9 +39,14 @@ class Economy:
     months: list[MonthFlows]
 
 
+_BALANCE = 'SELECT "balance" FROM "point_account" WHERE "key" = $1'
+
+
 async def balance(community_id: int, user_id: int) -> int:
-    account = await accounts.member_account(community_id, user_id, create=False)
-    return 0 if account is None else int(account.balance)
+    """0 before the member's first points. Hand-written: every redemption's answer and the
+    balance screen read it, and the ORM's read of the whole account cost ~0.5 ms of CPU more."""
+    found = await fetch(_BALANCE, [accounts.member_key(community_id, user_id)])
+    return int(found[0]["balance"]) if found else 0
 
 
 async def history(community_id: int, user_id: int, first: int, before_id: int | None) -> Page:

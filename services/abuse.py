@@ -41,6 +41,7 @@ from models.reports import Report, ReportState
 from points_engine import earning, rules
 from points_engine.errors import PointsError
 from runtime import clock
+from runtime.database import fetch
 from runtime.i18n import N_
 from runtime.labels import word
 from runtime.settings import get_settings
@@ -109,6 +110,13 @@ async def _attach(
 # Raising -------------------------------------------------------------------------------------
 
 
+# Hand-written: every report filed counts here (the ORM's count cost ~0.4 ms of worker CPU more).
+_BURST_COUNT = (
+    'SELECT COUNT(*) AS "n" FROM "report" '
+    'WHERE "community_id" = $1 AND "reporter_id" = $2 AND "created_at" > $3'
+)
+
+
 async def on_report_opened(event: DomainEvent) -> None:
     reporter = _int(event.data, "reporter_user_id")
     if reporter is None:
@@ -117,9 +125,8 @@ async def on_report_opened(event: DomainEvent) -> None:
     since = event.occurred_at - timedelta(hours=settings.abuse_burst_hours)
     # The count first: below the burst nothing follows, so a filing pays one statement here, not
     # three (whether the reporter is staff, and the evidence, matter only past the burst).
-    count = await Report.filter(
-        community_id=event.community_id, reporter_id=reporter, created_at__gt=since
-    ).count()
+    counted = await fetch(_BURST_COUNT, [event.community_id, reporter, since])
+    count = int(counted[0]["n"])
     if count < settings.abuse_burst_reports:
         return
     staff = MembershipRole.filter(

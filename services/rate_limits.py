@@ -17,11 +17,9 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
-
 from models.guards import RateCounter
 from runtime import clock
+from runtime.database import fetch
 from runtime.i18n import N_
 from runtime.settings import get_settings
 from services.errors import DomainError, ErrorCode, RateLimited
@@ -73,23 +71,25 @@ def _window_start(now: datetime, seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, tz=UTC)
 
 
+# One statement per limit counted: the window's first request creates its row, the others count
+# against it while it is under the limit; over it, no row comes back. Hand-written: every report
+# and redemption passes here once or twice, and the ORM's UPDATE cost ~0.5 ms of worker CPU.
+_COUNT = (
+    'INSERT INTO "rate_counter" ("bucket_hash", "window_start", "count") VALUES ($1, $2, 1) '
+    'ON CONFLICT ("bucket_hash", "window_start") DO UPDATE SET "count" = "rate_counter"."count" + 1 '
+    'WHERE "rate_counter"."count" < $3 RETURNING "count"'
+)
+
+
 async def _admit(bucket: str, limit: Limit) -> int | None:
     """Count one request; None when admitted, else the seconds until the window turns.
-    Called before a mutation's transaction, never inside one (a failed INSERT would abort it on
-    PostgreSQL): the count is spent even if the mutation then fails, as it should be."""
+    Called before a mutation's transaction, so the count is spent even if the mutation then
+    fails, as it should be."""
     now = clock.now()
     start = _window_start(now, limit.seconds)
     digest = hashlib.sha256(bucket.encode("utf-8")).hexdigest()
-    rows = RateCounter.filter(bucket_hash=digest, window_start=start, count__lt=limit.count)
-    if await rows.update(count=F("count") + 1):
+    if limit.count > 0 and await fetch(_COUNT, [digest, start, limit.count]):
         return None
-    if limit.count > 0:
-        try:
-            await RateCounter.create(bucket_hash=digest, window_start=start, count=1)
-            return None
-        except IntegrityError:  # the window is open (maybe by another process): count against it
-            if await rows.update(count=F("count") + 1):
-                return None
     return max(1, math.ceil((start + timedelta(seconds=limit.seconds) - now).total_seconds()))
 
 

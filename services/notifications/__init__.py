@@ -20,6 +20,7 @@ from models.places import Community
 from models.reports import Notification, RejectReason, ReportMeToo
 from models.teams import TeamMember
 from runtime import clock
+from runtime.database import fetch, insert_many
 from runtime.i18n import N_, Text
 from runtime.labels import word
 from services.access import Viewer
@@ -28,12 +29,16 @@ from services.notifications import inbox_bus
 from services.paging import Page
 from services.places.labels import report_label
 
+# Hand-written, as the inserts below: every report filed and escalated reads it.
+_ROLE_HOLDERS = (
+    'SELECT DISTINCT m."user_id" FROM "membership_role" r JOIN "membership" m ON m."id" = r."membership_id" '
+    'WHERE r."community_id" = $1 AND r."role" = $2'
+)
+
 
 async def _role_holders(community_id: int, role: Role) -> list[int]:
-    rows: list[Any] = await MembershipRole.filter(community_id=community_id, role=role).values_list(
-        "membership__user_id", flat=True
-    )
-    return sorted({int(r) for r in rows})
+    rows = await fetch(_ROLE_HOLDERS, [community_id, role.value])
+    return sorted(int(row["user_id"]) for row in rows)
 
 
 def _reporters(event: DomainEvent) -> set[int]:
@@ -73,20 +78,23 @@ async def tell(
     # The row keeps the message id and parameters, rendered in each reader's language when read
     # (api), and the English text for logs and readers that predate the ids.
     params = text.params_json()
-    await Notification.bulk_create(
+    written = str(text)[:300]
+    await insert_many(
+        Notification,
         [
-            Notification(
-                user_id=user_id,
-                community_id=community_id,
-                report_id=report_id,
-                event=event_name,
-                text_id=text.msgid,
-                text_params=params,
-                text=str(text)[:300],
-                created_at=now,
-            )
+            {
+                "user_id": user_id,
+                "community_id": community_id,
+                "report_id": report_id,
+                "event": event_name,
+                "text_id": text.msgid,
+                "text_params": params,
+                "text": written,
+                "created_at": now,
+                "read_at": None,
+            }
             for user_id in wanted
-        ]
+        ],
     )
     await inbox_bus.announce(wanted)
 

@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from models.enums import CareTagKind
 from models.places import Building, Community, Compound, Entrance, Household, HouseholdCareTag
+from runtime.database import by_id
 from runtime.i18n import N_
 from services.access import Viewer
 from services.errors import DomainError, ErrorCode
@@ -61,7 +62,7 @@ async def get_community(viewer: Viewer, community_id: int, field: str = "id") ->
 async def get_place(viewer: Viewer, model: type[M], place_id: int, field: str = "id") -> M:
     """A compound, building, entrance or household the viewer may see, or NOT_FOUND."""
     viewer.require_user()
-    place = await model.get_or_none(id=place_id)
+    place = await by_id(model, place_id)  # a report's place: hand-written, as hot as the report
     community_id = getattr(place, "community_id", None)
     if place is None or community_id is None or not viewer.is_member(community_id):
         raise _not_found(field)

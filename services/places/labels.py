@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from tortoise.models import Model
 
 from models.places import Asset, Building, Compound, Entrance, Household
-from models.reports import Report
+from runtime.database import fetch
 
 
 class PlaceKind(StrEnum):
@@ -143,12 +143,26 @@ async def labels(keys: Sequence[tuple[PlaceKind, int]]) -> list[str | None]:
     return [found.get(key) for key in keys]
 
 
+# Hand-written: every notification about a report names its place, so each report filed,
+# claimed, resolved or confirmed reads it (the ORM's join cost ~0.6 ms of worker CPU more).
+_REPORT_LABEL = (
+    'SELECT k."name" AS "compound", b."name" AS "building", eb."name" AS "entrance_building", '
+    'e."name" AS "entrance", a."name" AS "asset" FROM "report" r '
+    'JOIN "compound" k ON k."id" = r."compound_id" '
+    'LEFT JOIN "building" b ON b."id" = r."building_id" '
+    'LEFT JOIN "entrance" e ON e."id" = r."entrance_id" '
+    'LEFT JOIN "building" eb ON eb."id" = e."building_id" '
+    'LEFT JOIN "asset" a ON a."id" = r."asset_id" '
+    'WHERE r."id" = $1'
+)
+
+
 async def report_label(report_id: int) -> str:
     """Where a report is (its asset's label when it has one), in one statement."""
-    rows = await Report.filter(id=report_id).values_list(
-        "compound__name", "building__name", "entrance__building__name", "entrance__name", "asset__name"
-    )
+    rows = await fetch(_REPORT_LABEL, [report_id])
     if not rows:
         return ""
-    compound, building, entrance_building, entrance, asset = rows[0]
-    return full_label(compound, building or entrance_building, entrance, asset=asset)
+    row = rows[0]
+    return full_label(
+        row["compound"], row["building"] or row["entrance_building"], row["entrance"], asset=row["asset"]
+    )

@@ -13,6 +13,7 @@ from models.ledger import AccountKind, PointAccount, PointTransfer
 from models.rewards import Redemption, RedemptionStatus, Reward
 from points_engine import accounts, earning, expiry, lots, pickup, redemption, rules, statements
 from points_engine.ledger import Posted
+from runtime.database import by_id
 from runtime.i18n import N_
 from services import idempotency
 from services.access import Viewer
@@ -129,7 +130,7 @@ async def get_transfer(
 
 async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Reward:
     viewer.require_user()
-    row = await Reward.get_or_none(id=reward_id)
+    row = await by_id(Reward, reward_id)  # hand-written: every redemption reads its reward here
     if row is None or not viewer.is_member(row.community_id):
         raise _not_found(field)
     return row
@@ -140,11 +141,17 @@ async def get_reward(viewer: Viewer, reward_id: int, field: str = "id") -> Rewar
 
 async def redeem(viewer: Viewer, reward: Reward, idempotency_key: str) -> Redemption:
     """`reward` as get_reward returned it: authorized, and read once for the whole request."""
+    return (await redeemed(viewer, reward, idempotency_key)).redemption
+
+
+async def redeemed(viewer: Viewer, reward: Reward, idempotency_key: str) -> redemption.Redeemed:
+    """`redeem` with what it knows besides the row: whether this call made it, and the viewer's
+    balance as it left it (so the answer need not read it again). `reward` is kept up to date
+    with the stock this redemption took."""
     viewer.require_member(reward.community_id)
-    done = await redemption.redeem(
+    return await redemption.redeem(
         reward.community_id, viewer.user_id, reward.id, idempotency_key, read=reward
     )
-    return done.redemption
 
 
 async def cancel(viewer: Viewer, redemption_id: int) -> Redemption:

@@ -29,7 +29,7 @@ from tortoise.expressions import F, Subquery
 from tortoise.transactions import in_transaction
 
 from models.enums import ReportCategory, Role
-from models.people import Membership, User
+from models.people import Membership
 from models.places import Asset, Building, Compound, Entrance
 from models.reports import (
     ACTIVE_STATES,
@@ -45,6 +45,7 @@ from models.reports import (
 )
 from models.teams import PatrolFinding
 from runtime import clock
+from runtime.database import fetch, insert, is_postgres
 from runtime.i18n import N_, Text
 from runtime.labels import word
 from runtime.settings import get_settings
@@ -52,6 +53,7 @@ from services import idempotency
 from services.access import Viewer
 from services.errors import DomainError, DuplicateReport, ErrorCode, Forbidden, RateLimited
 from services.events import DomainEvent, publish
+from services.reports import filing
 from services.reports.clocks import REOPEN_WINDOW, clocks_for
 from services.reports.moves import conditional_move
 from services.reports.photos import CleanPhoto, PhotoOwner, PhotoWrites, clean_photos
@@ -188,14 +190,7 @@ async def _rate_check(viewer: Viewer, community_id: int, now: datetime) -> None:
         .values_list("created_at", flat=True)
     )
     if len(recent) >= limit:
-        frees_at: datetime = recent[len(recent) - limit] + RATE_WINDOW  # type: ignore[operator]
-        wait = max(1, math.ceil((frees_at - now).total_seconds()))
-        raise RateLimited(
-            N_("You can file {limit} reports an hour; try again in {minutes} min."),
-            wait,
-            limit=limit,
-            minutes=wait // 60 + 1,
-        )
+        raise _limited(recent[len(recent) - limit], now, limit)  # type: ignore[arg-type]
 
 
 # ── events ───────────────────────────────────────────────────────────────────────────────
@@ -227,18 +222,21 @@ async def _record(
     notes, a Text: its id and parameters are stored so each reader sees it in their language."""
     now = clock.now()
     system_note = note if isinstance(note, Text) else None
-    await ReportEvent.create(
-        report_id=report.id,
-        community_id=report.community_id,
-        actor_id=actor_id,
-        kind=kind,
-        from_state=from_state,
-        to_state=report.state if from_state is not None or kind is ReportEventKind.OPENED else None,
-        escalation_level=level,
-        note=str(note),
-        note_id=system_note.msgid if system_note else "",
-        note_params=system_note.params_json() if system_note and system_note.params else None,
-        created_at=now,
+    await insert(
+        ReportEvent,
+        {
+            "report_id": report.id,
+            "community_id": report.community_id,
+            "actor_id": actor_id,
+            "kind": kind,
+            "from_state": from_state,
+            "to_state": report.state if from_state is not None or kind is ReportEventKind.OPENED else None,
+            "escalation_level": level,
+            "note": str(note),
+            "note_id": system_note.msgid if system_note else "",
+            "note_params": system_note.params_json() if system_note and system_note.params else None,
+            "created_at": now,
+        },
     )
     await publish(
         DomainEvent(
@@ -266,16 +264,19 @@ async def _store_photos(
     for photo in photos:
         key = await written.put(PhotoOwner.REPORT, report.community_id, photo)
         stored.append(
-            await ReportPhoto.create(
-                report_id=report.id,
-                kind=kind,
-                uploaded_by_id=uploader_id,
-                storage_key=key,
-                content_type=photo.content_type,
-                size=len(photo.data),
-                width=photo.width,
-                height=photo.height,
-                created_at=clock.now(),
+            await insert(
+                ReportPhoto,
+                {
+                    "report_id": report.id,
+                    "kind": kind,
+                    "uploaded_by_id": uploader_id,
+                    "storage_key": key,
+                    "content_type": photo.content_type,
+                    "size": len(photo.data),
+                    "width": photo.width,
+                    "height": photo.height,
+                    "created_at": clock.now(),
+                },
             )
         )
     return stored
@@ -284,13 +285,33 @@ async def _store_photos(
 # ── filing ───────────────────────────────────────────────────────────────────────────────
 
 
-async def _place_columns(place: Place) -> tuple[int, int | None, int | None]:
+async def _place_columns(
+    place: Place, building_compound_id: int | None
+) -> tuple[int, int | None, int | None]:
+    """`building_compound_id`: the compound of an entrance's building, when already read."""
     if isinstance(place, Compound):
         return place.id, None, None
     if isinstance(place, Building):
         return place.compound_id, place.id, None
-    building = await Building.get(id=place.building_id)
-    return building.compound_id, building.id, place.id
+    if building_compound_id is None:
+        building_compound_id = (await Building.get(id=place.building_id)).compound_id
+    return building_compound_id, place.building_id, place.id
+
+
+def _limited(edge: datetime, now: datetime, limit: int) -> RateLimited:
+    """The hour holds `limit` reports; `edge` is the one whose leaving frees a place."""
+    wait = max(1, math.ceil((edge + RATE_WINDOW - now).total_seconds()))
+    return RateLimited(
+        N_("You can file {limit} reports an hour; try again in {minutes} min."),
+        wait,
+        limit=limit,
+        minutes=wait // 60 + 1,
+    )
+
+
+# One account's filings queue up behind this row lock on PostgreSQL, so two at once cannot both
+# slip under the rate limit. SQLite serialises writers and has no FOR UPDATE: nothing to send.
+_LOCK_FILER = 'SELECT "id" FROM "user_account" WHERE "id" = $1 FOR UPDATE'
 
 
 @dataclass(frozen=True)
@@ -341,14 +362,26 @@ async def file_report(
             "proxyChannel": proxy_channel,
         }
     )
+    # What filing needs to know before its transaction, in one statement: the key's record and
+    # report (a replay), the entrance's compound, the category's clocks.
+    known = await filing.before_filing(
+        me, key, place.building_id if isinstance(place, Entrance) else None, community_id, category
+    )
     if key is not None:
-        first_id = await idempotency.replayed(me, key, "reportCreate", digest)
-        # Past the 24-hour window the key still names its report (a unique key on the report).
-        first = None if first_id is None else await Report.get_or_none(id=first_id, reporter_id=me)
-        if first is None:
-            first = await Report.get_or_none(reporter_id=me, idempotency_key=key)
-        if first is not None:
-            return Filed(first, opened_now=False)
+        if known.record is not None:  # refuses another operation or input under the key
+            record = known.record
+            idempotency.judged(
+                record.operation,
+                record.input_hash,
+                record.result_id,
+                record.created_at,
+                "reportCreate",
+                digest,
+            )
+        # Within 24 hours the record names the report the key filed, and past them the report's
+        # own unique (reporter, key) still does: the same report either way.
+        if known.by_key is not None:
+            return Filed(known.by_key, opened_now=False)
     text = _clean_text(text, "text")
     channel = ""
     if proxy_for_user_id is not None:
@@ -367,7 +400,7 @@ async def file_report(
         if not viewer.manages(community_id):
             raise Forbidden(N_("Only the community office can note who called."))
         channel = _clean_text(proxy_channel, "proxyChannel", limit=200)
-    compound_id, building_id, entrance_id = await _place_columns(place)
+    compound_id, building_id, entrance_id = await _place_columns(place, known.building_compound_id)
     if asset_id is not None:
         asset = await Asset.get_or_none(id=asset_id, community_id=community_id)
         if (
@@ -383,53 +416,60 @@ async def file_report(
         # photos there is nothing to spare and the check under the row lock below decides.
         await _rate_check(viewer, community_id, now)
     cleaned = await clean_photos(photos)
-    clocks = await clocks_for(community_id, category)
+    clocks = known.clocks
+    # Staff take calls for others and are exempt from the hourly limit.
+    limit = get_settings().reports_per_hour
+    rate = (now - RATE_WINDOW, limit) if rate_limited and not viewer.is_staff(community_id) else None
     written = PhotoWrites()
     try:
         async with in_transaction():
-            # One account's filings queue up behind this row lock on PostgreSQL (SQLite
-            # serialises writers), so two at once cannot both slip under the rate limit.
-            await User.filter(id=me).select_for_update().only("id").first()  # the lock, not the hash
-            if key is not None:
-                # A retry of this key that raced the first attempt (on another worker) waited on
-                # the lock above: it gets the first report, not DUPLICATE_REPORT of it.
-                raced = await Report.get_or_none(reporter_id=me, idempotency_key=key)
-                if raced is not None:
-                    return Filed(raced, opened_now=False)
-            if rate_limited:
-                await _rate_check(viewer, community_id, now)
-            existing = (
-                await Report.filter(
-                    community_id=community_id,
-                    compound_id=compound_id,
-                    building_id=building_id,
-                    entrance_id=entrance_id,
-                    asset_id=asset_id,
-                    category=category,
-                    state__in=list(ACTIVE_STATES),
-                )
-                .order_by("id")
-                .first()
+            if is_postgres():
+                await fetch(_LOCK_FILER, [me])  # the lock, not the row
+            # Under the lock, in one statement: a retry of this key that raced the first attempt
+            # (on another worker) gets the first report, not DUPLICATE_REPORT of it; then the
+            # hourly limit; then the active report of the category here ("me too" instead).
+            checked = await filing.under_lock(
+                me, key, community_id, (compound_id, building_id, entrance_id, asset_id), category, rate
             )
-            if existing is not None:
-                raise DuplicateReport(existing.id)
-            report = await Report.create(
-                community_id=community_id,
-                compound_id=compound_id,
-                building_id=building_id,
-                entrance_id=entrance_id,
-                asset_id=asset_id,
-                category=category,
-                text=text,
-                reporter_id=me,
-                proxy_for_id=proxy_for_user_id,
-                proxy_channel=channel,
-                idempotency_key=key,
-                state=ReportState.OPEN,
-                claim_due_at=now + timedelta(minutes=clocks.claim_minutes),
-                resolve_due_at=now + timedelta(minutes=clocks.resolve_minutes),
-                created_at=now,
-                updated_at=now,
+            if checked.raced_id is not None:
+                return Filed(await Report.get(id=checked.raced_id), opened_now=False)
+            if checked.limit_edge is not None:
+                raise _limited(checked.limit_edge, now, limit)
+            if checked.duplicate_id is not None:
+                raise DuplicateReport(checked.duplicate_id)
+            report = await insert(
+                Report,
+                {
+                    "community_id": community_id,
+                    "compound_id": compound_id,
+                    "building_id": building_id,
+                    "entrance_id": entrance_id,
+                    "asset_id": asset_id,
+                    "category": category,
+                    "text": text,
+                    "reporter_id": me,
+                    "proxy_for_id": proxy_for_user_id,
+                    "proxy_channel": channel,
+                    "idempotency_key": key,
+                    "state": ReportState.OPEN,
+                    "claimed_by_id": None,
+                    "claim_due_at": now + timedelta(minutes=clocks.claim_minutes),
+                    "resolve_due_at": now + timedelta(minutes=clocks.resolve_minutes),
+                    "escalation_level": 0,
+                    "claim_escalated_at": None,
+                    "resolve_escalated_at": None,
+                    "claimed_at": None,
+                    "resolved_at": None,
+                    "resolution_note": "",
+                    "closed_at": None,
+                    "rating": None,
+                    "comment": "",
+                    "auto_confirmed": False,
+                    "reject_reason": None,
+                    "reopen_count": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                },
             )
             stored = await _store_photos(report, cleaned, PhotoKind.REPORT, me, written)
             await _record(report, ReportEventKind.OPENED, me, None, proxy=proxy_for_user_id is not None)

@@ -192,7 +192,7 @@ BUDGETS: dict[str, int] = {
     "ReportCancel": 11,
     "ReportClaim": 34,  # place label, me-too people told; the district pays an outpost snap
     "ReportConfirm": 46,  # pairing, self-dealing; place label, me-too; the dispatch, if any
-    "ReportCreate": 23,  # burst check (counted first), raced-retry re-check, the notice's place label
+    "ReportCreate": 17,  # hand-written: what filing knows in 2 reads (PostgreSQL; SQLite 15, no lock)
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
@@ -201,7 +201,7 @@ BUDGETS: dict[str, int] = {
     "ReportReopen": 15,
     "ReportResolve": 19,  # notifications name the place; me-too people are told
     "RewardCatalog": 3,
-    "RewardRedeem": 22,  # rules and time zone in one read, no look-up of its fresh source key
+    "RewardRedeem": 16,  # hand-written: replay, accounts, rules in 1 read; answer not re-read
     "RoundTableSuggestions": 2,
     "SatisfactionByMonth": 4,
     "SatisfactionByTeam": 7,

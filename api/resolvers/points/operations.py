@@ -87,9 +87,13 @@ async def point_rules(info: Info, community_id: strawberry.ID) -> types.PointRul
     return mapping.point_rules(await points.current_rules(info.context.viewer, _community(community_id)))
 
 
-async def _redemption_payload(info: Info, row: Any) -> types.RedemptionPayload:
+async def _redemption_payload(info: Info, row: Any, balance: int | None = None) -> types.RedemptionPayload:
+    """`balance`: the viewer's, when the change just made knows it."""
     viewer = info.context.viewer
-    balance = await points.balance(viewer, row.community_id) if row.user_id == viewer.user_id else None
+    if row.user_id != viewer.user_id:
+        balance = None
+    elif balance is None:
+        balance = await points.balance(viewer, row.community_id)
     return types.RedemptionPayload(redemption=mapping.redemption(row, viewer), balance=balance)
 
 
@@ -100,8 +104,10 @@ async def reward_redeem(info: Info, input: types.RewardRedeemInput) -> types.Red
             viewer, decode_global_id(input.reward_id, "Reward", "rewardId"), "rewardId"
         )
         await rate_checked(info, "redeem", viewer.user_id)
-        row = await points.redeem(viewer, reward, input.idempotency_key)
-        return await _redemption_payload(info, row)
+        done = await points.redeemed(viewer, reward, input.idempotency_key)
+        # The answer's reward is the one read above (its stock as this redemption left it).
+        info.context.loaders.points.reward_by_id.prime(reward.id, reward)
+        return await _redemption_payload(info, done.redemption, done.balance)
 
     return await guarded(types.RedemptionPayload, work())
 
