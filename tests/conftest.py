@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -46,7 +47,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "xdist_group(name): run on one worker under --dist loadgroup")
     # In the controlling process, before pytest-xdist starts its workers (they inherit the
     # environment): the folder where the workers share the demo's templates.
-    if not hasattr(config, "workerinput") and demo_support.SHARED_DIR_VARIABLE not in os.environ:
+    if hasattr(config, "workerinput"):
+        return
+    os.environ[demo_support.RUN_VARIABLE] = uuid.uuid4().hex
+    if demo_support.SHARED_DIR_VARIABLE not in os.environ:
         folder = tempfile.mkdtemp(prefix="rs-shared-")
         os.environ[demo_support.SHARED_DIR_VARIABLE] = folder
         config.stash[_OWN_SHARED_DIR] = folder

@@ -84,6 +84,7 @@ async def test_production_shows_a_plain_status_page_and_no_explorer(settings: Se
             assert (await http.get(path)).status_code == 404, path
 
 
+@pytest.mark.own_sqlite
 @pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="chromium is not installed")
 def test_graphiql_runs_a_query_in_a_browser_with_no_way_out(tmp_path: Path) -> None:
     from playwright.sync_api import Route, sync_playwright

@@ -21,6 +21,9 @@ from api.gate import document_hash
 from runtime.settings import MIN_SECRET_BYTES
 from tests.support.server import running_server
 
+# Every test here runs against a server on its own SQLite file, whatever the suite's database:
+# CI runs them in the SQLite pass only.
+pytestmark = pytest.mark.own_sqlite
 HEADERS = {"User-Agent": "graphql-cop/1.14"}
 Probe = Callable[[httpx.Client], bool]
 

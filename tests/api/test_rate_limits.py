@@ -112,6 +112,7 @@ def _post(client: httpx.Client, name: str, variables: dict[str, object]) -> dict
     return data
 
 
+@pytest.mark.own_sqlite
 def test_two_server_processes_share_the_limits(tmp_path: Path) -> None:
     database = f"sqlite://{tmp_path / 'db.sqlite3'}"
     env = {"RS_RATE_LIMITS": "signIn.account=3/3600,register.ip=4/3600"}

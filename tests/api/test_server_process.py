@@ -40,6 +40,7 @@ def register_and_read_me(base: str) -> tuple[dict[str, object], str, str]:
         return me.json(), registered["accessToken"], registered["refreshToken"]
 
 
+@pytest.mark.own_sqlite
 def test_a_new_resident_registers_and_reads_themselves_over_http(tmp_path: Path) -> None:
     log = tmp_path / "server.log"
     with running_server(f"sqlite://{tmp_path / 'db.sqlite3'}", log) as base:
@@ -80,6 +81,7 @@ def sign_in_codes(base: str, phone: str, forwarded_for: str) -> list[str]:
 @pytest.mark.parametrize(
     ("trusted", "separate_addresses"), [("127.0.0.1", True), ("10.9.9.9", False)], ids=["proxy", "stranger"]
 )
+@pytest.mark.own_sqlite
 def test_per_address_limits_use_x_forwarded_for_only_from_a_trusted_proxy(
     tmp_path: Path, trusted: str, separate_addresses: bool
 ) -> None:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.demo import DemoCopy
 
 COMMANDS = [
@@ -55,6 +57,7 @@ def test_help_explains_every_command() -> None:
         assert sub.returncode == 0 and "usage: redsteward " + command in sub.stdout
 
 
+@pytest.mark.own_sqlite
 def test_an_office_imports_its_register_and_a_broken_file_imports_nothing(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert redsteward("migrate", database_url=url).returncode == 0
@@ -119,6 +122,7 @@ def _chinese_beside_the_demos_names(text: str) -> list[str]:
     return re.findall(r"[\u4e00-\u9fff]+", text)
 
 
+@pytest.mark.own_sqlite
 def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "RS_SECRET_KEY"}
     env.update({"RS_PRODUCTION": "1", "RS_DATABASE_URL": f"sqlite://{tmp_path / 'db.sqlite3'}"})
@@ -133,6 +137,7 @@ def test_production_mode_refuses_to_start_without_a_secret(tmp_path: Path) -> No
     assert "RS_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.own_sqlite
 def test_run_jobs_runs_every_periodic_job_once(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert redsteward("migrate", database_url=url).returncode == 0
@@ -152,6 +157,7 @@ def test_run_jobs_runs_every_periodic_job_once(tmp_path: Path) -> None:
     assert not any(mark in result.stdout for mark in ("Result(", "Closed(", "=<", "{'"))
 
 
+@pytest.mark.own_sqlite
 def test_places_lists_the_tree_and_qr_sheet_takes_a_number_or_a_global_id(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert redsteward("migrate", database_url=url).returncode == 0
@@ -185,6 +191,7 @@ def test_places_lists_the_tree_and_qr_sheet_takes_a_number_or_a_global_id(tmp_pa
     assert redsteward("places", "--community", "nowhere", database_url=url).returncode == 2
 
 
+@pytest.mark.own_sqlite
 def test_the_development_secret_warning_is_printed_once(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "RS_SECRET_KEY"}
     env["RS_DATABASE_URL"] = f"sqlite://{tmp_path / 'db.sqlite3'}"
@@ -201,6 +208,7 @@ def test_the_development_secret_warning_is_printed_once(tmp_path: Path) -> None:
         assert result.stderr.count("RS_SECRET_KEY is not set") == 1, result.stderr
 
 
+@pytest.mark.own_sqlite
 def test_close_month_says_what_it_did_in_the_operators_language(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert redsteward("migrate", database_url=url).returncode == 0

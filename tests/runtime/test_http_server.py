@@ -100,6 +100,7 @@ def _get_healthz(sock: socket.socket) -> bytes:
     return head
 
 
+@pytest.mark.own_sqlite
 def test_several_workers_on_sqlite_are_refused_with_the_reason(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "RS_LANGUAGE"}
     env["RS_DATABASE_URL"] = f"sqlite://{tmp_path / 'serve.sqlite3'}"

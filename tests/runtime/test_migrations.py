@@ -52,6 +52,7 @@ def test_every_model_change_is_recorded_in_a_migration() -> None:
         assert recorded[name] == current[name], f"{name} changed without a migration"
 
 
+@pytest.mark.own_sqlite
 def test_migrate_brings_a_fresh_sqlite_file_to_the_models_schema(tmp_path: Path) -> None:
     migrated = tmp_path / "migrated.sqlite3"
     result = run_cli("migrate", database_url=f"sqlite://{migrated}")
@@ -66,6 +67,7 @@ def test_migrate_brings_a_fresh_sqlite_file_to_the_models_schema(tmp_path: Path)
     assert sqlite_schema(str(migrated)) == sqlite_schema(str(generated))
 
 
+@pytest.mark.own_sqlite
 def test_migrating_again_applies_nothing(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert run_cli("migrate", database_url=url).returncode == 0

@@ -95,6 +95,7 @@ def test_the_database_defaults_to_a_sqlite_file_in_the_working_directory(tmp_pat
     assert str(tmp_path) in settings.database_url
 
 
+@pytest.mark.own_sqlite
 def test_a_real_server_in_production_will_not_start_on_a_short_hmac_key(tmp_path: Path) -> None:
     """RFC 8725 §3.5: an HS256 key shorter than the hash is guessable offline from one token.
     `redsteward serve` exits before binding a port, saying why, on a key one byte short; the

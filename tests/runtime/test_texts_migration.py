@@ -9,6 +9,8 @@ import sqlite3
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from runtime.i18n import CHINESE, Text
 from runtime.migrations import migration_files
 from tests.runtime.test_migrations import run_cli
@@ -23,6 +25,7 @@ def _texts_migration() -> ModuleType:
     return module
 
 
+@pytest.mark.own_sqlite
 def test_old_system_notes_get_their_message_id_and_a_persons_note_does_not(tmp_path: Path) -> None:
     database = tmp_path / "db.sqlite3"
     assert run_cli("migrate", database_url=f"sqlite://{database}").returncode == 0

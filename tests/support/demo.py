@@ -45,6 +45,9 @@ from tests.support import postgres
 SUITE_MOMENT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 # Set by conftest.py in the controlling process before the xdist workers start, so they inherit it.
 SHARED_DIR_VARIABLE = "RS_TEST_SHARED_DIR"
+# Which pytest run this process belongs to (set the same way): .ci/run runs several at once on one
+# shared folder, and only the run that made a PostgreSQL template drops it.
+RUN_VARIABLE = "RS_TEST_RUN"
 # One seed took 94 s on PostgreSQL with the machine shared; a second worker waits for it.
 SEED_TIMEOUT = 900
 _LOGIN_ROW = re.compile(r"^\s+(\w+)\s+(\d{11})\s+(\S+)", re.MULTILINE)
@@ -125,7 +128,7 @@ def _seed_template(record: Path, photo_dir: Path, make_database: Callable[[], st
     # The CLI as the office runs it: its own language (Chinese), the suite's fast password hashing.
     env = {k: v for k, v in os.environ.items() if k != "RS_LANGUAGE"}
     env.update({"RS_DATABASE_URL": url, "RS_PHOTO_DIR": str(photo_dir)})
-    saved: dict[str, str] = {"database_url": url, "photo_dir": str(photo_dir)}
+    saved = {"database_url": url, "photo_dir": str(photo_dir), "run": os.environ.get(RUN_VARIABLE, "")}
     for command in ("migrate", "seed-demo"):
         done = _cli(env, command)
         if done.returncode != 0:
@@ -171,10 +174,18 @@ def postgres_copy(folder: Path, prefix: str = "rs_demo") -> DemoCopy:
 
 
 def drop_postgres_template() -> None:
-    """In the controlling process once every worker is done."""
-    record = shared_dir() / "demo-postgres" / "template.json"
-    if record.exists():
-        asyncio.run(postgres.drop_database(json.loads(record.read_text(encoding="utf-8"))["database_url"]))
+    """In the controlling process once every worker is done: the template this run made, not one
+    another run beside it (`make fuzz` beside the PostgreSQL pass in .ci/run) still copies."""
+    folder = shared_dir() / "demo-postgres"
+    record = folder / "template.json"
+    if not record.exists():
+        return
+    with _locked(folder / "lock"):
+        saved = json.loads(record.read_text(encoding="utf-8"))
+        if saved.get("run") != os.environ.get(RUN_VARIABLE, ""):
+            return
+        if "database_url" in saved:
+            asyncio.run(postgres.drop_database(saved["database_url"]))
         record.unlink()  # a later run sharing the folder (.ci/run's passes) seeds a new one
 
 

@@ -8,6 +8,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -37,6 +38,7 @@ async def listening(
     return ws
 
 
+@pytest.mark.own_sqlite
 async def test_a_live_notification_reads_in_the_connections_language(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     with running_server(url, tmp_path / "server.log", {"RS_PHOTO_DIR": str(tmp_path / "photos")}) as base:

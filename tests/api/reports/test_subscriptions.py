@@ -180,6 +180,7 @@ def assert_clean_log(path: Path, town: Town) -> None:
         assert secret not in text
 
 
+@pytest.mark.own_sqlite
 async def test_a_repairer_hears_of_a_new_order_over_a_websocket(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     log = tmp_path / "server.log"
@@ -188,6 +189,7 @@ async def test_a_repairer_hears_of_a_new_order_over_a_websocket(tmp_path: Path) 
     assert_clean_log(log, town)
 
 
+@pytest.mark.own_sqlite
 async def test_a_websocket_without_a_token_is_refused(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     with running_server(url, tmp_path / "server.log") as base:
@@ -199,6 +201,7 @@ async def test_a_websocket_without_a_token_is_refused(tmp_path: Path) -> None:
         assert ws.close_code == 4403
 
 
+@pytest.mark.own_sqlite
 async def test_a_late_subscriber_gets_what_came_after_its_cursor_then_the_live_ones_each_once(
     tmp_path: Path,
 ) -> None:
@@ -223,6 +226,7 @@ async def test_a_late_subscriber_gets_what_came_after_its_cursor_then_the_live_o
     assert before not in {n["report"]["id"] for n in [*replayed, heard]}
 
 
+@pytest.mark.own_sqlite
 async def test_a_bad_cursor_ends_that_subscription_with_a_coded_error(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     with running_server(url, tmp_path / "server.log") as base:
@@ -278,6 +282,7 @@ class PersistedApp:
         return token, joined["communityJoin"]["membership"]["community"]["id"]
 
 
+@pytest.mark.own_sqlite
 async def test_production_subscriptions_run_only_the_apps_documents_and_refuse_others_by_id(
     tmp_path: Path,
 ) -> None:

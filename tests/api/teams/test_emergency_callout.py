@@ -80,6 +80,7 @@ async def test_a_refused_declaration_tells_no_one(api: GraphQLClient) -> None:
     assert await Notification.all().count() == 0
 
 
+@pytest.mark.own_sqlite
 async def test_a_volunteer_hears_of_the_call_out_over_a_websocket(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     with running_server(url, tmp_path / "server.log") as base:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCHEDULE = """
 import asyncio
 from datetime import date
@@ -37,6 +39,7 @@ def redsteward(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.own_sqlite
 def test_issue_bills_is_idempotent_and_fees_check_passes(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'db.sqlite3'}"
     assert redsteward("migrate", url=url).returncode == 0
