@@ -22,6 +22,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from api.contract import CONTRACT
+from models.district import District
 from models.places import Community
 from runtime.i18n import CHINESE
 
@@ -127,7 +128,11 @@ async def status(request: Request) -> Response:
 
 
 async def start(request: Request) -> Response:
-    communities = await Community.all().order_by("id").values_list("name", "slug")
+    # A district's points space is a community row without places (models/district.py): it has
+    # no notice board worth a link, every block of it would say the community has not opened it.
+    ledgers = set(await District.all().values_list("ledger_community_id", flat=True))
+    rows = await Community.all().order_by("id").values_list("id", "name", "slug")
+    communities = [(name, slug) for community_id, name, slug in rows if community_id not in ledgers]
     logins = await _demo_logins()
     return HTMLResponse(
         start_page(list(communities), logins), headers={"content-security-policy": PAGE_CSP, **_NO_CACHE}

@@ -16,6 +16,7 @@ import pytest
 
 from api.app import create_app
 from api.developer_pages import GRAPHIQL_FILES, graphiql_dir
+from models.district import City, District
 from models.places import Community
 from runtime.settings import Settings
 from services.demo import people, register
@@ -39,6 +40,16 @@ async def test_the_start_page_links_the_explorer_the_boards_and_the_contract(htt
     assert "redsteward seed-demo" in page.text
     readme = await http.get("/contract/README.md")
     assert readme.status_code == 200 and readme.text.startswith("#")
+
+
+async def test_a_districts_points_space_is_no_community_on_the_start_page(http: httpx.AsyncClient) -> None:
+    await Community.create(name="滨河社区", slug="binhe")
+    ledger = await Community.create(name="示范区前哨积分", slug="district-demo")
+    await District.create(city=await City.create(name="示范市"), name="示范区", ledger_community=ledger)
+    page = await http.get("/")
+    assert 'href="/board/binhe"' in page.text
+    # Its notice board would be a page of blocks that all say the community has not opened them.
+    assert "district-demo" not in page.text and "示范区前哨积分" not in page.text
 
 
 async def test_once_the_demo_is_there_the_start_page_lists_its_logins(http: httpx.AsyncClient) -> None:
