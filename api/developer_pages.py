@@ -13,6 +13,7 @@ In production there is no explorer and `/` is a plain status page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,7 +25,9 @@ from starlette.routing import Route
 from api.contract import CONTRACT
 from models.district import District
 from models.places import Community
+from models.tags import Tag
 from runtime.i18n import CHINESE
+from services.tags import code_of
 
 APP_NAME = "红管家"
 OWN_STATIC = Path(__file__).resolve().parent / "developer_static"
@@ -135,23 +138,48 @@ async def start(request: Request) -> Response:
     communities = [(name, slug) for community_id, name, slug in rows if community_id not in ledgers]
     logins = await _demo_logins()
     return HTMLResponse(
-        start_page(list(communities), logins), headers={"content-security-policy": PAGE_CSP, **_NO_CACHE}
+        start_page(list(communities), logins, await _entry_points()),
+        headers={"content-security-policy": PAGE_CSP, **_NO_CACHE},
     )
+
+
+async def _entry_points() -> list[tuple[str, str, str]]:
+    """(link, words, who) of the pages a person opens in a browser: the office console, the
+    resident's pages, the page a QR tag opens, and the district's Open311 feed, once they exist."""
+    found = [
+        ("/office/", "社区办公室后台", "用社区工作人员或管理员账号登录"),
+        ("/me", "居民网页：我的报修、积分、物业费", "用居民账号登录；不装 App 也能用"),
+    ]
+    tag = await Tag.filter(revoked_at__isnull=True).order_by("id").first()
+    if tag is not None:
+        found.append((f"/t/{code_of(tag)}", "扫码页：一张二维码标签打开的页面", "不登录也能看，报修时再登录"))
+    district = await District.all().order_by("id").first()
+    if district is not None:
+        found.append(
+            (
+                f"/open311/v2/requests.json?jurisdiction_id={district.id}",
+                f"{district.name} Open311 公开报修数据（12345 热线等系统读取）",
+                "无需登录，不含个人信息",
+            )
+        )
+    return found
 
 
 async def _demo_logins() -> list[tuple[str, str, str]]:
     """(role, phone, password) of the demo's sign-ins, once the demo is seeded (default seed)."""
     # Imported here: the demo's seed modules load only when a developer opens the start page.
     from services.demo import logins, people, register
+    from services.demo.district import DISTRICT
     from services.demo.run import DEFAULT_SEED
 
     if not await Community.filter(slug=register.HONGXING).exists():
         return []
     seeded = (*people.hongxing_people(DEFAULT_SEED), *people.binhe_people(DEFAULT_SEED))
     phones = {p.login_label: p.phone for p in seeded if p.login_label}
+    district = await District.exists(name=DISTRICT)
     return [
         (f"{logins.role_name(row.role, CHINESE)}（先试试 {row.try_first}）", row.phone, row.password)
-        for row in logins.logins(phones)
+        for row in logins.logins(phones, district=district)
     ]
 
 
@@ -170,7 +198,16 @@ code{background:#f3f3f3;padding:0 .25rem;border-radius:.2rem}.muted{color:#666;f
 """
 
 
-def start_page(communities: list[tuple[str, str]], logins: list[tuple[str, str, str]]) -> str:
+def start_page(
+    communities: list[tuple[str, str]],
+    logins: list[tuple[str, str, str]],
+    entry_points: Sequence[tuple[str, str, str]] = (),
+) -> str:
+    pages = "".join(
+        f'<li><a href="{escape(link, quote=True)}">{escape(words)}</a>'
+        f'<span class="muted">（{escape(who)}）</span></li>'
+        for link, words, who in entry_points
+    )
     boards = "".join(
         f'<li><a href="/board/{escape(slug, quote=True)}">{escape(name)} 公告栏</a></li>'
         for name, slug in communities
@@ -206,6 +243,8 @@ def start_page(communities: list[tuple[str, str]], logins: list[tuple[str, str, 
         "<section><h2>GraphQL 浏览器</h2>"
         '<p><a href="/explorer/" data-testid="explorer-link">打开 GraphQL 浏览器</a>'
         "：在浏览器里写查询、看接口文档，不需要联网。</p></section>"
+        '<section data-testid="web-pages"><h2>网页入口</h2>'
+        f"<ul>{pages or '<li class=muted>还没有演示数据</li>'}</ul></section>"
         f"<section><h2>社区公告栏</h2><ul>{boards or '<li class=muted>还没有社区</li>'}</ul></section>"
         "<section><h2>演示账号</h2>"
         f"{accounts}</section>"

@@ -91,6 +91,8 @@ WORDS: dict[str, Label] = {
     "cleaners": label("demo count", "cleaners"),
     "staff": label("demo count", "office staff"),
     "admins": label("demo count", "administrators"),
+    "observers": label("demo count", "home observers"),
+    "mediators": label("demo count", "mediators"),
     "tags": label("demo count", "QR tags"),
     "teams": label("demo count", "teams"),
     "team_members": label("demo count", "team members"),
@@ -104,6 +106,9 @@ WORDS: dict[str, Label] = {
     "inspections": label("demo count", "inspections"),
     "month_closes": label("demo count", "months closed"),
     "opinions": label("demo count", "opinions"),
+    "observer_visits": label("demo count", "observer visits"),
+    "dispute_interventions": label("demo count", "disputes stepped into"),
+    "mediation_cases": label("demo count", "mediation cases"),
     "meetings": label("demo count", "meetings"),
     "agenda_topics": label("demo count", "agenda topics"),
     "surveys": label("demo count", "surveys"),
@@ -122,24 +127,29 @@ WORDS: dict[str, Label] = {
     "reports_reopened": label("demo count", "reports reopened"),
     "reports_rejected": label("demo count", "reports rejected"),
     "reports_cancelled": label("demo count", "reports cancelled"),
+    "dispatches": label("demo count", "dispatches beyond the community"),
+    "outpost_rewards": label("demo count", "outpost cash rewards"),
+    "district_point_transfers": label("demo count", "district point transfers"),
 }
+# The district's counts, said on a line of their own after the communities'.
+DISTRICT_COUNTS = ("dispatches", "outpost_rewards", "district_point_transfers")
 
 
 def summary(counts: dict[str, int], language: str) -> list[str]:
-    """One line per demo community: "红星社区：小区 8，楼栋 34，…" in `language`."""
+    """One line per demo community, "红星社区：小区 8，楼栋 34，…", then the district's, in
+    `language`. Every count has its words (WORDS): a new count without them fails here, rather
+    than printing its English key to the operator."""
     lines = []
-    for name, prefix in (("红星社区", ""), ("滨河社区", "binhe_")):
-        mine = {
-            key[len(prefix) :]: n
-            for key, n in counts.items()
-            if key.startswith(prefix) and (prefix or not key.startswith("binhe_"))
-        }
+    district = {key: counts[key] for key in DISTRICT_COUNTS if key in counts}
+    for name, mine in (
+        ("红星社区", {k: n for k, n in counts.items() if not k.startswith("binhe_") and k not in district}),
+        ("滨河社区", {k[len("binhe_") :]: n for k, n in counts.items() if k.startswith("binhe_")}),
+        (DISTRICT, district),
+    ):
         if not mine:
             continue
-        items = [
-            render(N_("{what} {count}"), {"what": WORDS[key] if key in WORDS else key, "count": n}, language)
-            for key, n in mine.items()
-        ]
+        words = [(WORDS[key], n) for key, n in mine.items()]
+        items = [render(N_("{what} {count}"), {"what": what, "count": n}, language) for what, n in words]
         lines.append(
             render(
                 N_("{community}: {counts}"),

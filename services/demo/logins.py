@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from runtime.i18n import N_, render, translate
+from services.demo.district import DISTRICT_LOGINS
 from services.demo.people import DEMO_PASSWORD, LOGIN_LABELS, DemoLogin
 
 
@@ -29,6 +30,10 @@ ROLE_NAMES = {
     "cleaner": N_("cleaner"),
     "resident": N_("resident"),
     "binhe staff": N_("office staff of 滨河社区"),
+    "liaison": N_("street liaison (新南街道)"),
+    "coordinator": N_("district coordinator (营商局)"),
+    "department": N_("department member (住建)"),
+    "courier": N_("outpost courier"),
 }
 TRY_FIRST = {
     "admin": TryFirst(
@@ -49,15 +54,43 @@ TRY_FIRST = {
         "communityId=滨河社区",
         N_("only 滨河社区's compounds (communities are kept apart)"),
     ),
+    "liaison": TryFirst(
+        "DispatchQueue", "queue=STREET", N_("a problem referred to the street, to claim within 30 minutes")
+    ),
+    "coordinator": TryFirst(
+        "DispatchQueue", "queue=COORDINATION", N_("a problem nobody claimed, waiting for a department")
+    ),
+    "department": TryFirst(
+        "DistrictReports",
+        "districtId=示范区",
+        N_("the communities' reports in 住建's categories, with no resident's data"),
+    ),
+    "courier": TryFirst("DispatchQueue", "queue=MINE", N_("the problems they snapped and where each stands")),
+}
+# The district's people printed after the communities' (services.demo.district's labels): one per
+# level of the three-level dispatch, and a courier of the outpost.
+DISTRICT_LOGIN_LABELS = {
+    "liaison": "liaison east",
+    "coordinator": "coordinator",
+    "department": "zhujian",
+    "courier": "courier 1",
 }
 # Without signing in: the notice board the community made public.
 PUBLIC_PAGE = "/board/hongxing"
 
 
-def logins(phones: dict[str, str]) -> list[DemoLogin]:
-    return [
+def logins(phones: dict[str, str], district: bool = False) -> list[DemoLogin]:
+    """The communities' logins, then (once the district is seeded) the district's."""
+    rows = [
         DemoLogin(label, phones[label], DEMO_PASSWORD, TRY_FIRST[label].operation) for label in LOGIN_LABELS
     ]
+    if district:
+        district_phones = {login.label: login.phone for login in DISTRICT_LOGINS}
+        rows += [
+            DemoLogin(role, district_phones[label], DEMO_PASSWORD, TRY_FIRST[role].operation)
+            for role, label in DISTRICT_LOGIN_LABELS.items()
+        ]
+    return rows
 
 
 def role_name(role: str, language: str) -> str:

@@ -53,7 +53,7 @@ async def seed_demo(
     report = progress or (lambda _done, _total, _label: None)
     hongxing_people, binhe_people = people.hongxing_people(seed), people.binhe_people(seed)
     phones = {p.login_label: p.phone for p in (*hongxing_people, *binhe_people) if p.login_label}
-    rows = logins.logins(phones)
+    rows = logins.logins(phones, district=story)
     steps = STORY_STEPS if story else ()
     total = len(REGISTER_STEPS) + len(steps)
     if await Community.exists(slug=register.HONGXING):

@@ -17,10 +17,17 @@ import pytest
 from api.app import create_app
 from api.developer_pages import GRAPHIQL_FILES, graphiql_dir
 from models.district import City, District
+from models.enums import TagTargetKind
 from models.places import Community
+from models.tags import Tag
+from runtime import clock
 from runtime.settings import Settings
 from services.demo import people, register
+from services.demo.district import DISTRICT, DISTRICT_LOGINS
+from services.demo.logins import DISTRICT_LOGIN_LABELS
 from services.demo.run import DEFAULT_SEED
+from services.tags import active_key, code_of
+from tests.support.people import make_neighbourhood
 from tests.support.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -136,3 +143,38 @@ def test_graphiql_runs_a_query_in_a_browser_with_no_way_out(tmp_path: Path) -> N
             browser.close()
     assert errors == []
     assert blocked == [], "the explorer reached for the internet"
+
+
+async def test_the_start_page_opens_the_web_pages_a_person_uses_and_the_districts_logins(
+    http: httpx.AsyncClient,
+) -> None:
+    """A visitor of `make run` finds the office console, the resident's pages, a scan page and the
+    district's Open311 feed, and the district's people beside the communities' logins."""
+    place = await make_neighbourhood(slug=register.HONGXING)
+    tag = await Tag.create(
+        community=place.community,
+        target_kind=TagTargetKind.ENTRANCE,
+        entrance=place.entrance,
+        active_key=active_key(TagTargetKind.ENTRANCE, place.entrance.id),
+        created_at=clock.now(),
+    )
+    ledger = await Community.create(name="示范区前哨积分", slug="district-demo")
+    district = await District.create(
+        city=await City.create(name="示范市"), name=DISTRICT, ledger_community=ledger
+    )
+    page = await http.get("/")
+    pages = page.text[page.text.index('data-testid="web-pages"') :]
+    links = re.findall(r'href="([^"]+)"', pages[: pages.index("</section>")])
+    scan = f"/t/{code_of(tag)}"
+    feed = f"/open311/v2/requests.json?jurisdiction_id={district.id}"
+    assert links == ["/office/", "/me", scan, feed.replace("&", "&amp;")]
+    # Each opens: the console and 我的 ask to sign in first, the scan page and the feed need nobody.
+    for link in ("/office/", "/me"):
+        answer = await http.get(link)
+        assert answer.status_code == 303 and "/login" in answer.headers["location"], link
+    assert (await http.get(scan)).status_code == 200
+    assert (await http.get(feed)).json() == []
+    for login in DISTRICT_LOGINS:
+        shown = login.label in DISTRICT_LOGIN_LABELS.values()
+        assert (f"<code>{login.phone}</code>" in page.text) is shown, login
+    assert "街道联络员（新南街道）（先试试 DispatchQueue）" in page.text

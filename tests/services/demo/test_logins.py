@@ -14,6 +14,7 @@ import pytest
 
 from api.contract import operation_documents
 from api.gate import document_hash
+from models.district import District
 from models.places import Community
 from models.teams import Team
 from runtime.clock import MovableClock
@@ -108,6 +109,28 @@ async def test_every_login_of_the_table_finds_something_to_see_first(
     def isolated(data: dict[str, Any]) -> None:
         assert [c["name"] for c in nodes(data["community"]["compounds"])] == ["滨河小区"]
 
+    def queue(data: dict[str, Any]) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = data["dispatchQueue"]["nodes"]  # no totalCount: a work queue
+        assert found
+        return found
+
+    def waits(state: str) -> Check:
+        def check(data: dict[str, Any]) -> None:
+            assert state in {d["state"] for d in queue(data)}
+
+        return check
+
+    def snapped(data: dict[str, Any]) -> None:
+        found = queue(data)
+        assert all(d["mine"] for d in found) and "CONFIRMED" in {d["state"] for d in found}
+
+    def department_reports(data: dict[str, Any]) -> None:
+        found = nodes(data["districtReports"])
+        # 住建 reads its own categories only, and nothing says who reported them.
+        assert {r["category"] for r in found} <= {"PUBLIC_FACILITY", "SAFETY_HAZARD"}
+        assert all("reporter" not in r for r in found)
+
+    district = gid("District", (await District.get(name="示范区")).id)
     plan: dict[str, tuple[dict[str, Any], Check]] = {
         "admin": ({"communityId": here}, economy),
         "staff": ({"communityId": here, "queue": "ESCALATED"}, escalated),
@@ -117,6 +140,10 @@ async def test_every_login_of_the_table_finds_something_to_see_first(
         "cleaner": ({"communityId": here}, inspected),
         "resident": ({}, my_reports),
         "binhe staff": ({"communityId": there}, isolated),
+        "liaison": ({"queue": "STREET"}, waits("REFERRED")),
+        "coordinator": ({"queue": "COORDINATION"}, waits("COORDINATION")),
+        "department": ({"districtId": district}, department_reports),
+        "courier": ({"queue": "MINE"}, snapped),
     }
     app = App(http)
     printed = table(seeded.logins, CHINESE)

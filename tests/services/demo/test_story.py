@@ -8,6 +8,7 @@ compares.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -53,9 +54,10 @@ from models.teams import (
 from models.voice import Opinion, OpinionStatus, SurveyResponse
 from points_engine.audit import check_ledger
 from runtime.clock import MovableClock
+from runtime.i18n import CHINESE
 from services import notice_board, open_books
 from services.access import Viewer
-from services.demo import seed_demo, seed_register
+from services.demo import census, seed_demo, seed_register
 from services.fees.check import check_fees
 from services.fees.collection_rate import Granularity, Scope, rates
 from services.fees.demo import quarters_until
@@ -174,6 +176,10 @@ async def test_the_story_holds_what_the_issue_lists_the_ledger_balances_and_a_se
     count, problems = await check_ledger()
     assert count > 100 and problems == []
     await _the_district(first.counts)
+    # The operator reads every count in words: none printed as its English key.
+    printed = census.summary(first.counts, CHINESE)
+    assert [line.split("：")[0] for line in printed] == ["红星社区", "滨河社区", "示范区"]
+    assert not re.search(r"[A-Za-z]", "".join(printed)), printed
 
     second = await seed_demo()
 
