@@ -84,6 +84,7 @@ VARIABLE_UNUSED = N_("The variable ${field} is declared but not used.")
 VARIABLE_MISPLACED = N_(
     "The variable ${field} is of type {declared}, but {expected} is needed where it is used."
 )
+INTROSPECTION_OFF = N_("Introspection is off on this server; the schema is mobile-contract/schema.graphql.")
 DOCUMENT_UNFIT = N_("The query does not fit the schema (extensions.detail says how).")
 SYNTAX = N_("The query is not valid GraphQL (line {line}, column {column}).")
 
@@ -354,6 +355,13 @@ def document_refusal(
 
 
 def _refusal_at(target: Any, place: _Place, said: str, production: bool) -> Refusal | None:
+    if (
+        isinstance(target, FieldNode)
+        and target.name.value in ("__schema", "__type")
+        and "introspection" in said
+    ):
+        # graphql-core's NoSchemaIntrospectionCustomRule, which production adds.
+        return Refusal(Text(INTROSPECTION_OFF))
     if isinstance(target, FieldNode) and not place.field_known and place.parent:
         name = target.name.value
         return Refusal(Text(NO_SUCH_FIELD, {"field": name, "type": place.parent}), name)
