@@ -11,7 +11,8 @@ from services.errors import ErrorCode
 # code → (meaning, what the app should do)
 PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
     ErrorCode.INVALID_INPUT: (
-        "A value is out of range or badly formed (`field` names it).",
+        "A value is out of range or badly formed (`field` names it), such as an id that is no id of "
+        "the expected kind (not one we issued, or a report's id where a place's is asked).",
         "Show the message next to the field; let the person correct it.",
     ),
     ErrorCode.INVALID_PHONE: ("The phone number is not a mobile number.", "Highlight the phone field."),
@@ -43,7 +44,8 @@ PAYLOAD_ERRORS: dict[ErrorCode, tuple[str, str]] = {
         "Go to the community's home screen.",
     ),
     ErrorCode.NOT_FOUND: (
-        "The object does not exist or is not visible to you (another community's objects look the same).",
+        "The id is well formed but names nothing you can see: the object does not exist or is not "
+        "visible to you (another community's objects look the same).",
         "Show 'not found'; refresh the list the id came from.",
     ),
     ErrorCode.NAME_TAKEN: ("A sibling place already has this name.", "Highlight the name field."),
@@ -279,13 +281,24 @@ TOP_LEVEL_ERRORS: dict[str, tuple[str, str]] = {
         "Show a generic error with the request id; retrying later is safe for idempotent calls.",
     ),
     "GRAPHQL_VALIDATION_FAILED": (
-        "The document is not valid against the schema, or exceeds depth/alias/token limits.",
+        "The document is not valid against the schema (an unknown field or argument, a required "
+        "argument left out, a literal of the wrong type, a variable undeclared, unused or of the "
+        "wrong type: `extensions.field` names it), or exceeds depth/alias/token limits. "
+        "`extensions.detail` keeps graphql-core's English for developers.",
         "A bug in the app: the contract tests should have caught it.",
     ),
-    "BAD_USER_INPUT": ("A variable could not be read as its declared type.", "A bug in the app."),
+    "BAD_USER_INPUT": (
+        "A variable could not be read as its declared type: missing, null where required, of the "
+        "wrong type (text for a number, a date not YYYY-MM-DD), an unknown enum value, an input "
+        "field unknown or left out. `extensions.field` names it as payload errors do (`phone`, "
+        "`ids.2`: a mutation's `input.` left out), the message says what was expected, "
+        "`extensions.detail` keeps graphql-core's English without the values sent. Nothing was run.",
+        "A bug in the app; show the message if a person typed the value.",
+    ),
     "INVALID_INPUT": (
-        "A list argument such as `first` or `after` is out of range, or a text input holds a control "
-        "character (NUL, ESC…; `extensions.field` names it). Nothing was run or written.",
+        "A list argument such as `first` or `after` is out of range, a text input holds a control "
+        "character (NUL, ESC…), or a query's id argument is no id of the expected kind "
+        "(`extensions.field` names it). Nothing was run or written.",
         "A bug in the app for lists; for text, strip control characters from what people type.",
     ),
     "QUERY_TOO_COSTLY": (
@@ -294,7 +307,10 @@ TOP_LEVEL_ERRORS: dict[str, tuple[str, str]] = {
         "Ask for smaller pages; the app's own operations fit at any `first` up to 100.",
     ),
     "TOO_MANY_TOKENS": ("The document is longer than 2,000 tokens.", "A bug in the app."),
-    "GRAPHQL_PARSE_FAILED": ("The document is not valid GraphQL syntax.", "A bug in the app."),
+    "GRAPHQL_PARSE_FAILED": (
+        "The document is not valid GraphQL syntax; the message says where, `extensions.detail` what.",
+        "A bug in the app.",
+    ),
     "OPERATION_NAME_REQUIRED": (
         "The document holds several operations and no `operationName` says which to run.",
         "Send `operationName` (the app's documents hold one operation each).",

@@ -8,6 +8,7 @@ import re
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from api import graphql_refusals as refusals
 from api.i18n import limit_text, say
 from runtime.i18n import DEFAULT_LANGUAGE, N_, render
 from runtime.logging import current_request_id
@@ -25,6 +26,8 @@ _REPRESENTED = re.compile(r"(cannot represent[^:]*):.*$", re.S)
 _GOT = re.compile(r"(got invalid value) .*$", re.S)
 _QUOTED_ENUM = re.compile(r"Value '.*?' does not exist", re.S)
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# graphql-core's refusals of the variables as a whole (get_variable_values).
+_VARIABLES_WHOLE = ("Variable values are nested too deeply", "Too many errors processing variables")
 
 
 def without_values(message: str, production: bool) -> str:
@@ -58,6 +61,16 @@ class ShapeErrors(MaskErrors):
             limit = limit_text(error.message, error.extensions)
             if limit is not None:
                 return self._with(error, limit.render(language), code)
+            if error.message.startswith(_VARIABLES_WHOLE):
+                # graphql-core's refusal of the variables as a whole (nested too deeply, too many
+                # errors) names no variable and has no code.
+                return self._refused(error, refusals.variables_refusal(), "BAD_USER_INPUT", language)
+            if code == "GRAPHQL_VALIDATION_FAILED":
+                context = self.execution_context
+                said = refusals.document_refusal(
+                    error, context.schema._schema, context.graphql_document, self.production
+                )
+                return self._refused(error, said, code, language)
             return self._with(error, without_values(error.message, self.production), code)
         if isinstance(original, NotAuthenticated):
             return self._with(error, say(original, language), "UNAUTHENTICATED")
@@ -66,7 +79,14 @@ class ShapeErrors(MaskErrors):
         if isinstance(original, DomainError):
             return self._with(error, say(original, language), str(original.code), field=original.field)
         if isinstance(original, GraphQLError):
-            # Input coercion problems (a bad ID, a wrong enum) are the client's, not ours.
+            # Input coercion problems (a variable of the wrong type, a wrong enum) are the
+            # client's, not ours: said in the caller's language, naming the variable's field.
+            context = self.execution_context
+            variable = refusals.variable_refusal(
+                error, context.schema._schema, context.variables, self.production
+            )
+            if variable is not None:
+                return self._refused(error, variable, "BAD_USER_INPUT", language)
             return self._with(error, without_values(error.message, self.production), "BAD_USER_INPUT")
         request_id = current_request_id()
         log.error(
@@ -87,11 +107,23 @@ class ShapeErrors(MaskErrors):
         context = getattr(self.execution_context, "context", None)
         return str(getattr(context, "language", DEFAULT_LANGUAGE))
 
+    def _refused(
+        self, error: GraphQLError, refusal: refusals.Refusal, code: str, language: str
+    ) -> GraphQLError:
+        """graphql-core's refusal as ours: its English, without the client's values, kept for
+        developers in `detail`."""
+        detail = without_values(error.message, self.production)
+        return self._with(error, refusal.text.render(language), refusal.code or code, refusal.field, detail)
+
     @staticmethod
-    def _with(error: GraphQLError, message: str, code: str, field: str | None = None) -> GraphQLError:
+    def _with(
+        error: GraphQLError, message: str, code: str, field: str | None = None, detail: str | None = None
+    ) -> GraphQLError:
         extensions: dict[str, object] = {"code": code}
         if field:
             extensions["field"] = field
+        if detail:
+            extensions["detail"] = detail
         return GraphQLError(
             message=message,
             nodes=error.nodes,

@@ -61,10 +61,27 @@ class MaxDirectivesRule(ValidationRule):
         return None
 
 
+def _spares_unknown_fragments(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+    """strawberry's depth limiter measures the document when its rule is made and looks each
+    spread's fragment up by name: a spread of a fragment the document lacks (`...Missing`, a
+    client's slip) raised KeyError out of validation, answered as `{"message": "'Missing'"}`
+    with no code. Such a document is refused by graphql-core's KnownFragmentNames rule anyway,
+    in the caller's language (api.graphql_refusals); the depth then is not measured."""
+
+    class SparingUnknownFragments(rule):  # type: ignore[misc,valid-type]
+        def __init__(self, context: ValidationContext) -> None:
+            try:
+                super().__init__(context)
+            except KeyError:
+                ValidationRule.__init__(self, context)
+
+    return SparingUnknownFragments
+
+
 # Made once: each limiter instance makes a new rule class, and strawberry's ValidationCache keys
 # on the rule classes, so limiters built per request made every validation a cache miss.
 LIMIT_RULES: tuple[type[ASTValidationRule], ...] = (
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *(_spares_unknown_fragments(rule) for rule in QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules),
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
     MaxDirectivesRule,
 )

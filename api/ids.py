@@ -29,11 +29,21 @@ def _row_id(raw: str) -> int | None:
 
 
 def decode_global_id(value: str, expected: str | tuple[str, ...], field: str) -> int:
-    """The database id inside a global id of one of the expected types."""
+    """The database id inside a global id of one of the expected types.
+
+    An id that is no id of the expected types (not our base64, no type, another type, not our
+    spelling of a number) is INVALID_INPUT naming the field: the request is badly formed, whatever
+    rows exist, as a malformed item of an id list is. A well-formed id of the expected type that
+    names nothing (a number beyond the range of keys here; a row that is gone, or another
+    community's, in the services) is NOT_FOUND."""
     kinds = (expected,) if isinstance(expected, str) else expected
     type_name, raw = split_global_id(value, field)
+    if type_name not in kinds or not (raw.isascii() and raw.isdigit()):
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, N_("This is not the id of a {kinds}."), field, kinds=" / ".join(kinds)
+        )
     row_id = _row_id(raw)
-    if type_name not in kinds or row_id is None:
+    if row_id is None:
         raise DomainError(ErrorCode.NOT_FOUND, N_("No {kinds} has this id."), field, kinds=" / ".join(kinds))
     return row_id
 
@@ -60,21 +70,21 @@ def _parts(value: str) -> tuple[str, str] | None:
 def split_global_id(value: str, field: str) -> tuple[str, str]:
     parts = _parts(value)
     if parts is None:
-        raise DomainError(ErrorCode.NOT_FOUND, N_("This id is not valid."), field)
+        raise DomainError(ErrorCode.INVALID_INPUT, N_("This id is not valid."), field)
     return parts
 
 
 def decode_global_ids(values: Sequence[str], expected: str, field: str) -> list[int]:
     """The database ids inside a list of global ids (a bulk mutation's, a filter's), in order.
-    An element that is no global id at all (not our base64, no type, not our spelling of a
-    number) is INVALID_INPUT naming it as the project names an item of a list input (`billIds.2`):
-    the list is badly formed, whatever rows exist. A well-formed id of another type, or beyond
-    the range of keys, names nothing: NOT_FOUND on the list, as the services say of an id in it
-    that names nothing of theirs."""
+    An element that is no id of the expected type (not our base64, no type, another type, not our
+    spelling of a number) is INVALID_INPUT naming it as the project names an item of a list input
+    (`billIds.2`): the list is badly formed, whatever rows exist. A well-formed id beyond the range
+    of keys names nothing: NOT_FOUND on the list, as the services say of an id in it that names
+    nothing of theirs."""
     ids: list[int] = []
     for index, value in enumerate(values):
         parts = _parts(value)
-        if parts is None or not (parts[1].isascii() and parts[1].isdigit()):
+        if parts is None or parts[0] != expected or not (parts[1].isascii() and parts[1].isdigit()):
             raise DomainError(
                 ErrorCode.INVALID_INPUT,
                 N_("Item {number} of the list is not an id."),

@@ -39,6 +39,7 @@ from graphql import (
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 
+from api.graphql_refusals import syntax_refusal
 from api.i18n import limit_text
 from runtime.i18n import DEFAULT_LANGUAGE, N_, Text
 from services.errors import DomainError, ErrorCode
@@ -272,11 +273,16 @@ def coded_parse(context: Any, cached_parse: Any) -> None:
         context.graphql_document = cached_parse(context.query, **context.parse_options)
     except GraphQLError as error:
         limit = limit_text(error.message, None)
-        error.extensions = {"code": "TOO_MANY_TOKENS" if limit else "GRAPHQL_PARSE_FAILED"}
+        # A refusal raised while parsing leaves strawberry's operation early, past the step that
+        # translates every other error (api.errors): say it in the caller's language here.
+        language = str(getattr(context.context, "language", DEFAULT_LANGUAGE))
         if limit is not None:
-            # A refusal raised while parsing leaves strawberry's operation early, past the step
-            # that translates every other limit: say it in the caller's language here.
-            error.message = limit.render(str(getattr(context.context, "language", DEFAULT_LANGUAGE)))
+            error.extensions = {"code": "TOO_MANY_TOKENS"}
+            error.message = limit.render(language)
+        else:
+            # graphql-core's description of the syntax error stays for developers.
+            error.extensions = {"code": "GRAPHQL_PARSE_FAILED", "detail": error.message}
+            error.message = syntax_refusal(error).text.render(language)
         raise
 
 

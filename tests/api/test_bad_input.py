@@ -131,6 +131,7 @@ MALFORMED_IDS = [
     gid("Notification", "abc"),
     gid("Notification", "-1"),
     gid("Notification", "²"),  # a digit, but not our spelling of a number
+    gid("Household", 1),  # an id of another kind
 ]
 
 
@@ -170,9 +171,52 @@ async def test_a_malformed_id_in_a_list_is_invalid_input_naming_its_place(
 async def test_a_well_formed_id_in_a_list_that_names_nothing_stays_not_found(http: httpx.AsyncClient) -> None:
     place = await make_neighbourhood()
     person = await make_person(place.community)
-    for names_nothing in (gid("Household", 1), gid("Notification", 2**31)):
+    for names_nothing in (gid("Notification", 2**31), gid("Notification", 2**40)):
         answer = await _mark_read(http, person.token, [names_nothing])
         assert [(e["code"], e["field"]) for e in answer["errors"]] == [("NOT_FOUND", "ids")]
+
+
+# --- A malformed single id -------------------------------------------------------------------
+
+# An id that is no District id at all: INVALID_INPUT naming the argument, as a malformed item of an
+# id list is; the request is badly formed, whatever rows exist.
+NOT_BASE64 = ("这个编号无效。", "This id is not valid.")
+NOT_A_DISTRICT = ("这不是 District 的编号。", "This is not the id of a District.")
+NOT_DISTRICT_IDS = [
+    ("not-an-id", NOT_BASE64),
+    ("", NOT_BASE64),
+    (gid("Report", 1), NOT_A_DISTRICT),  # an id of another kind
+    (gid("District", "abc"), NOT_A_DISTRICT),
+    (gid("District", "-1"), NOT_A_DISTRICT),
+]
+
+
+async def _outpost_rewards(http: httpx.AsyncClient, district_id: str, language: str) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql",
+        json=_persisted("OutpostRewards", districtId=district_id, month="2024-05"),
+        headers={"accept-language": language},
+    )
+    [error] = _errors(response)
+    return error
+
+
+@pytest.mark.parametrize(("malformed", "said"), NOT_DISTRICT_IDS)
+async def test_a_malformed_single_id_is_invalid_input_naming_its_field(
+    http: httpx.AsyncClient, malformed: str, said: tuple[str, str]
+) -> None:
+    chinese = await _outpost_rewards(http, malformed, "zh-CN")
+    english = await _outpost_rewards(http, malformed, "en")
+    assert chinese["extensions"] == english["extensions"] == {"code": "INVALID_INPUT", "field": "districtId"}
+    assert (chinese["message"], english["message"]) == said
+
+
+async def test_a_well_formed_single_id_that_names_nothing_stays_not_found(http: httpx.AsyncClient) -> None:
+    for names_nothing in (gid("District", 999), gid("District", 2**31)):
+        chinese = await _outpost_rewards(http, names_nothing, "zh-CN")
+        english = await _outpost_rewards(http, names_nothing, "en")
+        assert chinese["extensions"]["code"] == english["extensions"]["code"] == "NOT_FOUND"
+        assert chinese["extensions"]["field"] == english["extensions"]["field"] == "districtId"
 
 
 # --- A signed token naming a user id no database can hold -------------------------------------

@@ -84,3 +84,4 @@ async def test_one_text_is_judged_by_each_schema_and_rule_set_it_meets_not_by_th
         assert (await development.execute(text)).errors is None
         refused = await production.execute(text)
         assert refused.errors and "introspection" in refused.errors[0].message.lower()
+        assert "introspection" in (refused.errors[0].extensions or {})["detail"]

@@ -60,7 +60,8 @@ async def place_rename(info: Info, input: inputs.PlaceRenameInput) -> inputs.Pla
     async def work() -> inputs.PlacePayload:
         viewer = info.context.viewer
         # Only a parent can be the wrong kind; anything else under `id` is simply no place.
-        row = await _load(viewer, PLACES, input.id, "id", ErrorCode.NOT_FOUND)
+        # An id of another kind is a malformed id (api.ids), not a place that is gone.
+        row = await _load(viewer, PLACES, input.id, "id", ErrorCode.INVALID_INPUT)
         return inputs.PlacePayload(
             place=types.place_of_row(await places.rename_place(viewer, row, input.name))
         )

@@ -138,8 +138,9 @@ async def report_create(info: Info, input: inputs.ReportCreateInput) -> inputs.R
     try:
         type_name, _ = split_global_id(input.place_id, "placeId")
         if type_name not in PLACES:
+            # An id of another kind is a malformed placeId (api.ids), not a place that is gone.
             raise DomainError(
-                ErrorCode.NOT_FOUND, N_("Report at a compound, building or entrance."), "placeId"
+                ErrorCode.INVALID_INPUT, N_("Report at a compound, building or entrance."), "placeId"
             )
         place = await places.get_place(
             viewer, PLACES[type_name], decode_global_id(input.place_id, type_name, "placeId"), "placeId"

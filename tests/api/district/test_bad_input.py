@@ -110,8 +110,12 @@ async def test_each_bad_input_is_a_typed_error_that_writes_nothing(
     await _refused(
         lambda: district_api.move(CONFIRM, town.builder, dispatchId=west["id"], rating=5), "NOT_REPORTER"
     )
-    # a malformed id
-    await _refused(lambda: district_api.move(STREET_CLAIM, town.liaison, dispatchId="bm9wZQ=="), "NOT_FOUND")
+    # a malformed id ("nope"): badly formed, whatever rows exist (api.ids)
+    await _refused(
+        lambda: district_api.move(STREET_CLAIM, town.liaison, dispatchId="bm9wZQ=="),
+        "INVALID_INPUT",
+        "dispatchId",
+    )
 
 
 async def test_a_snap_replayed_with_its_key_returns_the_first(district_api: DistrictApi, town: Town) -> None:

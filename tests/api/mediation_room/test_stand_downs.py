@@ -63,7 +63,7 @@ async def test_the_office_changes_an_open_cases_mediators(api: GraphQLClient) ->
         assert await m.codes(api, MEDIATORS_SET, {"input": bad}, room.staff.token) == [code]
     assert await m.codes(
         api, MEDIATORS_SET, {"input": {**change, "mediatorIds": ["bm90IGFuIGlk"]}}, room.staff.token
-    ) == ["NOT_FOUND"]
+    ) == ["INVALID_INPUT"]  # "not an id": badly formed (api.ids)
     # a closed case keeps its mediators
     await m.ok(
         api, m.CLOSE, {"input": {"caseId": case["id"], "outcome": "REFERRED", "note": "转街道"}}, second.token

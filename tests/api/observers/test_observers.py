@@ -149,7 +149,7 @@ async def test_bad_visits_are_typed_errors_and_write_nothing(
     assert await m.codes(api, m.TAKE, {"input": silent}, room.observer.token) == ["INVALID_INPUT"]
     assert await m.codes(
         api, m.STEP_IN, {"input": {**empty, "summary": "狗叫", "visitId": "bad"}}, room.observer.token
-    ) == ["NOT_FOUND"]
+    ) == ["INVALID_INPUT"]  # no id at all: badly formed (api.ids)
     assert await api.error_codes(m.MONTH, {"c": room.cid, "m": "2026-13"}, room.staff.token) == [
         "INVALID_INPUT"
     ]

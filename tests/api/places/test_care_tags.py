@@ -117,17 +117,17 @@ async def test_clearing_a_household_without_tags_is_fine(
 
 
 @pytest.mark.parametrize(
-    "household_id",
+    ("household_id", "code"),
     [
-        "garbage",
-        gid("Household", 987654),
-        gid("Entrance", 1),
-        gid("Household", 10**12),
-        gid("Household", "x"),
+        ("garbage", "INVALID_INPUT"),  # no id of a household at all: badly formed (api.ids)
+        (gid("Entrance", 1), "INVALID_INPUT"),
+        (gid("Household", "x"), "INVALID_INPUT"),
+        (gid("Household", 987654), "NOT_FOUND"),  # well formed, naming no row
+        (gid("Household", 10**12), "NOT_FOUND"),
     ],
 )
-async def test_tags_for_a_household_that_is_not_there(
-    api: GraphQLClient, place: Neighbourhood, staff: Person, household_id: str
+async def test_tags_for_a_household_that_is_malformed_or_not_there(
+    api: GraphQLClient, place: Neighbourhood, staff: Person, household_id: str, code: str
 ) -> None:
     before = await register_snapshot()
 
@@ -136,7 +136,7 @@ async def test_tags_for_a_household_that_is_not_there(
     assert result == {
         "household": None,
         "tags": None,
-        "errors": [{"code": "NOT_FOUND", "field": "householdId"}],
+        "errors": [{"code": code, "field": "householdId"}],
     }
     assert await register_snapshot() == before
 

@@ -248,41 +248,54 @@ async def test_a_parent_that_cannot_have_places_is_refused(
     assert await register_snapshot() == before
 
 
-GARBAGE_IDS = [
+# No id of a place at all: the request is badly formed, whatever rows exist (api.ids).
+MALFORMED_IDS = [
     "garbage",
     "",
     "Q29tcG91bmQ6",  # "Compound:"
-    gid("Compound", 987654),  # well formed, no such row
     gid("Building", "abc"),
     gid("Entrance", "-1"),
     gid("Compound", "²"),
     gid("Compound", "١"),  # an Arabic-Indic one: not our spelling of 1
+]
+# Well formed, naming no row.
+NAMES_NOTHING = [
+    gid("Compound", 987654),
     gid("Compound", 2**31),  # beyond the range of keys
     gid("Compound", 10**20),
 ]
 
 
-@pytest.mark.parametrize("parent_id", GARBAGE_IDS)
-async def test_a_parent_that_is_not_there_is_not_found(
-    api: GraphQLClient, place: Neighbourhood, staff: Person, parent_id: str
+@pytest.mark.parametrize(
+    ("parent_id", "code"),
+    [*((i, "INVALID_INPUT") for i in MALFORMED_IDS), *((i, "NOT_FOUND") for i in NAMES_NOTHING)],
+)
+async def test_a_parent_that_is_malformed_or_not_there_is_refused(
+    api: GraphQLClient, place: Neighbourhood, staff: Person, parent_id: str, code: str
 ) -> None:
     before = await register_snapshot()
 
     result = await _create(api, staff.token, parent_id, "新地方")
 
-    assert result == {"place": None, "errors": [{"code": "NOT_FOUND", "field": "parentId"}]}
+    assert result == {"place": None, "errors": [{"code": code, "field": "parentId"}]}
     assert await register_snapshot() == before
 
 
-@pytest.mark.parametrize("place_id", [*GARBAGE_IDS, gid("Community", 1), gid("User", 1)])
-async def test_renaming_a_place_that_is_not_there(
-    api: GraphQLClient, place: Neighbourhood, staff: Person, place_id: str
+@pytest.mark.parametrize(
+    ("place_id", "code"),
+    [
+        *((i, "INVALID_INPUT") for i in [*MALFORMED_IDS, gid("Community", 1), gid("User", 1)]),
+        *((i, "NOT_FOUND") for i in NAMES_NOTHING),
+    ],
+)
+async def test_renaming_a_place_that_is_malformed_or_not_there(
+    api: GraphQLClient, place: Neighbourhood, staff: Person, place_id: str, code: str
 ) -> None:
     before = await register_snapshot()
 
     result = await _rename(api, staff.token, place_id, "新名字")
 
-    assert result == {"place": None, "errors": [{"code": "NOT_FOUND", "field": "id"}]}
+    assert result == {"place": None, "errors": [{"code": code, "field": "id"}]}
     assert await register_snapshot() == before
 
 

@@ -116,10 +116,11 @@ async def test_other_communities_reports_do_not_exist_for_you(reports_api: Repor
     assert [e["code"] for e in answer["errors"]] == ["NOT_FOUND"]
     elsewhere = await reports_api.create(cast, person=cast.outsider)
     assert [(e["code"], e["field"]) for e in elsewhere["errors"]] == [("NOT_FOUND", "placeId")]
+    # an id of another kind, or no id at all, is badly formed input, not a row that is gone (api.ids)
     household = await reports_api.create(cast, placeId=gid("Household", cast.place.households[0].id))
-    assert [(e["code"], e["field"]) for e in household["errors"]] == [("NOT_FOUND", "placeId")]
+    assert [(e["code"], e["field"]) for e in household["errors"]] == [("INVALID_INPUT", "placeId")]
     garbage = await reports_api.move(CLAIM, cast.repairer, reportId="not-an-id")
-    assert [e["code"] for e in garbage["errors"]] == ["NOT_FOUND"]
+    assert [(e["code"], e["field"]) for e in garbage["errors"]] == [("INVALID_INPUT", "reportId")]
 
 
 async def test_a_resident_cannot_claim_and_anonymous_callers_must_sign_in(reports_api: ReportsApi) -> None:
