@@ -224,6 +224,8 @@ ROWS: dict[str, Row] = {
     "Query.mediationCases": Row(MEDIATOR | MANAGERS),
     "Query.mediationCase": Row(MEDIATOR | MANAGERS),
     "Query.mediationCounts": Row(MEMBERS),
+    # The office's record of appointments: a stand-down's reason can be personal, so staff only.
+    "Query.appointmentEvents": Row(STAFF),
     "Query.node:MediationCase": Row(NOBODY),
     "Query.node:ObserverVisit": Row(NOBODY),
     "Query.node:FeeBill": Row(NOBODY),
@@ -386,6 +388,7 @@ OFFICE_PAGES = (
     "/office/flags",
     "/office/flags/decide",
     "/office/inspections",
+    "/office/appointments",
     "/office/meetings",
     "/office/meetings/{meeting_id}",
     "/office/meetings/{meeting_id}/close",
