@@ -141,6 +141,25 @@ async def stood_down_before(
     return last is not None and last.kind is AppointmentEventKind.STOOD_DOWN
 
 
+async def appointment_history(
+    viewer: Viewer, community_id: int, first: int, before_id: int | None
+) -> list[AppointmentEvent]:
+    """The office's record of who it appointed or stood down as observer or mediator, newest
+    first, first+1 rows (keyset on the id, which grows with time). For the community's staff
+    only: a stand-down's reason can be about a person (an illness, a quarrel), as sensitive as
+    the register's care tags, which admin alone does not see either."""
+    viewer.require_staff(community_id)
+    query = AppointmentEvent.filter(community_id=community_id)
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
+    return list(await query.order_by("-id").limit(first + 1))
+
+
+async def appointment_count(viewer: Viewer, community_id: int) -> int:
+    viewer.require_staff(community_id)
+    return await AppointmentEvent.filter(community_id=community_id).count()
+
+
 async def stand_down_mediator(viewer: Viewer, community_id: int, user_id: int, reason: str) -> None:
     """The office ends someone's service as a mediator: the role goes (and with it every case's
     names, closed ones included), the record of it stays. Their open cases must have other

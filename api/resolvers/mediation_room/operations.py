@@ -51,6 +51,24 @@ async def mediation_cases(
     )
 
 
+async def appointment_events(
+    info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
+) -> Connection[types.AppointmentEvent]:
+    viewer, cid = info.context.viewer, _community(community_id)
+    viewer.require_user()
+    size, before_id = clamp_first(first), decode_cursor(after)
+    rows = await mediation_room.appointment_history(viewer, cid, size, before_id)
+    page = rows[:size]
+    mapped = {row.id: node for row, node in zip(page, await mapping.appointments(page), strict=True)}
+    return connection(
+        page,
+        len(rows) > size,
+        lambda row: mapped[row.id],
+        lambda: mediation_room.appointment_count(viewer, cid),
+        before_id,
+    )
+
+
 async def mediation_case(info: Info, id: strawberry.ID) -> types.MediationCase:
     return await mapping.case(await _case(info.context.viewer, id))
 

@@ -1,15 +1,18 @@
-"""No statement per item: the lists of cases and visits cost the same with 2 items as with 10,
-each item with its parties, mediators, sessions, timeline, opinions and interventions."""
+"""No statement per item: the lists of cases, visits and appointments cost the same with 2 items
+as with 10, each item with its parties, mediators, sessions, timeline, opinions, interventions,
+names and labels."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from api.contract import operation_documents
+from models.enums import Role
 from tests.api.mediation_room import support as m
+from tests.api.mediation_room.test_appointment_history import HISTORY
 from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid
+from tests.support.people import gid, make_person
 
 DOCUMENTS = operation_documents()
 
@@ -56,4 +59,22 @@ async def test_cases_and_visits_cost_the_same_at_two_sizes(api: GraphQLClient, q
                 await _statements(queries, api, "ObserverVisits", room.observer.token, communityId=room.cid),
             )
         )
+    assert counts[0] == counts[1], counts
+
+
+async def test_the_appointment_record_costs_the_same_at_two_sizes(
+    api: GraphQLClient, queries: QueryCounter
+) -> None:
+    counts = []
+    for slug, size in (("small", 2), ("large", 10)):
+        room = await m.make_room(api, slug=slug, name=f"{slug}社区")
+        for n in range(size):
+            member = await make_person(room.place.community, (Role.RESIDENT,), name=f"调解员{n}")
+            appoint = {"communityId": room.cid, "userId": gid("User", member.user.id)}
+            await m.ok(api, m.APPOINT_MEDIATOR, {"input": appoint}, room.staff.token)
+        before = queries.count
+        read = await api.data(HISTORY, {"c": room.cid, "first": 50}, room.staff.token)
+        counts.append(queries.count - before)
+        # the room's own three appointments and the new ones, each with names and labels
+        assert len(read["appointmentEvents"]["nodes"]) == size + 3
     assert counts[0] == counts[1], counts

@@ -386,6 +386,11 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
     )
     assert decided["abuseFlagDecide"]["flag"]["state"] == "DISMISSED"
     await api.run("OfficeInspections", staff, communityId=cid, month=month)
+    # The record of observers' and mediators' appointments, newest first.
+    await api.run("MediatorAppoint", staff, input={"communityId": cid, "userId": resident_id})
+    appointed = (await api.run("OfficeAppointmentEvents", staff, communityId=cid))["appointmentEvents"]
+    assert appointed["totalCount"] == 1
+    assert [(e["kind"], e["appointedAs"]) for e in appointed["nodes"]] == [("APPOINTED", "MEDIATOR")]
 
     # --- Opinions, a round-table on it, a survey.
     posted = await api.run(

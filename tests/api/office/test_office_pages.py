@@ -32,6 +32,7 @@ PAGES = (
     "/office/rewards",
     "/office/flags",
     "/office/inspections",
+    "/office/appointments",
     "/office/meetings",
     "/office/surveys",
     "/office/rules",
