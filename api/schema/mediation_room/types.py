@@ -45,6 +45,16 @@ class MediationParty:
     label: str = strawberry.field(description="The household's full place label (休闲小区 1号楼 1单元 101).")
 
 
+@strawberry.type(
+    description="A member holding the mediator role (红色调解室), with the cases still open that they "
+    "mediate: the office stands nobody down before those have other mediators."
+)
+class Mediator:
+    user: relay.GlobalID
+    display_name: str
+    open_cases: int = strawberry.field(description="Cases not yet settled, not settled or referred.")
+
+
 @strawberry.type(description="A mediator of the case.")
 class CaseMediator:
     user: relay.GlobalID

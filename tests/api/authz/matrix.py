@@ -224,6 +224,8 @@ ROWS: dict[str, Row] = {
     "Query.mediationCases": Row(MEDIATOR | MANAGERS),
     "Query.mediationCase": Row(MEDIATOR | MANAGERS),
     "Query.mediationCounts": Row(MEMBERS),
+    # The room's roster with open cases: the office's (a mediator sees their own cases, not the room).
+    "Query.mediators": Row(MANAGERS),
     # The office's record of appointments: a stand-down's reason can be personal, so staff only.
     "Query.appointmentEvents": Row(STAFF),
     "Query.node:MediationCase": Row(NOBODY),
@@ -389,6 +391,10 @@ OFFICE_PAGES = (
     "/office/flags/decide",
     "/office/inspections",
     "/office/appointments",
+    "/office/observers",
+    "/office/observers/appoint",
+    "/office/observers/stand-down",
+    "/office/observers/cases/{case_id}",
     "/office/meetings",
     "/office/meetings/{meeting_id}",
     "/office/meetings/{meeting_id}/close",

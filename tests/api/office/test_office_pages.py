@@ -33,6 +33,8 @@ PAGES = (
     "/office/flags",
     "/office/inspections",
     "/office/appointments",
+    "/office/observers",
+    "/office/observers?month=2026-11",
     "/office/meetings",
     "/office/surveys",
     "/office/rules",
