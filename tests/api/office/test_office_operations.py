@@ -398,9 +398,7 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
     assert [(e["kind"], e["appointedAs"]) for e in appointed["nodes"]] == [("APPOINTED", "MEDIATOR")]
     # 观察员与调解: the page's read, appointments and stand-downs, a case's mediators.
     compound_id = gid("Compound", demo_compound.id)
-    await api.run(
-        "OfficeObserverAppoint", staff, input={"compoundId": compound_id, "userId": resident_id}
-    )
+    await api.run("OfficeObserverAppoint", staff, input={"compoundId": compound_id, "userId": resident_id})
     await api.run("OfficeMediatorAppoint", staff, input={"communityId": cid, "userId": resident_id})
     household_ids = [h["id"] for h in households["nodes"][:2]]
     opened = await api.run(
