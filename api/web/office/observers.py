@@ -57,6 +57,19 @@ def _month(office: Office) -> tuple[str, list[Shown]]:
     return this_month, ([Shown("月份写成 2026-11 这样。", "month")] if asked else [])
 
 
+def _months(office: Office, chosen: str) -> list[tuple[str, str]]:
+    """The last twelve months to choose from, said in Chinese (a browser's own month picker speaks
+    the browser's language, not the page's), with the month asked for if it is older."""
+    year, number = office.now().year, office.now().month
+    months = []
+    for _ in range(12):
+        months.append(f"{year:04d}-{number:02d}")
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+    if chosen not in months:
+        months.append(chosen)
+    return [(m, f"{m[:4]}年{int(m[5:])}月") for m in months]
+
+
 async def _read(office: Office, month: str) -> dict[str, Any]:
     params = office.page.request.query_params
     variables: dict[str, Any] = {"communityId": office.cid, "month": month}
@@ -82,6 +95,7 @@ async def _show(
         status,
         [*month_errors, *(errors or [])],
         month=month,
+        months=_months(office, month),
         q=query,
         found=await search_members(office, query),
         compounds=compounds,
