@@ -28,7 +28,7 @@ from api import (
 from api.gate import GraphQLGate
 from api.graphql import RedStewardGraphQL, build_schema
 from api.headers import SecurityHeaders, with_cors
-from api.photos import inspection_photo, report_photo, visit_photo
+from api.photos import dispatch_photo, inspection_photo, report_photo, visit_photo
 from api.pickup_qr import pickup_qr
 from runtime import database, i18n
 from runtime.logging import reset_request_id, set_operation, set_request_id
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, manage_database: bool = True) -
             Route("/photos/{photo_id:int}", report_photo, methods=["GET"]),
             Route("/photos/inspection/{photo_id:int}", inspection_photo, methods=["GET"]),
             Route("/photos/visit/{photo_id:int}", visit_photo, methods=["GET"]),
+            Route("/photos/dispatch/{photo_id:int}", dispatch_photo, methods=["GET"]),
             *tag_routes.ROUTES,
             *board_routes.ROUTES,
             *certificate_routes.ROUTES,

@@ -1,10 +1,11 @@
 """Photos over HTTP: reading uploads of a mutation, and serving stored photos by signed link.
 
 GET /photos/<id>?exp=…&sig=… serves a report photo, GET /photos/inspection/<id>?… an inspection
-photo, GET /photos/visit/<id>?… an observer's visit photo, to whoever holds a fresh link. Links
-are signed and handed out only by `Report.photos`, `Inspection.photos` and
-`ObserverVisit.photos`, after the same access check as the object itself, so an image view in
-the app can load them without an Authorization header.
+photo, GET /photos/visit/<id>?… an observer's visit photo, GET /photos/dispatch/<id>?… a
+dispatch's photo (the outpost reporter's, or a department's proof), to whoever holds a fresh
+link. Links are signed and handed out only by `Report.photos`, `Inspection.photos`,
+`ObserverVisit.photos` and `Dispatch.photos`, after the same access check as the object itself,
+so an image view in the app can load them without an Authorization header.
 """
 
 from __future__ import annotations
@@ -64,3 +65,7 @@ async def inspection_photo(request: Request) -> Response:
 
 async def visit_photo(request: Request) -> Response:
     return await _serve(request, PhotoOwner.VISIT)
+
+
+async def dispatch_photo(request: Request) -> Response:
+    return await _serve(request, PhotoOwner.DISPATCH)

@@ -286,10 +286,13 @@ async def open_dispatch(
 
 async def store_photos(
     dispatch: Dispatch, photos: Sequence[CleanPhoto], uploader_id: int, proof: bool, written: PhotoWrites
-) -> None:
+) -> list[tuple[str, CleanPhoto]]:
+    """The photos in the PhotoStorage and their rows; (storage key, photo) of each."""
     owner_space = await _inbox_community(dispatch)
+    stored: list[tuple[str, CleanPhoto]] = []
     for photo in photos:
         key = await written.put(PhotoOwner.DISPATCH, owner_space, photo)
+        stored.append((key, photo))
         await DispatchPhoto.create(
             dispatch_id=dispatch.id,
             proof=proof,
@@ -299,6 +302,7 @@ async def store_photos(
             size=len(photo.data),
             created_at=clock.now(),
         )
+    return stored
 
 
 async def _street_of(community_id: int) -> StreetCommunity:
@@ -600,7 +604,7 @@ async def feed_back(viewer: Viewer, dispatch_id: int, note: str, photos: Sequenc
             )
             if moved is None:
                 raise _state_error(await Dispatch.get(id=dispatch.id))
-            await store_photos(moved, cleaned, me, proof=True, written=written)
+            proof = await store_photos(moved, cleaned, me, proof=True, written=written)
             name = await _department_name(moved.department_id)
             assert moved.fix_due_at is not None
             if now <= moved.fix_due_at:
@@ -616,6 +620,8 @@ async def feed_back(viewer: Viewer, dispatch_id: int, note: str, photos: Sequenc
             )
             if moved.report_id is not None:
                 await report_flow.resolve_by_department(moved.report_id, me, name, note)
+                # The resident sees the department's proof on their report, as a repairer's.
+                await report_flow.add_department_proof(moved.report_id, me, proof)
     except BaseException:
         await written.remove()
         raise
@@ -701,6 +707,16 @@ async def queue(viewer: Viewer, which: Queue, first: int, after_id: int | None) 
         query = query.filter(id__gt=after_id)
     rows = await query.order_by("id").limit(first + 1)
     return Page(rows[:first], len(rows) > first)
+
+
+async def photos(dispatch_ids: Sequence[int]) -> dict[int, list[DispatchPhoto]]:
+    """The photos of several dispatches in one query, the reporter's then the department's proof
+    in the order taken (the caller checked it may see the dispatches)."""
+    found: dict[int, list[DispatchPhoto]] = {i: [] for i in dispatch_ids}
+    if dispatch_ids:
+        for photo in await DispatchPhoto.filter(dispatch_id__in=list(dispatch_ids)).order_by("id"):
+            found[photo.dispatch_id].append(photo)
+    return found
 
 
 async def timeline(dispatch_ids: Sequence[int]) -> dict[int, list[DispatchEvent]]:

@@ -141,6 +141,25 @@ async def stood_down_before(
     return last is not None and last.kind is AppointmentEventKind.STOOD_DOWN
 
 
+async def appointment_history(
+    viewer: Viewer, community_id: int, first: int, before_id: int | None
+) -> list[AppointmentEvent]:
+    """The office's record of who it appointed or stood down as observer or mediator, newest
+    first, first+1 rows (keyset on the id, which grows with time). For the community's staff
+    only: a stand-down's reason can be about a person (an illness, a quarrel), as sensitive as
+    the register's care tags, which admin alone does not see either."""
+    viewer.require_staff(community_id)
+    query = AppointmentEvent.filter(community_id=community_id)
+    if before_id is not None:
+        query = query.filter(id__lt=before_id)
+    return list(await query.order_by("-id").limit(first + 1))
+
+
+async def appointment_count(viewer: Viewer, community_id: int) -> int:
+    viewer.require_staff(community_id)
+    return await AppointmentEvent.filter(community_id=community_id).count()
+
+
 async def stand_down_mediator(viewer: Viewer, community_id: int, user_id: int, reason: str) -> None:
     """The office ends someone's service as a mediator: the role goes (and with it every case's
     names, closed ones included), the record of it stays. Their open cases must have other
@@ -465,26 +484,70 @@ async def details(cases: Sequence[MediationCase]) -> list[CaseDetail]:
 
 
 async def cases(
-    viewer: Viewer, community_id: int, state: CaseState | None, first: int, before_id: int | None
+    viewer: Viewer,
+    community_id: int,
+    state: CaseState | None,
+    first: int,
+    before_id: int | None,
+    states: Sequence[CaseState] | None = None,
 ) -> list[MediationCase]:
-    """Newest first, first+1 rows; a mediator's list holds only their own cases. Cases recorded
-    from anonymous logs are counts, not cases anyone works: they are left out."""
+    """Newest first, first+1 rows; a mediator's list holds only their own cases. `states` keeps
+    any of them (the office lists the cases still being worked before the closed ones). Cases
+    recorded from anonymous logs are counts, not cases anyone works: they are left out."""
     require_case_reader(viewer, community_id)
-    query = _listed(viewer, community_id, state)
+    query = _listed(viewer, community_id, state, states)
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     return list(await query.order_by("-id").limit(first + 1))
 
 
-def _listed(viewer: Viewer, community_id: int, state: CaseState | None):  # type: ignore[no-untyped-def]
+def _listed(  # type: ignore[no-untyped-def]
+    viewer: Viewer, community_id: int, state: CaseState | None, states: Sequence[CaseState] | None = None
+):
     query = MediationCase.filter(community_id=community_id, from_log_id__isnull=True)
     if not viewer.manages(community_id):
         query = query.filter(mediators__user_id=viewer.user_id)
+    if states is not None:
+        query = query.filter(state__in=list(states))
     return query if state is None else query.filter(state=state)
 
 
-async def case_count(viewer: Viewer, community_id: int, state: CaseState | None) -> int:
-    return await _listed(viewer, community_id, state).count()
+async def case_count(
+    viewer: Viewer, community_id: int, state: CaseState | None, states: Sequence[CaseState] | None = None
+) -> int:
+    return await _listed(viewer, community_id, state, states).count()
+
+
+# The roster -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediatorOnDuty:
+    """A member holding the mediator role, and how many cases still open they mediate."""
+
+    user_id: int
+    display_name: str
+    open_cases: int
+
+
+async def mediators(viewer: Viewer, community_id: int) -> list[MediatorOnDuty]:
+    """The office's roster of the room, by name: who it may put on a case, and who cannot be
+    stood down yet (open cases). Two statements however many mediators there are."""
+    viewer.require_manager(community_id)
+    rows = await MembershipRole.filter(community_id=community_id, role=Role.MEDIATOR).values_list(
+        "membership__user_id", "membership__user__display_name"
+    )
+    people = {int(str(user_id)): str(name) for user_id, name in rows}
+    working = await CaseMediator.filter(
+        user_id__in=list(people), case__community_id=community_id, case__state__not_in=list(CLOSED_STATES)
+    ).values_list("user_id", flat=True)
+    open_cases = {user_id: 0 for user_id in people}
+    for user_id in working:
+        open_cases[int(str(user_id))] += 1
+    return sorted(
+        (MediatorOnDuty(u, name, open_cases[u]) for u, name in people.items()),
+        key=lambda m: (m.display_name, m.user_id),
+    )
 
 
 # Counts: public ----------------------------------------------------------------------------------

@@ -288,28 +288,58 @@ def require_observer_or_office(viewer: Viewer, community_id: int) -> None:
         raise Forbidden(N_("Only observers and the community office can see visits."))
 
 
-def _visits_query(viewer: Viewer, community_id: int, compound_id: int | None):  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class Month:
+    """A calendar month in the community's own zone: [start, end)."""
+
+    start: datetime
+    end: datetime
+
+
+async def month_of(community_id: int, month: str) -> Month:
+    check_month(month)
+    local = zone(await timezone_of(community_id))
+    year, number = int(month[:4]), int(month[5:])
+    return Month(
+        datetime(year, number, 1, tzinfo=local),
+        datetime(year + number // 12, number % 12 + 1, 1, tzinfo=local),
+    )
+
+
+def _visits_query(  # type: ignore[no-untyped-def]
+    viewer: Viewer, community_id: int, compound_id: int | None, month: Month | None = None
+):
     query = ObserverVisit.filter(community_id=community_id)
     if not viewer.manages(community_id):
         query = query.filter(observer_id=viewer.user_id)
+    if month is not None:
+        query = query.filter(visited_at__gte=month.start, visited_at__lt=month.end)
     return query if compound_id is None else query.filter(compound_id=compound_id)
 
 
 async def visits(
-    viewer: Viewer, community_id: int, compound_id: int | None, first: int, before_id: int | None
+    viewer: Viewer,
+    community_id: int,
+    compound_id: int | None,
+    first: int,
+    before_id: int | None,
+    month: Month | None = None,
 ) -> list[ObserverVisit]:
-    """Newest first, first+1 rows. The office sees every visit, an observer their own."""
+    """Newest first, first+1 rows, of one month (`month_of`) if asked. The office sees every
+    visit, an observer their own."""
     require_observer_or_office(viewer, community_id)
     if compound_id is not None and not await Compound.exists(id=compound_id, community_id=community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("No such compound."), "compoundId")
-    query = _visits_query(viewer, community_id, compound_id)
+    query = _visits_query(viewer, community_id, compound_id, month)
     if before_id is not None:
         query = query.filter(id__lt=before_id)
     return list(await query.order_by("-id").limit(first + 1))
 
 
-async def visit_count(viewer: Viewer, community_id: int, compound_id: int | None) -> int:
-    return await _visits_query(viewer, community_id, compound_id).count()
+async def visit_count(
+    viewer: Viewer, community_id: int, compound_id: int | None, month: Month | None = None
+) -> int:
+    return await _visits_query(viewer, community_id, compound_id, month).count()
 
 
 @dataclass(frozen=True)
@@ -353,11 +383,8 @@ def check_month(month: str) -> str:
 async def month_counts(viewer: Viewer, community_id: int, month: str) -> MonthCounts:
     """For the monthly 家园议事会: every member may see them (no names)."""
     viewer.require_member(community_id)
-    check_month(month)
-    local = zone(await timezone_of(community_id))
-    year, number = int(month[:4]), int(month[5:])
-    start = datetime(year, number, 1, tzinfo=local)
-    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=local)
+    span = await month_of(community_id, month)
+    start, end = span.start, span.end
     in_month = {"community_id": community_id}
     visits_n = await ObserverVisit.filter(**in_month, visited_at__gte=start, visited_at__lt=end).count()
     taken = await VisitOpinion.filter(

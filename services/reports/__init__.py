@@ -257,28 +257,32 @@ async def _move(
     return await conditional_move(Report, report_id, allowed, to, **changes)
 
 
+async def _photo_row(
+    report_id: int, kind: PhotoKind, uploader_id: int, key: str, photo: CleanPhoto
+) -> ReportPhoto:
+    return await insert(
+        ReportPhoto,
+        {
+            "report_id": report_id,
+            "kind": kind,
+            "uploaded_by_id": uploader_id,
+            "storage_key": key,
+            "content_type": photo.content_type,
+            "size": len(photo.data),
+            "width": photo.width,
+            "height": photo.height,
+            "created_at": clock.now(),
+        },
+    )
+
+
 async def _store_photos(
     report: Report, photos: Sequence[CleanPhoto], kind: PhotoKind, uploader_id: int, written: PhotoWrites
 ) -> list[ReportPhoto]:
     stored = []
     for photo in photos:
         key = await written.put(PhotoOwner.REPORT, report.community_id, photo)
-        stored.append(
-            await insert(
-                ReportPhoto,
-                {
-                    "report_id": report.id,
-                    "kind": kind,
-                    "uploaded_by_id": uploader_id,
-                    "storage_key": key,
-                    "content_type": photo.content_type,
-                    "size": len(photo.data),
-                    "width": photo.width,
-                    "height": photo.height,
-                    "created_at": clock.now(),
-                },
-            )
-        )
+        stored.append(await _photo_row(report.id, kind, uploader_id, key, photo))
     return stored
 
 
@@ -791,3 +795,16 @@ async def resolve_by_department(report_id: int, actor_id: int, department: str, 
         moved, ReportEventKind.RESOLVED, actor_id, before, said, within_clock=now <= moved.resolve_due_at
     )
     return moved
+
+
+async def add_department_proof(
+    report_id: int, uploader_id: int, stored: Sequence[tuple[str, CleanPhoto]]
+) -> list[ReportPhoto]:
+    """A department's proof photos (stored by its dispatch's feedback, in the caller's
+    transaction) on the referred report too, as PROOF, so its reporter sees them where they see a
+    repairer's proof: the report page and `Report.photos`. The rows point to the same stored
+    files: no file is copied, and the only deletion of a photo file is the PhotoWrites of a
+    failed change, which takes these rows down with it. A replayed feedback writes nothing
+    (only the call that moved the dispatch gets here); a key already on the report would fail
+    the unique storage key rather than show a photo twice."""
+    return [await _photo_row(report_id, PhotoKind.PROOF, uploader_id, key, photo) for key, photo in stored]

@@ -135,14 +135,15 @@ async def clean_photos(photos: Sequence[bytes], field: str = "photos") -> list[C
     return [await asyncio.to_thread(clean_photo, data, i, field) for i, data in enumerate(photos)]
 
 
-# ── links: photos are served by /photos/<id> (reports), /photos/inspection/<id> and ──────
-# ── /photos/visit/<id> to whoever holds a fresh signed link ──────────────────────────────
+# ── links: photos are served by /photos/<id> (reports), /photos/inspection/<id>, ─────────
+# ── /photos/visit/<id> and /photos/dispatch/<id> to whoever holds a fresh signed link ────
 
 LINK_TTL_SECONDS = 3600
 _PATHS = {
     PhotoOwner.REPORT: "/photos/",
     PhotoOwner.INSPECTION: "/photos/inspection/",
     PhotoOwner.VISIT: "/photos/visit/",
+    PhotoOwner.DISPATCH: "/photos/dispatch/",
 }
 
 
@@ -154,7 +155,7 @@ def _signature(owner: PhotoOwner, photo_id: int, expires: int) -> str:
 
 def photo_link(photo_id: int, owner: PhotoOwner = PhotoOwner.REPORT) -> str:
     """A link that works for one to two hours. Handed out only by fields that checked the viewer
-    may see the report or inspection; expiry is rounded to the hour so the app's image cache
+    may see the report, inspection, visit or dispatch; expiry is rounded to the hour so the app's image cache
     can reuse it."""
     now = int(clock.now().timestamp())
     expires = (now // LINK_TTL_SECONDS + 2) * LINK_TTL_SECONDS
@@ -168,6 +169,7 @@ async def open_photo(
 ) -> tuple[bytes, str] | None:
     """The bytes and content type behind a valid, unexpired link; None for anything else."""
     from models.boards import InspectionPhoto
+    from models.district import DispatchPhoto
     from models.observers import ObserverVisitPhoto
     from models.reports import ReportPhoto
 
@@ -175,10 +177,13 @@ async def open_photo(
         return None
     if not hmac.compare_digest(_signature(owner, photo_id, int(expires)), signature):
         return None
-    models: dict[PhotoOwner, type[ReportPhoto] | type[InspectionPhoto] | type[ObserverVisitPhoto]] = {
+    models: dict[
+        PhotoOwner, type[ReportPhoto] | type[InspectionPhoto] | type[ObserverVisitPhoto] | type[DispatchPhoto]
+    ] = {
         PhotoOwner.REPORT: ReportPhoto,
         PhotoOwner.INSPECTION: InspectionPhoto,
         PhotoOwner.VISIT: ObserverVisitPhoto,
+        PhotoOwner.DISPATCH: DispatchPhoto,
     }
     if owner not in models:
         return None

@@ -126,12 +126,12 @@ BUDGETS: dict[str, int] = {
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,
     "DispatchAssign": 15,
-    "DispatchConfirm": 11,
+    "DispatchConfirm": 12,  # each Dispatch answer reads its photos: one batched read a page
     "DispatchDepartmentClaim": 14,
-    "DispatchDetail": 6,
+    "DispatchDetail": 7,
     "DispatchDispute": 15,
     "DispatchFeedback": 16,  # a referred report is resolved on the community side too
-    "DispatchQueue": 7,
+    "DispatchQueue": 8,
     "DispatchSendBack": 15,  # the community's staff are told; PostgreSQL counts one more
     "DispatchStreetClaim": 32,  # an outpost snap pays its reporter through the engine
     # snaps, mediations, the communities billing fees, and one collection rate for each of them

@@ -9,6 +9,7 @@ from strawberry import relay
 
 from api.schema.mediation_room import types
 from models.mediation_room import MediationCase, MediationSession
+from models.observers import AppointmentEvent
 from services import mediation_room
 from services.access import user_names_by_ids
 from services.places.labels import PlaceKind, labels_by_id
@@ -75,3 +76,29 @@ def counts(found: mediation_room.SettledCounts) -> types.MediationCounts:
             types.MediationCategoryCount(category=c.category, settled=c.settled) for c in found.by_category
         ],
     )
+
+
+async def appointments(rows: Sequence[AppointmentEvent]) -> list[types.AppointmentEvent]:
+    """A page of the office's appointment record: its people's names and compounds' labels in
+    one statement each."""
+    names = {
+        n.id: n.display_name
+        for n in await user_names_by_ids([u for r in rows for u in (r.user_id, r.by_id)])
+        if n is not None
+    }
+    labels = await labels_by_id(PlaceKind.COMPOUND, [r.compound_id for r in rows if r.compound_id])
+    return [
+        types.AppointmentEvent(
+            id=relay.GlobalID("AppointmentEvent", str(r.id)),
+            kind=r.kind,
+            appointed_as=r.appointed_as,
+            user=relay.GlobalID("User", str(r.user_id)),
+            display_name=names.get(r.user_id, ""),
+            compound=relay.GlobalID("Compound", str(r.compound_id)) if r.compound_id else None,
+            compound_label=labels.get(r.compound_id, "") if r.compound_id else None,
+            reason=r.reason,
+            by_name=names.get(r.by_id, ""),
+            at=r.at,
+        )
+        for r in rows
+    ]

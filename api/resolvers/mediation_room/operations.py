@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import strawberry
+from strawberry import relay
 
 from api.context import Info
 from api.ids import decode_cursor, decode_global_id, decode_global_ids
@@ -35,20 +36,50 @@ async def mediation_cases(
     state: CaseState | None = None,
     first: int | None = None,
     after: str | None = None,
+    states: list[CaseState] | None = None,
 ) -> Connection[types.MediationCase]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     size, before_id = clamp_first(first), decode_cursor(after)
-    rows = await mediation_room.cases(viewer, cid, state, size, before_id)
+    rows = await mediation_room.cases(viewer, cid, state, size, before_id, states)
     page = rows[:size]
     mapped = {row.id: node for row, node in zip(page, await mapping.cases(page), strict=True)}
     return connection(
         page,
         len(rows) > size,
         lambda row: mapped[row.id],
-        lambda: mediation_room.case_count(viewer, cid, state),
+        lambda: mediation_room.case_count(viewer, cid, state, states),
         before_id,
     )
+
+
+async def appointment_events(
+    info: Info, community_id: strawberry.ID, first: int | None = None, after: str | None = None
+) -> Connection[types.AppointmentEvent]:
+    viewer, cid = info.context.viewer, _community(community_id)
+    viewer.require_user()
+    size, before_id = clamp_first(first), decode_cursor(after)
+    rows = await mediation_room.appointment_history(viewer, cid, size, before_id)
+    page = rows[:size]
+    mapped = {row.id: node for row, node in zip(page, await mapping.appointments(page), strict=True)}
+    return connection(
+        page,
+        len(rows) > size,
+        lambda row: mapped[row.id],
+        lambda: mediation_room.appointment_count(viewer, cid),
+        before_id,
+    )
+
+
+async def mediators(info: Info, community_id: strawberry.ID) -> list[types.Mediator]:
+    viewer = info.context.viewer
+    viewer.require_user()
+    return [
+        types.Mediator(
+            user=relay.GlobalID("User", str(m.user_id)), display_name=m.display_name, open_cases=m.open_cases
+        )
+        for m in await mediation_room.mediators(viewer, _community(community_id))
+    ]
 
 
 async def mediation_case(info: Info, id: strawberry.ID) -> types.MediationCase:

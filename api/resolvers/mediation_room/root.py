@@ -7,17 +7,28 @@ import strawberry
 from api.resolvers.mediation_room import operations as resolve
 from api.schema.common import Connection
 from api.schema.mediation_room import inputs
-from api.schema.mediation_room.types import MediationCase, MediationCounts
+from api.schema.mediation_room.types import AppointmentEvent, MediationCase, MediationCounts, Mediator
 
 
 @strawberry.type
 class MediationRoomQuery:
     mediation_cases: Connection[MediationCase] = strawberry.field(
         resolver=resolve.mediation_cases,
-        description="The office: every case; a mediator: their own cases. Newest first.",
+        description="The office: every case; a mediator: their own cases. Newest first; `state` or "
+        "`states` (any of them) narrow it.",
+    )
+    mediators: list[Mediator] = strawberry.field(
+        resolver=resolve.mediators,
+        description="The office: the mediation room's mediators by name, with the cases still open "
+        "that each mediates.",
     )
     mediation_case: MediationCase = strawberry.field(
         resolver=resolve.mediation_case, description="The case's mediators and the office."
+    )
+    appointment_events: Connection[AppointmentEvent] = strawberry.field(
+        resolver=resolve.appointment_events,
+        description="The community's staff: who the office appointed or stood down as observer (of "
+        "which compound) or mediator, by whom, when and why. Newest first.",
     )
     mediation_counts: MediationCounts = strawberry.field(
         resolver=resolve.mediation_counts,

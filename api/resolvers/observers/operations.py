@@ -34,19 +34,23 @@ async def observer_visits(
     compound_id: strawberry.ID | None = None,
     first: int | None = None,
     after: str | None = None,
+    month: str | None = None,
 ) -> Connection[types.ObserverVisit]:
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     compound = decode_global_id(compound_id, "Compound", "compoundId") if compound_id is not None else None
     size, before_id = clamp_first(first), decode_cursor(after)
-    rows = await observers.visits(viewer, cid, compound, size, before_id)
+    # Refused before the month is read: an outsider learns nothing, not even a bad month.
+    observers.require_observer_or_office(viewer, cid)
+    span = await observers.month_of(cid, month) if month is not None else None
+    rows = await observers.visits(viewer, cid, compound, size, before_id, span)
     page = rows[:size]
     mapped = {row.id: node for row, node in zip(page, await mapping.visits(viewer, page), strict=True)}
     return connection(
         page,
         len(rows) > size,
         lambda row: mapped[row.id],
-        lambda: observers.visit_count(viewer, cid, compound),
+        lambda: observers.visit_count(viewer, cid, compound, span),
         before_id,
     )
 

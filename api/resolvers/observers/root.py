@@ -17,7 +17,8 @@ class ObserversQuery:
     )
     observer_visits: Connection[ObserverVisit] = strawberry.field(
         resolver=resolve.observer_visits,
-        description="The office: every visit; an observer: their own. Newest first.",
+        description="The office: every visit; an observer: their own. Newest first; of one month "
+        "(YYYY-MM, in the community's time zone) when `month` is given.",
     )
     observer_month_counts: ObserverMonthCounts = strawberry.field(
         resolver=resolve.observer_month_counts,

@@ -11,7 +11,7 @@ import strawberry
 
 from api.context import Info
 from api.schema.common import UserError
-from api.schema.reports.types import ReportCategory, ReportState
+from api.schema.reports.types import PhotoKind, ReportCategory, ReportState
 from models.district import DispatchEventKind, DispatchSource, DispatchState, DistrictRoleKind
 from runtime.i18n import Text
 
@@ -47,6 +47,19 @@ class DispatchStep:
         return self.note_text.render(info.context.language)
 
 
+@strawberry.type(
+    description="A photo of a dispatch: the outpost reporter's (REPORT) or the department's proof of "
+    "its feedback (PROOF). The url works for an hour or two; ask again for a new one."
+)
+class DispatchPhoto:
+    id: strawberry.ID
+    kind: PhotoKind
+    content_type: str
+    size: int = strawberry.field(description="Bytes, after metadata (EXIF, GPS) was stripped.")
+    url: str
+    created_at: datetime
+
+
 @strawberry.type(description="A problem beyond one community: at the street, a department, or coordination.")
 class Dispatch:
     id: strawberry.ID
@@ -75,6 +88,10 @@ class Dispatch:
     send_back_reason: str
     rating: int | None
     created_at: datetime
+    photos: list[DispatchPhoto] = strawberry.field(
+        description="The outpost reporter's photos, then the department's proof, in the order taken. "
+        "A community's report keeps its own photos on the report; the proof is there too."
+    )
     timeline: list[DispatchStep]
 
 

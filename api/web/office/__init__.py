@@ -4,7 +4,8 @@ staff member through the shared web layer (sessions, CSRF, typed errors); no pag
 
 Overview first; then the daily work (report queues, the counter, opinions, round tables, surveys,
 the books, the month's close, abuse flags, inspections) and the setting up (places and the
-register, tags and QR sheets, teams, rewards, rules and clocks, invites, the notice board).
+register, tags and QR sheets, teams, rewards, rules and clocks, invites, the notice board); the
+home observers and the mediation room (observers.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from starlette.routing import Route
 
 from api.web.core import Handler
-from api.web.office import daily, fees, members, more, overview, places, reports, teams
+from api.web.office import daily, fees, members, more, observers, overview, places, reports, teams
 
 GET, POST, BOTH = ("GET",), ("POST",), ("GET", "POST")
 
@@ -52,5 +53,6 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/rewards", teams.rewards, BOTH),
         page("/office/rewards/update", teams.reward_update, POST),
         *more.routes(page),
+        *observers.routes(page),
         *fees.routes(page),
     ]

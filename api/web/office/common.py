@@ -38,6 +38,8 @@ NAV: tuple[tuple[str, str, str], ...] = (
     ("/office/month", "month", "月末评比"),
     ("/office/flags", "flags", "积分异常"),
     ("/office/inspections", "inspections", "楼道检查"),
+    ("/office/observers", "observers", "观察员与调解"),
+    ("/office/appointments", "appointments", "任免记录"),
     ("/office/places", "places", "房屋与二维码"),
     ("/office/members", "members", "居民登记"),
     ("/office/teams", "teams", "志愿队伍"),

@@ -99,6 +99,34 @@ SIGNALS = {
 FLAG_STATES = {"OPEN": "待判断", "DISMISSED": "已放行", "CONFIRMED": "已确认违规"}
 CARE_TAGS = {"PARTY_MEMBER": "党员户", "HARDSHIP": "困难户", "LIVING_ALONE": "独居", "DISABILITY": "残疾"}
 TAG_KINDS = {"COMPOUND": "小区", "BUILDING": "楼栋", "ENTRANCE": "单元", "ASSET": "设施"}
+MEDIATION_CATEGORIES = {
+    "NOISE": "噪音",
+    "WATER_LEAK": "漏水",
+    "PARKING": "停车",
+    "PETS": "宠物",
+    "SHARED_SPACE": "公共空间",
+    "PROPERTY_FEES": "物业费",
+    "FAMILY": "家庭",
+    "OTHER": "其他",
+}
+CASE_STATES = {
+    "OPEN": "调解中",
+    "AGREED": "已签协议",
+    "FOLLOWED_UP": "已回访",
+    "SETTLED": "调解成功",
+    "NOT_SETTLED": "未能调解",
+    "REFERRED": "已转交",
+}
+CASE_EVENTS = {
+    "OPENED": "立案",
+    "SESSION": "调解会",
+    "AGREED": "签订协议",
+    "FOLLOWED_UP": "回访",
+    "SETTLED": "调解成功",
+    "NOT_SETTLED": "未能调解",
+    "REFERRED": "转交",
+    "MEDIATORS_CHANGED": "更换调解员",
+}
 
 ALL = {
     "category": CATEGORIES,
@@ -118,6 +146,9 @@ ALL = {
     "flag": FLAG_STATES,
     "care": CARE_TAGS,
     "tag": TAG_KINDS,
+    "dispute": MEDIATION_CATEGORIES,
+    "case": CASE_STATES,
+    "case_event": CASE_EVENTS,
 }
 
 

@@ -1,5 +1,6 @@
-"""The rest of the office's work: abuse flags, inspections, round tables, surveys, point rules
-and report clocks, reversing a transfer, invites, the notice board."""
+"""The rest of the office's work: abuse flags, inspections, the record of observers' and
+mediators' appointments, round tables, surveys, point rules and report clocks, reversing a
+transfer, invites, the notice board."""
 
 from __future__ import annotations
 
@@ -106,6 +107,20 @@ async def inspections(office: Office) -> Response:
         inspections=data.get("inspections") or {},
         month=month,
     )
+
+
+# ---- appointments of observers and mediators ------------------------------------------------
+
+
+@office_page
+async def appointments(office: Office) -> Response:
+    """Who the office appointed or stood down, and why. A stand-down's reason can be personal, so
+    the record is for staff (the API refuses an admin alone): an admin is told so, not refused."""
+    events: dict[str, Any] = {}
+    if office.is_staff:
+        run = await office.run("OfficeAppointmentEvents", {"communityId": office.cid, **_after(office)})
+        events = run.data.get("appointmentEvents") or {}
+    return office.render("office/appointments.html", "appointments", "任免记录", events=events)
 
 
 # ---- round tables --------------------------------------------------------------------------
@@ -453,6 +468,7 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
         page("/office/flags", flags, GET),
         page("/office/flags/decide", flag_decide, POST),
         page("/office/inspections", inspections, GET),
+        page("/office/appointments", appointments, GET),
         page("/office/meetings", meetings, BOTH),
         page("/office/meetings/{meeting_id}", meeting, BOTH),
         page("/office/meetings/{meeting_id}/close", topic_close, POST),

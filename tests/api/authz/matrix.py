@@ -224,6 +224,10 @@ ROWS: dict[str, Row] = {
     "Query.mediationCases": Row(MEDIATOR | MANAGERS),
     "Query.mediationCase": Row(MEDIATOR | MANAGERS),
     "Query.mediationCounts": Row(MEMBERS),
+    # The room's roster with open cases: the office's (a mediator sees their own cases, not the room).
+    "Query.mediators": Row(MANAGERS),
+    # The office's record of appointments: a stand-down's reason can be personal, so staff only.
+    "Query.appointmentEvents": Row(STAFF),
     "Query.node:MediationCase": Row(NOBODY),
     "Query.node:ObserverVisit": Row(NOBODY),
     "Query.node:FeeBill": Row(NOBODY),
@@ -240,6 +244,8 @@ ROWS: dict[str, Row] = {
     "Mutation.dispatchDispute": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
     "Mutation.dispatchFeedback": Row(NOBODY, refusals=("OUT_OF_JURISDICTION",)),
     "Mutation.dispatchConfirm": Row(NOBODY, refusals=("NOT_REPORTER",), note="the outpost reporter's own"),
+    # Its photos (Dispatch.photos: the reporter's and the department's signed proof links) come
+    # with it, so the probe's selection reads them for exactly the same callers.
     "Query.dispatch": Row(MEMBERS),
     "Query.outpostRanking": Row(NOBODY),
     "Query.outpostRewards": Row(
@@ -322,6 +328,7 @@ HTTP_WITHOUT_IDS = {
     "/photos/{photo_id:int}": "a signed, expiring link (exp, sig); the id alone opens nothing",
     "/photos/inspection/{photo_id:int}": "the same, signed for inspection photos only",
     "/photos/visit/{photo_id:int}": "the same, signed for observers' visit photos only",
+    "/photos/dispatch/{photo_id:int}": "the same, signed for dispatch photos only (Dispatch.photos)",
     "/pickup/{code}.png": "the pickup code is the capability; the image shows only that code",
     "/t/{code}": "a tag's signed code; the page shows the place, as the printed tag does, and the "
     "office's phone (TagScan.officePhone: public for a valid tag, as on the office's door); " + _WEB,
@@ -383,6 +390,11 @@ OFFICE_PAGES = (
     "/office/flags",
     "/office/flags/decide",
     "/office/inspections",
+    "/office/appointments",
+    "/office/observers",
+    "/office/observers/appoint",
+    "/office/observers/stand-down",
+    "/office/observers/cases/{case_id}",
     "/office/meetings",
     "/office/meetings/{meeting_id}",
     "/office/meetings/{meeting_id}/close",

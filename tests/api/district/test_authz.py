@@ -12,6 +12,7 @@ from models.places import HouseholdCareTag
 from tests.support.district import (
     ASSIGN,
     DEPARTMENT_CLAIM,
+    FEEDBACK,
     RANKING,
     ROLLUP,
     STREET_CLAIM,
@@ -20,7 +21,9 @@ from tests.support.district import (
 )
 from tests.support.graphql import GraphQLClient
 from tests.support.people import Person, gid
+from tests.support.photos import jpeg_with_gps
 
+PHOTOS = "query R($id: ID!) { dispatch(id: $id) { photos { kind url } } }"
 REFUSED = {"NOT_FOUND", "OUT_OF_JURISDICTION", "FORBIDDEN", "UNAUTHENTICATED"}
 
 
@@ -60,6 +63,28 @@ async def test_who_reads_a_street_dispatch_at_each_step(district_api: DistrictAp
     )
     # and the department it went to, not the others
     assert await readers() == {"courier", "liaison", "coordinator", "builder"}
+
+
+async def test_who_sees_a_dispatchs_photos_and_the_departments_proof(
+    district_api: DistrictApi, api: GraphQLClient, town: Town
+) -> None:
+    dispatch = (await district_api.snap(town))["dispatch"]["id"]
+    await district_api.move(STREET_CLAIM, town.liaison, dispatchId=dispatch)
+    await district_api.move(
+        ASSIGN, town.liaison, dispatchId=dispatch, departmentId=gid("Department", town.zhujian.id)
+    )
+    await district_api.move(DEPARTMENT_CLAIM, town.builder, dispatchId=dispatch)
+    fed = await district_api.move(
+        FEEDBACK, town.builder, photos=[jpeg_with_gps()], dispatchId=dispatch, note="已修复"
+    )
+    assert fed["errors"] == []
+    shown: dict[str, list[str]] = {}
+    for name, person in _people(town).items():
+        found = (await api.data(PHOTOS, {"id": dispatch}, person.token))["dispatch"]
+        if found is not None:
+            shown[name] = [p["kind"] for p in found["photos"] if p["url"]]
+    # the readers of the dispatch, each with the courier's photo and the proof; nobody else
+    assert shown == {name: ["REPORT", "PROOF"] for name in ("courier", "liaison", "builder", "coordinator")}
 
 
 async def test_who_may_take_each_step(district_api: DistrictApi, town: Town) -> None:

@@ -1,12 +1,21 @@
 """A queue of dispatches costs the same number of statements with 2 items as with 10, each with
-its timeline, street, department and district: no N+1."""
+its timeline, street, department, district and photos: no N+1."""
 
 from __future__ import annotations
 
 from tests.conftest import QueryCounter
-from tests.support.district import ASSIGN, DISPATCH_FIELDS, STREET_CLAIM, DistrictApi, Town
+from tests.support.district import (
+    ASSIGN,
+    DEPARTMENT_CLAIM,
+    DISPATCH_FIELDS,
+    FEEDBACK,
+    STREET_CLAIM,
+    DistrictApi,
+    Town,
+)
 from tests.support.graphql import GraphQLClient
 from tests.support.people import gid
+from tests.support.photos import png
 
 QUEUE = f"query Q {{ dispatchQueue(queue: MINE, first: 50) {{ nodes {{ {DISPATCH_FIELDS} }} }} }}"
 
@@ -32,3 +41,42 @@ async def test_the_queue_costs_the_same_for_two_or_ten(
     assert len(small["dispatchQueue"]["nodes"]) == 2 and len(large["dispatchQueue"]["nodes"]) == 10
     assert all(len(d["timeline"]) == 3 for d in large["dispatchQueue"]["nodes"])
     assert queries.count == few
+
+
+PHOTO_QUEUE = (
+    "query Q { dispatchQueue(queue: MINE, first: 50) "
+    f"{{ nodes {{ {DISPATCH_FIELDS} photos {{ id kind url }} }} }} }}"
+)
+
+
+async def _fed_back(district_api: DistrictApi, town: Town, n: int) -> None:
+    """`n` snaps, each with the courier's photo and 住建's proof."""
+    department = gid("Department", town.zhujian.id)
+    for _ in range(n):
+        dispatch = (await district_api.snap(town))["dispatch"]["id"]
+        await district_api.move(STREET_CLAIM, town.liaison, dispatchId=dispatch)
+        await district_api.move(ASSIGN, town.liaison, dispatchId=dispatch, departmentId=department)
+        await district_api.move(DEPARTMENT_CLAIM, town.builder, dispatchId=dispatch)
+        await district_api.move(FEEDBACK, town.builder, photos=[png()], dispatchId=dispatch, note="已修复")
+
+
+async def test_the_queue_with_photos_costs_the_same_for_two_or_ten(
+    district_api: DistrictApi, api: GraphQLClient, town: Town, queries: QueryCounter
+) -> None:
+    await _fed_back(district_api, town, 2)
+    queries.statements.clear()
+    await api.data(QUEUE, token=town.courier.token)
+    without = queries.count
+    queries.statements.clear()
+    small = await api.data(PHOTO_QUEUE, token=town.courier.token)
+    few = queries.count
+    await _fed_back(district_api, town, 8)
+    queries.statements.clear()
+    large = await api.data(PHOTO_QUEUE, token=town.courier.token)
+    assert len(small["dispatchQueue"]["nodes"]) == 2 and len(large["dispatchQueue"]["nodes"]) == 10
+    assert all(
+        [p["kind"] for p in d["photos"]] == ["REPORT", "PROOF"] for d in large["dispatchQueue"]["nodes"]
+    )
+    # one batched read of the page's photos (made with the page, asked for or not), whatever its size
+    assert few == without and queries.count == few
+    assert sum('"dispatch_photo"' in s for s in queries.statements) == 1

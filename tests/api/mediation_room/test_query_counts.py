@@ -1,17 +1,23 @@
-"""No statement per item: the lists of cases and visits cost the same with 2 items as with 10,
-each item with its parties, mediators, sessions, timeline, opinions and interventions."""
+"""No statement per item: the lists of cases, visits and appointments cost the same with 2 items
+as with 10, each item with its parties, mediators, sessions, timeline, opinions, interventions,
+names and labels."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from api.contract import operation_documents
+from api.contract import client_documents, operation_documents
+from models.enums import Role
+from runtime import clock
 from tests.api.mediation_room import support as m
+from tests.api.mediation_room.test_appointment_history import HISTORY
 from tests.conftest import QueryCounter
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid
+from tests.support.people import gid, make_person
 
 DOCUMENTS = operation_documents()
+# The office's 观察员与调解 page in one request, as tests/api/office/test_office_operations.py budgets it.
+OFFICE_PAGE_BUDGET = 36
 
 
 async def _statements(
@@ -57,3 +63,46 @@ async def test_cases_and_visits_cost_the_same_at_two_sizes(api: GraphQLClient, q
             )
         )
     assert counts[0] == counts[1], counts
+
+
+async def test_the_appointment_record_costs_the_same_at_two_sizes(
+    api: GraphQLClient, queries: QueryCounter
+) -> None:
+    counts = []
+    for slug, size in (("small", 2), ("large", 10)):
+        room = await m.make_room(api, slug=slug, name=f"{slug}社区")
+        for n in range(size):
+            member = await make_person(room.place.community, (Role.RESIDENT,), name=f"调解员{n}")
+            appoint = {"communityId": room.cid, "userId": gid("User", member.user.id)}
+            await m.ok(api, m.APPOINT_MEDIATOR, {"input": appoint}, room.staff.token)
+        before = queries.count
+        read = await api.data(HISTORY, {"c": room.cid, "first": 50}, room.staff.token)
+        counts.append(queries.count - before)
+        # the room's own three appointments and the new ones, each with names and labels
+        assert len(read["appointmentEvents"]["nodes"]) == size + 3
+    assert counts[0] == counts[1], counts
+
+
+async def test_the_office_page_costs_the_same_at_two_sizes(api: GraphQLClient, queries: QueryCounter) -> None:
+    """观察员与调解 (OfficeObservers): posts, the month's visits and counts, the mediators with their
+    open cases, the cases being worked and the closed ones, in one document."""
+    page = client_documents()["office"]["OfficeObservers"]
+    counts = []
+    for slug, size in (("small", 2), ("large", 10)):
+        room = await m.make_room(api, slug=slug, name=f"{slug}社区")
+        await _grow(api, room, size)
+        for n in range(size):
+            member = await make_person(room.place.community, (Role.RESIDENT,), name=f"调解员{n}")
+            appoint = {"communityId": room.cid, "userId": gid("User", member.user.id)}
+            await m.ok(api, m.APPOINT_MEDIATOR, {"input": appoint}, room.staff.token)
+            case = await m.open_case(api, room, *room.mediators)
+            ending = {"caseId": case["id"], "outcome": "NOT_SETTLED", "note": "一方拒绝"}
+            await m.ok(api, m.CLOSE, {"input": ending}, room.staff.token)
+        month = clock.now().strftime("%Y-%m")
+        before = queries.count
+        read = await api.data(page, {"communityId": room.cid, "month": month}, room.staff.token)
+        counts.append(queries.count - before)
+        assert len(read["observerVisits"]["nodes"]) == size
+        assert len(read["mediators"]) == size + 2
+        assert len(read["openCases"]["nodes"]) == len(read["closedCases"]["nodes"]) == size
+    assert counts[0] == counts[1] <= OFFICE_PAGE_BUDGET, counts

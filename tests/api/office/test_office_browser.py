@@ -2,7 +2,8 @@
 1366×768 and a phone's 390×844, against a real production-mode server (persisted documents only,
 Secure cookies) on PostgreSQL. Sign in, import the register, print a building's QR sheet, create a
 team and a reward, work a report from the queue, hand over a pickup, answer an opinion, record an
-account entry, close the month. The phone walks with JavaScript off: the console needs none.
+account entry, see the observers and the mediation room (a busy mediator's stand-down refused),
+close the month. The phone walks with JavaScript off: the console needs none.
 
 Residents' own steps (reporting, redeeming, posting an opinion) go through the API as the app
 sends them (persisted documents by hash). Every request a page makes must go to this server; a
@@ -333,6 +334,32 @@ def _month(
     walk.submit("记账")
     assert "楼道灯泡" in page.get_by_test_id("entry-list").inner_text()
     walk.shot("accounts")
+
+    # --- 观察员与调解: the demo's observers, visits and cases; standing down a mediator who still
+    # mediates an open case is confirmed with a reason, then refused with the API's count.
+    walk.go("/office/observers")
+    assert page.get_by_test_id("observer-posts").locator("tbody tr").count() > 0
+    assert "调解中" in page.get_by_test_id("case-list").inner_text()  # the demo's case being worked
+    walk.shot("observers")
+    rows = page.get_by_test_id("mediator-list").locator("tbody tr")
+    busy = next(
+        rows.nth(i) for i in range(rows.count()) if rows.nth(i).locator("td").nth(1).inner_text() != "0"
+    )
+    with page.expect_navigation():
+        busy.get_by_role("link", name="免去调解员…").click()
+    assert page.get_by_test_id("open-cases-note").is_visible()
+    page.fill("#reason", "年事已高，想多陪陪家人")
+    walk.shot("stand-down-confirm")
+    walk.submit("确认免去调解员")
+    assert "个未结案件" in page.locator("#userId-error").inner_text()
+    assert page.get_by_test_id("error-summary").is_visible()
+    assert page.locator("#reason").input_value() == "年事已高，想多陪陪家人"  # kept for the retry
+    walk.shot("stand-down-refused")
+    walk.go("/office/observers")
+    with page.expect_navigation():
+        page.get_by_test_id("case-list").locator("tbody tr").first.get_by_role("link").first.click()
+    assert page.get_by_test_id("case-timeline").locator("li").count() > 0
+    walk.shot("mediation-case")
 
     # --- Closing last month: the flag's breakdown first, then the confirmation.
     walk.go("/office/month")

@@ -47,6 +47,11 @@ BUDGETS: dict[str, int] = defaultdict(lambda: 30)
 # Bulk tagging writes one row per new tag (each needs its id for its signed code): the demo's
 # first compound has some fifty assets. It runs once per compound, when its stickers are printed.
 BUDGETS["OfficeTagsCreateForCompoundAssets"] = 60
+# 观察员与调解 reads seven lists in one request: posts, the month's counts, its visits (with their
+# opinions, interventions, photos, names), the mediators, and the cases being worked and the closed
+# ones (each with parties, mediators, sessions, timeline, labels, names): 36 statements, the same
+# with 2 items of each as with 10 (tests/api/mediation_room/test_query_counts.py).
+BUDGETS["OfficeObservers"] = 36
 
 REGISTER = (
     "小区,楼栋,单元,户号,面积\n"
@@ -386,6 +391,48 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
     )
     assert decided["abuseFlagDecide"]["flag"]["state"] == "DISMISSED"
     await api.run("OfficeInspections", staff, communityId=cid, month=month)
+    # The record of observers' and mediators' appointments, newest first.
+    await api.run("MediatorAppoint", staff, input={"communityId": cid, "userId": resident_id})
+    appointed = (await api.run("OfficeAppointmentEvents", staff, communityId=cid))["appointmentEvents"]
+    assert appointed["totalCount"] == 1
+    assert [(e["kind"], e["appointedAs"]) for e in appointed["nodes"]] == [("APPOINTED", "MEDIATOR")]
+    # 观察员与调解: the page's read, appointments and stand-downs, a case's mediators.
+    compound_id = gid("Compound", demo_compound.id)
+    await api.run("OfficeObserverAppoint", staff, input={"compoundId": compound_id, "userId": resident_id})
+    await api.run("OfficeMediatorAppoint", staff, input={"communityId": cid, "userId": resident_id})
+    household_ids = [h["id"] for h in households["nodes"][:2]]
+    opened = await api.run(
+        "MediationCaseOpen",
+        staff,
+        input={
+            "communityId": cid,
+            "category": "NOISE",
+            "summary": "夜里装修扰民",
+            "partyHouseholdIds": household_ids,
+            "mediatorIds": [resident_id],
+        },
+    )
+    case_id = opened["mediationCaseOpen"]["case"]["id"]
+    room = await api.run("OfficeObservers", staff, communityId=cid, month=month)
+    assert [p["observer"] for p in room["observerPosts"]] == [resident_id]
+    assert [(m["user"], m["openCases"]) for m in room["mediators"]] == [(resident_id, 1)]
+    assert [c["id"] for c in room["openCases"]["nodes"]] == [case_id]
+    assert room["closedCases"]["totalCount"] == 0
+    busy = await api.raw(
+        "OfficeMediatorStandDown", staff, input={"communityId": cid, "userId": resident_id, "reason": "试"}
+    )
+    assert [e["code"] for e in busy["data"]["mediatorStandDown"]["errors"]] == ["CONFLICT"]
+    mediators = (await api.run("OfficeMediationCase", staff, id=case_id, communityId=cid))["mediators"]
+    assert [m["user"] for m in mediators] == [resident_id]
+    kept = await api.run(
+        "OfficeMediationCaseMediatorsSet", staff, input={"caseId": case_id, "mediatorIds": [resident_id]}
+    )
+    assert [m["user"] for m in kept["mediationCaseMediatorsSet"]["case"]["mediators"]] == [resident_id]
+    await api.run(
+        "OfficeObserverStandDown",
+        staff,
+        input={"compoundId": compound_id, "userId": resident_id, "reason": "换人"},
+    )
 
     # --- Opinions, a round-table on it, a survey.
     posted = await api.run(
