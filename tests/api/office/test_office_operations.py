@@ -47,6 +47,10 @@ BUDGETS: dict[str, int] = defaultdict(lambda: 30)
 # Bulk tagging writes one row per new tag (each needs its id for its signed code): the demo's
 # first compound has some fifty assets. It runs once per compound, when its stickers are printed.
 BUDGETS["OfficeTagsCreateForCompoundAssets"] = 60
+# The overview's live poll, every 30 s for every open office page: the viewer and community, six
+# counts, and the one-row reads of the four `first: 0` lists that answer hasNextPage (13 measured
+# on SQLite and PostgreSQL; it was 17 while the empty flag page read evidence of no flags).
+BUDGETS["OfficeOverviewLive"] = 13
 
 REGISTER = (
     "小区,楼栋,单元,户号,面积\n"
