@@ -24,12 +24,16 @@ from services.paging import clamp_first
 
 
 async def _flags(rows: Sequence[FlagRow]) -> list[types.AbuseFlag]:
+    if not rows:
+        # The office's live poll asks `first: 0` for the total alone: an empty page has no
+        # evidence, reports, payments or people to read (four statements that answered nothing).
+        return []
     links = await AbuseFlagReport.filter(flag_id__in=[r.id for r in rows]).order_by("report_id")
     report_ids = sorted({link.report_id for link in links})
     reports = {r.id: r for r in await Report.filter(id__in=report_ids)}
     paid = await abuse.points_paid(report_ids)
     # A page is one community's, so one rules lookup prices every held repair on it.
-    held = await abuse.held_prices(rows[0].community_id, links) if rows else {}
+    held = await abuse.held_prices(rows[0].community_id, links)
     people_ids = {r.user_id for r in rows} | {r.partner_id for r in rows if r.partner_id is not None}
     people = {
         u.id: User(id=u.id, display_name=u.display_name) for u in await UserRow.filter(id__in=people_ids)

@@ -142,7 +142,8 @@ SNAPS: tuple[tuple[int, int, str, ReportCategory, str, tuple[float, float]], ...
     (20, 17, "courier 4", ReportCategory.PUBLIC_FACILITY, "公交站护栏倒了", (47.350, 130.260)),
     (24, 11, "worker", ReportCategory.PLUMBING, "路边消火栓漏水", (47.340, 130.330)),
 )
-# Cash rewards of last month's ranking, by rank (fen): ¥200, ¥100, ¥50.
+# The demo district's cash rewards of a month's ranking, by rank (fen): ¥200, ¥100, ¥50; people
+# tied at a rank each get its amount (services.district.rewards.TIE_RULE).
 REWARDS = (20000, 10000, 5000)
 PHOTO_COLOUR = (90, 90, 90)
 
@@ -201,7 +202,7 @@ async def seed_story(story: Story) -> None:
     month = story.month_name(1)
     story.at(story.month_start(0) + timedelta(days=1, hours=2))
     office = await story.viewer(users["coordinator"])
-    for row, amount in zip(await outpost.ranking(office, found.id, month), REWARDS, strict=False):
+    for row, amount in rewards.due(await outpost.ranking(office, found.id, month), REWARDS):
         await rewards.pay(office, found.id, month, row.user_id, amount)
     # This month: a snap nobody claimed (the clock sends it to the coordinator), and a fresh one
     # waiting for its street.

@@ -259,9 +259,11 @@ class RankRow:
 
 
 async def ranking(viewer: Viewer, district_id: int, month: str, limit: int = 50) -> list[RankRow]:
-    """Points earned on the district's ledger in the month, best first (ties share a rank),
-    with the number of snaps: for everyone holding a role in the district (the outpost sees
-    where it stands; the office pays the cash rewards by it). Names only, never phones."""
+    """Points earned on the district's ledger in the month, best first, with the number of
+    snaps: for everyone holding a role in the district (the outpost sees where it stands; the
+    office pays the cash rewards by it). Names only, never phones. A competition ranking: equal
+    points share a rank and the next rank is skipped (1, 2, 2, 4); the rows of a tie are listed
+    by account, which decides nothing (services.district.rewards pays each its rank's reward)."""
     viewer.require_user()
     district = await District.get_or_none(id=district_id)
     if district is None or not (await scope_of(viewer)).in_district(district.id):

@@ -10,10 +10,20 @@ other residents); the district's own role holders, who run the ranking, see the 
 Never a phone, never who entered it. A payment is written once per person and month (a replay
 returns it; a different amount is a conflict); a mistake is a reversal, never an edit, after
 which the corrected payment may be recorded.
+
+Ties, the rule the book publishes (TIE_RULE, in the reader's language): the ranking is a
+competition ranking (services.district.outpost.ranking): equal points hold the same rank and the
+next rank is skipped (1, 2, 2, 4), and each person tied at a rank gets that rank's reward, in
+full: no tie is broken by account order or by who was paid first, so two couriers tied second
+both get the second prize, and the third prize goes to nobody (there is no third place). It is
+the rule of a community's monthly ranking bonus too (points_engine.rules.Rules.ranking). `due`
+applies a scale of amounts by rank to a ranking; `pay` refuses to pay someone tied at a rank an
+amount other than what another person at that rank was paid.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,10 +41,16 @@ from services.district import outpost
 from services.district.rollup import month_bounds
 from services.district.scope import not_found, out_of_jurisdiction, scope_of
 from services.errors import DomainError, ErrorCode
+from services.fees.money import yuan
 from services.reports.queries import initials
 
 # ¥100,000 at most for one person's monthly reward: a typo of a few zeros is refused, not paid.
 MAX_FEN = 10_000_000
+# Published with the book (OutpostRewardBook.rule): how ties are paid.
+TIE_RULE = N_(
+    "Equal points share a rank and the next rank is skipped (1, 2, 2, 4); "
+    "everyone tied at a rank gets that rank's reward in full."
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,32 @@ class Book:
     def total_fen(self) -> int:
         """What the month's rewards cost the district, reversals netted."""
         return sum(line.reward.amount_fen for line in self.lines)
+
+
+def due(ranked: Sequence[outpost.RankRow], scale_fen: Sequence[int]) -> list[tuple[outpost.RankRow, int]]:
+    """Who a scale of rewards by rank (fen: the first place's, the second's, …) pays, and how
+    much: everyone whose rank has an amount, at the amount of their rank, so people tied at a
+    rank are paid alike (TIE_RULE). `ranked` is the month's ranking, best first."""
+    return [(row, scale_fen[row.rank - 1]) for row in ranked if 1 <= row.rank <= len(scale_fen)]
+
+
+def _standing(payments: Sequence[OutpostReward], reversed_ids: Collection[object]) -> list[OutpostReward]:
+    """The payments no reversal has undone."""
+    return [p for p in payments if p.reverses_id is None and p.id not in reversed_ids]
+
+
+async def _tied_paid(
+    district_id: int, month: str, ranked: Sequence[outpost.RankRow], user_id: int
+) -> int | None:
+    """What the others tied at this person's rank were paid (standing payments), if anyone."""
+    rank = next(row.rank for row in ranked if row.user_id == user_id)
+    tied = [row.user_id for row in ranked if row.rank == rank and row.user_id != user_id]
+    if not tied:
+        return None
+    rows = await OutpostReward.filter(district_id=district_id, month=month, user_id__in=tied).order_by("id")
+    reversed_ids = {r.reverses_id for r in rows if r.reverses_id is not None}
+    standing = _standing(rows, reversed_ids)
+    return standing[0].amount_fen if standing else None
 
 
 async def _coordinated(viewer: Viewer, district_id: int) -> District:
@@ -86,7 +128,8 @@ async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount
             "amountFen",
             most=MAX_FEN // 100,
         )
-    ranked = {row.user_id: row for row in await outpost.ranking(viewer, district.id, month, limit=500)}
+    ranking = await outpost.ranking(viewer, district.id, month, limit=500)
+    ranked = {row.user_id: row for row in ranking}
     if user_id not in ranked:
         raise DomainError(ErrorCode.NOT_FOUND, N_("This person is not on the month's ranking."), "userId")
     base = f"{district.id}:{month}:{user_id}"
@@ -98,7 +141,7 @@ async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount
             "reverses_id", flat=True
         )
     )
-    standing = [p for p in payments if p.id not in reversed_ids]
+    standing = _standing(payments, reversed_ids)
     ranked_row = ranked[user_id]
     if standing:
         if standing[0].amount_fen == amount_fen:
@@ -107,6 +150,15 @@ async def pay(viewer: Viewer, district_id: int, month: str, user_id: int, amount
             ErrorCode.CONFLICT,
             N_("This person's reward for the month is recorded already; reverse it first."),
             "userId",
+        )
+    tied_fen = await _tied_paid(district.id, month, ranking, user_id)
+    if tied_fen is not None and tied_fen != amount_fen:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            N_("Tied at rank {rank}, this person gets what the others at that rank got: {yuan} yuan."),
+            "amountFen",
+            rank=ranked_row.rank,
+            yuan=yuan(tied_fen),
         )
     # After a reversal the corrected payment gets a key of its own: the reversed payment's id.
     key = f"{base}:{payments[-1].id}" if payments else base

@@ -10,7 +10,10 @@ payments only.
   arrears, the reminders and the collection rate: the household was let off, so it was not
   billed for it (counting it as billed-and-unpaid would lower the rate for the office's own
   decision; counting it as collected would show money that never came). Undoing a waiver is a
-  second entry naming the first (unique, so once), and the bill is owed again as it was.
+  second entry naming the first (unique, so once), and the bill is owed again as it was, less a
+  hardship reduction granted while it was waived (a reduction passes a waived bill by, as it
+  passes a paid one): that comes off as an entry of its own naming the reduction, as after a
+  reversal below, so the bill asks what it would had it never been waived.
 - **Reduction of issued bills.** A hardship reduction covers the bills whose period starts in
   its window. Bills issued later get it when issued (services.fees.billing); the ones already
   issued and still open get an entry taking the difference off what they still ask, never
@@ -22,8 +25,9 @@ payments only.
 Every change locks the bills in id order, as a payment does, so a payment of the same bill at
 the same moment either comes first (then the reduction sees it paid) or waits and finds the
 bill already reduced (then it is refused as more than owed): never both on stale numbers. A
-reduction and a reversal also lock the household first (services.fees.households.lock): the
-second reads what the first wrote, so a reduction is neither lost nor applied twice.
+reduction, a reversal and the undoing of a waiver also lock the household first
+(services.fees.households.lock): the second reads what the first wrote, so a reduction is
+neither lost nor applied twice.
 """
 
 from __future__ import annotations
@@ -129,6 +133,10 @@ async def _change(
     reason = _reason(reason)
     try:
         async with in_transaction():
+            if kind == AdjustmentKind.WAIVER_UNDONE:
+                # Owed again, the bill takes the reductions granted meanwhile: the household
+                # first, as a reduction takes it, so neither misses what the other wrote.
+                await households.lock(bill.household_id)
             # Locked as a payment locks it: whichever comes second sees what the first did.
             locked = await FeeBill.filter(id=bill.id).select_for_update().first()
             assert locked is not None
@@ -183,7 +191,7 @@ async def _undo(bill: FeeBill, reason: str, user_id: int) -> FeeBillAdjustment:
         raise DomainError(ErrorCode.NOT_REVERSIBLE, N_("This bill is not waived; nothing to undo."), "billId")
     bill.state = bill_state(bill.amount_fen, bill.paid_fen)
     await FeeBill.filter(id=bill.id, state=BillState.WAIVED).update(state=bill.state)
-    return await FeeBillAdjustment.create(
+    entry = await FeeBillAdjustment.create(
         community_id=bill.community_id,
         bill_id=bill.id,
         kind=AdjustmentKind.WAIVER_UNDONE,
@@ -193,6 +201,10 @@ async def _undo(bill: FeeBill, reason: str, user_id: int) -> FeeBillAdjustment:
         created_by_id=user_id,
         created_at=clock.now(),
     )
+    # A reduction granted while the bill was waived passed it by (reduce_issued reaches open
+    # bills only): owed again, it takes what it would have taken.
+    await reduce_reopened([bill], user_id, "billId")
+    return entry
 
 
 async def waive(viewer: Viewer, bill_id: int, *, reason: str, idempotency_key: str | None = None) -> Adjusted:
@@ -260,13 +272,14 @@ async def reduce_issued(reduction: FeeReduction, user_id: int) -> list[FeeBill]:
     return await adjusted_by(reduction.id) if entries else []
 
 
-async def reduce_reopened(bills: Sequence[FeeBill], user_id: int) -> None:
-    """Inside a reversal's transaction, the household and `bills` locked and their columns given
-    back: a reduction granted after a bill was issued took off at most what was still owed then
-    (nothing of a bill paid in full). With the payment taken back, each bill asks what it would
-    had the payment never been made: the largest such reduction of its period, less only what
-    other payments still cover. The difference is an entry of its own naming that reduction
-    (what the reduction took at the time stays as it was written)."""
+async def reduce_reopened(bills: Sequence[FeeBill], user_id: int, field: str = "paymentId") -> None:
+    """Inside a reversal's (or a waiver's undoing's) transaction, the household and `bills`
+    locked and their columns given back: a reduction granted after a bill was issued took off at
+    most what was still owed then (nothing of a bill paid in full or waived). With the payment
+    (or the waiver) taken back, each bill asks what it would had it never been made: the largest
+    such reduction of its period, less only what other payments still cover. The difference is
+    an entry of its own naming that reduction (what the reduction took at the time stays as it
+    was written). `field` names the input a refusal points at."""
     reopened = [bill for bill in bills if bill.state in OPEN_STATES]
     if not reopened:
         return
@@ -288,7 +301,7 @@ async def reduce_reopened(bills: Sequence[FeeBill], user_id: int) -> None:
             continue
         largest = max(later, key=lambda r: (r.percent, r.id))
         target = billing.reduction_fen(bill.gross_fen, largest.percent)
-        entry = await _top_up(bill, target, largest.id, user_id, now, "paymentId")
+        entry = await _top_up(bill, target, largest.id, user_id, now, field)
         if entry is not None:
             entries.append(entry)
     if entries:

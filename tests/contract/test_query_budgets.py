@@ -73,7 +73,9 @@ BUDGETS: dict[str, int] = {
     "FeeBills": 5,
     "FeeBillHistory": 6,
     "FeeBillWaive": 9,  # the bill locked, the entry, the key; answered with the locked row
-    "FeeBillWaiverUndo": 11,  # and the waiver it names
+    # and the waiver it names; the household locked first and the reductions granted since issue
+    # read (one taken off adds its update and entry: none in the day)
+    "FeeBillWaiverUndo": 12,
     "FeeHousehold": 7,
     "FeeBillsIssue": 13,  # bills go in by bulk insert, 500 a statement
     "FeeCollectionRates": 3,

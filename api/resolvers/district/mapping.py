@@ -11,7 +11,7 @@ import strawberry
 from api.schema.district import types
 from models.district import Department, Dispatch, District, DistrictRole, Street
 from models.reports import PhotoKind
-from runtime.i18n import Text
+from runtime.i18n import Text, translate
 from services.access import Viewer
 from services.district import dispatch as flow
 from services.district import outpost, rewards, rollup
@@ -163,9 +163,12 @@ def reward(line: rewards.BookLine) -> types.OutpostReward:
     )
 
 
-def reward_book(book: rewards.Book) -> types.OutpostRewardBook:
+def reward_book(book: rewards.Book, language: str) -> types.OutpostRewardBook:
     return types.OutpostRewardBook(
-        month=book.month, total_fen=book.total_fen, rewards=[reward(line) for line in book.lines]
+        month=book.month,
+        total_fen=book.total_fen,
+        rule=translate(rewards.TIE_RULE, language),
+        rewards=[reward(line) for line in book.lines],
     )
 
 

@@ -198,7 +198,8 @@ async def outpost_ranking(info: Info, district_id: strawberry.ID, month: str) ->
 
 
 async def outpost_rewards(info: Info, district_id: strawberry.ID, month: str) -> types.OutpostRewardBook:
-    return reward_book(await rewards.book(info.context.viewer, _district_id(district_id), month))
+    book = await rewards.book(info.context.viewer, _district_id(district_id), month)
+    return reward_book(book, info.context.language)
 
 
 async def _reward_payload(

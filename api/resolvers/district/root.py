@@ -42,7 +42,9 @@ class DistrictQuery:
     )
     outpost_ranking: list[OutpostRankRow] = strawberry.field(
         resolver=resolve.outpost_ranking,
-        description="The district's outpost ranking of a month (YYYY-MM): points earned, snaps.",
+        description="The district's outpost ranking of a month (YYYY-MM): points earned, snaps. "
+        "Equal points share a rank and the next is skipped (1, 2, 2, 4): the cash rewards pay each "
+        "person tied at a rank that rank's reward.",
     )
     outpost_rewards: OutpostRewardBook = strawberry.field(
         resolver=resolve.outpost_rewards,

@@ -136,7 +136,10 @@ class DistrictRoleHeld:
     department_name: str | None
 
 
-@strawberry.type(description="A line of the month's district outpost ranking (names only).")
+@strawberry.type(
+    description="A line of the month's district outpost ranking (names only). Equal points share a "
+    "rank and the next rank is skipped (1, 2, 2, 4)."
+)
 class OutpostRankRow:
     rank: int
     user_id: strawberry.ID = strawberry.field(description="The person, to record their reward by.")
@@ -211,6 +214,10 @@ class OutpostReward:
 class OutpostRewardBook:
     month: str
     total_fen: int = strawberry.field(description="What the month's rewards cost, reversals netted.")
+    rule: str = strawberry.field(
+        description="How the ranking's ties are paid, in the reader's language: equal points share "
+        "a rank, the next rank is skipped (1, 2, 2, 4), each tied person gets that rank's reward."
+    )
     rewards: list[OutpostReward]
 
 

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from api.web.office.common import Office, new_key, office_errors, office_page, required_errors
 from api.web.office.labels import ACCOUNT_CATEGORIES, OPINION_OUTCOMES, OPINION_STATUS
+from api.web.office.overview import adopted_waiting
 from api.web.operations import Problem
 
 PICKUP_FIELDS = ("pickupCode",)
@@ -54,6 +55,15 @@ async def pickups(office: Office) -> Response:
     return await _pickups(office, handed=handed.payload.get("redemption"))
 
 
+def opinion_tabs(data: dict[str, Any]) -> dict[str, int]:
+    """Each status tab's number, the rows its list shows: "已采纳" lists the opinions adopted and
+    not done yet (the done ones have their own tab), while the API's `adopted` counts both."""
+    counts = data.get("opinionCounts") or {}
+    tabs = {key: int(counts.get(key.lower()) or 0) for key in OPINION_STATUS}
+    tabs["ADOPTED"] = adopted_waiting(data)
+    return tabs
+
+
 async def _opinions(office: Office, status: int = 200, errors: Any = None, **context: Any) -> Response:
     chosen = office.page.request.query_params.get("status")
     chosen = chosen if chosen in OPINION_STATUS else None
@@ -68,7 +78,8 @@ async def _opinions(office: Office, status: int = 200, errors: Any = None, **con
         status,
         errors,
         opinions=data.get("opinions") or {},
-        counts=data.get("opinionCounts") or {},
+        collected=(data.get("opinionCounts") or {}).get("collected", 0),
+        tabs=opinion_tabs(data),
         chosen=chosen,
         outcomes=OPINION_OUTCOMES,
         **context,

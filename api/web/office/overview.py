@@ -47,7 +47,8 @@ LIVE_NUMBERS: dict[str, tuple[str, ...]] = {
 
 def adopted_waiting(data: dict[str, Any]) -> int:
     """ "已采纳、待办结": what the ADOPTED list it links to shows. The API's `adopted` counts the
-    opinions done since as well (its description says so), so the done ones come off."""
+    opinions done since as well (its description says so), so the done ones come off. The
+    opinions page's "已采纳" tab is the same list (daily.opinion_tabs)."""
     counts = data.get("opinionCounts") or {}
     return int(counts.get("adopted") or 0) - int(counts.get("done") or 0)
 

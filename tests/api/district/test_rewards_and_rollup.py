@@ -9,18 +9,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.district import OutpostReward
+from models.district import DistrictRoleKind, OutpostReward
 from models.fees import BillingPeriod, BillTiming, FeeBill, PaymentMethod
 from models.teams import TeamKind
 from runtime import clock
 from runtime.clock import MovableClock
 from services.access import load_viewer
-from services.district import hierarchy
+from services.district import hierarchy, outpost, rewards
 from services.fees import billing, payments, schedule
 from tests.api.teams import support as teams
 from tests.support.district import RANKING, STREET_CLAIM, DistrictApi, Town
 from tests.support.graphql import GraphQLClient
-from tests.support.people import gid
+from tests.support.people import Person, gid, make_person
 
 REWARD_FIELDS = "id month rank name title amountFen reversesId reversed"
 PAY = (
@@ -33,7 +33,7 @@ REVERSE = (
 )
 BOOK = (
     "query B($d: ID!, $m: String!) { outpostRewards(districtId: $d, month: $m) "
-    f"{{ month totalFen rewards {{ {REWARD_FIELDS} }} }} }}"
+    f"{{ month totalFen rule rewards {{ {REWARD_FIELDS} }} }} }}"
 )
 ROLLUP = """
 query R($d: ID!, $m: String!) {
@@ -131,6 +131,79 @@ async def test_the_office_records_the_rankings_cash_rewards_in_the_districts_pub
     for outsider in (town.resident, town.stranger):
         public = await api.data(BOOK, {"d": town.district_id, "m": month}, outsider.token)
         assert public["outpostRewards"]["totalFen"] == 20000
+
+
+def _row(rank: int, user_id: int, points: int) -> outpost.RankRow:
+    return outpost.RankRow(rank, user_id, f"快递员{user_id}", "快递员", points, points // 5)
+
+
+def test_a_scale_of_rewards_pays_everyone_tied_at_a_rank_that_ranks_amount() -> None:
+    # Given the ranking 1, 2, 2, 4 (two couriers tied second, so there is no third)
+    ranked = [_row(1, 11, 15), _row(2, 12, 10), _row(2, 13, 10), _row(4, 14, 5)]
+    # Then with ¥200, ¥100, ¥50 the tied pair get ¥100 each and the fourth nothing
+    paid = [(row.user_id, fen) for row, fen in rewards.due(ranked, (20000, 10000, 5000))]
+    assert paid == [(11, 20000), (12, 10000), (13, 10000)]
+    # and with a fourth prize the fourth gets it; with none, nobody is paid
+    assert [fen for _, fen in rewards.due(ranked, (4, 3, 2, 1))] == [4, 3, 3, 1]
+    assert rewards.due(ranked, ()) == []
+
+
+async def test_couriers_tied_on_the_ranking_are_paid_alike_and_the_book_says_so(
+    district_api: DistrictApi, api: GraphQLClient, town: Town, moved_clock: MovableClock
+) -> None:
+    # Given a month in which 刘 snapped two problems and two other couriers one each, all taken up
+    others: list[Person] = []
+    for name in ("快递小哥陈", "快递小哥杨"):
+        person = await make_person(name=name)
+        await hierarchy.grant(
+            person.user.id, town.district, DistrictRoleKind.OUTPOST_REPORTER, title="快递员"
+        )
+        others.append(person)
+    for snapper in (town.courier, town.courier, *others):
+        dispatch = (await district_api.snap(town, person=snapper))["dispatch"]["id"]
+        assert (await district_api.move(STREET_CLAIM, town.liaison, dispatchId=dispatch))["errors"] == []
+    month = _month(clock.now())
+    year, number = (int(p) for p in month.split("-"))
+    moved_clock.set(datetime(year + number // 12, number % 12 + 1, 2, 9, tzinfo=ZONE))
+    variables = {"d": town.district_id, "m": month}
+    ranking = (
+        await api.data(RANKING.replace("rank name", "rank userId name"), variables, town.courier.token)
+    )["outpostRanking"]
+    # the two with one snap each share the second place, and nobody is third
+    assert [(r["rank"], r["name"]) for r in ranking] == [
+        (1, "快递小哥刘"),
+        (2, "快递小哥陈"),
+        (2, "快递小哥杨"),
+    ]
+
+    # When the office pays ¥200, ¥100, ¥50 by rank, as the rule says
+    office = await load_viewer(town.coordinator.user.id)
+    ranked = await outpost.ranking(office, town.district.id, month)
+    for row, fen in rewards.due(ranked, (20000, 10000, 5000)):
+        await rewards.pay(office, town.district.id, month, row.user_id, fen)
+
+    # Then each of the tied couriers got the second prize, and the book publishes the rule
+    book = (await api.data(BOOK, variables, None))["outpostRewards"]
+    assert [(r["rank"], r["name"], r["amountFen"]) for r in book["rewards"]] == [
+        (1, "快**", 20000),
+        (2, "快**", 10000),
+        (2, "快**", 10000),
+    ]
+    assert book["totalFen"] == 40000
+    assert "并列" in book["rule"] and "1、2、2、4" in book["rule"]
+    english = await api.http.post(
+        "/graphql", json={"query": BOOK, "variables": variables}, headers={"accept-language": "en"}
+    )
+    assert "(1, 2, 2, 4)" in english.json()["data"]["outpostRewards"]["rule"]
+    # and a tied courier paid less than the other at their rank is refused: reverse, pay alike
+    yang = book["rewards"][2]  # paid in the ranking's order: 杨 is the third line
+    undone = {"outpostRewardId": yang["id"], "reason": "并列第二，金额按名次"}
+    assert (await district_api.move(REVERSE, town.coordinator, **undone))["errors"] == []
+    pay = {"districtId": town.district_id, "month": month, "userId": ranking[2]["userId"], "amountFen": 5000}
+    refused = await district_api.move(PAY, town.coordinator, **pay)
+    assert _codes(refused) == [("CONFLICT", "amountFen")] and "第 2 名" in refused["errors"][0]["message"]
+    again = await district_api.move(PAY, town.coordinator, **{**pay, "amountFen": 10000})
+    assert again["errors"] == [] and again["reward"]["rank"] == 2
 
 
 async def test_the_rollup_counts_snaps_mediations_and_the_fee_collection_rate(

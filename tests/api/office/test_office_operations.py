@@ -52,6 +52,10 @@ BUDGETS["OfficeTagsCreateForCompoundAssets"] = 60
 # ones (each with parties, mediators, sessions, timeline, labels, names): 36 statements, the same
 # with 2 items of each as with 10 (tests/api/mediation_room/test_query_counts.py).
 BUDGETS["OfficeObservers"] = 36
+# The overview's live poll, every 30 s for every open office page: the viewer and community, six
+# counts, and the one-row reads of the four `first: 0` lists that answer hasNextPage (13 measured
+# on SQLite and PostgreSQL; it was 17 while the empty flag page read evidence of no flags).
+BUDGETS["OfficeOverviewLive"] = 13
 
 REGISTER = (
     "小区,楼栋,单元,户号,面积\n"

@@ -482,6 +482,42 @@ async def test_the_adopted_count_is_the_adopted_list_it_links_to(http: httpx.Asy
     assert live.json()["numbers"]["opinions-adopted"] == waiting
 
 
+async def test_every_opinion_tab_counts_the_rows_its_list_shows(http: httpx.AsyncClient) -> None:
+    """The opinions page's tabs (全部, 待答复, 已采纳, 已办结 …) each say how many rows the list
+    behind them shows: "已采纳" lists the adopted opinions not done yet, so it does not count the
+    ones done since (they are under "已办结"), whatever the API's `adopted` counts."""
+    from models.people import User
+    from models.voice import OpinionKind, OpinionStatus, OpinionTopic
+    from services import opinions
+    from services.access import load_viewer
+    from services.phones import normalize_phone
+
+    # Given three opinions: two adopted, one of them since done, and one still open
+    logins = await _staff(http)
+    community = await Community.get(slug="hongxing")
+    resident = await load_viewer((await User.get(phone=normalize_phone(logins["resident"]))).id)
+    staff = await load_viewer((await User.get(phone=normalize_phone(logins["staff"]))).id)
+    posted = [
+        await opinions.post(resident, community.id, OpinionKind.SUGGESTION, OpinionTopic.FACILITIES, text)
+        for text in ("花园里加几张长椅", "楼道里装扶手", "晚上路灯早点开")
+    ]
+    for opinion in posted[:2]:
+        await opinions.answer(staff, opinion, OpinionStatus.ADOPTED, "", "社区安排施工")
+    await opinions.mark_done(staff, posted[0])
+
+    # When the office opens the page and each tab's list
+    page = (await http.get("/office/opinions")).text
+    tab = r'<a href="/office/opinions(?:\?status=(\w+))?"[^>]*>\S+ (\d+)</a>'
+    tabs = {key or "": int(number) for key, number in re.findall(tab, page)}
+
+    # Then every tab's number is the rows of its list
+    assert set(tabs) == {"", "OPEN", "ADOPTED", "DONE", "ANSWERED", "DECLINED"}
+    for key, number in tabs.items():
+        listed = (await http.get(f"/office/opinions?status={key}" if key else "/office/opinions")).text
+        assert listed.count('data-label="意见"') == number, key
+    assert (tabs["ADOPTED"], tabs["DONE"], tabs["OPEN"]) == (1, 1, 1)
+
+
 async def test_the_live_numbers_are_for_the_office_only(http: httpx.AsyncClient) -> None:
     stranger = await http.get("/office/live")
     assert stranger.status_code in (303, 401) and "application/json" not in stranger.headers.get(

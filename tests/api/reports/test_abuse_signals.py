@@ -251,3 +251,35 @@ async def test_dismissing_a_flag_of_a_repairer_who_has_left_pays_nothing_and_sta
 
     assert dismissed["errors"] == [] and dismissed["flag"]["state"] == "DISMISSED"
     assert [(e["released"], e["pointsPaid"]) for e in dismissed["flag"]["evidence"]] == [(False, 5)]
+
+
+COUNT_ONLY = (
+    "query F($c: ID!, $first: Int) { abuseFlags(communityId: $c, first: $first) "
+    "{ totalCount pageInfo { hasNextPage } nodes { id } } }"
+)
+
+
+async def test_counting_the_flags_reads_no_evidence(
+    reports_api: ReportsApi, api: GraphQLClient, queries: QueryCounter
+) -> None:
+    """The office's live poll asks `first: 0` for the total: a page of no flags needs no
+    evidence, reports, payments or people. The one-row read that answers hasNextPage stays."""
+    # Given an open pairing flag with three repairs as its evidence
+    cast = await make_cast()
+    for i in range(3):
+        await repair(reports_api, cast, cast.resident, cast.repairer, i)
+
+    # When the office counts the flags without listing any
+    queries.statements.clear()
+    asked = {"c": cast.community_id, "first": 0}
+    counted = (await api.data(COUNT_ONLY, asked, cast.staff.token))["abuseFlags"]
+
+    # Then it has the total and whether a page follows, and read nothing behind a flag: no
+    # evidence, and no read by an empty list of ids (which tortoise sends as WHERE 1=0)
+    assert (counted["totalCount"], counted["pageInfo"]["hasNextPage"], counted["nodes"]) == (1, True, [])
+    assert [s for s in queries.statements if 'FROM "abuse_flag_report"' in s or "1=0" in s] == []
+    # while a page of the flag still reads them
+    queries.statements.clear()
+    listed = (await api.data(COUNT_ONLY, {**asked, "first": 5}, cast.staff.token))["abuseFlags"]
+    assert len(listed["nodes"]) == 1
+    assert [s for s in queries.statements if 'FROM "abuse_flag_report"' in s] != []

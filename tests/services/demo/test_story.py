@@ -27,6 +27,7 @@ from models.district import (
     District,
     DistrictRole,
     DistrictRoleKind,
+    OutpostReward,
     Street,
     StreetCommunity,
 )
@@ -205,7 +206,11 @@ async def _the_district(counts: dict[str, int]) -> None:
     assert await couriers.count() >= 5
     states = [d.state for d in await Dispatch.filter(district_id=district.id).order_by("id")]
     assert states == [DispatchState.CONFIRMED] * 6 + [DispatchState.COORDINATION, DispatchState.REFERRED]
-    assert counts["dispatches"] == 8 and counts["outpost_rewards"] == 3
+    assert counts["dispatches"] == 8 and counts["outpost_rewards"] == 5
+    # Courier 1 snapped twice, four others once each: tied second, each gets the second prize
+    # (services.district.rewards.TIE_RULE), and nobody the third.
+    paid = OutpostReward.filter(district_id=district.id).order_by("id").values_list("rank", "amount_fen")
+    assert await paid == [(1, 20000)] + [(2, 10000)] * 4
     assert counts["district_point_transfers"] == 6
 
 

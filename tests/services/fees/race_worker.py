@@ -1,8 +1,9 @@
-"""A separate process for the races of test_payment_race.py: `seed URL [paid]` (paid: each bill
-paid, every other one in full, the rest in part), `pay URL STAFF_ID READY GO BILLS`, `reduce URL
-STAFF_ID READY GO BILLS` (a hardship reduction for each bill's household), `waive URL STAFF_ID
-READY GO BILLS`, `reverse URL STAFF_ID READY GO BILLS` (each bill's payment reversed), `check
-URL`. Each prints one JSON line."""
+"""A separate process for the races of test_payment_race.py: `seed URL [paid|waived]` (paid: each
+bill paid, every other one in full, the rest in part; waived: each bill waived), `pay URL
+STAFF_ID READY GO BILLS`, `reduce URL STAFF_ID READY GO BILLS` (a hardship reduction for each
+bill's household), `waive URL STAFF_ID READY GO BILLS`, `reverse URL STAFF_ID READY GO BILLS`
+(each bill's payment reversed), `undo URL STAFF_ID READY GO BILLS` (each bill's waiver undone),
+`check URL`. Each prints one JSON line."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from models.enums import Role
 from models.fees import (
+    AdjustmentKind,
     FeeBill,
     FeeBillAdjustment,
     FeePaymentLine,
@@ -44,7 +46,7 @@ HOLD_SECONDS = float(os.environ.get("RS_RACE_HOLD_MS", "0")) / 1000
 PART_FEN = 5000  # what a bill "paid in part" got: less than any bill here asks
 
 
-async def seed(url: str, paid: bool = False) -> dict[str, object]:
+async def seed(url: str, paid: bool = False, waived: bool = False) -> dict[str, object]:
     await upgrade(url)
     await open_database(url)
     world = await fee_world()
@@ -67,6 +69,8 @@ async def seed(url: str, paid: bool = False) -> dict[str, object]:
             amount_fen=amount,
             method=PaymentMethod.CASH,
         )
+    for bill in bills if waived else []:
+        await adjustments.waive(world.staff_viewer, bill.id, reason="居委会决定免收")
     return {
         "staff": [world.staff.user.id, second_office.user.id],
         "bills": [[b.id, b.household_id, b.amount_fen] for b in bills],
@@ -149,6 +153,9 @@ async def adjust(
             elif mode == "reverse":
                 await payments.reverse(viewer, paid_by[bill_id], reason="收错了")
                 outcomes.append("reversed")
+            elif mode == "undo":
+                await adjustments.undo_waiver(viewer, bill_id, reason="照常收费")
+                outcomes.append("undone")
             else:
                 await adjustments.waive(viewer, bill_id, reason="居委会决定免收")
                 outcomes.append("waived")
@@ -171,6 +178,11 @@ async def check(url: str) -> dict[str, object]:
         "entries": list(
             await FeeBillAdjustment.all().order_by("bill_id", "id").values_list("bill_id", "amount_fen")
         ),
+        "reduction_entries": list(
+            await FeeBillAdjustment.filter(kind=AdjustmentKind.REDUCTION)
+            .order_by("bill_id", "id")
+            .values_list("bill_id", "amount_fen")
+        ),
     }
 
 
@@ -178,10 +190,10 @@ async def main(argv: list[str]) -> None:
     mode, url = argv[0], argv[1]
     try:
         if mode == "seed":
-            answer = await seed(url, paid=argv[2:] == ["paid"])
+            answer = await seed(url, paid=argv[2:] == ["paid"], waived=argv[2:] == ["waived"])
         elif mode == "pay":
             answer = await pay(url, int(argv[2]), Path(argv[3]), Path(argv[4]), json.loads(argv[5]))
-        elif mode in ("reduce", "waive", "reverse"):
+        elif mode in ("reduce", "waive", "reverse", "undo"):
             answer = await adjust(url, mode, int(argv[2]), Path(argv[3]), Path(argv[4]), json.loads(argv[5]))
         else:
             answer = await check(url)

@@ -3,8 +3,9 @@ offices pay the same bills at the same moment: exactly one payment per bill stan
 office gets FEE_BILL_SETTLED, and the receipts are numbered 1…n without a gap. One office pays
 while the other grants the household a hardship reduction, or waives the bill: for each bill
 exactly one of the two takes effect, the other sees it (FEE_OVERPAID, no reduction of a paid
-bill, FEE_BILL_PAID), and fees-check finds nothing. One office reverses payments while the other
-grants the households a reduction: every bill ends reduced exactly once, as if never paid."""
+bill, FEE_BILL_PAID), and fees-check finds nothing. One office reverses payments (or undoes
+waivers) while the other grants the households a reduction: every bill ends reduced exactly
+once, as if never paid (or never waived)."""
 
 from __future__ import annotations
 
@@ -122,5 +123,24 @@ async def test_a_reversal_and_a_reduction_of_the_same_bill_at_once(pg_url: str, 
     assert checked["amounts"] == [amount - half for (_, _, amount), half in zip(bills, halves, strict=True)]
     taken: dict[int, int] = {}
     for bill_id, amount in checked["entries"]:
+        taken[bill_id] = taken.get(bill_id, 0) + amount
+    assert [taken.get(bill_id, 0) for bill_id, _, _ in bills] == halves
+
+
+async def test_undoing_a_waiver_and_a_reduction_of_the_same_bill_at_once(pg_url: str, tmp_path: Path) -> None:
+    """Each bill waived has its waiver undone while the household is granted 50%: in either order
+    the bill ends owed again, reduced by exactly half once (by the reduction when the undoing
+    came first, by the undoing when the reduction had passed the waived bill by), the waiver and
+    its undoing standing as written. Transactions held open 30 ms, as above."""
+    bills, (undone, reduced) = await _race(pg_url, tmp_path, ("undo", "reduce"), "waived", hold_ms=30)
+    assert set(undone) == {"undone"} and set(reduced) <= {"reduced:0", "reduced:1"}, (undone, reduced)
+    checked = _answer(_worker(pg_url, "check"))
+    assert checked["problems"] == []
+    halves = [(amount * 50 + 50) // 100 for _, _, amount in bills]
+    assert checked["reductions"] == halves
+    assert checked["paid"] == [0] * len(bills) and set(checked["states"]) == {"unpaid"}
+    assert checked["amounts"] == [amount - half for (_, _, amount), half in zip(bills, halves, strict=True)]
+    taken: dict[int, int] = {}
+    for bill_id, amount in checked["reduction_entries"]:
         taken[bill_id] = taken.get(bill_id, 0) + amount
     assert [taken.get(bill_id, 0) for bill_id, _, _ in bills] == halves

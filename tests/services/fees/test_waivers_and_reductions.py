@@ -279,6 +279,55 @@ async def test_a_reversed_payment_leaves_the_bill_as_if_it_had_never_been_made(
     await _clean()
 
 
+async def test_a_reduction_granted_while_a_bill_is_waived_applies_when_the_waiver_is_undone(
+    world: FeeWorld, moved_clock: clock.MovableClock
+) -> None:
+    """A reduction passes a waived bill by (it asks nothing). Undoing the waiver makes the bill
+    owed again: it then asks what the neighbour's asks, whose same bill got the same reduction
+    and was never waived, the reduction taken off as an entry of its own naming it; the waiver
+    and its undoing stay as written, and waiving and undoing again changes nothing more."""
+    home, neighbour = world.place.households[0], world.place.households[1]
+    await billing.issue(world.staff_viewer, world.community_id, TODAY)
+    mine = await FeeBill.get(household_id=home.id)
+    # Given the home's bill waived, then both households granted 50% from the bill's quarter
+    waived = await adjustments.waive(world.staff_viewer, mine.id, reason="孤寡老人，免收")
+    moved_clock.advance(minutes=5)
+    granted = {}
+    for household in (home, neighbour):
+        granted[household.id] = await reductions.set_reduction(
+            world.staff_viewer, household, percent=50, valid_from=date(2026, 1, 1), valid_until=None, note=""
+        )
+    assert granted[home.id].adjusted == []  # the waived bill was passed by
+    half = (QUARTER_FEN * 50 + 50) // 100
+    moved_clock.advance(minutes=5)
+
+    # When the office undoes the waiver
+    undone = await adjustments.undo_waiver(world.staff_viewer, mine.id, reason="家属已接回，照常收费")
+
+    # Then the bill asks what the neighbour's asks, and the answer says so
+    assert await _columns(home.id) == await _columns(neighbour.id)
+    assert (undone.bill.reduction_fen, undone.bill.amount_fen, undone.bill.state) == (
+        half,
+        QUARTER_FEN - half,
+        BillState.UNPAID,
+    )
+    entries = await FeeBillAdjustment.filter(bill_id=mine.id).order_by("id")
+    assert [(e.kind, e.amount_fen, e.reverses_id, e.reduction_id) for e in entries] == [
+        (AdjustmentKind.WAIVER, QUARTER_FEN, None, None),
+        (AdjustmentKind.WAIVER_UNDONE, QUARTER_FEN, waived.entry.id, None),
+        (AdjustmentKind.REDUCTION, half, None, granted[home.id].reduction.id),
+    ]
+    assert (await resident.my_fees(world.resident_viewer, world.community_id)).owed_fen == QUARTER_FEN - half
+    await _clean()
+    # Waived again (the reduced amount) and undone again: the reduction is not taken twice
+    again = await adjustments.waive(world.staff_viewer, mine.id, reason="重新研究，免收")
+    assert again.entry.amount_fen == QUARTER_FEN - half
+    await adjustments.undo_waiver(world.staff_viewer, mine.id, reason="照常收费")
+    assert await _columns(home.id) == await _columns(neighbour.id)
+    assert await FeeBillAdjustment.filter(bill_id=mine.id, kind=AdjustmentKind.REDUCTION).count() == 1
+    await _clean()
+
+
 async def test_a_refused_reduction_writes_nothing(world: FeeWorld, bill: FeeBill) -> None:
     for percent in (0, 101):
         await refused(
