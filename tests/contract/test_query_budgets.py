@@ -127,15 +127,15 @@ BUDGETS: dict[str, int] = {
     "CorridorFlagHistory": 4,  # the breakdown's entrances' full labels, one joined statement
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,
-    "DispatchAssign": 15,
-    "DispatchConfirm": 12,  # each Dispatch answer reads its photos: one batched read a page
-    "DispatchDepartmentClaim": 14,
+    "DispatchAssign": 16,
+    "DispatchConfirm": 12,  # every Dispatch answer reads its photos: one batched read (+1 each)
+    "DispatchDepartmentClaim": 15,
     "DispatchDetail": 7,
-    "DispatchDispute": 15,
-    "DispatchFeedback": 16,  # a referred report is resolved on the community side too
+    "DispatchDispute": 16,
+    "DispatchFeedback": 17,  # a referred report is resolved on the community side too
     "DispatchQueue": 8,
-    "DispatchSendBack": 15,  # the community's staff are told; PostgreSQL counts one more
-    "DispatchStreetClaim": 32,  # an outpost snap pays its reporter through the engine
+    "DispatchSendBack": 16,  # the community's staff are told; PostgreSQL counts one more
+    "DispatchStreetClaim": 33,  # an outpost snap pays its reporter through the engine
     # snaps, mediations, the communities billing fees, and one collection rate for each of them
     "DistrictRollup": 11,
     "DistrictRollupCsv": 11,
@@ -180,7 +180,7 @@ BUDGETS: dict[str, int] = {
     "OutpostRewardReverse": 9,
     "OutpostRewards": 6,
     "DistrictReports": 9,  # roles, district, street links, page, total, dispatches, labels, names
-    "OutpostReport": 20,  # locates the spot, stores the photo, tells the liaisons
+    "OutpostReport": 21,  # locates the spot, stores the photo, tells the liaisons
     "PendingPickups": 4,
     "PlaceCreate": 4,  # the new place's full label (its parents, joined)
     "PlaceRename": 4,  # the place's full label (its parents, joined)
@@ -198,7 +198,7 @@ BUDGETS: dict[str, int] = {
     "ReportDetail": 10,
     "ReportMeToo": 9,
     "ReportQueue": 9,
-    "ReportRefer": 16,  # as PostgreSQL counts it (SQLite one fewer)
+    "ReportRefer": 17,  # as PostgreSQL counts it (SQLite one fewer)
     "ReportReject": 15,
     "ReportReopen": 15,
     "ReportResolve": 19,  # notifications name the place; me-too people are told
