@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from api.resolvers.accounts.loaders import AccountLoaders
+from api.resolvers.district.loaders import DistrictLoaders
 from api.resolvers.inspections.loaders import InspectionLoaders
 from api.resolvers.places.loaders import PlaceLoaders
 from api.resolvers.points.loaders import PointLoaders
@@ -25,6 +26,10 @@ class Loaders:
     @cached_property
     def accounts(self) -> AccountLoaders:
         return AccountLoaders()
+
+    @cached_property
+    def district(self) -> DistrictLoaders:
+        return DistrictLoaders()
 
     @cached_property
     def inspections(self) -> InspectionLoaders:

@@ -709,14 +709,15 @@ async def queue(viewer: Viewer, which: Queue, first: int, after_id: int | None) 
     return Page(rows[:first], len(rows) > first)
 
 
-async def photos(dispatch_ids: Sequence[int]) -> dict[int, list[DispatchPhoto]]:
-    """The photos of several dispatches in one query, the reporter's then the department's proof
-    in the order taken (the caller checked it may see the dispatches)."""
+async def photos_by_dispatch(dispatch_ids: Sequence[int]) -> list[list[DispatchPhoto]]:
+    """The photos of several dispatches in one query, in the order asked (a DataLoader's batch):
+    the reporter's then the department's proof, in the order taken (the caller checked it may
+    see the dispatches)."""
     found: dict[int, list[DispatchPhoto]] = {i: [] for i in dispatch_ids}
     if dispatch_ids:
-        for photo in await DispatchPhoto.filter(dispatch_id__in=list(dispatch_ids)).order_by("id"):
+        for photo in await DispatchPhoto.filter(dispatch_id__in=sorted(set(dispatch_ids))).order_by("id"):
             found[photo.dispatch_id].append(photo)
-    return found
+    return [found[i] for i in dispatch_ids]
 
 
 async def timeline(dispatch_ids: Sequence[int]) -> dict[int, list[DispatchEvent]]:

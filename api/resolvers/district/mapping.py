@@ -1,5 +1,6 @@
 """Rows of the district's services to GraphQL types: a page of dispatches with a fixed number of
-reads (streets, districts, departments, timelines, photos), whatever its size."""
+reads (streets, districts, departments, timelines), whatever its size; its photos come through the
+request's loader (api/resolvers/district/loaders.py), only when asked for."""
 
 from __future__ import annotations
 
@@ -10,13 +11,11 @@ import strawberry
 
 from api.schema.district import types
 from models.district import Department, Dispatch, District, DistrictRole, Street
-from models.reports import PhotoKind
 from runtime.i18n import Text, translate
 from services.access import Viewer
 from services.district import dispatch as flow
 from services.district import outpost, rewards, rollup
 from services.district.reports import Seen
-from services.reports.photos import PhotoOwner, photo_link
 
 
 def gid(type_name: str, row_id: int) -> strawberry.ID:
@@ -31,7 +30,6 @@ async def names(model: type[Street] | type[District] | type[Department], ids: se
 
 async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[types.Dispatch]:
     steps = await flow.timeline([r.id for r in rows])
-    photos = await flow.photos([r.id for r in rows])
     streets = await names(Street, {r.street_id for r in rows})
     districts = await names(District, {r.district_id for r in rows})
     departments = await names(
@@ -66,17 +64,7 @@ async def dispatch_types(viewer: Viewer, rows: Sequence[Dispatch]) -> list[types
             send_back_reason=r.send_back_reason,
             rating=r.rating,
             created_at=r.created_at,
-            photos=[
-                types.DispatchPhoto(
-                    id=gid("DispatchPhoto", p.id),
-                    kind=PhotoKind.PROOF if p.proof else PhotoKind.REPORT,
-                    content_type=p.content_type,
-                    size=p.size,
-                    url=photo_link(p.id, PhotoOwner.DISPATCH),
-                    created_at=p.created_at,
-                )
-                for p in photos[r.id]
-            ],
+            row_id=r.id,
             timeline=[
                 types.DispatchStep(
                     kind=e.kind,

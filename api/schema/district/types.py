@@ -10,10 +10,12 @@ from enum import Enum
 import strawberry
 
 from api.context import Info
+from api.ids import global_id
 from api.schema.common import UserError
 from api.schema.reports.types import PhotoKind, ReportCategory, ReportState
 from models.district import DispatchEventKind, DispatchSource, DispatchState, DistrictRoleKind
 from runtime.i18n import Text
+from services.reports.photos import PhotoOwner, photo_link
 
 strawberry.enum(DispatchState, description="Where a dispatch beyond the community stands.")
 strawberry.enum(DispatchSource, description="How a dispatch began.")
@@ -60,6 +62,23 @@ class DispatchPhoto:
     created_at: datetime
 
 
+async def _dispatch_photos(root: Dispatch, info: Info) -> list[DispatchPhoto]:
+    # Through the request's loader: one read for a page of dispatches, none for an answer that
+    # does not ask for photos (most mutations' answers).
+    rows = await info.context.loaders.district.photos_by_dispatch.load(root.row_id)
+    return [
+        DispatchPhoto(
+            id=global_id("DispatchPhoto", p.id),
+            kind=PhotoKind.PROOF if p.proof else PhotoKind.REPORT,
+            content_type=p.content_type,
+            size=p.size,
+            url=photo_link(p.id, PhotoOwner.DISPATCH),
+            created_at=p.created_at,
+        )
+        for p in rows
+    ]
+
+
 @strawberry.type(description="A problem beyond one community: at the street, a department, or coordination.")
 class Dispatch:
     id: strawberry.ID
@@ -89,10 +108,12 @@ class Dispatch:
     rating: int | None
     created_at: datetime
     photos: list[DispatchPhoto] = strawberry.field(
+        resolver=_dispatch_photos,
         description="The outpost reporter's photos, then the department's proof, in the order taken. "
-        "A community's report keeps its own photos on the report; the proof is there too."
+        "A community's report keeps its own photos on the report; the proof is there too.",
     )
     timeline: list[DispatchStep]
+    row_id: strawberry.Private[int]
 
 
 @strawberry.type(
