@@ -128,7 +128,7 @@ BUDGETS: dict[str, int] = {
     "CorridorStanding": 9,
     "CorridorWeightsSet": 4,
     "DispatchAssign": 16,
-    "DispatchConfirm": 12,  # every Dispatch answer reads its photos: one batched read (+1 each)
+    "DispatchConfirm": 12,  # DispatchFields selects photos: one batched read (+1 each Dispatch op)
     "DispatchDepartmentClaim": 15,
     "DispatchDetail": 7,
     "DispatchDispute": 16,
