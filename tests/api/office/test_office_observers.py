@@ -131,6 +131,15 @@ async def test_the_office_appoints_an_observer_and_a_mediator_from_a_search(
     )
     assert refused.status_code == 400 and 'id="compoundId-error"' in refused.text
     assert 'href="#compoundId"' in refused.text
+    # GOV.UK's place for the summary: below the header and the office's menu, first in the
+    # page's own content, focused on load without JavaScript, and the title says there is an error.
+    page = refused.text
+    summary = page.index('data-testid="error-summary"')
+    assert page.index('<nav class="office"') < summary < page.index('data-testid="appoint"')
+    assert page.index("</header>") < summary
+    assert page.count('data-testid="error-summary"') == 1
+    assert "autofocus" in page[page.rindex("<div", 0, summary) : summary]
+    assert "<title>错误：观察员与调解 · 红管家</title>" in page
     assert not await ObserverPost.exists(user_id=resident.id)
     posted = await post_form(
         http,
