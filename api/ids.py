@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import strawberry
 
@@ -117,3 +118,30 @@ def decode_cursor(cursor: str | None, field: str = "after") -> int | None:
     if row_id is None:
         raise DomainError(ErrorCode.INVALID_INPUT, N_("This cursor is not valid."), field)
     return row_id
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+# Microseconds up to the year 9999: a larger number is no time `datetime` can hold.
+_MAX_MICROS = (datetime(9999, 12, 31, tzinfo=UTC) - _EPOCH) // _MICROSECOND
+
+
+def encode_time_cursor(at: datetime, row_id: int) -> str:
+    """The cursor of a row in a list ordered by a time and then its id (newest first, say): both
+    keys, so the next page starts right after it even when other rows share its time. The time
+    is whole microseconds since 1970 in UTC, exact on SQLite and PostgreSQL alike."""
+    return base64.urlsafe_b64encode(f"t:{(at - _EPOCH) // _MICROSECOND}:{row_id}".encode()).decode()
+
+
+def decode_time_cursor(cursor: str | None, field: str = "after") -> tuple[datetime, int] | None:
+    if cursor is None:
+        return None
+    try:
+        prefix, micros, raw_id = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
+        row_id = _row_id(raw_id)
+        if prefix == "t" and micros.isascii() and micros.isdigit() and row_id is not None:
+            if int(micros) <= _MAX_MICROS:
+                return _EPOCH + int(micros) * _MICROSECOND, row_id
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise DomainError(ErrorCode.INVALID_INPUT, N_("This cursor is not valid."), field)

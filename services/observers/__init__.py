@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.enums import Role
@@ -322,18 +323,22 @@ async def visits(
     community_id: int,
     compound_id: int | None,
     first: int,
-    before_id: int | None,
+    after: tuple[datetime, int] | None,
     month: Month | None = None,
 ) -> list[ObserverVisit]:
-    """Newest first, first+1 rows, of one month (`month_of`) if asked. The office sees every
-    visit, an observer their own."""
+    """By visit time, newest first, first+1 rows, of one month (`month_of`) if asked. A visit
+    may be recorded up to a week after it happened, so the order of recording is not the order
+    of visits. Visits at the same moment come by id, newest first: `after` is the (visited_at,
+    id) of the last row of the previous page, and the next page starts strictly after it. The
+    office sees every visit, an observer their own."""
     require_observer_or_office(viewer, community_id)
     if compound_id is not None and not await Compound.exists(id=compound_id, community_id=community_id):
         raise DomainError(ErrorCode.NOT_FOUND, N_("No such compound."), "compoundId")
     query = _visits_query(viewer, community_id, compound_id, month)
-    if before_id is not None:
-        query = query.filter(id__lt=before_id)
-    return list(await query.order_by("-id").limit(first + 1))
+    if after is not None:
+        at, row_id = after
+        query = query.filter(Q(visited_at__lt=at) | Q(visited_at=at, id__lt=row_id))
+    return list(await query.order_by("-visited_at", "-id").limit(first + 1))
 
 
 async def visit_count(

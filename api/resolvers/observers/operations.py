@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.context import Info
-from api.ids import decode_cursor, decode_global_id, decode_global_ids
+from api.ids import decode_global_id, decode_global_ids, decode_time_cursor, encode_time_cursor
 from api.photos import read_uploads
 from api.resolvers.mediation_room import mapping as case_mapping
 from api.resolvers.observers import mapping
@@ -39,11 +39,12 @@ async def observer_visits(
     viewer, cid = info.context.viewer, _community(community_id)
     viewer.require_user()
     compound = decode_global_id(compound_id, "Compound", "compoundId") if compound_id is not None else None
-    size, before_id = clamp_first(first), decode_cursor(after)
+    # Visits come by visit time, then id: the cursor carries both (api.ids.encode_time_cursor).
+    size, start = clamp_first(first), decode_time_cursor(after)
     # Refused before the month is read: an outsider learns nothing, not even a bad month.
     observers.require_observer_or_office(viewer, cid)
     span = await observers.month_of(cid, month) if month is not None else None
-    rows = await observers.visits(viewer, cid, compound, size, before_id, span)
+    rows = await observers.visits(viewer, cid, compound, size, start, span)
     page = rows[:size]
     mapped = {row.id: node for row, node in zip(page, await mapping.visits(viewer, page), strict=True)}
     return connection(
@@ -51,7 +52,8 @@ async def observer_visits(
         len(rows) > size,
         lambda row: mapped[row.id],
         lambda: observers.visit_count(viewer, cid, compound, span),
-        before_id,
+        start,
+        cursor_of=lambda row: encode_time_cursor(row.visited_at, row.id),
     )
 
 

@@ -27,6 +27,7 @@ SECTION, TITLE, HOME = "observers", "观察员与调解", "/office/observers"
 APPOINT_FIELDS = ("userId", "compoundId")
 STAND_DOWN_FIELDS = ("reason", "userId", "compoundId")
 CASE_FIELDS = ("mediatorIds",)
+OPEN_FIELDS = ("category", "summary", "partyHouseholdIds", "mediatorIds")
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # The service's limit on a stand-down's reason (services.mediation_room.MAX_REASON).
 REASON_MAX = 300
@@ -36,6 +37,7 @@ DONE = {
     "observer-down": "已免去观察员。",
     "mediator-down": "已免去调解员。",
     "mediators": "已更新这件案件的调解员。",
+    "opened": "已开立调解案件。",
 }
 
 
@@ -85,6 +87,7 @@ async def _show(
     month, month_errors = _month(office)
     data = await _read(office, month)
     query = office.page.request.query_params.get("q") or office.page.value("q")
+    party_query = office.page.request.query_params.get("partyQ") or office.page.value("partyQ")
     compounds = ((data.get("community") or {}).get("compounds") or {}).get("nodes") or []
     context.setdefault("values", {})
     context.setdefault("done", DONE.get(office.page.request.query_params.get("done", "")))
@@ -98,6 +101,10 @@ async def _show(
         months=_months(office, month),
         q=query,
         found=await search_members(office, query),
+        party_q=party_query,
+        party_households=_households(
+            await search_members(office, party_query), context.pop("chosen_households", [])
+        ),
         compounds=compounds,
         compound_names={c["id"]: c["name"] for c in compounds},
         posts=data.get("observerPosts") or [],
@@ -138,6 +145,70 @@ async def appoint(office: Office) -> Response:
         return await _show(office, 400, said(done.problems, APPOINT_FIELDS, "userId"), values=values)
     kind = "observer" if values["as"] == "observer" else "mediator"
     return office.done(f"{HOME}?{urlencode({'done': kind})}")
+
+
+def _households(found: list[dict[str, Any]], chosen: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The homes of the members a search found, each once, after those already ticked (kept
+    when the form comes back with an error, whatever the search finds now)."""
+    homes = dict(chosen)
+    for member in found:
+        if member.get("householdId") and member["householdId"] not in homes:
+            homes[member["householdId"]] = member.get("householdLabel") or ""
+    return list(homes.items())
+
+
+@office_page
+async def open_case(office: Office) -> Response:
+    """The office opens a mediation case itself (a dispute brought to the office rather than met
+    on a visit): category, the households on each side, the mediators, a short description."""
+    page = office.page
+    values = page.values("category", "summary", "partyQ")
+    form = page.form
+    parties = [h for h in (form.getlist("partyHouseholdIds") if form else []) if isinstance(h, str) and h]
+    chosen = [m for m in (form.getlist("mediatorIds") if form else []) if isinstance(m, str) and m]
+    # Every home the form listed came back as "id|label": the ticked ones stay listed on a retry.
+    listed = [h.partition("|") for h in (form.getlist("listed") if form else []) if isinstance(h, str)]
+    kept = [(home, label) for home, _, label in listed if home in parties]
+    shown = {"category": values["category"], "summary": values["summary"]}
+
+    async def again(errors: list[Shown]) -> Response:
+        return await _show(
+            office,
+            400,
+            errors,
+            values=shown,
+            chosen_parties=parties,
+            chosen_mediators=chosen,
+            chosen_households=kept,
+        )
+
+    errors: list[Shown] = []
+    if values["category"] not in MEDIATION_CATEGORIES:
+        errors.append(Shown("请选择纠纷类别。", "category"))
+    if not parties:
+        errors.append(Shown("请至少选一户当事人（先按门牌或姓名查找）。", "partyHouseholdIds"))
+    if not chosen:
+        errors.append(Shown("请至少选一位调解员。", "mediatorIds"))
+    if not values["summary"]:
+        errors.append(Shown("请简单写几句案情。", "summary"))
+    if errors:
+        return await again(errors)
+    done = await office.run(
+        "OfficeMediationCaseOpen",
+        {
+            "input": {
+                "communityId": office.cid,
+                "category": values["category"],
+                "summary": values["summary"],
+                "partyHouseholdIds": parties,
+                "mediatorIds": chosen,
+            }
+        },
+    )
+    if not done.ok:
+        return await again(said(done.problems, OPEN_FIELDS, default="summary"))
+    case_id = done.payload["case"]["id"]
+    return office.done(f"{HOME}/cases/{quote(case_id)}?{urlencode({'done': 'opened'})}")
 
 
 def _stood(data: dict[str, Any], kind: str, user_id: str, compound_id: str) -> dict[str, Any] | None:
@@ -267,6 +338,7 @@ def routes(page: Callable[[str, Handler, tuple[str, ...]], Route]) -> list[Route
     return [
         page(HOME, observers, GET),
         page(f"{HOME}/appoint", appoint, POST),
+        page(f"{HOME}/open-case", open_case, POST),
         page(f"{HOME}/stand-down", stand_down, BOTH),
         page(HOME + "/cases/{case_id}", case, BOTH),
     ]

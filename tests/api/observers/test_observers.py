@@ -4,8 +4,10 @@ the month's counts for the 家园议事会."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
+from api.ids import decode_global_id
 from models.mediation_room import MediationCase
 from models.observers import DisputeIntervention, ObserverVisit, VisitOpinion
 from models.voice import Opinion
@@ -170,3 +172,81 @@ async def test_bad_visits_are_typed_errors_and_write_nothing(
     assert await ObserverVisit.all().count() == 1 and await VisitOpinion.all().count() == 0
     assert await DisputeIntervention.filter(case_id__isnull=False).count() == 0
     assert await MediationCase.all().count() == 0
+
+
+PAGED_VISITS = """
+query V($c: ID!, $first: Int, $after: String) {
+  observerVisits(communityId: $c, first: $first, after: $after) {
+    totalCount nodes { id visitedAt spot } pageInfo { hasNextPage hasPreviousPage endCursor }
+  }
+}"""
+
+
+async def test_visits_come_by_visit_time_newest_first_and_page_across_equal_times(
+    api: GraphQLClient, moved_clock: MovableClock
+) -> None:
+    """Visits are recorded up to a week late, so they are listed by when they happened, not by
+    when they were written down; several at the same moment (one typed in Beijing time, one in
+    UTC) come newest record first and no page loses or repeats one."""
+    room = await m.make_room(api)
+    compound = gid("Compound", room.place.compound.id)
+    now = moved_clock.now().replace(microsecond=0)
+    beijing = timezone(timedelta(hours=8))
+    same = now - timedelta(days=3, hours=2, microseconds=250)
+    # Recorded in this order: 2 days ago, the same moment three times, 1 day ago, 5 days ago.
+    times = [
+        now - timedelta(days=2),
+        same,
+        same.astimezone(beijing),
+        same,
+        now - timedelta(days=1),
+        now - timedelta(days=5),
+    ]
+    recorded: list[dict[str, Any]] = []
+    for number, at in enumerate(times):
+        values = {
+            "compoundId": compound,
+            "spot": f"第{number}处",
+            "seen": "正常",
+            "idempotencyKey": f"v-{number}",
+            "visitedAt": at.isoformat(),
+        }
+        recorded.append((await m.ok(api, m.VISIT, {"input": values}, room.observer.token))["visit"])
+    expected = [
+        v["id"]
+        for v in sorted(
+            recorded,
+            key=lambda v: (
+                datetime.fromisoformat(v["visitedAt"]),
+                decode_global_id(v["id"], "ObserverVisit", "id"),
+            ),
+            reverse=True,
+        )
+    ]
+    for size in (1, 2, 4):
+        seen: list[str] = []
+        after: str | None = None
+        for _ in range(len(times)):
+            page = (
+                await api.data(PAGED_VISITS, {"c": room.cid, "first": size, "after": after}, room.staff.token)
+            )["observerVisits"]
+            assert page["totalCount"] == len(times)
+            assert page["pageInfo"]["hasPreviousPage"] == (after is not None)
+            seen += [v["id"] for v in page["nodes"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert seen == expected, size
+    spots = [
+        v["spot"]
+        for v in (await api.data(PAGED_VISITS, {"c": room.cid, "first": 10}, room.staff.token))[
+            "observerVisits"
+        ]["nodes"]
+    ]
+    # 1 day ago, 2 days ago, the three at the same moment (last recorded first), 5 days ago.
+    assert spots == ["第4处", "第0处", "第3处", "第2处", "第1处", "第5处"]
+    # A cursor of the old kind (a bare row id) or a made-up one is a typed error, not a page.
+    for bad in ("Yzox", "dDox", "dDp4OjE=", "not a cursor"):
+        assert await api.error_codes(PAGED_VISITS, {"c": room.cid, "after": bad}, room.staff.token) == [
+            "INVALID_INPUT"
+        ], bad

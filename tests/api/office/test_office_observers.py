@@ -13,9 +13,9 @@ from urllib.parse import urlencode
 import httpx
 
 from models.enums import Role
-from models.mediation_room import CaseMediator, CaseState, MediationCase
+from models.mediation_room import CaseMediator, CaseState, MediationCase, MediationParty
 from models.observers import AppointmentEvent, ObserverPost
-from models.people import MembershipRole, User
+from models.people import Membership, MembershipRole, User
 from models.places import Community, Compound, Household
 from models.teams import MediationCategory
 from runtime import clock
@@ -131,6 +131,15 @@ async def test_the_office_appoints_an_observer_and_a_mediator_from_a_search(
     )
     assert refused.status_code == 400 and 'id="compoundId-error"' in refused.text
     assert 'href="#compoundId"' in refused.text
+    # GOV.UK's place for the summary: below the header and the office's menu, first in the
+    # page's own content, focused on load without JavaScript, and the title says there is an error.
+    page = refused.text
+    summary = page.index('data-testid="error-summary"')
+    assert page.index('<nav class="office"') < summary < page.index('data-testid="appoint"')
+    assert page.index("</header>") < summary
+    assert page.count('data-testid="error-summary"') == 1
+    assert "autofocus" in page[page.rindex("<div", 0, summary) : summary]
+    assert "<title>错误：观察员与调解 · 红管家</title>" in page
     assert not await ObserverPost.exists(user_id=resident.id)
     posted = await post_form(
         http,
@@ -269,3 +278,70 @@ async def test_residents_observers_mediators_and_another_community_get_nothing(
     assert tried.status_code == 404
     assert await MembershipRole.exists(role=Role.MEDIATOR, membership__user_id=room.busy.id)
     assert not re.search(r"楼上漏水", tried.text)
+
+
+async def test_the_office_opens_a_mediation_case_for_households_it_finds(
+    http: httpx.AsyncClient, moved_clock: MovableClock
+) -> None:
+    room = await _room(moved_clock)
+    resident = await User.get(phone=normalize_phone(room.logins["resident"]))
+    home = await Membership.get(user_id=resident.id, community__slug="hongxing")
+    assert home.household_id is not None
+    other = await Household.filter(community_id=home.community_id).exclude(id=home.household_id).first()
+    assert other is not None
+    parties = [gid("Household", home.household_id), gid("Household", other.id)]
+    form = {
+        "category": "WATER_LEAK",
+        "partyHouseholdIds": parties,
+        "mediatorIds": [gid("User", room.free.id)],
+        "summary": "卫生间漏水渗到楼下厨房",
+        "partyQ": resident.display_name,
+    }
+    before = await MediationCase.all().count()
+    # A resident cannot open one: the office's refusal, nothing written.
+    await sign_in(http, room.logins["resident"], DEMO_PASSWORD)
+    refused = await post_form(http, "/office/observers/open-case", form, from_page="/me")
+    assert refused.status_code == 403 and "只有社区办公室的工作人员" in refused.text
+    http.cookies.clear()
+    await sign_in(http, room.logins["staff"], DEMO_PASSWORD)
+    # The office finds the resident's home by the member search, as it finds people to appoint.
+    found = (await http.get("/office/observers?" + urlencode({"partyQ": resident.display_name}))).text
+    opening = found[found.index('data-testid="open-case"') :]
+    assert f'name="partyHouseholdIds" value="{parties[0]}"' in opening
+    assert f'value="{gid("User", room.free.id)}"' in opening and "漏水" in opening
+    # Bad input: said next to each field, what was typed kept, nothing written.
+    bad = await post_form(
+        http,
+        "/office/observers/open-case",
+        {**form, "category": "", "mediatorIds": [], "summary": "  ", "listed": [f"{parties[0]}|1号楼 101"]},
+        from_page="/office/observers",
+    )
+    assert bad.status_code == 400
+    for field in ("category", "mediatorIds", "summary"):
+        assert f'id="{field}-error"' in bad.text and f'href="#{field}"' in bad.text, field
+    assert f'value="{parties[0]}" checked' in bad.text and "1号楼 101" in bad.text  # the ticked home stays
+    # The API's typed error: a household of another community names nothing here.
+    elsewhere = await Household.filter(community__slug="binhe").first()
+    assert elsewhere is not None
+    foreign = await post_form(
+        http,
+        "/office/observers/open-case",
+        {**form, "partyHouseholdIds": [parties[0], gid("Household", elsewhere.id)]},
+        from_page="/office/observers",
+    )
+    assert foreign.status_code == 400 and 'id="partyHouseholdIds-error"' in foreign.text
+    assert "没有找到" in foreign.text and "卫生间漏水渗到楼下厨房" in foreign.text
+    assert await MediationCase.all().count() == before
+    # Staff open it: the case's own page, with its parties and mediator, and one case more.
+    opened = await post_form(http, "/office/observers/open-case", form, from_page="/office/observers")
+    assert opened.status_code == 303, opened.text[:2000]
+    assert opened.headers["location"].startswith("/office/observers/cases/")
+    case = await MediationCase.filter(summary="卫生间漏水渗到楼下厨房").get()
+    assert case.category == MediationCategory.WATER_LEAK and case.state == CaseState.OPEN
+    assert sorted(
+        await MediationParty.filter(case_id=case.id).values_list("household_id", flat=True)
+    ) == sorted([home.household_id, other.id])
+    assert await CaseMediator.filter(case_id=case.id).values_list("user_id", flat=True) == [room.free.id]
+    shown = await http.get(opened.headers["location"])
+    assert "已开立调解案件" in shown.text and room.free.display_name in shown.text
+    assert await MediationCase.all().count() == before + 1

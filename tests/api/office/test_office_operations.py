@@ -52,6 +52,10 @@ BUDGETS["OfficeTagsCreateForCompoundAssets"] = 60
 # ones (each with parties, mediators, sessions, timeline, labels, names): 36 statements, the same
 # with 2 items of each as with 10 (tests/api/mediation_room/test_query_counts.py).
 BUDGETS["OfficeObservers"] = 36
+# Opening a mediation case on 观察员与调解: the viewer and role checks, the households and mediators
+# checked, the case, its parties, mediators and OPENED line written, the case read back: 13 measured
+# on SQLite and PostgreSQL (two parties, one mediator; parties and mediators are one bulk insert each).
+BUDGETS["OfficeMediationCaseOpen"] = 14
 # The overview's live poll, every 30 s for every open office page: the viewer and community, six
 # counts, and the one-row reads of the four `first: 0` lists that answer hasNextPage (13 measured
 # on SQLite and PostgreSQL; it was 17 while the empty flag page read evidence of no flags).
@@ -406,7 +410,7 @@ async def test_the_office_month_runs_on_persisted_documents_in_production(
     await api.run("OfficeMediatorAppoint", staff, input={"communityId": cid, "userId": resident_id})
     household_ids = [h["id"] for h in households["nodes"][:2]]
     opened = await api.run(
-        "MediationCaseOpen",
+        "OfficeMediationCaseOpen",
         staff,
         input={
             "communityId": cid,
