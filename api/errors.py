@@ -108,7 +108,7 @@ class ShapeErrors(MaskErrors):
         return str(getattr(context, "language", DEFAULT_LANGUAGE))
 
     def _refused(
-        self, error: GraphQLError, refusal: refusals.Refusal, code: str, language: str
+        self, error: GraphQLError, refusal: refusals.Reworded, code: str, language: str
     ) -> GraphQLError:
         """graphql-core's refusal as ours: its English, without the client's values, kept for
         developers in `detail`."""

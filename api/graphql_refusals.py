@@ -90,7 +90,7 @@ SYNTAX = N_("The query is not valid GraphQL (line {line}, column {column}).")
 
 
 @dataclass(frozen=True)
-class Refusal:
+class Reworded:
     """What to say instead of graphql-core's English: our text, the field at fault, and the
     code when it is not the caller's default (a scalar of ours may raise a DomainError)."""
 
@@ -99,9 +99,9 @@ class Refusal:
     code: str | None = None
 
 
-def _about(field: str, msgid: str, **params: Any) -> Refusal:
+def _about(field: str, msgid: str, **params: Any) -> Reworded:
     """A refusal naming `field`, in its text and in `extensions.field`."""
-    return Refusal(Text(msgid, {"field": field, **params}), field)
+    return Reworded(Text(msgid, {"field": field, **params}), field)
 
 
 def expected_words(kind: Any, production: bool = False, name: str | None = None) -> Text:
@@ -184,7 +184,7 @@ def _walk(kind: Any, value: Any, path: list[str | int]) -> tuple[Any, Any]:
 
 def variable_refusal(
     error: GraphQLError, schema: GraphQLSchema, variables: dict[str, Any] | None, production: bool
-) -> Refusal | None:
+) -> Reworded | None:
     """What to say of graphql-core's refusal of a variable's value; None when `error` is none."""
     definition = error.nodes[0] if error.nodes else None
     if not isinstance(definition, VariableDefinitionNode):
@@ -193,10 +193,10 @@ def variable_refusal(
     declared = type_from_ast(schema, definition.type)
     inner = error.original_error
     if declared is None or not isinstance(inner, GraphQLError):
-        return Refusal(Text(UNREADABLE_VARIABLE, {"field": name}), name)
+        return Reworded(Text(UNREADABLE_VARIABLE, {"field": name}), name)
     path = _path_of(error.message, name, inner.message)
     if path is None:
-        return Refusal(Text(UNREADABLE_VARIABLE, {"field": name}), name)
+        return Reworded(Text(UNREADABLE_VARIABLE, {"field": name}), name)
     given = (variables or {}).get(name, Undefined)
     kind, value = _walk(declared, given, path)
     at = [name, *path]
@@ -204,24 +204,24 @@ def variable_refusal(
     cause = inner.original_error
     if isinstance(cause, DomainError):
         # A scalar of ours refused the value with its own code and text; where, the path says.
-        return Refusal(cause.text, field, str(cause.code))
+        return Reworded(cause.text, field, str(cause.code))
     if kind is None:
-        return Refusal(Text(UNREADABLE_VARIABLE, {"field": field}), field)
+        return Reworded(Text(UNREADABLE_VARIABLE, {"field": field}), field)
     last = next((part for part in reversed(at) if isinstance(part, str)), None)
     expected = expected_words(kind, production, last)
     if isinstance(kind, GraphQLNonNull) and value is Undefined:
-        return Refusal(Text(MISSING, {"field": field, "expected": expected}), field)
+        return Reworded(Text(MISSING, {"field": field, "expected": expected}), field)
     if isinstance(kind, GraphQLNonNull) and value is None:
-        return Refusal(Text(EMPTY, {"field": field, "expected": expected}), field)
+        return Reworded(Text(EMPTY, {"field": field, "expected": expected}), field)
     bare = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
     if isinstance(bare, GraphQLInputObjectType) and isinstance(value, dict):
         return _object_refusal(bare, value, at, inner.message, production)
-    return Refusal(Text(WRONG, {"field": field, "expected": expected}), field)
+    return Reworded(Text(WRONG, {"field": field, "expected": expected}), field)
 
 
 def _object_refusal(
     kind: GraphQLInputObjectType, value: dict[str, Any], at: list[str | int], said: str, production: bool
-) -> Refusal:
+) -> Reworded:
     """An object the client sent that lacks a required field, has one the type does not, or
     (a OneOf input) does not give exactly one: which, by the fields themselves. graphql-core
     reports each such field in its own error, naming it in quotes; that name says which."""
@@ -229,21 +229,21 @@ def _object_refusal(
         if name not in value and is_required_input_field(definition) and f"field '{name}'" in said:
             field = field_name([*at, name])
             expected = expected_words(definition.type, production, name)
-            return Refusal(Text(MISSING, {"field": field, "expected": expected}), field)
+            return Reworded(Text(MISSING, {"field": field, "expected": expected}), field)
     for name in value:
         if name not in kind.fields and f"field '{name}'" in said:
             field = field_name([*at, name])
-            return Refusal(Text(UNKNOWN_INPUT_FIELD, {"field": field, "type": kind.name}), field)
+            return Reworded(Text(UNKNOWN_INPUT_FIELD, {"field": field, "type": kind.name}), field)
     field = field_name(at)
     if kind.is_one_of:
-        return Refusal(Text(ONE_OF, {"field": field}), field)
-    return Refusal(Text(WRONG, {"field": field, "expected": expected_words(kind, production)}), field)
+        return Reworded(Text(ONE_OF, {"field": field}), field)
+    return Reworded(Text(WRONG, {"field": field, "expected": expected_words(kind, production)}), field)
 
 
-def variables_refusal() -> Refusal:
+def variables_refusal() -> Reworded:
     """graphql-core's refusal of the variables as a whole (nested past its limit, or more errors
     than it reports), which names no variable."""
-    return Refusal(Text(UNREADABLE_VARIABLES))
+    return Reworded(Text(UNREADABLE_VARIABLES))
 
 
 # ── documents ─────────────────────────────────────────────────────────────────────────────
@@ -323,7 +323,7 @@ def _first_named(missing: tuple[tuple[str, Any], ...], said: str, pattern: str) 
 
 def document_refusal(
     error: GraphQLError, schema: GraphQLSchema, document: DocumentNode | None, production: bool
-) -> Refusal:
+) -> Reworded:
     """What to say of graphql-core's refusal of a document (GRAPHQL_VALIDATION_FAILED): unknown
     field or argument, a required argument left out, a literal of the wrong type, a variable
     undeclared, unused or misplaced; any other, a general text (the detail says which)."""
@@ -341,30 +341,30 @@ def document_refusal(
                     "declared": str(declared),
                     "expected": expected_words(place.input_type, production),
                 }
-                return Refusal(Text(VARIABLE_MISPLACED, params), name)
+                return Reworded(Text(VARIABLE_MISPLACED, params), name)
         if used is None and f"'${name}' is never used" in error.message:
-            return Refusal(Text(VARIABLE_UNUSED, {"field": name}), name)
+            return Reworded(Text(VARIABLE_UNUSED, {"field": name}), name)
     if isinstance(target, VariableNode) and f"'${target.name.value}' is not defined" in error.message:
-        return Refusal(Text(VARIABLE_UNDECLARED, {"field": target.name.value}), target.name.value)
+        return Reworded(Text(VARIABLE_UNDECLARED, {"field": target.name.value}), target.name.value)
     place = _place_of(schema, document, target) if document is not None and target is not None else None
     if place is not None:
         refusal = _refusal_at(target, place, error.message, production)
         if refusal is not None:
             return refusal
-    return Refusal(Text(DOCUMENT_UNFIT))
+    return Reworded(Text(DOCUMENT_UNFIT))
 
 
-def _refusal_at(target: Any, place: _Place, said: str, production: bool) -> Refusal | None:
+def _refusal_at(target: Any, place: _Place, said: str, production: bool) -> Reworded | None:
     if (
         isinstance(target, FieldNode)
         and target.name.value in ("__schema", "__type")
         and "introspection" in said
     ):
         # graphql-core's NoSchemaIntrospectionCustomRule, which production adds.
-        return Refusal(Text(INTROSPECTION_OFF))
+        return Reworded(Text(INTROSPECTION_OFF))
     if isinstance(target, FieldNode) and not place.field_known and place.parent:
         name = target.name.value
-        return Refusal(Text(NO_SUCH_FIELD, {"field": name, "type": place.parent}), name)
+        return Reworded(Text(NO_SUCH_FIELD, {"field": name, "type": place.parent}), name)
     if isinstance(target, FieldNode):
         missing = _first_named(place.missing, said, "({name}:)")
         if missing is not None:
@@ -373,7 +373,7 @@ def _refusal_at(target: Any, place: _Place, said: str, production: bool) -> Refu
             return _about(missing[0], ARGUMENT_MISSING, parent=parent, expected=expected)
     if isinstance(target, ArgumentNode) and not place.field_known and place.parent:
         name = target.name.value
-        return Refusal(Text(NO_SUCH_ARGUMENT, {"field": name, "parent": place.parent}), name)
+        return Reworded(Text(NO_SUCH_ARGUMENT, {"field": name, "parent": place.parent}), name)
     if isinstance(target, ValueNode) and place.input_type is not None:
         missing = _first_named(place.missing, said, "field '{name}'")
         if missing is not None:
@@ -383,7 +383,7 @@ def _refusal_at(target: Any, place: _Place, said: str, production: bool) -> Refu
     return None
 
 
-def syntax_refusal(error: GraphQLError) -> Refusal:
+def syntax_refusal(error: GraphQLError) -> Reworded:
     """A syntax error, where it is: graphql-core's description stays in the detail."""
     line, column = (error.locations[0].line, error.locations[0].column) if error.locations else (1, 1)
-    return Refusal(Text(SYNTAX, {"line": line, "column": column}))
+    return Reworded(Text(SYNTAX, {"line": line, "column": column}))

@@ -114,7 +114,7 @@ def test_seed_demo_prints_logins_keeps_the_ledger_and_is_idempotent(demo_sqlite:
     for line in ("13900000001", "13900000002", "EconomySummary", "ReportQueue", "TeamReview", "MyReports"):
         assert line in second.stdout
     # The district's people come after the communities', one per level, and its counts a line.
-    assert "  示范区：转出社区的派单 8，前哨现金奖励 3，区积分流水 6" in first.stdout
+    assert "  示范区：转出社区的派单 8，前哨现金奖励 5，区积分流水 6" in first.stdout
     assert "street liaison (新南街道)  try DispatchQueue (queue=STREET) first" in second.stdout
     for login in ("liaison", "coordinator", "department", "courier"):
         assert re.search(rf"^  {login} +138000000\d\d  ", second.stdout, re.MULTILINE), login

@@ -14,7 +14,8 @@ PACKAGES = ("api", "services", "points_engine", "runtime", "cli")
 RAISERS = {
     "DomainError": 1,
     "PointsError": 1,
-    "Refusal": 2,
+    "Refusal": 2,  # api.gate's
+    "Reworded": 0,  # api.graphql_refusals': what graphql-core's English becomes
     "RateLimited": 0,
     "NotAuthenticated": 0,
     "Forbidden": 0,

@@ -145,7 +145,7 @@ async def test_bad_input_through_the_api_is_typed_and_writes_nothing(api: GraphQ
         assert ([e["code"] for e in answer["errors"]], answer["payment"]) == ([code], None)
     wrong_kind = {**base, "billIds": [gid("Household", world.home.id)], "amountFen": 1}
     answer = await payload(api, "FeePaymentRecord", world.staff.token, input=wrong_kind)
-    assert [e["field"] for e in answer["errors"]] == ["billIds"]
+    assert [e["field"] for e in answer["errors"]] == ["billIds.0"]
     malformed = {**base, "billIds": [gid("FeeBill", bill.id), "not-an-id"], "amountFen": 1}
     answer = await payload(api, "FeePaymentRecord", world.staff.token, input=malformed)
     assert [(e["code"], e["field"]) for e in answer["errors"]] == [("INVALID_INPUT", "billIds.1")]
