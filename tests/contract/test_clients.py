@@ -196,7 +196,7 @@ async def lived_day(
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(_Recorder, "calls", calls)
     monkeypatch.setattr(day, "App", _Recorder)
-    await day.test_a_day_in_the_life_runs_every_operation_of_the_app(http, moved_clock, photo_dir, settings)
+    await day.a_day_in_the_life(http, moved_clock, photo_dir, settings)
     yield calls
 
 

@@ -50,6 +50,8 @@ from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.fees.day import property_fees
 from tests.api.mediation_room.day import observers_and_mediation
 from tests.api.teams.support import APPOINT, TEAM_CREATE
+from tests.conftest import QueryCounter
+from tests.contract import test_query_budgets as budgets
 from tests.contract.district_day import district_afternoon
 from tests.support.people import gid
 from tests.support.photos import jpeg_with_gps
@@ -165,9 +167,25 @@ def photo_dir(tmp_path: Path) -> Iterator[Path]:
     use_storage(previous)
 
 
-async def test_a_day_in_the_life_runs_every_operation_of_the_app(
+async def test_a_day_in_the_life_runs_every_operation_of_the_app_within_its_budget(
+    settings: Settings, queries: QueryCounter, moved_clock: MovableClock, photo_dir: Path
+) -> None:
+    """The day, with each request's SQL statements charged to its operation and held to the
+    operation's budget (tests/contract/test_query_budgets.py). One walk does both: the budgets
+    were once measured on a second walk of the same day, which cost each pass ~10% of its CPU."""
+    charged = budgets.ChargeToOperation(create_app(settings, manage_database=False), queries)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=charged), base_url="http://testserver"
+    ) as http:
+        await a_day_in_the_life(http, moved_clock, photo_dir, settings)
+    budgets.assert_every_operation_within_its_budget(charged.most)
+
+
+async def a_day_in_the_life(
     http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
 ) -> None:
+    """Every operation of the app sent through `http`, in the order of the people's day; the
+    authorization matrix's world and the stock clients' test start from it too."""
     logins = {login.role: login.phone for login in (await seed_register()).logins}
     app = App(http)
     community = await Community.get(slug="hongxing")

@@ -219,29 +219,55 @@ async def empty_tables() -> None:
         await conn.execute_script(f"PRAGMA foreign_keys=OFF;{script}PRAGMA foreign_keys=ON;")
 
 
-SNAPSHOT_SCHEMA = "rs_demo_snapshot"
+@dataclass(frozen=True)
+class Snapshot:
+    """Every row of the suite database at one moment, kept to be put back into it, and a copy of
+    the photos then stored: in a schema of the suite database on PostgreSQL, a file on SQLite."""
 
-
-@dataclass
-class InSuiteDemo:
-    """What `seed_demo()` returned in the suite's database, and where its copy is kept."""
-
-    result: DemoSeedResult
-    clock_after: datetime  # the project's clock when seed_demo returned: it must be put back
+    name: str  # the PostgreSQL schema (and the SQLite file's stem)
     photo_dir: Path
     sqlite_file: Path | None = None
 
-    async def restore(self, photo_dir: Path) -> DemoSeedResult:
-        """Put the seeded rows back into the (emptied) suite database and its photos into
-        `photo_dir`; returns what the seed returned."""
+    async def restore(self, photo_dir: Path) -> None:
+        """Put the rows back into the (emptied) suite database and the photos into `photo_dir`."""
         conn = connections.get("default")
         tables = suite_tables()
         if conn.capabilities.dialect == "postgres":
-            await _restore_postgres(conn, tables)
+            await _restore_postgres(conn, tables, self.name)
         else:
             assert self.sqlite_file is not None
             await _restore_sqlite(conn, tables, self.sqlite_file)
         shutil.copytree(self.photo_dir, photo_dir, dirs_exist_ok=True)
+
+
+async def take_snapshot(name: str, folder: Path, photo_dir: Path) -> Snapshot:
+    """A snapshot of the suite database as it is now, and of the photos in `photo_dir`."""
+    conn = connections.get("default")
+    tables = suite_tables()
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script(
+            f"DROP SCHEMA IF EXISTS {name} CASCADE; CREATE SCHEMA {name};"
+            + "".join(f'CREATE TABLE {name}."{t}" AS TABLE public."{t}";' for t in tables)
+        )
+        return Snapshot(name, photo_dir)
+    snapshot = folder / f"{name}.sqlite3"
+    snapshot.unlink(missing_ok=True)
+    await conn.execute_script(f"VACUUM INTO '{snapshot}'")
+    return Snapshot(name, photo_dir, snapshot)
+
+
+@dataclass
+class InSuiteDemo:
+    """What `seed_demo()` returned in the suite's database, and its snapshot."""
+
+    result: DemoSeedResult
+    clock_after: datetime  # the project's clock when seed_demo returned: it must be put back
+    snapshot: Snapshot
+
+    async def restore(self, photo_dir: Path) -> DemoSeedResult:
+        """Put the seeded rows back into the (emptied) suite database and its photos into
+        `photo_dir`; returns what the seed returned."""
+        await self.snapshot.restore(photo_dir)
         return self.result
 
 
@@ -257,18 +283,7 @@ async def seed_in_suite(folder: Path) -> InSuiteDemo:
     finally:
         clock.use_clock(previous_clock)
         use_storage(previous_storage)
-    conn = connections.get("default")
-    tables = suite_tables()
-    if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(
-            f"DROP SCHEMA IF EXISTS {SNAPSHOT_SCHEMA} CASCADE; CREATE SCHEMA {SNAPSHOT_SCHEMA};"
-            + "".join(f'CREATE TABLE {SNAPSHOT_SCHEMA}."{t}" AS TABLE public."{t}";' for t in tables)
-        )
-        return InSuiteDemo(result, clock_after, photo_dir)
-    snapshot = folder / "demo-snapshot.sqlite3"
-    snapshot.unlink(missing_ok=True)
-    await conn.execute_script(f"VACUUM INTO '{snapshot}'")
-    return InSuiteDemo(result, clock_after, photo_dir, snapshot)
+    return InSuiteDemo(result, clock_after, await take_snapshot("rs_demo_snapshot", folder, photo_dir))
 
 
 async def _restore_sqlite(conn: BaseDBAsyncClient, tables: list[str], snapshot: Path) -> None:
@@ -280,11 +295,11 @@ async def _restore_sqlite(conn: BaseDBAsyncClient, tables: list[str], snapshot: 
     )
 
 
-async def _restore_postgres(conn: BaseDBAsyncClient, tables: list[str]) -> None:
+async def _restore_postgres(conn: BaseDBAsyncClient, tables: list[str], schema: str) -> None:
     # Foreign keys are triggers on PostgreSQL; `replica` skips them while the rows go back in any
     # order (the suite connects as the superuser that created its database). Identity sequences
     # were reset by TRUNCATE … RESTART IDENTITY: they move past the restored ids.
-    copy = "".join(f'INSERT INTO public."{t}" SELECT * FROM {SNAPSHOT_SCHEMA}."{t}";' for t in tables)
+    copy = "".join(f'INSERT INTO public."{t}" SELECT * FROM {schema}."{t}";' for t in tables)
     sequences = "".join(
         f"SELECT setval(pg_get_serial_sequence('public.\"{t}\"', '{pk}'),"
         f' COALESCE((SELECT max("{pk}") FROM public."{t}"), 0) + 1, false);'

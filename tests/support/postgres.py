@@ -56,3 +56,16 @@ async def drop_database(url: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+
+
+async def without_commit_flush(url: str) -> None:
+    """Commits in the database at `url` no longer wait for the WAL to reach the disk
+    (`synchronous_commit = off`, for new connections to it only): what a commit makes visible is
+    the same, only a crash of the server itself could lose the last ones. For the suite's own
+    throwaway database, never the fault harness's."""
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(_asyncpg_url(ADMIN_URL))
+    try:
+        await conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+    finally:
+        await conn.close()

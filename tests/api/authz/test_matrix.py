@@ -1,8 +1,8 @@
 """Object-level authorization (OWASP API1/API3): every field that takes an ID, called by every role
 of our community and of another one, and by nobody; who gets data is written in matrix.py.
 
-The world is built once (a whole day in the life, ~10 s) and every row runs against it in one
-test, so the failures of all rows are listed together rather than one per run.
+The world is built once per worker (a whole day in the life; conftest.py) and every row runs
+against it in one test, so the failures of all rows are listed together rather than one per run.
 """
 
 from __future__ import annotations
@@ -16,15 +16,16 @@ import pytest
 
 from api.app import create_app
 from models.teams import VolunteerCard
-from runtime.clock import MovableClock
-from runtime.settings import Settings
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.authz import documents
 from tests.api.authz.calls import SCHEMA, arguments, probes
 from tests.api.authz.matrix import HTTP_ROWS, HTTP_WITHOUT_IDS, ROWS, Row
 from tests.api.authz.probe import Outcome, send
-from tests.api.authz.world import OURS, World, build_world, database_digest
+from tests.api.authz.world import OURS, World, database_digest
 from tests.support.people import gid
+
+# One worker builds the world for every test that uses it (conftest.py).
+pytestmark = pytest.mark.xdist_group("authz")
 
 
 @pytest.fixture(autouse=True)
@@ -78,10 +79,7 @@ def _refused(outcome: Outcome, row: Row) -> bool:
     return outcome.refused or bool(set(row.refusals) & set(outcome.codes))
 
 
-async def test_who_gets_data_from_every_field_that_takes_an_id(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
-) -> None:
-    world: World = await build_world(http, moved_clock, photo_dir, settings)
+async def test_who_gets_data_from_every_field_that_takes_an_id(http: httpx.AsyncClient, world: World) -> None:
     failures: list[str] = []
     calls = 0
     for key, operation, field_name, node_type in probes():
@@ -146,13 +144,12 @@ def id_slots(variables: dict[str, Any], operation: str, field_name: str) -> list
 
 
 async def test_an_id_of_another_community_is_refused_wherever_it_appears(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
+    http: httpx.AsyncClient, world: World
 ) -> None:
     """Authorization on every object, not only at the door: a caller allowed to call a field in
     their own community swaps one of its ids (the main one, or a secondary one such as the
     household of an invite, the user of an appointment, the opinion of an agenda topic) for
     the id of an object of another community. Every such call must fail and change nothing."""
-    world: World = await build_world(http, moved_clock, photo_dir, settings)
     failures: list[str] = []
     swaps = 0
     for key, operation, field_name, node_type in probes():

@@ -13,16 +13,17 @@ import pytest
 from graphql import GraphQLNonNull, GraphQLObjectType
 
 from models.district import District, DistrictRoleKind, StreetCommunity
-from runtime.clock import MovableClock
-from runtime.settings import Settings
 from services.district import hierarchy
 from services.paging import MAX_PAGE
 from services.photo_storage import LocalDiskStorage, use_storage
 from tests.api.authz import documents
 from tests.api.authz.calls import SCHEMA, arguments
 from tests.api.authz.matrix import ROWS
-from tests.api.authz.world import OURS, World, build_world
+from tests.api.authz.world import OURS, World
 from tests.support.people import make_person
+
+# One worker builds the world for every test that uses it (conftest.py).
+pytestmark = pytest.mark.xdist_group("authz")
 
 # Lists reached through `node` by the type that holds them, and the role that may read them.
 NESTED_READER = {"Community": "staff", "Compound": "staff", "Building": "staff", "Entrance": "staff"}
@@ -73,10 +74,7 @@ def _codes(body: dict[str, Any]) -> list[str]:
     return codes
 
 
-async def test_every_list_runs_at_the_cap_and_refuses_one_more(
-    http: httpx.AsyncClient, moved_clock: MovableClock, photo_dir: Path, settings: Settings
-) -> None:
-    world: World = await build_world(http, moved_clock, photo_dir, settings)
+async def test_every_list_runs_at_the_cap_and_refuses_one_more(http: httpx.AsyncClient, world: World) -> None:
     failures: list[str] = []
     reached: set[tuple[str, str]] = set()
     for type_name, field_name in paged_fields():

@@ -66,7 +66,7 @@ from services.fees import schedule as fee_schedule
 from tests.api.mediation_room.authz_world import mediation_objects
 from tests.api.teams.support import APPOINT, JOIN_DECIDE, JOIN_REQUEST, TEAM_CREATE
 from tests.contract.test_day_in_the_life import (
-    test_a_day_in_the_life_runs_every_operation_of_the_app as live_a_day,
+    a_day_in_the_life as live_a_day,
 )
 from tests.support.people import Person, gid, make_person
 

@@ -1,6 +1,7 @@
 """The notice board in a real headless browser: Debian's chromium, driven by Playwright, against a
-real server holding the demo community. The numbers on the page must be the API's; screenshots
-of the phone and the lobby-screen layouts are saved and their paths printed."""
+real server holding the demo community. The numbers on the page must be the API's, and its
+Chinese drawn in glyphs (a machine without a CJK font fails here); screenshots of the phone and
+the lobby-screen layouts are saved and their paths printed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from api.board_page import money, percent
+from tests.support.browser import assert_chinese_is_drawn
 from tests.support.demo import DemoCopy
 from tests.support.photos import jpeg_with_gps
 from tests.support.reports import CLAIM, CONFIRM, CREATE, RESOLVE
@@ -264,6 +266,9 @@ def test_the_demo_board_in_chromium_shows_the_apis_numbers(tmp_path: Path, demo_
                     # Nothing sticks out sideways on a phone.
                     assert page.evaluate("document.documentElement.scrollWidth") <= size[0]
                     assert page.evaluate(STICKING_OUT) == []
+                    # The heading (the community's name) in glyphs, not boxes: else the
+                    # screenshot below is of boxes, whatever the texts above read.
+                    assert_chinese_is_drawn(page, "h1")
                     shots[name] = SHOTS / f"board-{name}.png"
                     page.screenshot(path=str(shots[name]), full_page=True)
                     page.close()
