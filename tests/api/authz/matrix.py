@@ -394,6 +394,7 @@ OFFICE_PAGES = (
     "/office/observers",
     "/office/observers/appoint",
     "/office/observers/stand-down",
+    "/office/observers/open-case",
     "/office/observers/cases/{case_id}",
     "/office/meetings",
     "/office/meetings/{meeting_id}",
