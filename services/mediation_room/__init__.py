@@ -36,6 +36,7 @@ from models.places import Household
 from models.teams import MediationCategory
 from runtime import clock
 from runtime.i18n import N_
+from services import idempotency
 from services.access import Viewer
 from services.accounts.memberships import grant_role, revoke_role
 from services.errors import DomainError, ErrorCode, Forbidden
@@ -257,9 +258,25 @@ async def open_case(
     summary: str,
     party_household_ids: Sequence[int],
     mediator_ids: Sequence[int],
+    idempotency_key: str | None = None,
 ) -> MediationCase:
+    """With a key, a double-clicked 开立 button or a retried request answers with the case the
+    first made, instead of opening the same dispute twice."""
     viewer.require_manager(community_id)
-    return await _open(viewer, community_id, category, summary, party_household_ids, mediator_ids)
+    return await idempotency.once(
+        viewer.user_id,
+        idempotency_key,
+        "mediationCaseOpen",
+        {
+            "community": community_id,
+            "category": str(category),
+            "summary": summary,
+            "parties": list(party_household_ids),
+            "mediators": list(mediator_ids),
+        },
+        load=lambda first: MediationCase.get_or_none(id=first, community_id=community_id),
+        make=lambda: _open(viewer, community_id, category, summary, party_household_ids, mediator_ids),
+    )
 
 
 async def _open(

@@ -123,6 +123,7 @@ async def mediation_case_open(
             input.summary,
             decode_global_ids(input.party_household_ids, "Household", "partyHouseholdIds"),
             decode_global_ids(input.mediator_ids, "User", "mediatorIds"),
+            input.idempotency_key,
         )
         return inputs.MediationCasePayload(case=await mapping.case(row))
 

@@ -31,6 +31,11 @@ class MediationCaseOpenInput:
     summary: str
     party_household_ids: list[strawberry.ID]
     mediator_ids: list[strawberry.ID] = strawberry.field(description="People holding the mediator role.")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A fresh key per case the office opens, the same on a retry: a double-clicked "
+        "button or a retried request answers with the case the first made (within 24 hours).",
+    )
 
 
 @strawberry.input

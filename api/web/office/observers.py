@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from api.web.core import Handler
 from api.web.messages import Shown
-from api.web.office.common import Office, office_errors, office_page, required_errors, search_members
+from api.web.office.common import Office, new_key, office_errors, office_page, required_errors, search_members
 from api.web.office.labels import CASE_STATES, MEDIATION_CATEGORIES
 from api.web.operations import Problem
 
@@ -91,6 +91,9 @@ async def _show(
     compounds = ((data.get("community") or {}).get("compounds") or {}).get("nodes") or []
     context.setdefault("values", {})
     context.setdefault("done", DONE.get(office.page.request.query_params.get("done", "")))
+    # The open-case form's key: kept while the form is shown again with an error, so a second
+    # click of a slow 开立 button opens nothing twice; new once a case was opened.
+    context.setdefault("open_key", office.page.value("idempotency_key") or new_key())
     return office.render(
         "office/observers.html",
         SECTION,
@@ -202,6 +205,7 @@ async def open_case(office: Office) -> Response:
                 "summary": values["summary"],
                 "partyHouseholdIds": parties,
                 "mediatorIds": chosen,
+                "idempotencyKey": office.page.value("idempotency_key") or None,
             }
         },
     )

@@ -177,3 +177,27 @@ async def test_bad_input_is_a_typed_error_and_writes_nothing(api: GraphQLClient)
     assert await api.error_codes(m.COUNTS, {"c": room.cid, "year": 1999}, room.staff.token) == [
         "INVALID_INPUT"
     ]
+
+
+async def test_a_retried_opening_with_its_key_opens_one_case(api: GraphQLClient) -> None:
+    """A double-clicked 开立 or a request retried after a timeout: the first case, not a second."""
+    room = await m.make_room(api)
+    values = {
+        "communityId": room.cid,
+        "category": "NOISE",
+        "summary": "楼上夜里装修",
+        "partyHouseholdIds": room.households,
+        "mediatorIds": room.mediator_ids(room.mediators[0]),
+        "idempotencyKey": "open-1",
+    }
+    first = await m.ok(api, m.OPEN, {"input": values}, room.staff.token)
+    again = await m.ok(api, m.OPEN, {"input": values}, room.staff.token)
+    assert again["case"]["id"] == first["case"]["id"]
+    assert await MediationCase.all().count() == 1 and await MediationCaseEvent.all().count() == 1
+    # The same key for another dispute is a mistake of the caller's, refused, nothing written.
+    other = {**values, "summary": "楼下烧烤油烟"}
+    assert await m.codes(api, m.OPEN, {"input": other}, room.staff.token) == ["IDEMPOTENCY_KEY_REUSED"]
+    # Without a key each call opens a case, as before.
+    keyless = {k: v for k, v in other.items() if k != "idempotencyKey"}
+    await m.ok(api, m.OPEN, {"input": keyless}, room.staff.token)
+    assert await MediationCase.all().count() == 2

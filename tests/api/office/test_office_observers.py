@@ -333,8 +333,14 @@ async def test_the_office_opens_a_mediation_case_for_households_it_finds(
     assert "没有找到" in foreign.text and "卫生间漏水渗到楼下厨房" in foreign.text
     assert await MediationCase.all().count() == before
     # Staff open it: the case's own page, with its parties and mediator, and one case more.
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', opening)
+    assert key is not None
+    form["idempotency_key"] = key.group(1)
     opened = await post_form(http, "/office/observers/open-case", form, from_page="/office/observers")
     assert opened.status_code == 303, opened.text[:2000]
+    # A second click of the same form (its key) lands on the same case and opens nothing more.
+    twice = await post_form(http, "/office/observers/open-case", form, from_page="/office/observers")
+    assert twice.headers["location"] == opened.headers["location"]
     assert opened.headers["location"].startswith("/office/observers/cases/")
     case = await MediationCase.filter(summary="卫生间漏水渗到楼下厨房").get()
     assert case.category == MediationCategory.WATER_LEAK and case.state == CaseState.OPEN
