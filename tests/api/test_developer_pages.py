@@ -177,4 +177,4 @@ async def test_the_start_page_opens_the_web_pages_a_person_uses_and_the_district
     for login in DISTRICT_LOGINS:
         shown = login.label in DISTRICT_LOGIN_LABELS.values()
         assert (f"<code>{login.phone}</code>" in page.text) is shown, login
-    assert "街道联络员（新南街道）（先试试 DispatchQueue）" in page.text
+    assert "街道联络员（红军路街道）（先试试 DistrictRollup）" in page.text

@@ -115,14 +115,15 @@ def test_seed_demo_prints_logins_keeps_the_ledger_and_is_idempotent(demo_sqlite:
         assert line in second.stdout
     # The district's people come after the communities', one per level, and its counts a line.
     assert "  示范区：转出社区的派单 8，前哨现金奖励 5，区积分流水 6" in first.stdout
-    assert "street liaison (新南街道)  try DispatchQueue (queue=STREET) first" in second.stdout
+    liaison = "street liaison (红军路街道)  try DistrictRollup (districtId=示范区, month=YYYY-MM) first"
+    assert liaison in second.stdout
     for login in ("liaison", "coordinator", "department", "courier"):
         assert re.search(rf"^  {login} +138000000\d\d  ", second.stdout, re.MULTILINE), login
 
 
 def _chinese_beside_the_demos_names(text: str) -> list[str]:
     """Chinese words in an English output, but the demo's own names (its communities, a team)."""
-    for name in ("红星社区", "滨河社区", "银发巡河队", "示范区", "新南街道", "营商局", "住建"):
+    for name in ("红星社区", "滨河社区", "银发巡河队", "示范区", "红军路街道", "营商局", "住建"):
         text = text.replace(name, "")
     return re.findall(r"[\u4e00-\u9fff]+", text)
 

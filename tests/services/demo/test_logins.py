@@ -120,6 +120,12 @@ async def test_every_login_of_the_table_finds_something_to_see_first(
 
         return check
 
+    def street_month(data: dict[str, Any]) -> None:
+        # The liaison's own street, with its community's reports counted by state.
+        rows = {row["name"]: row for row in data["districtRollup"]}
+        assert "红军路街道" in rows and "新南街道" not in rows
+        assert sum(c["count"] for c in rows["红军路街道"]["reportsByState"]) > 0
+
     def snapped(data: dict[str, Any]) -> None:
         found = queue(data)
         assert all(d["mine"] for d in found) and "CONFIRMED" in {d["state"] for d in found}
@@ -140,7 +146,7 @@ async def test_every_login_of_the_table_finds_something_to_see_first(
         "cleaner": ({"communityId": here}, inspected),
         "resident": ({}, my_reports),
         "binhe staff": ({"communityId": there}, isolated),
-        "liaison": ({"queue": "STREET"}, waits("REFERRED")),
+        "liaison": ({"districtId": district, "month": now.strftime("%Y-%m")}, street_month),
         "coordinator": ({"queue": "COORDINATION"}, waits("COORDINATION")),
         "department": ({"districtId": district}, department_reports),
         "courier": ({"queue": "MINE"}, snapped),
